@@ -1,0 +1,38 @@
+/**
+ * Names of the reasons the key-task workflow refuses a request. The workflow throws an
+ * `ApplicationFailure` of one of these types from an update validator; the API maps the type to an HTTP
+ * status with {@link refusalStatus} and shows the failure's message to the user.
+ */
+
+/** Refusals that mean "this does not exist" (HTTP 404). */
+export const NOT_FOUND_REFUSALS = ['UnknownMilestone', 'UnknownExtension'] as const;
+
+/** Refusals that mean "the request is malformed for this milestone" (HTTP 400). */
+export const INVALID_REFUSALS = ['CommentRequired', 'FigureMissing', 'FigureInvalid', 'InvalidDueDate'] as const;
+
+/** Refusals that mean "not now, not in this state" (HTTP 409). */
+export const CONFLICT_REFUSALS = [
+  'NotResponsible',
+  'AlreadySigned',
+  'NotCurrentMilestone',
+  'MilestoneClosed',
+  'LeadSignsLast',
+  'NotReturned',
+  'NotLead',
+  'ExtensionDecided',
+  'ExtensionPending',
+  'TaskClosed',
+] as const;
+
+/** Every refusal type name the workflow may throw. */
+export type RefusalType =
+  (typeof NOT_FOUND_REFUSALS)[number] | (typeof INVALID_REFUSALS)[number] | (typeof CONFLICT_REFUSALS)[number];
+
+/** The HTTP status for a refusal type, or undefined when the type is not a workflow refusal. */
+export function refusalStatus(type: string | undefined | null): 400 | 404 | 409 | undefined {
+  if (!type) return undefined;
+  if ((NOT_FOUND_REFUSALS as readonly string[]).includes(type)) return 404;
+  if ((INVALID_REFUSALS as readonly string[]).includes(type)) return 400;
+  if ((CONFLICT_REFUSALS as readonly string[]).includes(type)) return 409;
+  return undefined;
+}

@@ -1,0 +1,295 @@
+/**
+ * The key-task workflow's contract: its input, its state as the status query returns it, and the
+ * messages (query and updates) that the API and tests send it. Plain JSON only: dates are ISO strings.
+ */
+import { z } from 'zod';
+import { bilingualSchema, departmentIdSchema, figureKindSchema, isoDateSchema } from './plan';
+
+/** The task queue the worker polls and every client starts workflows on. */
+export const TASK_QUEUE = 'duban-key-tasks';
+
+/** Workflow type name of the key-task workflow (the exported function's name). */
+export const KEY_TASK_WORKFLOW = 'keyTaskWorkflow';
+
+/**
+ * The workflow ID of a key task, derived from the plan id and task number so that starting the same
+ * task twice finds the running workflow instead of starting a second one.
+ */
+export function keyTaskWorkflowId(planId: string, taskNumber: number): string {
+  return `${planId}-task-${taskNumber}`;
+}
+
+/** A figure a milestone asks the lead to report (for example the share of schools online). */
+export const figureRequestSchema = z.object({
+  id: z.string().min(1),
+  label: bilingualSchema,
+  kind: figureKindSchema,
+  unit: z.string().min(1),
+  /** The core target's value, shown beside the reported figure. */
+  target: z.number().nonnegative(),
+  targetNumber: z.number().int().positive(),
+});
+/** See {@link figureRequestSchema}. */
+export type FigureRequest = z.infer<typeof figureRequestSchema>;
+
+/** A responsible unit of a task and the work items (0-based indices) it answers for. */
+export const responsibilitySchema = z.object({
+  department: departmentIdSchema,
+  role: z.enum(['lead', 'co']),
+  workItems: z.array(z.number().int().nonnegative()).min(1),
+});
+/** See {@link responsibilitySchema}. */
+export type Responsibility = z.infer<typeof responsibilitySchema>;
+
+/** A milestone as the workflow is given it: its due date already computed from the plan's start date. */
+export const milestoneInputSchema = z.object({
+  id: z.string().min(1),
+  title: bilingualSchema,
+  dueDate: isoDateSchema,
+  figures: z.array(figureRequestSchema).default([]),
+});
+/** See {@link milestoneInputSchema}. */
+export type MilestoneInput = z.infer<typeof milestoneInputSchema>;
+
+/** The reminder and escalation policy, with `$lead` already resolved to a department id. */
+export const resolvedPolicySchema = z.object({
+  reminderDaysBefore: z.array(z.number().int().min(0)),
+  reminderTime: z.string(),
+  utcOffset: z.string(),
+  dueSoonDays: z.number().int().min(0),
+  escalation: z.array(
+    z.object({
+      level: z.number().int().min(1),
+      afterDays: z.number().int().min(0),
+      notify: z.array(departmentIdSchema),
+    }),
+  ),
+});
+/** See {@link resolvedPolicySchema}. */
+export type ResolvedPolicy = z.infer<typeof resolvedPolicySchema>;
+
+/** Everything a key-task workflow needs to run, derived from the plan by `domain/plan.ts`. */
+export const keyTaskInputSchema = z.object({
+  planId: z.string().min(1),
+  startDate: isoDateSchema,
+  task: z.object({
+    number: z.number().int().positive(),
+    section: z.number().int().positive(),
+    title: bilingualSchema,
+    lead: departmentIdSchema,
+    coResponsible: z.array(departmentIdSchema),
+    workItems: z.array(z.object({ text: z.string(), units: z.array(departmentIdSchema).min(1) })),
+    responsibilities: z.array(responsibilitySchema).min(1),
+  }),
+  milestones: z.array(milestoneInputSchema).min(1),
+  policy: resolvedPolicySchema,
+});
+/** See {@link keyTaskInputSchema}. */
+export type KeyTaskInput = z.infer<typeof keyTaskInputSchema>;
+
+/** Derived status of a task, computed from workflow time. */
+export const taskStatusSchema = z.enum(['on_track', 'due_soon', 'overdue', 'escalated', 'completed', 'cancelled']);
+/** See {@link taskStatusSchema}. */
+export type TaskStatus = z.infer<typeof taskStatusSchema>;
+
+/** Where a milestone stands. `open` collects sign-offs; `returned` waits for the lead to resubmit. */
+export const milestoneStateSchema = z.enum(['pending', 'open', 'returned', 'completed', 'cancelled']);
+/** See {@link milestoneStateSchema}. */
+export type MilestoneState = z.infer<typeof milestoneStateSchema>;
+
+/** A reported figure value keyed by figure id. */
+export const figureValuesSchema = z.record(z.string(), z.number());
+/** See {@link figureValuesSchema}. */
+export type FigureValues = z.infer<typeof figureValuesSchema>;
+
+/** One unit's recorded sign-off in a round. */
+export const signOffRecordSchema = z.object({
+  department: departmentIdSchema,
+  role: z.enum(['lead', 'co']),
+  /** The work items (0-based) this unit signed for. */
+  workItems: z.array(z.number().int().nonnegative()),
+  decision: z.enum(['approve', 'reject']),
+  person: z.string(),
+  at: z.string(),
+  comment: z.string().optional(),
+  figures: figureValuesSchema.optional(),
+  requestId: z.string(),
+});
+/** See {@link signOffRecordSchema}. */
+export type SignOffRecord = z.infer<typeof signOffRecordSchema>;
+
+/** A round of sign-offs; a rejection closes it and a resubmission opens the next. */
+export const roundSchema = z.object({
+  number: z.number().int().positive(),
+  openedAt: z.string(),
+  /** The lead's resubmission note that opened this round (none for round 1). */
+  resubmission: z.object({ note: z.string(), person: z.string(), at: z.string() }).optional(),
+  signOffs: z.array(signOffRecordSchema),
+  outcome: z.enum(['approved', 'rejected']).optional(),
+  closedAt: z.string().optional(),
+});
+/** See {@link roundSchema}. */
+export type Round = z.infer<typeof roundSchema>;
+
+/** An escalation episode of one milestone: opened when it fell overdue, closed when completed or extended. */
+export const escalationSchema = z.object({
+  milestoneId: z.string(),
+  /** The due date that was missed. */
+  dueDate: isoDateSchema,
+  level: z.number().int().min(1),
+  openedAt: z.string(),
+  levels: z.array(z.object({ level: z.number().int(), at: z.string(), notified: z.array(z.string()) })),
+  closedAt: z.string().optional(),
+  closedBy: z.enum(['completed', 'extended', 'cancelled']).optional(),
+  /** Whole days between the missed due date and completion. */
+  daysLate: z.number().int().optional(),
+});
+/** See {@link escalationSchema}. */
+export type Escalation = z.infer<typeof escalationSchema>;
+
+/** An extension request by the lead, decided by the general office. */
+export const extensionSchema = z.object({
+  id: z.string(),
+  milestoneId: z.string(),
+  requestedBy: z.object({ department: departmentIdSchema, person: z.string() }),
+  requestedAt: z.string(),
+  previousDueDate: isoDateSchema,
+  newDueDate: isoDateSchema,
+  reason: z.string(),
+  state: z.enum(['pending', 'approved', 'declined', 'withdrawn']),
+  decision: z.object({ person: z.string(), at: z.string(), comment: z.string().optional() }).optional(),
+});
+/** See {@link extensionSchema}. */
+export type Extension = z.infer<typeof extensionSchema>;
+
+/** Kinds of notification the workflow sends. */
+export const notificationKindSchema = z.enum([
+  'reminder',
+  'escalation',
+  'returned',
+  'extension-requested',
+  'extension-decided',
+]);
+/** See {@link notificationKindSchema}. */
+export type NotificationKind = z.infer<typeof notificationKindSchema>;
+
+/** A notification the workflow decided to send; its id is deterministic, so a retry never makes a second one. */
+export const notificationSchema = z.object({
+  id: z.string(),
+  kind: notificationKindSchema,
+  planId: z.string(),
+  workflowId: z.string(),
+  taskNumber: z.number().int(),
+  taskTitle: bilingualSchema,
+  milestoneId: z.string(),
+  milestoneTitle: bilingualSchema,
+  /** Recipients. */
+  departments: z.array(z.string()).min(1),
+  /** Units that have not signed when the notification is sent. */
+  pendingDepartments: z.array(z.string()),
+  dueDate: isoDateSchema,
+  /** Workflow time at which it was decided. */
+  at: z.string(),
+  level: z.number().int().optional(),
+  daysLate: z.number().int().optional(),
+  /** Reminder offset in days before the due date. */
+  daysBefore: z.number().int().optional(),
+  comment: z.string().optional(),
+});
+/** See {@link notificationSchema}. */
+export type Notification = z.infer<typeof notificationSchema>;
+
+/** A milestone's full record, with its pending units derived. */
+export const milestoneViewSchema = milestoneInputSchema.extend({
+  originalDueDate: isoDateSchema,
+  state: milestoneStateSchema,
+  required: z.array(responsibilitySchema),
+  rounds: z.array(roundSchema),
+  pendingDepartments: z.array(z.string()),
+  completedAt: z.string().optional(),
+  daysLate: z.number().int().optional(),
+});
+/** See {@link milestoneViewSchema}. */
+export type MilestoneView = z.infer<typeof milestoneViewSchema>;
+
+/** The full state of a key task, as the `getState` query returns it. */
+export const keyTaskViewSchema = z.object({
+  planId: z.string(),
+  taskNumber: z.number().int(),
+  section: z.number().int(),
+  title: bilingualSchema,
+  lead: z.string(),
+  coResponsible: z.array(z.string()),
+  status: taskStatusSchema,
+  /** Workflow time at which the view was computed. */
+  asOf: z.string(),
+  currentMilestone: z.string().nullable(),
+  nextDue: isoDateSchema.nullable(),
+  pendingDepartments: z.array(z.string()),
+  escalationLevel: z.number().int().min(0),
+  milestones: z.array(milestoneViewSchema),
+  notifications: z.array(notificationSchema),
+  escalations: z.array(escalationSchema),
+  extensions: z.array(extensionSchema),
+  cancellation: z.object({ person: z.string(), reason: z.string(), at: z.string() }).optional(),
+  completedAt: z.string().optional(),
+});
+/** See {@link keyTaskViewSchema}. */
+export type KeyTaskView = z.infer<typeof keyTaskViewSchema>;
+
+/** Payload of the `signOff` update. `requestId` becomes the update id, so a retry is applied once. */
+export const signOffArgsSchema = z.object({
+  milestoneId: z.string().min(1),
+  department: departmentIdSchema,
+  decision: z.enum(['approve', 'reject']),
+  comment: z.string().trim().max(2000).optional(),
+  figures: figureValuesSchema.optional(),
+  person: z.string().min(1),
+  requestId: z.string().min(1),
+});
+/** See {@link signOffArgsSchema}. */
+export type SignOffArgs = z.infer<typeof signOffArgsSchema>;
+
+/** Payload of the `resubmit` update, sent by the lead after a rejection. */
+export const resubmitArgsSchema = z.object({
+  milestoneId: z.string().min(1),
+  department: departmentIdSchema,
+  note: z.string().trim().min(1).max(2000),
+  person: z.string().min(1),
+  requestId: z.string().min(1),
+});
+/** See {@link resubmitArgsSchema}. */
+export type ResubmitArgs = z.infer<typeof resubmitArgsSchema>;
+
+/** Payload of the `requestExtension` update, sent by the lead. */
+export const extensionRequestArgsSchema = z.object({
+  milestoneId: z.string().min(1),
+  department: departmentIdSchema,
+  newDueDate: isoDateSchema,
+  reason: z.string().trim().min(1).max(2000),
+  person: z.string().min(1),
+  requestId: z.string().min(1),
+});
+/** See {@link extensionRequestArgsSchema}. */
+export type ExtensionRequestArgs = z.infer<typeof extensionRequestArgsSchema>;
+
+/** Payload of the `decideExtension` update, sent by the general office. */
+export const extensionDecisionArgsSchema = z.object({
+  milestoneId: z.string().min(1),
+  extensionId: z.string().min(1),
+  approve: z.boolean(),
+  comment: z.string().trim().max(2000).optional(),
+  person: z.string().min(1),
+  requestId: z.string().min(1),
+});
+/** See {@link extensionDecisionArgsSchema}. */
+export type ExtensionDecisionArgs = z.infer<typeof extensionDecisionArgsSchema>;
+
+/** Payload of the `cancel` update, sent by an administrator. */
+export const cancelArgsSchema = z.object({
+  reason: z.string().trim().min(1).max(2000),
+  person: z.string().min(1),
+  requestId: z.string().min(1),
+});
+/** See {@link cancelArgsSchema}. */
+export type CancelArgs = z.infer<typeof cancelArgsSchema>;

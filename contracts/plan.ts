@@ -1,0 +1,268 @@
+/**
+ * The plan file: the shape every supervised plan (the 2016 work points, or any later year's) must have.
+ *
+ * Pure zod schemas and their inferred types; no I/O. Cross-references (units that must exist in the
+ * registry, unique task numbers, ordered milestones) are checked by {@link planFileSchema}'s refinement so
+ * that a bad plan is reported with the path of every problem.
+ */
+import { z } from 'zod';
+
+/** A `YYYY-MM-DD` calendar date that really exists (2016-02-30 is refused). */
+export const isoDateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD')
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+  }, 'is not a real calendar date');
+
+/** A text in Chinese (the document's own words) with an English rendering. */
+export const bilingualSchema = z.object({
+  zh: z.string().trim().min(1, 'Chinese text must not be empty'),
+  en: z.string().trim().min(1, 'English text must not be empty'),
+});
+/** A text in Chinese with an English rendering. */
+export type Bilingual = z.infer<typeof bilingualSchema>;
+
+/** A stable ASCII department id, such as `science-tech`. */
+export const departmentIdSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{1,47}$/, 'must be lower-case ASCII letters, digits and hyphens (2–48 characters)');
+
+/**
+ * What kind of body a department is: a ministry department (司局), a directly affiliated unit (直属单位),
+ * a collective that stands for many real bodies (相关业务司局, 地方各级教育行政部门), or ministry leadership.
+ */
+export const departmentKindSchema = z.enum(['ministry-department', 'affiliated-unit', 'collective', 'leadership']);
+/** See {@link departmentKindSchema}. */
+export type DepartmentKind = z.infer<typeof departmentKindSchema>;
+
+/** One entry of the plan's department registry. */
+export const departmentSchema = z.object({
+  id: departmentIdSchema,
+  /** The name exactly as the document writes it. */
+  name: bilingualSchema,
+  kind: departmentKindSchema,
+  /** Other ways the document writes the same body (地方教育行政部门 for 地方各级教育行政部门). */
+  aliases: z.array(z.string().min(1)).default([]),
+  /** For a collective: who it stands for, so that a later step can fan it out to real members. */
+  members: z.string().optional(),
+});
+/** See {@link departmentSchema}. */
+export type Department = z.infer<typeof departmentSchema>;
+
+/** Departments every plan must name, because escalations go to them. */
+export const escalationRoleSchema = z.object({
+  generalOffice: departmentIdSchema,
+  supervisionOffice: departmentIdSchema,
+  leadership: departmentIdSchema,
+});
+/** See {@link escalationRoleSchema}. */
+export type EscalationRoles = z.infer<typeof escalationRoleSchema>;
+
+/** A section of the key tasks, （一） to （十） in 2016. */
+export const sectionSchema = z.object({
+  number: z.number().int().positive(),
+  /** The Chinese numeral as written, without brackets: 一, 二, … 十. */
+  numeral: z.string().min(1),
+  title: bilingualSchema,
+});
+/** See {@link sectionSchema}. */
+export type Section = z.infer<typeof sectionSchema>;
+
+/** A paragraph of a key task, ending in （责任单位：…）. */
+export const workItemSchema = z.object({
+  /** The paragraph's Chinese text, without the （责任单位：…） tail. */
+  text: z.string().trim().min(1, 'work item text must not be empty'),
+  /** Responsible units in document order: the first leads (牵头), the rest co-own (配合). */
+  units: z.array(departmentIdSchema).min(1, 'a work item needs at least one responsible unit'),
+});
+/** See {@link workItemSchema}. */
+export type WorkItem = z.infer<typeof workItemSchema>;
+
+/** How a reported figure is checked: a share in percent (0–100) or a whole count. */
+export const figureKindSchema = z.enum(['percent', 'count']);
+/** See {@link figureKindSchema}. */
+export type FigureKind = z.infer<typeof figureKindSchema>;
+
+/** One structured figure of a core target, linked to the key tasks that deliver it. */
+export const targetFigureSchema = z.object({
+  /** Unique within the plan, e.g. `t1-internet-access`. */
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case ASCII letters, digits and hyphens'),
+  label: bilingualSchema,
+  kind: figureKindSchema,
+  /** The target value: 95 for 95%, 2000000 for 200万. */
+  value: z.number().nonnegative(),
+  /** The unit as the document counts it: %, 名, 堂, 个, 人, 条. */
+  unit: z.string().min(1),
+  /** Who or what is counted: 全国中小学, 中小学教师, … */
+  population: z.string().min(1),
+  /** Whether the target is a floor ("at least") — every figure in 2016 is. */
+  atLeast: z.boolean().default(true),
+  /** Key task numbers whose year-end milestone reports this figure. */
+  tasks: z.array(z.number().int().positive()).min(1, 'a figure must be linked to at least one key task'),
+});
+/** See {@link targetFigureSchema}. */
+export type TargetFigure = z.infer<typeof targetFigureSchema>;
+
+/** A core target (核心目标) of part 二. */
+export const targetSchema = z.object({
+  number: z.number().int().positive(),
+  /** The paragraph's Chinese text exactly as written. */
+  text: z.string().min(1),
+  summary: bilingualSchema,
+  figures: z.array(targetFigureSchema),
+});
+/** See {@link targetSchema}. */
+export type Target = z.infer<typeof targetSchema>;
+
+/** A checkpoint of the milestone schedule, as an offset from the plan's start date. */
+export const milestoneTemplateSchema = z.object({
+  /** Unique within a task, e.g. `work-plan`. */
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case ASCII letters, digits and hyphens'),
+  title: bilingualSchema,
+  /** Days after the plan's start date on which the milestone is due (0 = the start date itself). */
+  offsetDays: z.number().int(),
+  /** Whether the lead reports the figures of the core targets linked to the task here. */
+  reportsFigures: z.boolean().default(false),
+});
+/** See {@link milestoneTemplateSchema}. */
+export type MilestoneTemplate = z.infer<typeof milestoneTemplateSchema>;
+
+/** A key task (重点任务). Its lead and co-responsible units are derived from its work items. */
+export const taskSchema = z.object({
+  number: z.number().int().positive(),
+  /** The number of the section it belongs to. */
+  section: z.number().int().positive(),
+  title: bilingualSchema,
+  workItems: z.array(workItemSchema).min(1, 'a key task needs at least one work item'),
+  /** A schedule of its own; without it the plan's default schedule applies. */
+  schedule: z.array(milestoneTemplateSchema).optional(),
+});
+/** See {@link taskSchema}. */
+export type Task = z.infer<typeof taskSchema>;
+
+/** One escalation level: how long after the due time it fires, and who is told. */
+export const escalationLevelSchema = z.object({
+  level: z.number().int().min(1),
+  afterDays: z.number().int().min(0),
+  /** Department ids, or `$lead` for the task's lead unit. */
+  notify: z.array(z.union([z.literal('$lead'), departmentIdSchema])).min(1),
+});
+/** See {@link escalationLevelSchema}. */
+export type EscalationLevel = z.infer<typeof escalationLevelSchema>;
+
+/** Reminder and escalation policy of a plan. */
+export const policySchema = z.object({
+  /** Days before the due date on which unsigned units are reminded (0 = on the due date). */
+  reminderDaysBefore: z.array(z.number().int().min(0)).default([7, 1, 0]),
+  /** Local time of day at which reminders go out, HH:MM. */
+  reminderTime: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM')
+    .default('09:00'),
+  /** The plan's time zone as a fixed UTC offset: a due date ends at midnight there. */
+  utcOffset: z
+    .string()
+    .regex(/^[+-]([01]\d|2[0-3]):[0-5]\d$/, 'must be a UTC offset such as +08:00')
+    .default('+08:00'),
+  /** A task whose current milestone is due within this many days is `due_soon`. */
+  dueSoonDays: z.number().int().min(0).default(7),
+  escalation: z.array(escalationLevelSchema).min(1),
+});
+/** See {@link policySchema}. */
+export type Policy = z.infer<typeof policySchema>;
+
+const planShape = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be lower-case ASCII letters, digits and hyphens'),
+  title: bilingualSchema,
+  /** The document's own date (2016-02-02); starting the plan on it reproduces the document's calendar. */
+  documentDate: isoDateSchema,
+  /** Who issued the document, as written. */
+  issuer: z.string().min(1),
+  departments: z.array(departmentSchema).min(1),
+  roles: escalationRoleSchema,
+  sections: z.array(sectionSchema).min(1),
+  tasks: z.array(taskSchema).min(1),
+  targets: z.array(targetSchema).default([]),
+  schedule: z.array(milestoneTemplateSchema).min(1, 'the schedule needs at least one milestone'),
+  policy: policySchema,
+});
+
+/**
+ * A complete plan file, with every cross-reference checked: unique ids and numbers, units and roles that
+ * exist in the registry, tasks in existing sections, figures linked to existing tasks, schedules whose
+ * milestones are in order and not due before the plan starts, escalation levels in order.
+ */
+export const planFileSchema = planShape.superRefine((plan, ctx) => {
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  const known = new Set<string>();
+  plan.departments.forEach((d, i) => {
+    if (known.has(d.id)) issue(['departments', i, 'id'], `duplicate department id "${d.id}"`);
+    known.add(d.id);
+  });
+  const unknown = (id: string) => `unknown department "${id}"`;
+  for (const role of ['generalOffice', 'supervisionOffice', 'leadership'] as const) {
+    if (!known.has(plan.roles[role])) issue(['roles', role], unknown(plan.roles[role]));
+  }
+  const sections = new Set<number>();
+  plan.sections.forEach((s, i) => {
+    if (sections.has(s.number)) issue(['sections', i, 'number'], `duplicate section number ${s.number}`);
+    sections.add(s.number);
+  });
+  const taskNumbers = new Set<number>();
+  plan.tasks.forEach((t, i) => {
+    if (taskNumbers.has(t.number)) issue(['tasks', i, 'number'], `duplicate task number ${t.number}`);
+    taskNumbers.add(t.number);
+    if (!sections.has(t.section)) issue(['tasks', i, 'section'], `unknown section ${t.section}`);
+    t.workItems.forEach((w, j) =>
+      w.units.forEach((u, k) => {
+        if (!known.has(u)) issue(['tasks', i, 'workItems', j, 'units', k], unknown(u));
+      }),
+    );
+    if (t.schedule) checkSchedule(t.schedule, ['tasks', i, 'schedule'], issue);
+  });
+  checkSchedule(plan.schedule, ['schedule'], issue);
+  const figureIds = new Set<string>();
+  plan.targets.forEach((target, i) =>
+    target.figures.forEach((f, j) => {
+      if (figureIds.has(f.id)) issue(['targets', i, 'figures', j, 'id'], `duplicate figure id "${f.id}"`);
+      figureIds.add(f.id);
+      if (f.kind === 'percent' && f.value > 100) issue(['targets', i, 'figures', j, 'value'], 'a percent is 0–100');
+      f.tasks.forEach((n, k) => {
+        if (!taskNumbers.has(n)) issue(['targets', i, 'figures', j, 'tasks', k], `unknown task ${n}`);
+      });
+    }),
+  );
+  plan.policy.escalation.forEach((e, i) => {
+    const prev = plan.policy.escalation[i - 1];
+    if (e.level !== i + 1) issue(['policy', 'escalation', i, 'level'], `levels must be 1, 2, 3… in order`);
+    if (prev && e.afterDays <= prev.afterDays) {
+      issue(['policy', 'escalation', i, 'afterDays'], 'each level must come later than the one before');
+    }
+    e.notify.forEach((d, k) => {
+      if (d !== '$lead' && !known.has(d)) issue(['policy', 'escalation', i, 'notify', k], unknown(d));
+    });
+  });
+});
+/** A validated plan file. */
+export type PlanFile = z.infer<typeof planFileSchema>;
+/** A plan file as written, before defaults are applied. */
+export type PlanFileInput = z.input<typeof planFileSchema>;
+
+function checkSchedule(
+  schedule: MilestoneTemplate[],
+  path: (string | number)[],
+  issue: (path: (string | number)[], message: string) => void,
+): void {
+  const ids = new Set<string>();
+  schedule.forEach((m, i) => {
+    if (ids.has(m.id)) issue([...path, i, 'id'], `duplicate milestone id "${m.id}"`);
+    ids.add(m.id);
+    if (m.offsetDays < 0) issue([...path, i, 'offsetDays'], 'a milestone cannot be due before the plan starts');
+    const prev = schedule[i - 1];
+    if (prev && m.offsetDays <= prev.offsetDays) {
+      issue([...path, i, 'offsetDays'], `milestones out of order: due no later than "${prev.id}"`);
+    }
+  });
+}

@@ -1,0 +1,43 @@
+/**
+ * Custom search attributes the key-task workflow keeps up to date, so that "every task where a unit is
+ * pending" or "every escalated task" is one visibility query rather than a query per workflow.
+ *
+ * The dev server's SQLite visibility store allows 3 Int, 3 KeywordList and 10 Keyword attributes per
+ * namespace; this set uses 3 Int, 2 KeywordList, 4 Keyword and 1 Datetime.
+ */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+/** The plan the task belongs to. */
+export const SA_PLAN_ID = defineSearchAttributeKey('DubanPlanId', SearchAttributeType.KEYWORD);
+/** The key task's number in its plan. */
+export const SA_TASK_NUMBER = defineSearchAttributeKey('DubanTaskNumber', SearchAttributeType.INT);
+/** The section number the task belongs to. */
+export const SA_SECTION = defineSearchAttributeKey('DubanSection', SearchAttributeType.INT);
+/** The lead unit's department id. */
+export const SA_LEAD = defineSearchAttributeKey('DubanLead', SearchAttributeType.KEYWORD);
+/** Every responsible unit's department id. */
+export const SA_DEPARTMENTS = defineSearchAttributeKey('DubanDepartments', SearchAttributeType.KEYWORD_LIST);
+/** Units that still owe a sign-off (or, for a returned milestone, the lead's resubmission). */
+export const SA_PENDING = defineSearchAttributeKey('DubanPending', SearchAttributeType.KEYWORD_LIST);
+/** The derived task status (`on_track`, `due_soon`, …). */
+export const SA_STATUS = defineSearchAttributeKey('DubanStatus', SearchAttributeType.KEYWORD);
+/** The id of the milestone being worked. */
+export const SA_MILESTONE = defineSearchAttributeKey('DubanMilestone', SearchAttributeType.KEYWORD);
+/** Due time of the current milestone. */
+export const SA_NEXT_DUE = defineSearchAttributeKey('DubanNextDue', SearchAttributeType.DATETIME);
+/** Current escalation level, 0 when none is open. */
+export const SA_ESCALATION_LEVEL = defineSearchAttributeKey('DubanEscalationLevel', SearchAttributeType.INT);
+
+/** Every key above, for registering them on a server. */
+export const ALL_SEARCH_ATTRIBUTES = [
+  SA_PLAN_ID,
+  SA_TASK_NUMBER,
+  SA_SECTION,
+  SA_LEAD,
+  SA_DEPARTMENTS,
+  SA_PENDING,
+  SA_STATUS,
+  SA_MILESTONE,
+  SA_NEXT_DUE,
+  SA_ESCALATION_LEVEL,
+] as const;

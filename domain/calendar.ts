@@ -1,0 +1,53 @@
+/**
+ * Calendar arithmetic on plain `YYYY-MM-DD` dates and fixed UTC offsets. Pure and deterministic, so the
+ * workflow can use it: every instant is computed from dates, never from the machine's time zone.
+ */
+
+const DAY_MS = 86_400_000;
+
+/** Parses a `+08:00` style offset into minutes east of UTC. */
+export function offsetMinutes(utcOffset: string): number {
+  const m = /^([+-])(\d{2}):(\d{2})$/.exec(utcOffset);
+  if (!m) throw new Error(`bad UTC offset "${utcOffset}"`);
+  const minutes = Number(m[2]) * 60 + Number(m[3]);
+  return m[1] === '-' ? -minutes : minutes;
+}
+
+/** The date `days` after `date` (negative goes back). */
+export function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Whole days from `from` to `to` (positive when `to` is later). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+}
+
+/** Epoch milliseconds of the local wall-clock time `hh:mm` on `date` at the given offset. */
+export function localTimeToEpoch(date: string, time: string, utcOffset: string): number {
+  return Date.parse(`${date}T${time}:00Z`) - offsetMinutes(utcOffset) * 60_000;
+}
+
+/**
+ * The instant a milestone falls due: the end of its due date in the plan's time zone (midnight that
+ * starts the next day). A sign-off any time on the due date is on time.
+ */
+export function deadlineEpoch(dueDate: string, utcOffset: string): number {
+  return localTimeToEpoch(addDays(dueDate, 1), '00:00', utcOffset);
+}
+
+/** The local calendar date of an instant in the plan's time zone. */
+export function localDate(epochMs: number, utcOffset: string): string {
+  return new Date(epochMs + offsetMinutes(utcOffset) * 60_000).toISOString().slice(0, 10);
+}
+
+/** Whole days an instant is past a due date's deadline (0 when on time, rounded up). */
+export function daysLate(dueDate: string, utcOffset: string, epochMs: number): number {
+  const late = epochMs - deadlineEpoch(dueDate, utcOffset);
+  return late <= 0 ? 0 : Math.ceil(late / DAY_MS);
+}
+
+/** ISO string of an epoch. */
+export function iso(epochMs: number): string {
+  return new Date(epochMs).toISOString();
+}

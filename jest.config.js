@@ -1,0 +1,15 @@
+/**
+ * Jest for `npm test`: unit, workflow and API tiers. TypeScript is compiled by swc (type-checking is done
+ * once by `npm run typecheck`); workflow code is bundled by the Temporal SDK's own webpack, not by jest.
+ * Suites run one at a time: each starts its own Temporal server and the machine has two cores.
+ * @type {import('jest').Config}
+ */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/faults/'],
+  transform: { '^.+\\.tsx?$': ['@swc/jest'] },
+  maxWorkers: 1,
+  testTimeout: 60_000,
+};

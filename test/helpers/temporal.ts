@@ -1,0 +1,41 @@
+/**
+ * Real Temporal servers for tests, from the binaries the project installs (never downloaded, never
+ * mocked). A missing binary fails the suite with the install advice instead of skipping it.
+ */
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import path from 'node:path';
+import { ALL_SEARCH_ATTRIBUTES } from '../../contracts';
+import { temporalCliPath, temporalTestServerPath } from '../../embedded/binaries';
+
+/** A dev server (`temporal server start-dev`, in memory) with the project's search attributes. */
+export function createLocalEnv(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: temporalCliPath() },
+      searchAttributes: [...ALL_SEARCH_ATTRIBUTES],
+      extraArgs: ['--headless', '--log-level', 'error'],
+    },
+  });
+}
+
+/** The Java time-skipping test server. */
+export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
+  });
+}
+
+/** Bundles the project's workflow code once (call it in `beforeAll`). */
+export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({ workflowsPath: path.resolve(__dirname, '../../workflows'), logger: quietLogger });
+}
+
+const quietLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: (message: string, meta?: Record<string, unknown>) => console.error(message, meta),
+};
