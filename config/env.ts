@@ -1,0 +1,118 @@
+/**
+ * The process configuration, read once from the environment and validated by zod. A bad value stops
+ * start-up with a one-line message that names the variable. The parsed object may hold secrets
+ * (`TEMPORAL_API_KEY`, `WEBHOOK_SECRET`, `SMTP_URL`): never log it whole; use {@link describeConfig}.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import { isoDateSchema } from '../contracts';
+import { PROJECT_ROOT } from '../embedded/binaries';
+
+const port = z.coerce.number().int().min(1).max(65535);
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined));
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** host:port of an existing Temporal cluster; when unset, `npm start` embeds a dev server. */
+  TEMPORAL_ADDRESS: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[^\s:/]+:\d{1,5}$/, 'must be host:port, e.g. temporal.example.org:7233')
+      .optional(),
+  ),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('duban'),
+  TEMPORAL_TLS_CERT: optionalString,
+  TEMPORAL_TLS_KEY: optionalString,
+  TEMPORAL_TLS_CA: optionalString,
+  TEMPORAL_API_KEY: optionalString,
+  /** Embedded dev server ports. */
+  TEMPORAL_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+  /** Base URL of the Temporal Web UI, for links to a task's workflow. */
+  TEMPORAL_UI_URL: optionalString.pipe(z.url('must be a URL such as http://localhost:8233').optional()),
+  DATA_DIR: z.string().min(1).default('data'),
+  PORT: port.default(3000),
+  /** Base URL of the dashboard, for links in notifications. */
+  PUBLIC_URL: optionalString.pipe(z.url('must be a URL such as https://duban.example.org').optional()),
+  PLAN_FILE: z.string().min(1).default('seeds/moe-2016-informatization.plan.json'),
+  AUTO_START_PLAN: bool.default(true),
+  PLAN_START_DATE: optionalString.pipe(isoDateSchema.optional()),
+  AUTH_TOKENS_FILE: optionalString,
+  CONTACTS_FILE: optionalString,
+  SMTP_URL: optionalString.pipe(z.url('must be a URL such as smtp://user:pass@host:587').optional()),
+  SMTP_FROM: optionalString,
+  WEBHOOK_URL: optionalString.pipe(z.url('must be an http(s) URL').optional()),
+  WEBHOOK_SECRET: optionalString,
+  LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+});
+
+/** The validated configuration. Paths are absolute. */
+export type Config = ReturnType<typeof loadConfig>;
+
+/** Thrown for a bad configuration value; the message names the variable and what is wrong. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Parses the configuration from `env` (default `process.env`).
+ * @throws ConfigError naming the first bad variable.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0]!;
+    const name = String(first.path[0]);
+    const value = env[name];
+    throw new ConfigError(
+      `Bad configuration: ${name}=${JSON.stringify(value)} ${first.message.replace(/^Invalid input: /, '')}` +
+        ` — fix or unset ${name}.`,
+    );
+  }
+  const c = parsed.data;
+  if ((c.TEMPORAL_TLS_CERT && !c.TEMPORAL_TLS_KEY) || (!c.TEMPORAL_TLS_CERT && c.TEMPORAL_TLS_KEY)) {
+    throw new ConfigError('Bad configuration: TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together.');
+  }
+  if (c.SMTP_URL && !c.SMTP_FROM) throw new ConfigError('Bad configuration: SMTP_URL is set but SMTP_FROM is not.');
+  if (c.WEBHOOK_URL && !c.WEBHOOK_SECRET) {
+    throw new ConfigError('Bad configuration: WEBHOOK_URL is set but WEBHOOK_SECRET is not.');
+  }
+  const abs = (p: string) => path.resolve(PROJECT_ROOT, p);
+  const embedded = !c.TEMPORAL_ADDRESS;
+  return {
+    ...c,
+    DATA_DIR: abs(c.DATA_DIR),
+    PLAN_FILE: abs(c.PLAN_FILE),
+    AUTH_TOKENS_FILE: c.AUTH_TOKENS_FILE && abs(c.AUTH_TOKENS_FILE),
+    CONTACTS_FILE: c.CONTACTS_FILE && abs(c.CONTACTS_FILE),
+    /** True when no cluster is configured and `npm start` runs its own dev server. */
+    embedded,
+    /** The address clients connect to. */
+    temporalAddress: c.TEMPORAL_ADDRESS ?? `127.0.0.1:${c.TEMPORAL_PORT}`,
+    temporalUiUrl: c.TEMPORAL_UI_URL ?? (embedded ? `http://localhost:${c.TEMPORAL_UI_PORT}` : undefined),
+    publicUrl: c.PUBLIC_URL ?? `http://localhost:${c.PORT}`,
+  };
+}
+
+/** A loggable summary of the configuration, without secrets. */
+export function describeConfig(c: Config): Record<string, unknown> {
+  return {
+    temporal: c.temporalAddress,
+    namespace: c.TEMPORAL_NAMESPACE,
+    embedded: c.embedded,
+    tls: Boolean(c.TEMPORAL_TLS_CERT),
+    apiKey: c.TEMPORAL_API_KEY ? 'set' : 'unset',
+    dataDir: c.DATA_DIR,
+    port: c.PORT,
+    plan: c.PLAN_FILE,
+  };
+}
