@@ -1,0 +1,264 @@
+/**
+ * The 2016 plan file against the document it comes from: the source text is parsed here and every
+ * section, key task, work item, responsible unit and core target must match it exactly.
+ */
+import type { PlanFile } from '../../contracts';
+import { findDepartment, keyTaskInput, taskMilestones, taskUnits } from '../../domain/plan';
+import { parseCoreTargets, parseHeader, parseKeyTasks, readSourceText } from '../../seeds/document';
+import { DEFAULT_PLAN_FILE, loadPlanFile, planSummary } from '../../seeds/load-plan';
+
+const source = readSourceText();
+const doc = parseKeyTasks(source);
+const plan: PlanFile = loadPlanFile(DEFAULT_PLAN_FILE);
+
+/** The department a name of the document stands for; fails the test when the registry does not know it. */
+function resolve(name: string): string {
+  const d = findDepartment(plan, name);
+  if (!d) throw new Error(`unit "${name}" is not in the registry`);
+  return d.id;
+}
+
+/** Part 三 of the raw text, for checks that do not go through the parser. */
+const partThree = source.slice(source.indexOf('三、重点任务'));
+
+describe('2016 plan: identity', () => {
+  it('is the 2016 work points as issued by the general office on 2016-02-02', () => {
+    const header = parseHeader(source);
+    expect(plan.id).toBe('moe-2016-informatization');
+    expect(plan.title.zh).toBe(header.title);
+    expect(plan.issuer).toBe('教育部办公厅');
+    expect(plan.issuer).toBe(header.issuer);
+    expect(plan.documentDate).toBe('2016-02-02');
+    expect(plan.documentDate).toBe(header.date);
+  });
+
+  it('counts 10 sections, 24 key tasks, 8 core targets and one work item per （责任单位：…） paragraph', () => {
+    const paragraphs = partThree.match(/（责任单位：/g)?.length;
+    expect(paragraphs).toBeGreaterThan(24);
+    expect(planSummary(plan)).toMatchObject({
+      sections: 10,
+      tasks: 24,
+      targets: 8,
+      workItems: paragraphs,
+      milestones: 24 * 4,
+    });
+  });
+});
+
+describe('2016 plan: sections and key tasks as written', () => {
+  it('has the sections （一）…（十） with the document’s titles, each with an English title', () => {
+    expect(doc.sections).toHaveLength(10);
+    expect(plan.sections.map((s) => ({ number: s.number, numeral: s.numeral, title: s.title.zh }))).toEqual(
+      doc.sections.map((s) => ({ number: s.number, numeral: s.numeral, title: s.title })),
+    );
+    for (const s of plan.sections) expect(s.title.en).toMatch(/^[A-Z][ -~]+$/);
+  });
+
+  it('has the 24 numbered key tasks with the document’s titles, in their sections', () => {
+    expect(doc.tasks).toHaveLength(24);
+    expect(plan.tasks.map((t) => ({ number: t.number, section: t.section, title: t.title.zh }))).toEqual(
+      doc.tasks.map((t) => ({ number: t.number, section: t.section, title: t.title })),
+    );
+    for (const t of plan.tasks) expect(t.title.en).toMatch(/^[A-Z"][ -~]+$/);
+  });
+
+  it('has exactly the document’s work items: same text, same units in the same order', () => {
+    const expected = doc.tasks.map((t) => ({
+      number: t.number,
+      workItems: t.workItems.map((w) => ({ text: w.text, units: w.unitNames.map(resolve) })),
+    }));
+    const actual = plan.tasks.map((t) => ({
+      number: t.number,
+      workItems: t.workItems.map((w) => ({ text: w.text, units: w.units })),
+    }));
+    expect(actual).toEqual(expected);
+  });
+
+  it('keeps no （责任单位：…） tail in any work item text', () => {
+    for (const t of plan.tasks) for (const w of t.workItems) expect(w.text).not.toContain('责任单位');
+  });
+});
+
+describe('2016 plan: department registry', () => {
+  it('resolves every unit name the document uses, each to exactly one department', () => {
+    const names = new Set(doc.tasks.flatMap((t) => t.workItems.flatMap((w) => w.unitNames)));
+    expect(names.size).toBeGreaterThan(30);
+    for (const name of names) {
+      const matches = plan.departments.filter((d) => d.name.zh === name || d.aliases.includes(name));
+      expect({ name, matches: matches.length }).toEqual({ name, matches: 1 });
+    }
+  });
+
+  it('writes each department’s Chinese name as the document does, and every name or alias once only', () => {
+    const all = plan.departments.flatMap((d) => [d.name.zh, ...d.aliases]);
+    expect(new Set(all).size).toBe(all.length);
+    const used = new Set(doc.tasks.flatMap((t) => t.workItems.flatMap((w) => w.unitNames)));
+    const roles = new Set(Object.values(plan.roles));
+    for (const d of plan.departments) {
+      // Every registry entry is named by the document, except ministry leadership, which only escalations reach.
+      if (d.kind !== 'leadership')
+        expect({ id: d.id, inDocument: used.has(d.name.zh) }).toEqual({ id: d.id, inDocument: true });
+      else expect(roles.has(d.id)).toBe(true);
+    }
+  });
+
+  it('lists every unit a work item names', () => {
+    const ids = new Set(plan.departments.map((d) => d.id));
+    for (const t of plan.tasks) for (const w of t.workItems) for (const u of w.units) expect(ids).toContain(u);
+  });
+
+  it('treats 地方教育行政部门 (task 12) as the same body as 地方各级教育行政部门', () => {
+    expect(resolve('地方教育行政部门')).toBe('local-authorities');
+    expect(resolve('地方各级教育行政部门')).toBe('local-authorities');
+    const task12 = plan.tasks.find((t) => t.number === 12)!;
+    expect(task12.workItems[0]!.units).toEqual([
+      'science-tech',
+      'basic-ed-1',
+      'basic-ed-2',
+      'vocational-adult',
+      'higher-ed',
+      'local-authorities',
+    ]);
+  });
+
+  it('marks the collectives, with who they stand for, and the escalation roles', () => {
+    const byId = (id: string) => plan.departments.find((d) => d.id === id)!;
+    for (const id of ['relevant-departments', 'local-authorities']) {
+      expect(byId(id).kind).toBe('collective');
+      expect(byId(id).members).toEqual(expect.any(String));
+    }
+    expect(byId('local-authorities').members).toContain('教育厅');
+    for (const id of ['ncet', 'pep', 'ouc', 'cetv', 'neea', 'nies', 'emic'])
+      expect(byId(id).kind).toBe('affiliated-unit');
+    for (const id of ['science-tech', 'basic-ed-2', 'general-office', 'supervision-office']) {
+      expect(byId(id).kind).toBe('ministry-department');
+    }
+    expect(plan.roles).toEqual({
+      generalOffice: 'general-office',
+      supervisionOffice: 'supervision-office',
+      leadership: 'ministry-leadership',
+    });
+    expect(byId('general-office').name.zh).toBe('办公厅');
+    expect(byId('supervision-office').name.zh).toBe('督导办');
+    expect(byId('ministry-leadership')).toMatchObject({ kind: 'leadership', name: { zh: '部领导' } });
+  });
+});
+
+describe('2016 plan: leads and co-responsible units', () => {
+  const task = (n: number) => plan.tasks.find((t) => t.number === n)!;
+
+  it('gives task 11’s 学生司 paragraph to the students’ department alone', () => {
+    const item = task(11).workItems.find((w) => w.text.includes('高考综合改革网上录取系统'))!;
+    expect(item.units).toEqual(['students']);
+  });
+
+  it('derives the lead from the first unit of the first work item and the rest in order of appearance', () => {
+    expect(taskUnits(task(1))).toEqual({
+      lead: 'science-tech',
+      coResponsible: ['relevant-departments', 'basic-ed-2', 'ethnic-ed', 'ethnic-ed-center'],
+    });
+    expect(taskUnits(task(11))).toEqual({
+      lead: 'emic',
+      coResponsible: [
+        'relevant-departments',
+        'planning',
+        'local-authorities',
+        'students',
+        'international',
+        'funds-supervision',
+        'neea',
+      ],
+    });
+    expect(taskUnits(task(17))).toEqual({ lead: 'local-authorities', coResponsible: [] });
+    expect(taskUnits(task(21))).toEqual({ lead: 'supervision-office', coResponsible: ['science-tech'] });
+    expect(taskUnits(task(23))).toEqual({
+      lead: 'unesco-secretariat',
+      coResponsible: ['science-tech', 'international'],
+    });
+  });
+
+  it('escalates a late task to its lead and the general office, then supervision, then leadership', () => {
+    expect(keyTaskInput(plan, task(21), '2016-02-02').policy.escalation).toEqual([
+      { level: 1, afterDays: 0, notify: ['supervision-office', 'general-office'] },
+      { level: 2, afterDays: 7, notify: ['supervision-office'] },
+      { level: 3, afterDays: 14, notify: ['ministry-leadership'] },
+    ]);
+    expect(plan.policy).toMatchObject({
+      reminderDaysBefore: [7, 1, 0],
+      reminderTime: '09:00',
+      utcOffset: '+08:00',
+      dueSoonDays: 7,
+    });
+  });
+});
+
+describe('2016 plan: schedule', () => {
+  it('started on the document date, every task is due 2016-03-01, 06-30, 09-30 and 12-31', () => {
+    for (const t of plan.tasks) {
+      const milestones = taskMilestones(plan, t, '2016-02-02');
+      expect(milestones.map((m) => [m.id, m.title.zh, m.dueDate])).toEqual([
+        ['work-plan', '工作方案', '2016-03-01'],
+        ['mid-year', '年中进展', '2016-06-30'],
+        ['q3', '三季度进展', '2016-09-30'],
+        ['year-end', '年终完成', '2016-12-31'],
+      ]);
+    }
+  });
+
+  it('asks for task 2’s connectivity and multimedia figures at year end only', () => {
+    const milestones = taskMilestones(
+      plan,
+      plan.tasks.find((t) => t.number === 2)!,
+      '2016-02-02',
+    );
+    for (const m of milestones.slice(0, 3)) expect(m.figures).toEqual([]);
+    expect(milestones[3]!.figures.map((f) => [f.id, f.kind, f.target, f.unit, f.targetNumber])).toEqual([
+      ['t1-internet-access', 'percent', 95, '%', 1],
+      ['t1-broadband-10m', 'percent', 60, '%', 1],
+      ['t1-multimedia-urban', 'percent', 80, '%', 1],
+      ['t1-multimedia-rural', 'percent', 50, '%', 1],
+    ]);
+  });
+});
+
+describe('2016 plan: core targets', () => {
+  it('has the eight targets of part 二 word for word', () => {
+    const targets = parseCoreTargets(source);
+    expect(targets).toHaveLength(8);
+    expect(plan.targets.map((t) => ({ number: t.number, text: t.text }))).toEqual(targets);
+  });
+
+  /** How the document writes a figure's value: 95%, 200万, 11200. */
+  const written = (kind: string, value: number) =>
+    kind === 'percent' ? `${value}%` : value >= 10_000 && value % 10_000 === 0 ? `${value / 10_000}万` : `${value}`;
+
+  it('takes every figure’s value from its target’s own text', () => {
+    for (const target of plan.targets) {
+      for (const f of target.figures) {
+        expect({ figure: f.id, inText: target.text.includes(written(f.kind, f.value)) }).toEqual({
+          figure: f.id,
+          inText: true,
+        });
+      }
+    }
+  });
+
+  it('links the figures to the key tasks that deliver them', () => {
+    const reported = (n: number) =>
+      taskMilestones(
+        plan,
+        plan.tasks.find((t) => t.number === n)!,
+        '2016-02-02',
+      )
+        .at(-1)!
+        .figures.map((f) => f.target);
+    expect(reported(3)).toEqual([2_000_000, 20_000, 80, 50]);
+    expect(reported(9)).toEqual([65_000_000, 80, 50, 11_200]);
+    expect(reported(10)).toEqual([25, 60_000_000, 5_000_000]);
+    expect(reported(14)).toEqual([2_000_000]);
+    expect(reported(15)).toEqual([800]);
+    expect(reported(16)).toEqual([30, 60]);
+    expect(reported(1)).toEqual([]);
+    expect(plan.targets.find((t) => t.number === 5)!.figures).toEqual([]);
+  });
+});
