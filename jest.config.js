@@ -12,4 +12,7 @@ module.exports = {
   transform: { '^.+\\.tsx?$': ['@swc/jest'] },
   maxWorkers: 1,
   testTimeout: 60_000,
+  // The SDK's native runtime keeps a handle open after TestWorkflowEnvironment.teardown (sdk-typescript#928);
+  // every suite tears its servers down in afterAll, so exiting at the end loses nothing.
+  forceExit: true,
 };

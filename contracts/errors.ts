@@ -18,6 +18,7 @@ export const CONFLICT_REFUSALS = [
   'MilestoneClosed',
   'LeadSignsLast',
   'NotReturned',
+  'AwaitingResubmission',
   'NotLead',
   'ExtensionDecided',
   'ExtensionPending',

@@ -3,7 +3,7 @@
  * messages (query and updates) that the API and tests send it. Plain JSON only: dates are ISO strings.
  */
 import { z } from 'zod';
-import { bilingualSchema, departmentIdSchema, figureKindSchema, isoDateSchema } from './plan';
+import { bilingualSchema, departmentIdSchema, escalationRoleSchema, figureKindSchema, isoDateSchema } from './plan';
 
 /** The task queue the worker polls and every client starts workflows on. */
 export const TASK_QUEUE = 'duban-key-tasks';
@@ -83,6 +83,8 @@ export const keyTaskInputSchema = z.object({
   }),
   milestones: z.array(milestoneInputSchema).min(1),
   policy: resolvedPolicySchema,
+  /** The plan's general office, supervision office and leadership (extension requests go to the office). */
+  offices: escalationRoleSchema,
 });
 /** See {@link keyTaskInputSchema}. */
 export type KeyTaskInput = z.infer<typeof keyTaskInputSchema>;
@@ -150,6 +152,8 @@ export type Escalation = z.infer<typeof escalationSchema>;
 /** An extension request by the lead, decided by the general office. */
 export const extensionSchema = z.object({
   id: z.string(),
+  /** The request id (idempotency key) it was created with. */
+  requestId: z.string(),
   milestoneId: z.string(),
   requestedBy: z.object({ department: departmentIdSchema, person: z.string() }),
   requestedAt: z.string(),

@@ -23,7 +23,7 @@ export const SA_PENDING = defineSearchAttributeKey('DubanPending', SearchAttribu
 export const SA_STATUS = defineSearchAttributeKey('DubanStatus', SearchAttributeType.KEYWORD);
 /** The id of the milestone being worked. */
 export const SA_MILESTONE = defineSearchAttributeKey('DubanMilestone', SearchAttributeType.KEYWORD);
-/** Due time of the current milestone. */
+/** Due date of the current milestone, stored as that date at 00:00 UTC (its date part is the due date). */
 export const SA_NEXT_DUE = defineSearchAttributeKey('DubanNextDue', SearchAttributeType.DATETIME);
 /** Current escalation level, 0 when none is open. */
 export const SA_ESCALATION_LEVEL = defineSearchAttributeKey('DubanEscalationLevel', SearchAttributeType.INT);

@@ -41,10 +41,17 @@ export function localDate(epochMs: number, utcOffset: string): string {
   return new Date(epochMs + offsetMinutes(utcOffset) * 60_000).toISOString().slice(0, 10);
 }
 
-/** Whole days an instant is past a due date's deadline (0 when on time, rounded up). */
+/**
+ * Calendar days an instant is past a due date, counted as offices count them (逾期N天): the day after the
+ * due date is 1 day late. 0 on or before the due date.
+ */
 export function daysLate(dueDate: string, utcOffset: string, epochMs: number): number {
-  const late = epochMs - deadlineEpoch(dueDate, utcOffset);
-  return late <= 0 ? 0 : Math.ceil(late / DAY_MS);
+  return Math.max(0, daysBetween(dueDate, localDate(epochMs, utcOffset)));
+}
+
+/** The instant from which a milestone is "due soon": the start of the day `days` before its due date. */
+export function dueSoonEpoch(dueDate: string, days: number, utcOffset: string): number {
+  return localTimeToEpoch(addDays(dueDate, -days), '00:00', utcOffset);
 }
 
 /** ISO string of an epoch. */

@@ -89,6 +89,7 @@ export function keyTaskInput(plan: PlanFile, task: Task, startDate: string): Key
         notify: [...new Set(e.notify.map((d) => (d === '$lead' ? lead : d)))],
       })),
     },
+    offices: plan.roles,
   };
 }
 

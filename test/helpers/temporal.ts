@@ -4,6 +4,7 @@
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { temporal } from '@temporalio/proto';
 import path from 'node:path';
 import { ALL_SEARCH_ATTRIBUTES } from '../../contracts';
 import { temporalCliPath, temporalTestServerPath } from '../../embedded/binaries';
@@ -19,11 +20,21 @@ export function createLocalEnv(): Promise<TestWorkflowEnvironment> {
   });
 }
 
-/** The Java time-skipping test server. */
-export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
-  return TestWorkflowEnvironment.createTimeSkipping({
+/** The Java time-skipping test server, with the project's search attributes registered. */
+export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
   });
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(
+      ALL_SEARCH_ATTRIBUTES.map((k) => [
+        k.name,
+        temporal.api.enums.v1.IndexedValueType[`INDEXED_VALUE_TYPE_${k.type}`],
+      ]),
+    ),
+  });
+  return env;
 }
 
 /** Bundles the project's workflow code once (call it in `beforeAll`). */

@@ -1,0 +1,93 @@
+/**
+ * A small plan for workflow tests: two tasks, three units, two milestones, with figures on the last one.
+ * Built through the real plan schema and domain rules, so the workflow gets what production gives it.
+ */
+import { planFileSchema, type KeyTaskInput, type PlanFile, type PlanFileInput } from '../../contracts';
+import { keyTaskInput } from '../../domain/plan';
+
+const dept = (id: string, zh: string, en: string) => ({ id, name: { zh, en }, kind: 'ministry-department' as const });
+
+/** The plan as written. Task 1: lead `alpha`, co `beta` and `gamma`; task 2: `beta` alone. */
+export const miniPlanInput: PlanFileInput = {
+  id: 'mini-plan',
+  title: { zh: '测试计划', en: 'Test plan' },
+  documentDate: '2030-01-01',
+  issuer: '测试',
+  departments: [
+    dept('alpha', '甲司', 'Alpha'),
+    dept('beta', '乙司', 'Beta'),
+    dept('gamma', '丙司', 'Gamma'),
+    dept('office', '办公厅', 'General Office'),
+    dept('inspect', '督导办', 'Supervision Office'),
+    { id: 'leaders', name: { zh: '部领导', en: 'Leadership' }, kind: 'leadership' },
+  ],
+  roles: { generalOffice: 'office', supervisionOffice: 'inspect', leadership: 'leaders' },
+  sections: [{ number: 1, numeral: '一', title: { zh: '测试', en: 'Test' } }],
+  tasks: [
+    {
+      number: 1,
+      section: 1,
+      title: { zh: '任务一', en: 'Task one' },
+      workItems: [
+        { text: '第一项', units: ['alpha', 'beta'] },
+        { text: '第二项', units: ['gamma'] },
+      ],
+    },
+    {
+      number: 2,
+      section: 1,
+      title: { zh: '任务二', en: 'Task two' },
+      workItems: [{ text: '唯一项', units: ['beta'] }],
+    },
+  ],
+  targets: [
+    {
+      number: 1,
+      text: '目标',
+      summary: { zh: '目标', en: 'Target' },
+      figures: [
+        {
+          id: 'share',
+          label: { zh: '接入率', en: 'Share online' },
+          kind: 'percent',
+          value: 95,
+          unit: '%',
+          population: '学校',
+          tasks: [1],
+        },
+        {
+          id: 'people',
+          label: { zh: '培训人数', en: 'People trained' },
+          kind: 'count',
+          value: 800,
+          unit: '人',
+          population: '干部',
+          tasks: [1],
+        },
+      ],
+    },
+  ],
+  schedule: [
+    { id: 'first', title: { zh: '第一节点', en: 'First' }, offsetDays: 30 },
+    { id: 'final', title: { zh: '年终', en: 'Year end' }, offsetDays: 120, reportsFigures: true },
+  ],
+  policy: {
+    escalation: [
+      { level: 1, afterDays: 0, notify: ['$lead', 'office'] },
+      { level: 2, afterDays: 7, notify: ['inspect'] },
+      { level: 3, afterDays: 14, notify: ['leaders'] },
+    ],
+  },
+};
+
+/** The validated mini plan. */
+export const miniPlan: PlanFile = planFileSchema.parse(miniPlanInput);
+
+/** The workflow input of a mini-plan task started on `startDate`. */
+export function miniTaskInput(startDate: string, taskNumber = 1): KeyTaskInput {
+  return keyTaskInput(
+    miniPlan,
+    miniPlan.tasks.find((t) => t.number === taskNumber)!,
+    startDate,
+  );
+}

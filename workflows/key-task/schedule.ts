@@ -1,0 +1,69 @@
+/**
+ * The timetable of the current milestone: when its unsigned units are reminded, when it escalates, and
+ * when its status changes with time (due soon, overdue). Recomputed from the state after every change, so
+ * an extension re-plans everything, and keyed by due date so that nothing is sent twice.
+ */
+import type { KeyTaskInput } from '../../contracts';
+import { addDays, deadlineEpoch, dueSoonEpoch, localTimeToEpoch } from '../../domain/calendar';
+import { currentMilestone, openEscalation, type KeyTaskState } from './state';
+
+const DAY_MS = 86_400_000;
+
+/** Something that happens to the current milestone at a given instant. */
+export type ScheduledEvent =
+  | { at: number; kind: 'reminder'; milestoneId: string; dueDate: string; daysBefore: number; id: string }
+  | { at: number; kind: 'escalation'; milestoneId: string; dueDate: string; level: number; id: string }
+  | { at: number; kind: 'status' };
+
+/** The deterministic id of a notification: workflow, milestone, kind and the instant it stands for. */
+export function notificationId(workflowId: string, milestoneId: string, kind: string, key: string): string {
+  return `${workflowId}/${milestoneId}/${kind}/${key}`;
+}
+
+/**
+ * Every event of the current milestone that has not happened yet (whether it is due now or later), in
+ * time order. Reminders planned for before the milestone opened (or was re-planned by an extension) are
+ * dropped: they would remind of a deadline nobody could yet act on. Escalations are never dropped: a
+ * milestone opened after its due date is overdue at once.
+ */
+export function pendingEvents(state: KeyTaskState, input: KeyTaskInput, workflowId: string): ScheduledEvent[] {
+  const m = currentMilestone(state);
+  if (!m) return [];
+  const { policy } = input;
+  const sent = new Set(state.notifications.map((n) => n.id));
+  const deadline = deadlineEpoch(m.dueDate, policy.utcOffset);
+  const events: ScheduledEvent[] = [];
+  for (const daysBefore of policy.reminderDaysBefore) {
+    const at = localTimeToEpoch(addDays(m.dueDate, -daysBefore), policy.reminderTime, policy.utcOffset);
+    const id = notificationId(workflowId, m.id, 'reminder', `${m.dueDate}/${daysBefore}d`);
+    if (at >= state.plannedFrom && !sent.has(id)) {
+      events.push({ at, kind: 'reminder', milestoneId: m.id, dueDate: m.dueDate, daysBefore, id });
+    }
+  }
+  const reached = openEscalation(state, m.id)?.level ?? 0;
+  for (const e of policy.escalation) {
+    if (e.level <= reached) continue;
+    const id = notificationId(workflowId, m.id, 'escalation', `${m.dueDate}/L${e.level}`);
+    events.push({
+      at: deadline + e.afterDays * DAY_MS,
+      kind: 'escalation',
+      milestoneId: m.id,
+      dueDate: m.dueDate,
+      level: e.level,
+      id,
+    });
+  }
+  const dueSoon = dueSoonEpoch(m.dueDate, policy.dueSoonDays, policy.utcOffset);
+  events.push({ at: dueSoon, kind: 'status' }, { at: deadline, kind: 'status' });
+  return events.sort((a, b) => a.at - b.at);
+}
+
+/** Events due at or before `now`, in order (status-only events excluded: they change nothing). */
+export function dueEvents(events: ScheduledEvent[], now: number): Exclude<ScheduledEvent, { kind: 'status' }>[] {
+  return events.filter((e): e is Exclude<ScheduledEvent, { kind: 'status' }> => e.at <= now && e.kind !== 'status');
+}
+
+/** The next instant after `now` at which something happens, or undefined when nothing is scheduled. */
+export function nextWake(events: ScheduledEvent[], now: number): number | undefined {
+  return events.find((e) => e.at > now)?.at;
+}

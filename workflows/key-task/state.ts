@@ -1,0 +1,134 @@
+/**
+ * The key task's state and the pure rules over it: creating it from the input, deriving the status and
+ * pending units from workflow time, and refusing requests that the task cannot accept. Everything here
+ * is deterministic (time is always passed in), so the workflow, its validators and its query agree.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import type {
+  Escalation,
+  Extension,
+  KeyTaskInput,
+  KeyTaskView,
+  MilestoneView,
+  Notification,
+  RefusalType,
+  TaskStatus,
+} from '../../contracts';
+import { deadlineEpoch, dueSoonEpoch, iso } from '../../domain/calendar';
+
+/** A milestone as the workflow stores it (its pending units are derived, not stored). */
+export type MilestoneRecord = Omit<MilestoneView, 'pendingDepartments'>;
+
+/** Everything the workflow carries, including across continue-as-new. Plain JSON. */
+export interface KeyTaskState {
+  lifecycle: 'active' | 'completed' | 'cancelled';
+  milestones: MilestoneRecord[];
+  /** Index of the milestone being worked; equals `milestones.length` once all are complete. */
+  current: number;
+  /** Epoch ms from which the current milestone's reminders were planned (opening or extension). */
+  plannedFrom: number;
+  notifications: Notification[];
+  escalations: Escalation[];
+  extensions: Extension[];
+  cancellation?: { person: string; reason: string; at: string };
+  completedAt?: string;
+  /** Request ids already applied (newest last, bounded), so a retry is applied once even after continue-as-new. */
+  appliedRequests: string[];
+}
+
+/** How many applied request ids are remembered across continue-as-new. */
+export const APPLIED_REQUESTS_KEPT = 500;
+
+/** The initial state: the first milestone open in round 1, the others pending. */
+export function initialState(input: KeyTaskInput, now: number): KeyTaskState {
+  return {
+    lifecycle: 'active',
+    milestones: input.milestones.map((m, i) => ({
+      ...m,
+      originalDueDate: m.dueDate,
+      state: i === 0 ? 'open' : 'pending',
+      required: input.task.responsibilities,
+      rounds: i === 0 ? [{ number: 1, openedAt: iso(now), signOffs: [] }] : [],
+    })),
+    current: 0,
+    plannedFrom: now,
+    notifications: [],
+    escalations: [],
+    extensions: [],
+    appliedRequests: [],
+  };
+}
+
+/** The milestone being worked, if any. */
+export function currentMilestone(state: KeyTaskState): MilestoneRecord | undefined {
+  return state.lifecycle === 'active' ? state.milestones[state.current] : undefined;
+}
+
+/** The open escalation of a milestone, if it has one. */
+export function openEscalation(state: KeyTaskState, milestoneId: string): Escalation | undefined {
+  return state.escalations.find((e) => e.milestoneId === milestoneId && !e.closedAt);
+}
+
+/**
+ * Units that still owe something on a milestone: while open, every responsible unit that has not signed
+ * this round (co-responsible units first, the lead last); while returned, the lead, who must resubmit.
+ */
+export function pendingDepartments(m: MilestoneRecord): string[] {
+  if (m.state === 'returned') return m.required.filter((r) => r.role === 'lead').map((r) => r.department);
+  if (m.state !== 'open') return [];
+  const signed = new Set(m.rounds.at(-1)?.signOffs.map((s) => s.department));
+  const waiting = m.required.filter((r) => !signed.has(r.department));
+  return [...waiting.filter((r) => r.role === 'co'), ...waiting.filter((r) => r.role === 'lead')].map(
+    (r) => r.department,
+  );
+}
+
+/** The task's status at `now`, from workflow time only. */
+export function taskStatus(state: KeyTaskState, input: KeyTaskInput, now: number): TaskStatus {
+  if (state.lifecycle === 'cancelled') return 'cancelled';
+  const m = currentMilestone(state);
+  if (state.lifecycle === 'completed' || !m) return 'completed';
+  if ((openEscalation(state, m.id)?.level ?? 0) >= 2) return 'escalated';
+  const deadline = deadlineEpoch(m.dueDate, input.policy.utcOffset);
+  if (now >= deadline) return 'overdue';
+  if (now >= dueSoonEpoch(m.dueDate, input.policy.dueSoonDays, input.policy.utcOffset)) return 'due_soon';
+  return 'on_track';
+}
+
+/** The full view the `getState` query answers. */
+export function taskView(state: KeyTaskState, input: KeyTaskInput, now: number): KeyTaskView {
+  const m = currentMilestone(state);
+  return {
+    planId: input.planId,
+    taskNumber: input.task.number,
+    section: input.task.section,
+    title: input.task.title,
+    lead: input.task.lead,
+    coResponsible: input.task.coResponsible,
+    status: taskStatus(state, input, now),
+    asOf: iso(now),
+    currentMilestone: m?.id ?? null,
+    nextDue: m?.dueDate ?? null,
+    pendingDepartments: m ? pendingDepartments(m) : [],
+    escalationLevel: m ? (openEscalation(state, m.id)?.level ?? 0) : 0,
+    milestones: state.milestones.map(milestoneView),
+    notifications: state.notifications,
+    escalations: state.escalations,
+    extensions: state.extensions,
+    cancellation: state.cancellation,
+    completedAt: state.completedAt,
+  };
+}
+
+/** A milestone with its pending units derived. */
+export function milestoneView(m: MilestoneRecord): MilestoneView {
+  return { ...m, pendingDepartments: pendingDepartments(m) };
+}
+
+/**
+ * Throws the refusal the API shows to the user: a non-retryable `ApplicationFailure` whose type is one of
+ * contracts/errors.ts and whose message is Chinese first, then English.
+ */
+export function refuse(type: RefusalType, zh: string, en: string): never {
+  throw ApplicationFailure.create({ type, message: `${zh} (${en})`, nonRetryable: true });
+}

@@ -1,0 +1,326 @@
+/**
+ * The key-task workflow: one durable run per key task for the whole plan year. It works the task's
+ * milestones in order, takes sign-offs (co-responsible units first, the lead last), reminds unsigned
+ * units before each deadline, escalates overdue milestones level by level, handles extensions and
+ * cancellation, and keeps its search attributes current so that the task list is one visibility query.
+ */
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  log,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import type { Activities } from '../../activities';
+import {
+  SA_ESCALATION_LEVEL,
+  SA_MILESTONE,
+  SA_NEXT_DUE,
+  SA_PENDING,
+  SA_STATUS,
+  cancelUpdate,
+  decideExtensionUpdate,
+  getStateQuery,
+  requestExtensionUpdate,
+  resubmitUpdate,
+  signOffUpdate,
+  type Extension,
+  type KeyTaskInput,
+  type KeyTaskView,
+  type Notification,
+  type NotificationKind,
+} from '../../contracts';
+import { daysLate, iso } from '../../domain/calendar';
+import {
+  APPLIED_REQUESTS_KEPT,
+  currentMilestone,
+  initialState,
+  milestoneView,
+  openEscalation,
+  pendingDepartments,
+  taskStatus,
+  taskView,
+  type KeyTaskState,
+  type MilestoneRecord,
+} from './state';
+import {
+  checkCancel,
+  checkExtensionDecision,
+  checkExtensionRequest,
+  checkResubmit,
+  checkSignOff,
+  alreadyApplied,
+} from './requests';
+import { dueEvents, nextWake, notificationId, pendingEvents, type ScheduledEvent } from './schedule';
+
+const { deliverNotification } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  // A channel that is down for hours delays its messages but never loses them: retries back off to one
+  // attempt every 30 minutes for up to a week. Delivery is never awaited by the task's own logic.
+  scheduleToCloseTimeout: '7 days',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '30 minutes' },
+});
+
+/**
+ * Runs one key task. `carried` is the state handed over by continue-as-new; a new task starts without it.
+ * Returns the final view when the task is completed or cancelled.
+ */
+export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskState): Promise<KeyTaskView> {
+  const { workflowId } = workflowInfo();
+  const state: KeyTaskState = carried ?? initialState(input, Date.now());
+  /** Bumped by every accepted request; the main loop wakes on it. */
+  let changes = 0;
+  const deliveries = new Set<Promise<void>>();
+
+  const notify = (
+    kind: NotificationKind,
+    m: MilestoneRecord,
+    departments: string[],
+    id: string,
+    extra: Partial<Notification> = {},
+  ): void => {
+    const n: Notification = {
+      id,
+      kind,
+      planId: input.planId,
+      workflowId,
+      taskNumber: input.task.number,
+      taskTitle: input.task.title,
+      milestoneId: m.id,
+      milestoneTitle: m.title,
+      departments: [...new Set(departments)],
+      pendingDepartments: pendingDepartments(m),
+      dueDate: m.dueDate,
+      at: iso(Date.now()),
+      ...extra,
+    };
+    state.notifications.push(n);
+    const delivery: Promise<void> = deliverNotification(n)
+      .catch((err: unknown) => log.error('notification not delivered', { id: n.id, error: String(err) }))
+      .finally(() => deliveries.delete(delivery));
+    deliveries.add(delivery);
+  };
+
+  const remember = (requestId: string): void => {
+    state.appliedRequests.push(requestId);
+    if (state.appliedRequests.length > APPLIED_REQUESTS_KEPT) state.appliedRequests.shift();
+    changes++;
+  };
+
+  const closeEscalation = (m: MilestoneRecord, closedBy: 'completed' | 'extended' | 'cancelled'): void => {
+    const open = openEscalation(state, m.id);
+    if (!open) return;
+    open.closedAt = iso(Date.now());
+    open.closedBy = closedBy;
+    if (closedBy === 'completed') open.daysLate = daysLate(open.dueDate, input.policy.utcOffset, Date.now());
+  };
+
+  const openNextMilestone = (): void => {
+    state.current++;
+    const next = state.milestones[state.current];
+    if (!next) {
+      state.lifecycle = 'completed';
+      state.completedAt = iso(Date.now());
+      return;
+    }
+    next.state = 'open';
+    next.rounds.push({ number: 1, openedAt: iso(Date.now()), signOffs: [] });
+    state.plannedFrom = Date.now();
+  };
+
+  setHandler(getStateQuery, () => taskView(state, input, Date.now()));
+
+  setHandler(
+    signOffUpdate,
+    (args) => {
+      const m = state.milestones.find((x) => x.id === args.milestoneId)!;
+      if (alreadyApplied(state, args.requestId)) return milestoneView(m);
+      const who = m.required.find((r) => r.department === args.department)!;
+      const round = m.rounds.at(-1)!;
+      const now = Date.now();
+      round.signOffs.push({
+        department: args.department,
+        role: who.role,
+        workItems: who.workItems,
+        decision: args.decision,
+        person: args.person,
+        at: iso(now),
+        comment: args.comment,
+        figures: args.figures,
+        requestId: args.requestId,
+      });
+      if (args.decision === 'reject') {
+        round.outcome = 'rejected';
+        round.closedAt = iso(now);
+        m.state = 'returned';
+        notify('returned', m, [input.task.lead], notificationId(workflowId, m.id, 'returned', `r${round.number}`), {
+          comment: args.comment,
+        });
+      } else if (who.role === 'lead') {
+        round.outcome = 'approved';
+        round.closedAt = iso(now);
+        m.state = 'completed';
+        m.completedAt = iso(now);
+        m.daysLate = daysLate(m.dueDate, input.policy.utcOffset, now);
+        closeEscalation(m, 'completed');
+        openNextMilestone();
+      }
+      remember(args.requestId);
+      return milestoneView(m);
+    },
+    { validator: (args) => checkSignOff(state, input, args) },
+  );
+
+  setHandler(
+    resubmitUpdate,
+    (args) => {
+      const m = state.milestones.find((x) => x.id === args.milestoneId)!;
+      if (alreadyApplied(state, args.requestId)) return milestoneView(m);
+      const now = iso(Date.now());
+      m.state = 'open';
+      m.rounds.push({
+        number: m.rounds.length + 1,
+        openedAt: now,
+        resubmission: { note: args.note, person: args.person, at: now },
+        signOffs: [],
+      });
+      remember(args.requestId);
+      return milestoneView(m);
+    },
+    { validator: (args) => checkResubmit(state, input, args) },
+  );
+
+  setHandler(
+    requestExtensionUpdate,
+    (args) => {
+      const known = state.extensions.find((e) => e.requestId === args.requestId);
+      if (known) return known;
+      const m = state.milestones.find((x) => x.id === args.milestoneId)!;
+      const ext: Extension = {
+        id: `ext-${state.extensions.length + 1}`,
+        requestId: args.requestId,
+        milestoneId: m.id,
+        requestedBy: { department: args.department, person: args.person },
+        requestedAt: iso(Date.now()),
+        previousDueDate: m.dueDate,
+        newDueDate: args.newDueDate,
+        reason: args.reason,
+        state: 'pending',
+      };
+      state.extensions.push(ext);
+      notify(
+        'extension-requested',
+        m,
+        [input.offices.generalOffice],
+        notificationId(workflowId, m.id, 'extension', ext.id),
+        {
+          comment: args.reason,
+        },
+      );
+      remember(args.requestId);
+      return ext;
+    },
+    { validator: (args) => checkExtensionRequest(state, input, args) },
+  );
+
+  setHandler(
+    decideExtensionUpdate,
+    (args) => {
+      const ext = state.extensions.find((e) => e.id === args.extensionId)!;
+      if (alreadyApplied(state, args.requestId)) return ext;
+      const m = state.milestones.find((x) => x.id === ext.milestoneId)!;
+      ext.state = args.approve ? 'approved' : 'declined';
+      ext.decision = { person: args.person, at: iso(Date.now()), comment: args.comment };
+      if (args.approve) {
+        m.dueDate = ext.newDueDate;
+        closeEscalation(m, 'extended');
+        if (currentMilestone(state)?.id === m.id) state.plannedFrom = Date.now();
+      }
+      notify('extension-decided', m, [input.task.lead], notificationId(workflowId, m.id, 'extension-decided', ext.id), {
+        comment: args.comment,
+      });
+      remember(args.requestId);
+      return ext;
+    },
+    { validator: (args) => checkExtensionDecision(state, args) },
+  );
+
+  setHandler(
+    cancelUpdate,
+    (args) => {
+      if (alreadyApplied(state, args.requestId)) return taskView(state, input, Date.now());
+      const m = currentMilestone(state);
+      if (m) closeEscalation(m, 'cancelled');
+      for (const x of state.milestones) if (x.state !== 'completed') x.state = 'cancelled';
+      state.lifecycle = 'cancelled';
+      state.cancellation = { person: args.person, reason: args.reason, at: iso(Date.now()) };
+      for (const e of state.extensions) if (e.state === 'pending') e.state = 'withdrawn';
+      remember(args.requestId);
+      return taskView(state, input, Date.now());
+    },
+    { validator: (args) => checkCancel(state, args) },
+  );
+
+  const fire = (event: Exclude<ScheduledEvent, { kind: 'status' }>): void => {
+    const m = currentMilestone(state)!;
+    if (event.kind === 'reminder') {
+      // Only units that have not signed are reminded (the lead is pending until the milestone completes).
+      notify('reminder', m, pendingDepartments(m), event.id, { daysBefore: event.daysBefore });
+      return;
+    }
+    const level = input.policy.escalation.find((e) => e.level === event.level)!;
+    let episode = openEscalation(state, m.id);
+    if (!episode) {
+      episode = { milestoneId: m.id, dueDate: m.dueDate, level: 0, openedAt: iso(Date.now()), levels: [] };
+      state.escalations.push(episode);
+    }
+    episode.level = event.level;
+    episode.levels.push({ level: event.level, at: iso(Date.now()), notified: level.notify });
+    notify('escalation', m, level.notify, event.id, {
+      level: event.level,
+      daysLate: daysLate(m.dueDate, input.policy.utcOffset, Date.now()),
+    });
+  };
+
+  let lastAttributes = '';
+  const publish = (): void => {
+    const m = currentMilestone(state);
+    const pairs: SearchAttributeUpdatePair[] = [
+      { key: SA_STATUS, value: taskStatus(state, input, Date.now()) },
+      { key: SA_PENDING, value: m ? pendingDepartments(m) : [] },
+      { key: SA_MILESTONE, value: m?.id ?? null },
+      { key: SA_NEXT_DUE, value: m ? new Date(`${m.dueDate}T00:00:00Z`) : null },
+      { key: SA_ESCALATION_LEVEL, value: m ? (openEscalation(state, m.id)?.level ?? 0) : 0 },
+    ];
+    const serialized = JSON.stringify(pairs.map((p) => p.value));
+    if (serialized === lastAttributes) return;
+    lastAttributes = serialized;
+    upsertSearchAttributes(pairs);
+  };
+
+  while (state.lifecycle === 'active') {
+    const now = Date.now();
+    const events = pendingEvents(state, input, workflowId);
+    for (const event of dueEvents(events, now)) fire(event);
+    publish();
+    if (workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      await Promise.all(deliveries);
+      await continueAsNew<typeof keyTaskWorkflow>(input, state);
+    }
+    const seen = changes;
+    const wake = nextWake(pendingEvents(state, input, workflowId), now);
+    if (wake === undefined) await condition(() => changes !== seen);
+    else await condition(() => changes !== seen, wake - now);
+  }
+
+  publish();
+  // Let in-flight updates answer their callers and notifications reach their channels before closing.
+  await condition(allHandlersFinished);
+  await Promise.all(deliveries);
+  return taskView(state, input, Date.now());
+}
