@@ -9,13 +9,21 @@ import path from 'node:path';
 import { ALL_SEARCH_ATTRIBUTES } from '../../contracts';
 import { temporalCliPath, temporalTestServerPath } from '../../embedded/binaries';
 
-/** A dev server (`temporal server start-dev`, in memory) with the project's search attributes. */
-export function createLocalEnv(): Promise<TestWorkflowEnvironment> {
+/**
+ * A dev server (`temporal server start-dev`, in memory) with the project's search attributes.
+ * `dynamicConfig` sets server limits, e.g. `{ 'limit.historyCount.suggestContinueAsNew': 60 }`.
+ */
+export function createLocalEnv(dynamicConfig: Record<string, unknown> = {}): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: temporalCliPath() },
       searchAttributes: [...ALL_SEARCH_ATTRIBUTES],
-      extraArgs: ['--headless', '--log-level', 'error'],
+      extraArgs: [
+        '--headless',
+        '--log-level',
+        'error',
+        ...Object.entries(dynamicConfig).flatMap(([k, v]) => ['--dynamic-config-value', `${k}=${JSON.stringify(v)}`]),
+      ],
     },
   });
 }

@@ -1,0 +1,277 @@
+/**
+ * Sign-off rules of the key-task workflow on a real dev server: every refusal of the update validators,
+ * co-responsible units before the lead, rejection and resubmission, idempotent retries, simultaneous
+ * signers, and search attributes that make the task list one visibility query.
+ *
+ * The server suggests continue-as-new after a few dozen events, so these tests also prove that a task
+ * keeps its whole record, and its idempotency, across continue-as-new.
+ */
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { randomUUID } from 'node:crypto';
+import {
+  KEY_TASK_WORKFLOW,
+  cancelUpdate,
+  getStateQuery,
+  resubmitUpdate,
+  signOffUpdate,
+  type KeyTaskView,
+  type SignOffArgs,
+} from '../../contracts';
+import { addDays, localDate } from '../../domain/calendar';
+import { createKeyTaskWorker } from '../../worker/create-worker';
+import { miniTaskInput } from '../helpers/mini-plan';
+import { recordingChannel } from '../helpers/recording-channel';
+import { bundleWorkflows, createLocalEnv } from '../helpers/temporal';
+
+const QUEUE = 'signoff';
+let env: TestWorkflowEnvironment;
+let worker: Worker;
+let running: Promise<void>;
+
+beforeAll(async () => {
+  const [e, bundle] = await Promise.all([
+    createLocalEnv({ 'limit.historyCount.suggestContinueAsNew': 40 }),
+    bundleWorkflows(),
+  ]);
+  env = e;
+  worker = await createKeyTaskWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue: QUEUE,
+    workflowBundle: bundle,
+    deps: { channels: [recordingChannel()] },
+  });
+  running = worker.run();
+}, 120_000);
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+});
+
+async function startTask(): Promise<WorkflowHandle> {
+  const today = localDate(Date.now(), '+08:00');
+  return env.client.workflow.start(KEY_TASK_WORKFLOW, {
+    taskQueue: QUEUE,
+    workflowId: `signoff-${randomUUID()}`,
+    args: [miniTaskInput(addDays(today, -20))], // first milestone due in 10 days
+  });
+}
+
+const args = (department: string, over: Partial<SignOffArgs> = {}): SignOffArgs => ({
+  milestoneId: 'first',
+  department,
+  decision: 'approve',
+  person: `${department} 协调人`,
+  requestId: randomUUID(),
+  ...over,
+});
+
+/** The refusal type and message of an update the workflow refused. */
+async function refusal(p: Promise<unknown>): Promise<{ type: string; message: string }> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) {
+      const cause = err.cause as { type?: string; message: string };
+      return { type: cause.type ?? '', message: cause.message };
+    }
+    throw err;
+  }
+  throw new Error('the update was accepted but should have been refused');
+}
+
+test('co-responsible units sign first; the lead is refused until they have, then completes the milestone', async () => {
+  const h = await startTask();
+  let r = await refusal(h.executeUpdate(signOffUpdate, { args: [args('alpha')] }));
+  expect(r.type).toBe('LeadSignsLast');
+  expect(r.message).toContain('beta、gamma');
+
+  const afterBeta = await h.executeUpdate(signOffUpdate, { args: [args('beta')] });
+  expect(afterBeta.pendingDepartments).toEqual(['gamma', 'alpha']);
+  r = await refusal(h.executeUpdate(signOffUpdate, { args: [args('alpha')] }));
+  expect(r).toMatchObject({ type: 'LeadSignsLast' });
+  expect(r.message).toContain('gamma');
+
+  await h.executeUpdate(signOffUpdate, { args: [args('gamma')] });
+  const done = await h.executeUpdate(signOffUpdate, { args: [args('alpha', { comment: '同意' })] });
+  expect(done.state).toBe('completed');
+  const signOffs = done.rounds[0]!.signOffs;
+  expect(signOffs.map((s) => [s.department, s.role, s.workItems])).toEqual([
+    ['beta', 'co', [0]],
+    ['gamma', 'co', [1]],
+    ['alpha', 'lead', [0]],
+  ]);
+  const view: KeyTaskView = await h.query(getStateQuery);
+  expect(view.currentMilestone).toBe('final');
+  expect(view.pendingDepartments).toEqual(['beta', 'gamma', 'alpha']);
+});
+
+test('every refusal of the sign-off validator names what is wrong', async () => {
+  const h = await startTask();
+  const refused = async (a: SignOffArgs) => refusal(h.executeUpdate(signOffUpdate, { args: [a] }));
+
+  expect(await refused(args('office'))).toMatchObject({ type: 'NotResponsible' });
+  expect(await refused(args('beta', { milestoneId: 'final' }))).toMatchObject({ type: 'NotCurrentMilestone' });
+  expect(await refused(args('beta', { milestoneId: 'nope' }))).toMatchObject({ type: 'UnknownMilestone' });
+  expect(await refused(args('beta', { decision: 'reject' }))).toMatchObject({ type: 'CommentRequired' });
+  expect(await refused(args('beta', { figures: { share: 50 } }))).toMatchObject({ type: 'FigureInvalid' });
+  await h.executeUpdate(signOffUpdate, { args: [args('beta')] });
+  expect(await refused(args('beta'))).toMatchObject({ type: 'AlreadySigned' });
+  await h.executeUpdate(signOffUpdate, { args: [args('gamma')] });
+  await h.executeUpdate(signOffUpdate, { args: [args('alpha')] });
+  expect(await refused(args('gamma'))).toMatchObject({ type: 'MilestoneClosed' });
+
+  // The year-end milestone asks the lead for two figures, each checked by its kind.
+  for (const d of ['beta', 'gamma'])
+    await h.executeUpdate(signOffUpdate, { args: [args(d, { milestoneId: 'final' })] });
+  const lead = (figures?: Record<string, number>) => args('alpha', { milestoneId: 'final', figures });
+  const missing = await refused(lead({ share: 90 }));
+  expect(missing.type).toBe('FigureMissing');
+  expect(missing.message).toContain('people');
+  expect(await refused(lead({ share: 120, people: 10 }))).toMatchObject({ type: 'FigureInvalid' });
+  expect(await refused(lead({ share: 90, people: 10.5 }))).toMatchObject({ type: 'FigureInvalid' });
+  expect(await refused(lead({ share: 90, people: 10, other: 1 }))).toMatchObject({ type: 'FigureInvalid' });
+  const final = await h.executeUpdate(signOffUpdate, { args: [lead({ share: 90, people: 10 })] });
+  expect(final.state).toBe('completed');
+  const result: KeyTaskView = await h.result();
+  expect(result.status).toBe('completed');
+  expect(result.milestones.map((m) => m.rounds.flatMap((r) => r.signOffs).length)).toEqual([3, 3]);
+});
+
+test('a long-lived task continues as new with its whole record and still applies a retry once', async () => {
+  const h = await startTask();
+  const firstRequest = args('beta', { decision: 'reject', comment: '第1轮退回' });
+  await h.executeUpdate(signOffUpdate, { args: [firstRequest] });
+  for (let round = 2; round <= 12; round++) {
+    await h.executeUpdate(resubmitUpdate, {
+      args: [
+        { milestoneId: 'first', department: 'alpha', note: `第${round}轮`, person: '甲', requestId: randomUUID() },
+      ],
+    });
+    await h.executeUpdate(signOffUpdate, { args: [args('beta', { decision: 'reject', comment: `第${round}轮退回` })] });
+  }
+  expect((await h.describe()).runId).not.toBe(h.firstExecutionRunId);
+  // The first request, retried after continue-as-new with a fresh update id, is not applied again.
+  await h.executeUpdate(signOffUpdate, { args: [firstRequest] });
+  const view: KeyTaskView = await h.query(getStateQuery);
+  const rounds = view.milestones[0]!.rounds;
+  expect(rounds).toHaveLength(12);
+  expect(rounds.map((r) => r.signOffs[0]!.comment)).toEqual(rounds.map((r) => `第${r.number}轮退回`));
+  expect(view.notifications.filter((n) => n.kind === 'returned')).toHaveLength(12);
+  await h.terminate('test over');
+});
+
+test('a rejection returns the milestone; the lead resubmits and a new round begins, every round kept', async () => {
+  const h = await startTask();
+  await h.executeUpdate(signOffUpdate, { args: [args('beta')] });
+  const returned = await h.executeUpdate(signOffUpdate, {
+    args: [args('gamma', { decision: 'reject', comment: '数据不全' })],
+  });
+  expect(returned.state).toBe('returned');
+  expect(returned.pendingDepartments).toEqual(['alpha']);
+  expect(await refusal(h.executeUpdate(signOffUpdate, { args: [args('alpha')] }))).toMatchObject({
+    type: 'AwaitingResubmission',
+  });
+  const resubmit = (department: string) => ({
+    milestoneId: 'first',
+    department,
+    note: '已补充数据',
+    person: '甲',
+    requestId: randomUUID(),
+  });
+  expect(await refusal(h.executeUpdate(resubmitUpdate, { args: [resubmit('beta')] }))).toMatchObject({
+    type: 'NotLead',
+  });
+  const reopened = await h.executeUpdate(resubmitUpdate, { args: [resubmit('alpha')] });
+  expect(reopened.state).toBe('open');
+  expect(reopened.rounds.map((r) => [r.number, r.outcome ?? 'open'])).toEqual([
+    [1, 'rejected'],
+    [2, 'open'],
+  ]);
+  expect(reopened.rounds[1]!.resubmission?.note).toBe('已补充数据');
+  expect(await refusal(h.executeUpdate(resubmitUpdate, { args: [resubmit('alpha')] }))).toMatchObject({
+    type: 'NotReturned',
+  });
+  for (const d of ['beta', 'gamma', 'alpha']) await h.executeUpdate(signOffUpdate, { args: [args(d)] });
+  const view: KeyTaskView = await h.query(getStateQuery);
+  const first = view.milestones[0]!;
+  expect(first.state).toBe('completed');
+  expect(first.rounds[0]!.signOffs.find((s) => s.decision === 'reject')).toMatchObject({
+    department: 'gamma',
+    comment: '数据不全',
+  });
+  expect(view.notifications.filter((n) => n.kind === 'returned').map((n) => n.departments)).toEqual([['alpha']]);
+});
+
+test('a retried sign-off is applied once, with the same update id or only the same request id', async () => {
+  const h = await startTask();
+  const a = args('beta');
+  const first = await h.executeUpdate(signOffUpdate, { args: [a], updateId: a.requestId });
+  const again = await h.executeUpdate(signOffUpdate, { args: [a], updateId: a.requestId });
+  expect(again).toEqual(first);
+  // A client that lost the answer and retries with a new update id but the same request id.
+  const third = await h.executeUpdate(signOffUpdate, { args: [a] });
+  expect(third.rounds[0]!.signOffs.filter((s) => s.department === 'beta')).toHaveLength(1);
+});
+
+test('two coordinators signing at the same instant are both recorded; a double click is recorded once', async () => {
+  const h = await startTask();
+  const [beta, gamma] = await Promise.all([
+    h.executeUpdate(signOffUpdate, { args: [args('beta')] }),
+    h.executeUpdate(signOffUpdate, { args: [args('gamma')] }),
+  ]);
+  expect([beta.pendingDepartments.length, gamma.pendingDepartments.length].sort()).toEqual([1, 2]);
+  const view: KeyTaskView = await h.query(getStateQuery);
+  expect(view.pendingDepartments).toEqual(['alpha']);
+
+  const outcomes = await Promise.allSettled([
+    h.executeUpdate(signOffUpdate, { args: [args('alpha')] }),
+    h.executeUpdate(signOffUpdate, { args: [args('alpha')] }),
+  ]);
+  expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+  const after: KeyTaskView = await h.query(getStateQuery);
+  expect(after.milestones[0]!.rounds[0]!.signOffs.filter((s) => s.department === 'alpha')).toHaveLength(1);
+});
+
+test('search attributes answer "where is a unit pending" and "which tasks are cancelled" in one query', async () => {
+  const h = await startTask();
+  await h.executeUpdate(signOffUpdate, { args: [args('beta')] });
+  const pendingGamma = `WorkflowId = '${h.workflowId}' AND DubanPending = 'gamma' AND DubanStatus = 'on_track'`;
+  const pendingBeta = `WorkflowId = '${h.workflowId}' AND DubanPending = 'beta'`;
+  await eventually(async () => expect(await count(pendingGamma)).toBe(1));
+  expect(await count(pendingBeta)).toBe(0);
+
+  const cancelled = await h.executeUpdate(cancelUpdate, {
+    args: [{ reason: '计划调整', person: '管理员', requestId: randomUUID() }],
+  });
+  expect(cancelled.status).toBe('cancelled');
+  expect(cancelled.cancellation).toMatchObject({ person: '管理员', reason: '计划调整' });
+  await eventually(async () =>
+    expect(await count(`WorkflowId = '${h.workflowId}' AND DubanStatus = 'cancelled'`)).toBe(1),
+  );
+  const result: KeyTaskView = await h.result();
+  expect(result.milestones.map((m) => m.state)).toEqual(['cancelled', 'cancelled']);
+});
+
+async function count(query: string): Promise<number> {
+  let n = 0;
+  for await (const _ of env.client.workflow.list({ query })) n++;
+  return n;
+}
+
+/** Visibility is eventually consistent: retry an assertion for up to 10 s. */
+async function eventually(check: () => Promise<void>): Promise<void> {
+  const until = Date.now() + 10_000;
+  for (;;) {
+    try {
+      return await check();
+    } catch (err) {
+      if (Date.now() > until) throw err;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
