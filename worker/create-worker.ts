@@ -20,6 +20,8 @@ export interface KeyTaskWorkerOptions {
   deps: ActivityDeps;
   /** Identity shown in the Temporal Web UI. */
   identity?: string;
+  /** Workflows kept in memory between turns; 0 replays every turn from history (and uses no sticky queue). */
+  maxCachedWorkflows?: number;
 }
 
 /** Creates (but does not run) a worker for the key-task workflows. Rejects when Temporal is unreachable. */
@@ -33,5 +35,6 @@ export function createKeyTaskWorker(options: KeyTaskWorkerOptions): Promise<Work
       : { workflowsPath: path.resolve(__dirname, '../workflows') }),
     activities: createActivities(options.deps),
     ...(options.identity ? { identity: options.identity } : {}),
+    ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
   });
 }

@@ -38,6 +38,8 @@ beforeAll(async () => {
     taskQueue: 'timeline',
     workflowBundle: bundle,
     deps: { channels: [channel] },
+    // Every turn replays from history, so a replacement worker is never waiting on a stopped one's cache.
+    maxCachedWorkflows: 0,
   });
   running = worker.run();
 }, 120_000);
@@ -184,4 +186,41 @@ test('a milestone left unsigned escalates to ministry leadership fourteen days a
   expect(near(of(view, 'escalation')[2]!.at, deadline + 14 * DAY)).toBe(true);
   expect(view.pendingDepartments).toEqual(['beta']);
   await handle.terminate('test over');
+});
+
+test('a worker stopped in the middle of a milestone loses nothing and sends no reminder twice', async () => {
+  const start = await env.currentTimeMs();
+  const input = miniTaskInput(localDate(start + DAY, '+08:00'));
+  const due = input.milestones[0]!.dueDate;
+  const handle = await startTask(input);
+  await env.sleep(reminderAt(due, 7) + 3_600_000 - (await env.currentTimeMs()));
+  await handle.executeUpdate(signOffUpdate, { args: [sign('beta', 'first')] });
+
+  // The worker goes away; a new one, with nothing cached, rebuilds the task from its history and goes on.
+  // (The time-skipping server does not skip time while no worker can take the task's turn.)
+  worker.shutdown();
+  await running;
+  worker = await createKeyTaskWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue: 'timeline',
+    workflowBundle: bundle,
+    deps: { channels: [channel] },
+    // Every turn replays from history, so a replacement worker is never waiting on a stopped one's cache.
+    maxCachedWorkflows: 0,
+  });
+  running = worker.run();
+  await env.sleep(reminderAt(due, 0) + 3_600_000 - (await env.currentTimeMs()));
+  const view = await handle.query(getStateQuery);
+  expect(view.milestones[0]!.rounds[0]!.signOffs.map((s) => s.department)).toEqual(['beta']);
+  const reminders = of(view, 'reminder');
+  expect(reminders.map((n) => [n.daysBefore, n.departments])).toEqual([
+    [7, ['beta', 'gamma', 'alpha']],
+    [1, ['gamma', 'alpha']],
+    [0, ['gamma', 'alpha']],
+  ]);
+  await handle.executeUpdate(signOffUpdate, { args: [sign('gamma', 'first')] });
+  await handle.terminate('test over');
+  const delivered = channel.received.filter((n: Notification) => n.workflowId === handle.workflowId).map((n) => n.id);
+  expect(delivered.sort()).toEqual(reminders.map((n) => n.id).sort());
 });
