@@ -6,7 +6,7 @@
  * The server suggests continue-as-new after a few dozen events, so these tests also prove that a task
  * keeps its whole record, and its idempotency, across continue-as-new.
  */
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
@@ -52,7 +52,7 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-async function startTask(): Promise<WorkflowHandle> {
+async function startTask(): Promise<WorkflowHandleWithFirstExecutionRunId> {
   const today = localDate(Date.now(), '+08:00');
   return env.client.workflow.start(KEY_TASK_WORKFLOW, {
     taskQueue: QUEUE,
