@@ -199,6 +199,10 @@ export const notificationSchema = z.object({
   /** Reminder offset in days before the due date. */
   daysBefore: z.number().int().optional(),
   comment: z.string().optional(),
+  /** For `extension-requested`: the due date asked for. */
+  newDueDate: isoDateSchema.optional(),
+  /** For `extension-decided`: whether the extension was approved. */
+  approved: z.boolean().optional(),
 });
 /** See {@link notificationSchema}. */
 export type Notification = z.infer<typeof notificationSchema>;

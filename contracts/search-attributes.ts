@@ -3,7 +3,11 @@
  * pending" or "every escalated task" is one visibility query rather than a query per workflow.
  *
  * The dev server's SQLite visibility store allows 3 Int, 3 KeywordList and 10 Keyword attributes per
- * namespace; this set uses 3 Int, 2 KeywordList, 4 Keyword and 1 Datetime.
+ * namespace; this set uses 3 Int, 2 KeywordList, 6 Keyword and 1 Datetime.
+ *
+ * The notification workflow (one per notification) reuses `DubanPlanId`, `DubanTaskNumber`,
+ * `DubanMilestone` and `DubanDepartments` (there: the recipients) and adds the two notification keys, so
+ * that the notification log is one visibility query too.
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 
@@ -28,6 +32,11 @@ export const SA_NEXT_DUE = defineSearchAttributeKey('DubanNextDue', SearchAttrib
 /** Current escalation level, 0 when none is open. */
 export const SA_ESCALATION_LEVEL = defineSearchAttributeKey('DubanEscalationLevel', SearchAttributeType.INT);
 
+/** A notification workflow's kind (`reminder`, `escalation`, …). */
+export const SA_NOTIFICATION_KIND = defineSearchAttributeKey('DubanNotificationKind', SearchAttributeType.KEYWORD);
+/** A notification workflow's overall delivery outcome (`pending`, `retrying`, `delivered`, `failed`, `undeliverable`). */
+export const SA_DELIVERY_OUTCOME = defineSearchAttributeKey('DubanDeliveryOutcome', SearchAttributeType.KEYWORD);
+
 /** Every key above, for registering them on a server. */
 export const ALL_SEARCH_ATTRIBUTES = [
   SA_PLAN_ID,
@@ -40,4 +49,6 @@ export const ALL_SEARCH_ATTRIBUTES = [
   SA_MILESTONE,
   SA_NEXT_DUE,
   SA_ESCALATION_LEVEL,
+  SA_NOTIFICATION_KIND,
+  SA_DELIVERY_OUTCOME,
 ] as const;

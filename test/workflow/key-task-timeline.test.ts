@@ -195,6 +195,10 @@ test('a worker stopped in the middle of a milestone loses nothing and sends no r
   const handle = await startTask(input);
   await env.sleep(reminderAt(due, 7) + 3_600_000 - (await env.currentTimeMs()));
   await handle.executeUpdate(signOffUpdate, { args: [sign('beta', 'first')] });
+  // Let the notifications already decided finish their delivery first: the Java test server loses a task
+  // handed to a poll that a stopping worker abandons, and then waits out its timeout in real time.
+  const decided = (await handle.query(getStateQuery)).notifications;
+  await Promise.all(decided.map((n) => env.client.workflow.getHandle(n.id).result()));
 
   // The worker goes away; a new one, with nothing cached, rebuilds the task from its history and goes on.
   // (The time-skipping server does not skip time while no worker can take the task's turn.)

@@ -9,13 +9,15 @@ import {
   condition,
   continueAsNew,
   log,
-  proxyActivities,
+  ParentClosePolicy,
   setHandler,
+  sleep,
+  startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import type { Activities } from '../../activities';
 import {
   SA_ESCALATION_LEVEL,
   SA_MILESTONE,
@@ -56,14 +58,7 @@ import {
   alreadyApplied,
 } from './requests';
 import { dueEvents, nextWake, notificationId, pendingEvents, type ScheduledEvent } from './schedule';
-
-const { deliverNotification } = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  // A channel that is down for hours delays its messages but never loses them: retries back off to one
-  // attempt every 30 minutes for up to a week. Delivery is never awaited by the task's own logic.
-  scheduleToCloseTimeout: '7 days',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '30 minutes' },
-});
+import { notificationMemo, notificationSearchAttributes, notificationWorkflow } from '../notification';
 
 /**
  * Runs one key task. `carried` is the state handed over by continue-as-new; a new task starts without it.
@@ -74,6 +69,7 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
   const state: KeyTaskState = carried ?? initialState(input, Date.now());
   /** Bumped by every accepted request; the main loop wakes on it. */
   let changes = 0;
+  /** Notification workflows being started; awaited before continue-as-new and completion. */
   const deliveries = new Set<Promise<void>>();
 
   const notify = (
@@ -99,8 +95,24 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
       ...extra,
     };
     state.notifications.push(n);
-    const delivery: Promise<void> = deliverNotification(n)
-      .catch((err: unknown) => log.error('notification not delivered', { id: n.id, error: String(err) }))
+    // Each notification is its own workflow, whose id is the notification's deterministic id: a second start
+    // of the same notification is refused by the server. It is abandoned, not awaited, so a channel down for
+    // hours delays only its messages, never the task; only the start is awaited (before closing).
+    const delivery: Promise<void> = startChild(notificationWorkflow, {
+      workflowId: n.id,
+      args: [n],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      typedSearchAttributes: notificationSearchAttributes(n),
+      memo: notificationMemo(n),
+    })
+      .then(
+        () => undefined,
+        (err: unknown) => {
+          if (err instanceof WorkflowExecutionAlreadyStartedError) log.info('notification already sent', { id: n.id });
+          else log.error('notification not started', { id: n.id, error: String(err) });
+        },
+      )
       .finally(() => deliveries.delete(delivery));
     deliveries.add(delivery);
   };
@@ -219,6 +231,7 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
         notificationId(workflowId, m.id, 'extension', ext.id),
         {
           comment: args.reason,
+          newDueDate: args.newDueDate,
         },
       );
       remember(args.requestId);
@@ -242,6 +255,7 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
       }
       notify('extension-decided', m, [input.task.lead], notificationId(workflowId, m.id, 'extension-decided', ext.id), {
         comment: args.comment,
+        approved: args.approve,
       });
       remember(args.requestId);
       return ext;
@@ -308,8 +322,7 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
     for (const event of dueEvents(events, now)) fire(event);
     publish();
     if (workflowInfo().continueAsNewSuggested) {
-      await condition(allHandlersFinished);
-      await Promise.all(deliveries);
+      await closingTurn(deliveries);
       await continueAsNew<typeof keyTaskWorkflow>(input, state);
     }
     const seen = changes;
@@ -320,7 +333,20 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
 
   publish();
   // Let in-flight updates answer their callers and notifications reach their channels before closing.
+  await closingTurn(deliveries);
+  return taskView(state, input, Date.now());
+}
+
+/**
+ * Waits until every update handler has answered and every notification has started, then for one more
+ * workflow turn. Why the extra turn: if an event (a notification's start, say) arrives while the turn that
+ * answers an update also closes the run, the server rejects that turn and the update's caller gets an
+ * error although the workflow accepted it. Answering updates in a turn that does not close the run
+ * avoids that; the run closes in the next turn.
+ */
+async function closingTurn(deliveries: Set<Promise<void>>): Promise<void> {
   await condition(allHandlersFinished);
   await Promise.all(deliveries);
-  return taskView(state, input, Date.now());
+  await sleep(1);
+  await condition(allHandlersFinished);
 }

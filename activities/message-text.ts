@@ -1,0 +1,97 @@
+/**
+ * What a notification says, in Chinese first with an English line: the subject and the facts (task,
+ * milestone, pending units by their Chinese names, due date, how late, the dashboard link). Shared by the
+ * e-mail and the console line so that every channel says the same thing.
+ */
+import type { Bilingual, Notification } from '../contracts';
+
+/** How department ids and links are shown. */
+export interface TextContext {
+  /** The department's name (Chinese and English), or undefined for an unknown id (then the id is shown). */
+  departmentName: (id: string) => Bilingual | undefined;
+  /** Base URL of the dashboard, without a trailing slash. */
+  publicUrl: string;
+}
+
+/** The facts of a notification as label/value lines, Chinese label first. */
+export interface MessageText {
+  subject: string;
+  /** One-sentence headline in Chinese. */
+  headline: string;
+  /** The same in English. */
+  english: string;
+  /** Labelled facts, in display order. */
+  facts: { label: string; value: string }[];
+  link: string;
+}
+
+/** The dashboard link of a notification's task. */
+export function taskLink(publicUrl: string, taskNumber: number): string {
+  return `${publicUrl.replace(/\/+$/, '')}/tasks/${taskNumber}`;
+}
+
+function names(ids: string[], ctx: TextContext, lang: 'zh' | 'en'): string {
+  if (ids.length === 0) return lang === 'zh' ? '无' : 'none';
+  return ids.map((id) => ctx.departmentName(id)?.[lang] ?? id).join(lang === 'zh' ? '、' : ', ');
+}
+
+/** Composes the subject, headline, English line and facts of a notification. Pure; never throws. */
+export function messageText(n: Notification, ctx: TextContext): MessageText {
+  const task = `任务${n.taskNumber}「${n.taskTitle.zh}」`;
+  const taskEn = `key task ${n.taskNumber} "${n.taskTitle.en}"`;
+  const ms = `“${n.milestoneTitle.zh}”`;
+  const msEn = `"${n.milestoneTitle.en}"`;
+  let subject: string;
+  let headline: string;
+  let english: string;
+  switch (n.kind) {
+    case 'reminder': {
+      const d = n.daysBefore ?? 0;
+      const when = d === 0 ? '今日到期' : `将于${d}天后（${n.dueDate}）到期`;
+      subject = `【督办提醒】${task}${ms}${when}`;
+      headline = `${task}的节点${ms}${when}，请尚未签核的单位及时办理。`;
+      english = `Reminder: milestone ${msEn} of ${taskEn} is due ${d === 0 ? 'today' : `in ${d} day(s), on ${n.dueDate}`}; units that have not signed off, please act.`;
+      break;
+    }
+    case 'escalation':
+      subject = `【督办升级·第${n.level ?? 1}级】${task}${ms}已逾期${n.daysLate ?? 0}天`;
+      headline = `${task}的节点${ms}已逾期${n.daysLate ?? 0}天，督办升级至第${n.level ?? 1}级。`;
+      english = `Escalation level ${n.level ?? 1}: milestone ${msEn} of ${taskEn} is ${n.daysLate ?? 0} day(s) overdue.`;
+      break;
+    case 'returned':
+      subject = `【退回】${task}${ms}被退回，请修改后重新提交`;
+      headline = `${task}的节点${ms}被退回，请牵头单位修改后重新提交。`;
+      english = `Returned: milestone ${msEn} of ${taskEn} was returned; the lead unit should revise and resubmit.`;
+      break;
+    case 'extension-requested':
+      subject = `【延期申请】${task}${ms}申请延期${n.newDueDate ? `至${n.newDueDate}` : ''}`;
+      headline = `${task}的牵头单位申请将节点${ms}延期${n.newDueDate ? `至${n.newDueDate}` : ''}，请办公厅审批。`;
+      english = `Extension requested: the lead unit asks to move milestone ${msEn} of ${taskEn}${n.newDueDate ? ` to ${n.newDueDate}` : ''}; the General Office decides.`;
+      break;
+    case 'extension-decided': {
+      const verdict = n.approved === false ? '未获批准' : n.approved ? '已获批准' : '已处理';
+      const verdictEn = n.approved === false ? 'declined' : n.approved ? 'approved' : 'decided';
+      subject = `【延期审批】${task}${ms}延期申请${verdict}`;
+      headline = `${task}的节点${ms}延期申请${verdict}，当前截止日期为${n.dueDate}。`;
+      english = `Extension ${verdictEn}: milestone ${msEn} of ${taskEn} is now due on ${n.dueDate}.`;
+      break;
+    }
+  }
+  const facts: { label: string; value: string }[] = [
+    { label: '任务 Task', value: `${n.taskNumber}. ${n.taskTitle.zh} (${n.taskTitle.en})` },
+    { label: '节点 Milestone', value: `${n.milestoneTitle.zh} (${n.milestoneTitle.en})` },
+    { label: '截止日期 Due date', value: n.dueDate },
+    {
+      label: '待办单位 Pending units',
+      value: `${names(n.pendingDepartments, ctx, 'zh')} (${names(n.pendingDepartments, ctx, 'en')})`,
+    },
+  ];
+  if (n.kind === 'reminder') facts.push({ label: '距截止 Days left', value: `${n.daysBefore ?? 0} 天 day(s)` });
+  if (n.daysLate !== undefined && n.daysLate > 0) {
+    facts.push({ label: '逾期 Days late', value: `${n.daysLate} 天 day(s)` });
+  }
+  if (n.level !== undefined) facts.push({ label: '督办级别 Escalation level', value: String(n.level) });
+  if (n.comment) facts.push({ label: '说明 Comment', value: n.comment });
+  facts.push({ label: '发送对象 Sent to', value: names(n.departments, ctx, 'zh') });
+  return { subject, headline, english, facts, link: taskLink(ctx.publicUrl, n.taskNumber) };
+}

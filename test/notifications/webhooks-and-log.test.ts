@@ -1,0 +1,228 @@
+/**
+ * Signed webhooks through an outage, and the notification log through the API, on a real dev server: the
+ * receiver answers 503 while sign-offs, a return, and an extension request and decision go on; the log
+ * shows the deliveries retrying; once the receiver is back every notification arrives exactly once per
+ * webhook, signed, and the log lists what went to whom, through which channel, with what outcome.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import type { Express } from 'express';
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { createApp } from '../../api/app';
+import { consoleChannel } from '../../activities';
+import { parseContacts } from '../../activities/contacts';
+import { NO_SMTP } from '../../activities/delivery-plan';
+import {
+  KEY_TASK_WORKFLOW,
+  decideExtensionUpdate,
+  getStateQuery,
+  requestExtensionUpdate,
+  resubmitUpdate,
+  signOffUpdate,
+  type NotificationLogEntry,
+} from '../../contracts';
+import { addDays, localDate } from '../../domain/calendar';
+import { taskWorkflowId } from '../../domain/plan';
+import { createKeyTaskWorker } from '../../worker/create-worker';
+import { eventually, mintTokens, type Tokens } from '../helpers/api-harness';
+import { miniPlan, miniTaskInput } from '../helpers/mini-plan';
+import { bundleWorkflows, createLocalEnv } from '../helpers/temporal';
+import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';
+
+const DAY = 86_400_000;
+const SECRET = 'webhook-secret';
+const TASK_QUEUE = `notifications-${randomUUID()}`;
+let env: TestWorkflowEnvironment;
+let worker: Worker;
+let running: Promise<void>;
+let hooks: WebhookReceiver;
+let app: Express;
+let tokens: Tokens;
+const consoleLines: string[] = [];
+
+beforeAll(async () => {
+  [env, hooks] = await Promise.all([createLocalEnv(), startWebhookReceiver(SECRET)]);
+  const bundle = await bundleWorkflows();
+  worker = await createKeyTaskWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue: TASK_QUEUE,
+    workflowBundle: bundle,
+    deps: {
+      channels: [consoleChannel((line) => consoleLines.push(line))],
+      // The lead has its own webhook; the office has an address, but this worker has no SMTP.
+      contacts: parseContacts(
+        { alpha: { emails: [], webhookUrl: `${hooks.url}/alpha` }, office: { emails: ['office@moe.example'] } },
+        miniPlan,
+      ),
+      webhook: { url: `${hooks.url}/global`, secret: SECRET },
+      publicUrl: 'https://duban.example.org',
+      // Real Temporal retries, only closer together than in production.
+      retry: { initialIntervalMs: 200, backoffCoefficient: 2, maximumIntervalMs: 1_000, maximumAttempts: 200 },
+    },
+  });
+  running = worker.run();
+  tokens = mintTokens(miniPlan);
+  app = createApp({
+    temporalClient: env.client,
+    config: { TEMPORAL_NAMESPACE: env.namespace ?? 'default', temporalAddress: env.address },
+    plan: miniPlan,
+    tokens: tokens.records,
+    taskQueue: TASK_QUEUE,
+    temporalTimeoutMs: 20_000,
+  });
+}, 120_000);
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await Promise.all([env?.teardown(), hooks?.close()]);
+});
+
+async function log(token: string, query = ''): Promise<NotificationLogEntry[]> {
+  const res = await request(app).get(`/api/notifications${query}`).set('Authorization', `Bearer ${token}`);
+  expect(res.status).toBe(200);
+  return (res.body as { notifications: NotificationLogEntry[] }).notifications;
+}
+
+test('an outage delays webhooks without blocking the task; each arrives once, signed; the log tells all', async () => {
+  hooks.failNext(Infinity);
+  // The first milestone fell due eight days ago: escalation levels 1 and 2 are sent at once.
+  const input = miniTaskInput(localDate(Date.now() - 38 * DAY, '+08:00'));
+  const handle = await env.client.workflow.start(KEY_TASK_WORKFLOW, {
+    taskQueue: TASK_QUEUE,
+    workflowId: taskWorkflowId(miniPlan, { number: 1 }),
+    args: [input],
+  });
+
+  // While the receiver is down, the log shows the escalations' webhooks retrying with the receiver's answer.
+  const retrying = await eventually(async () => {
+    const entries = await log(tokens.office, '?kind=escalation');
+    expect(entries).toHaveLength(2);
+    const global = entries.map((e) => e.deliveries.find((d) => d.key === 'webhook:global')!);
+    expect(global.every((d) => d.outcome === 'retrying' && d.attempts >= 2)).toBe(true);
+    return entries;
+  });
+  expect(retrying[0]!.deliveries.find((d) => d.key === 'webhook:global')!.lastError).toMatch(/HTTP 503/);
+  expect(hooks.accepted()).toEqual([]);
+
+  // Meanwhile the task goes on: sign-off, a return, a resubmission, an extension asked and granted.
+  const id = () => randomUUID();
+  const t0 = Date.now();
+  await handle.executeUpdate(signOffUpdate, {
+    args: [{ milestoneId: 'first', department: 'beta', decision: 'approve', person: '乙', requestId: id() }],
+  });
+  await handle.executeUpdate(signOffUpdate, {
+    args: [
+      {
+        milestoneId: 'first',
+        department: 'gamma',
+        decision: 'reject',
+        comment: '数据不全',
+        person: '丙',
+        requestId: id(),
+      },
+    ],
+  });
+  await handle.executeUpdate(resubmitUpdate, {
+    args: [{ milestoneId: 'first', department: 'alpha', note: '已补充', person: '甲', requestId: id() }],
+  });
+  const newDue = addDays(input.milestones[0]!.dueDate, 20);
+  const ext = await handle.executeUpdate(requestExtensionUpdate, {
+    args: [
+      {
+        milestoneId: 'first',
+        department: 'alpha',
+        newDueDate: newDue,
+        reason: '等待数据',
+        person: '甲',
+        requestId: id(),
+      },
+    ],
+  });
+  await handle.executeUpdate(decideExtensionUpdate, {
+    args: [{ milestoneId: 'first', extensionId: ext.id, approve: true, person: '办公厅', requestId: id() }],
+  });
+  expect(Date.now() - t0).toBeLessThan(10_000);
+  const view = await handle.query(getStateQuery);
+  expect(view.nextDue).toBe(newDue);
+  expect(view.notifications.map((n) => n.kind)).toEqual([
+    'escalation',
+    'escalation',
+    'returned',
+    'extension-requested',
+    'extension-decided',
+  ]);
+  expect(hooks.accepted()).toEqual([]);
+
+  // The receiver recovers: every notification arrives exactly once at each webhook it is for, signed.
+  hooks.failNext(0);
+  const forAlpha = view.notifications.filter((n) => n.departments.includes('alpha')).map((n) => n.id);
+  await eventually(async () => {
+    expect(hooks.accepted().filter((r) => r.path === '/global')).toHaveLength(5);
+    expect(hooks.accepted().filter((r) => r.path === '/alpha')).toHaveLength(forAlpha.length);
+  }, 30_000);
+  await new Promise((r) => setTimeout(r, 1_500)); // a duplicate would come within one retry interval
+  const accepted = hooks.accepted();
+  expect(accepted.every((r) => r.signatureValid && r.notificationId === r.body.id)).toBe(true);
+  expect(
+    accepted
+      .filter((r) => r.path === '/global')
+      .map((r) => r.body.id)
+      .sort(),
+  ).toEqual(view.notifications.map((n) => n.id).sort());
+  expect(
+    accepted
+      .filter((r) => r.path === '/alpha')
+      .map((r) => r.body.id)
+      .sort(),
+  ).toEqual(forAlpha.sort());
+  const body = (kind: string) => accepted.find((r) => r.path === '/global' && r.body.kind === kind)!.body;
+  const escalations = accepted.filter((r) => r.path === '/global' && r.body.kind === 'escalation').map((r) => r.body);
+  expect(escalations.map((b) => b.level).sort()).toEqual([1, 2]);
+  expect(escalations[0]).toMatchObject({ planId: 'mini-plan', taskNumber: 1, milestoneId: 'first', daysLate: 8 });
+  expect(body('returned')).toMatchObject({ departments: ['alpha'], comment: '数据不全' });
+  expect(body('extension-requested')).toMatchObject({
+    departments: ['office'],
+    newDueDate: newDue,
+    comment: '等待数据',
+  });
+  expect(body('extension-decided')).toMatchObject({ departments: ['alpha'], approved: true, dueDate: newDue });
+  for (const r of accepted) expect(Object.keys(r.body)).toEqual(expect.arrayContaining(['id', 'kind', 'sentAt']));
+
+  // The log: what was sent to whom, through which channel, with what outcome, after how many attempts.
+  const all = await eventually(async () => {
+    const entries = await log(tokens.office, '?taskNumber=1');
+    expect(entries).toHaveLength(5);
+    expect(entries.every((e) => e.deliveries.every((d) => d.outcome !== 'pending' && d.outcome !== 'retrying'))).toBe(
+      true,
+    );
+    return entries;
+  });
+  const requested = all.find((e) => e.notification.kind === 'extension-requested')!;
+  expect(requested.deliveries.map((d) => [d.channel, d.departments, d.outcome])).toEqual([
+    ['webhook', ['office'], 'delivered'],
+    ['console', ['office'], 'delivered'],
+    ['none', ['office'], 'undeliverable'],
+  ]);
+  expect(requested.deliveries[2]!.lastError).toBe(NO_SMTP);
+  expect(requested.outcome).toBe('undeliverable');
+  const level1 = all.find((e) => e.notification.kind === 'escalation' && e.notification.level === 1)!;
+  expect(level1.deliveries.find((d) => d.key === 'webhook:global')!.attempts).toBeGreaterThan(2);
+  expect(level1.deliveries.find((d) => d.key === 'webhook:global')!.to).toEqual([`${hooks.url}/global`]);
+  expect(consoleLines.filter((l) => l.includes(level1.notification.id))).toHaveLength(1);
+
+  // A coordinator sees what was sent to its own department, and only that.
+  const alphaLog = await log(tokens.coordinator('alpha'));
+  expect(alphaLog.map((e) => e.notification.id).sort()).toEqual(forAlpha.sort());
+  const denied = await request(app)
+    .get('/api/notifications?department=office')
+    .set('Authorization', `Bearer ${tokens.coordinator('alpha')}`);
+  expect(denied.status).toBe(403);
+  expect((await log(tokens.office, '?department=office')).map((e) => e.notification.kind).sort()).toEqual([
+    'escalation',
+    'extension-requested',
+  ]);
+  await handle.terminate('test over');
+});

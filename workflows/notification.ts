@@ -1,0 +1,153 @@
+/**
+ * The notification workflow: one small run per notification, started by the key-task workflow with the
+ * notification's deterministic id as its workflow id (so it can never be started twice) and abandoned by
+ * it (so a channel down for hours never blocks the task). It asks the worker which deliveries to make,
+ * runs one activity per delivery under the worker's retry policy, and keeps a record per delivery
+ * (attempts, last error, outcome) that its query answers, its memo holds and its search attributes index,
+ * so that the notification log is one visibility query.
+ */
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  proxyActivities,
+  setHandler,
+  upsertMemo,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import type { SearchAttributePair } from '@temporalio/common';
+import type { Activities } from '../activities';
+import {
+  DELIVERY_MEMO_KEY,
+  SA_DELIVERY_OUTCOME,
+  SA_DEPARTMENTS,
+  SA_MILESTONE,
+  SA_NOTIFICATION_KIND,
+  SA_PLAN_ID,
+  SA_TASK_NUMBER,
+  getDeliveryQuery,
+  type DeliveryOutcome,
+  type DeliveryRecord,
+  type DeliveryRetry,
+  type Notification,
+  type NotificationDelivery,
+  type PlannedDelivery,
+} from '../contracts';
+import { iso } from '../domain/calendar';
+
+/** Failure type the delivery activities use for errors retrying cannot fix (see activities/index.ts). */
+const PERMANENT = 'PermanentDeliveryError';
+
+const { planDelivery } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+/** The search attributes a notification workflow starts with; the outcome is kept current by the workflow. */
+export function notificationSearchAttributes(n: Notification): SearchAttributePair[] {
+  return [
+    { key: SA_PLAN_ID, value: n.planId },
+    { key: SA_TASK_NUMBER, value: n.taskNumber },
+    { key: SA_MILESTONE, value: n.milestoneId },
+    { key: SA_NOTIFICATION_KIND, value: n.kind },
+    { key: SA_DEPARTMENTS, value: n.departments },
+    { key: SA_DELIVERY_OUTCOME, value: 'pending' },
+  ];
+}
+
+/** The memo a notification workflow starts with, so the log can show it before its first delivery is planned. */
+export function notificationMemo(n: Notification): Record<string, unknown> {
+  const delivery: NotificationDelivery = { notification: n, outcome: 'pending', deliveries: [] };
+  return { [DELIVERY_MEMO_KEY]: delivery };
+}
+
+/** The overall outcome: pending while any delivery is; then failed, undeliverable or delivered, worst first. */
+function overall(deliveries: DeliveryRecord[]): DeliveryOutcome {
+  if (deliveries.length === 0) return 'undeliverable';
+  const has = (o: DeliveryOutcome) => deliveries.some((d) => d.outcome === o);
+  if (has('pending') || has('retrying')) return 'pending';
+  if (has('failed')) return 'failed';
+  if (has('undeliverable')) return 'undeliverable';
+  return 'delivered';
+}
+
+/** The attempt number a delivery activity put in its failure's details, or 1. */
+function attemptsOf(err: unknown): number {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  const details = cause instanceof ApplicationFailure ? cause.details : undefined;
+  const attempt = (details?.[0] as { attempt?: unknown } | undefined)?.attempt;
+  return typeof attempt === 'number' ? attempt : 1;
+}
+
+/** The innermost message of a failure, without Temporal's wrapping. */
+function messageOf(err: unknown): string {
+  const cause = err instanceof ActivityFailure && err.cause ? err.cause : err;
+  return cause instanceof Error ? cause.message : String(cause);
+}
+
+function deliveryActivities(d: PlannedDelivery, retry: DeliveryRetry) {
+  return proxyActivities<Activities>({
+    // The key makes the pending activity recognisable in `describe` (the log shows its attempts so far).
+    activityId: d.key,
+    startToCloseTimeout: '1 minute',
+    retry: {
+      initialInterval: retry.initialIntervalMs,
+      backoffCoefficient: retry.backoffCoefficient,
+      maximumInterval: retry.maximumIntervalMs,
+      maximumAttempts: retry.maximumAttempts,
+      nonRetryableErrorTypes: [PERMANENT],
+    },
+  });
+}
+
+/**
+ * Delivers one notification through every planned channel and returns the record of it. Never fails:
+ * a delivery that cannot be made is recorded as `failed` or `undeliverable`, which is the log's business.
+ */
+export async function notificationWorkflow(notification: Notification): Promise<NotificationDelivery> {
+  const state: NotificationDelivery = { notification, outcome: 'pending', deliveries: [] };
+  setHandler(getDeliveryQuery, () => state);
+
+  let published = 'pending';
+  const publish = (): void => {
+    state.outcome = overall(state.deliveries);
+    upsertMemo({ [DELIVERY_MEMO_KEY]: state });
+    if (state.outcome !== published) {
+      published = state.outcome;
+      upsertSearchAttributes([{ key: SA_DELIVERY_OUTCOME, value: state.outcome }]);
+    }
+  };
+
+  const plan = await planDelivery(notification);
+  state.deliveries = plan.deliveries.map((d) =>
+    d.channel === 'none'
+      ? { ...d, outcome: 'undeliverable', attempts: 0, lastError: d.reason, at: iso(Date.now()) }
+      : { ...d, outcome: 'pending', attempts: 0 },
+  );
+  publish();
+
+  await Promise.all(
+    state.deliveries
+      .filter((d) => d.outcome === 'pending')
+      .map(async (d) => {
+        const acts = deliveryActivities(d, plan.retry);
+        try {
+          const result =
+            d.channel === 'email'
+              ? await acts.deliverEmail(notification, d)
+              : d.channel === 'webhook'
+                ? await acts.deliverWebhook(notification, d)
+                : await acts.deliverToChannel(notification, d);
+          d.outcome = 'delivered';
+          d.attempts = result.attempt;
+          if (result.note) d.lastError = result.note;
+        } catch (err) {
+          d.outcome = 'failed';
+          d.attempts = attemptsOf(err);
+          d.lastError = messageOf(err);
+        }
+        d.at = iso(Date.now());
+        publish();
+      }),
+  );
+  return state;
+}
