@@ -4,6 +4,8 @@
  */
 export * from './plan';
 export * from './key-task';
+export * from './notification';
 export * from './messages';
 export * from './search-attributes';
 export * from './errors';
+export * from './api';

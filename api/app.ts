@@ -1,0 +1,44 @@
+/**
+ * Builds the Express app from its dependencies ({@link AppDeps}); it does not listen (see `main.ts`), so
+ * tests drive it with supertest against a real Temporal test server.
+ *
+ * Order: JSON body parser (size-limited), the open routes (health, OpenAPI, docs, the dashboard's pages),
+ * authentication, the API routes, a 404 for unknown paths, and the one error middleware last.
+ */
+import express, { type Express } from 'express';
+import { dashboardRouter } from '../dashboard';
+import { authenticate } from './auth/middleware';
+import type { AppDeps } from './deps';
+import { errorHandler, notFoundHandler } from './middleware/error-handler';
+import { docsRoutes } from './routes/docs';
+import { healthRoutes } from './routes/health';
+import { milestoneRoutes } from './routes/milestones';
+import { notificationRoutes } from './routes/notifications';
+import { planRoutes } from './routes/plan';
+import { supervisionRoutes } from './routes/supervision';
+import { taskRoutes } from './routes/tasks';
+
+export type { AppDeps, ApiConfig } from './deps';
+
+/** Creates the API app. Never throws for a request: every failure becomes an error answer. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(express.json({ limit: deps.bodyLimit ?? '64kb' }));
+
+  app.use(healthRoutes(deps));
+  app.use(docsRoutes());
+  app.use(dashboardRouter());
+
+  app.use('/api', authenticate(deps.tokens));
+  app.use(planRoutes(deps));
+  app.use(taskRoutes(deps));
+  app.use(milestoneRoutes(deps));
+  app.use(supervisionRoutes(deps));
+  app.use(notificationRoutes(deps));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.logError));
+  return app;
+}

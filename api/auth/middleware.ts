@@ -1,0 +1,55 @@
+/**
+ * Authentication and role checks. `authenticate` turns `Authorization: Bearer <token>` into the
+ * {@link Principal} the request acts for (401 otherwise); `requireRole` refuses other roles with 403.
+ * Department checks need the path or body and live in the routes.
+ */
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Role } from '../../contracts';
+import { ForbiddenError, UnauthorizedError } from '../errors';
+import { findToken, type Principal, type TokenRecord } from './tokens';
+
+const ROLE_NAMES: Record<Role, string> = {
+  coordinator: '部门联络员 department coordinator',
+  office: '办公厅 general office',
+  admin: '管理员 administrator',
+};
+
+/** Builds the middleware that authenticates against the given token records. */
+export function authenticate(records: readonly TokenRecord[]): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const header = req.get('authorization');
+    const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+    if (!match) throw new UnauthorizedError('缺少访问令牌 Missing "Authorization: Bearer <token>" header.');
+    const record = findToken(records, match[1]!);
+    if (!record) throw new UnauthorizedError('访问令牌无效 Unknown or revoked token.');
+    const principal: Principal = {
+      role: record.role,
+      department: record.department,
+      name: record.name,
+      sha256: record.sha256,
+    };
+    res.locals.principal = principal;
+    next();
+  };
+}
+
+/** The principal `authenticate` attached. Throws 401 when a route forgot to authenticate. */
+export function principalOf(res: Response): Principal {
+  const principal = res.locals.principal as Principal | undefined;
+  if (!principal) throw new UnauthorizedError();
+  return principal;
+}
+
+/** Refuses (403) every role not listed. */
+export function requireRole(roles: readonly Role[]): RequestHandler {
+  return (_req, res, next) => {
+    const principal = principalOf(res);
+    if (!roles.includes(principal.role)) {
+      throw new ForbiddenError(
+        `此操作仅限${roles.map((r) => ROLE_NAMES[r].split(' ')[0]).join('、')} ` +
+          `Only ${roles.map((r) => ROLE_NAMES[r].split(' ').slice(1).join(' ')).join(', ')} may do this.`,
+      );
+    }
+    next();
+  };
+}

@@ -1,0 +1,163 @@
+/**
+ * Bearer tokens: the tokens file (`AUTH_TOKENS_FILE`, an array of `{sha256, role, department?, name}`),
+ * minting, hashing and look-up. Plaintext tokens are never written to the tokens file; only their SHA-256.
+ * Outside production and without a tokens file, {@link ensureDemoTokens} writes demo tokens under `DATA_DIR`.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { roleSchema, type PlanFile } from '../../contracts';
+
+/** One entry of the tokens file. Coordinators carry the department they sign for. */
+export const tokenRecordSchema = z
+  .object({
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be the hex SHA-256 of the token'),
+    role: roleSchema,
+    department: z.string().min(1).optional(),
+    name: z.string().trim().min(1),
+  })
+  .refine((t) => t.role !== 'coordinator' || t.department !== undefined, {
+    message: 'a coordinator token needs a department',
+    path: ['department'],
+  });
+/** See {@link tokenRecordSchema}. */
+export type TokenRecord = z.infer<typeof tokenRecordSchema>;
+
+/** The signed-in person a request acts for. */
+export interface Principal {
+  role: TokenRecord['role'];
+  department?: string;
+  name: string;
+  /** The token's hash: identifies the caller (e.g. to scope idempotency keys) without the token. */
+  sha256: string;
+}
+
+/** Thrown when the tokens file is missing, unreadable or invalid; the message names the file and the problem. */
+export class TokensFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TokensFileError';
+  }
+}
+
+/** Hex SHA-256 of a token. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/** A new random token (192 bits, URL-safe) with a recognisable prefix. */
+export function mintToken(): string {
+  return `dbn_${randomBytes(24).toString('base64url')}`;
+}
+
+/**
+ * Reads and validates a tokens file; with a plan, also checks that every coordinator's department exists.
+ * @throws TokensFileError naming the file and the first problem.
+ */
+export function readTokensFile(file: string, plan?: Pick<PlanFile, 'departments'>): TokenRecord[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new TokensFileError(`Cannot read tokens file ${file}: ${(err as Error).message}`);
+  }
+  const parsed = z.array(tokenRecordSchema).safeParse(raw);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0]!;
+    throw new TokensFileError(`Bad tokens file ${file}: at [${first.path.join('.')}] ${first.message}`);
+  }
+  if (plan) {
+    const known = new Set(plan.departments.map((d) => d.id));
+    parsed.data.forEach((t, i) => {
+      if (t.department !== undefined && !known.has(t.department)) {
+        throw new TokensFileError(`Bad tokens file ${file}: entry ${i} names unknown department "${t.department}"`);
+      }
+    });
+  }
+  return parsed.data;
+}
+
+/** Appends a record to a tokens file, creating the file (and its folder) when missing. */
+export function appendTokenRecord(file: string, record: TokenRecord): void {
+  const records = existsSync(file) ? readTokensFile(file) : [];
+  records.push(record);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(records, null, 2)}\n`, { mode: 0o600 });
+}
+
+/**
+ * Finds the record of a presented token. Compares hashes in constant time and visits every record, so the
+ * answer time does not tell how close a guess was.
+ */
+export function findToken(records: readonly TokenRecord[], token: string): TokenRecord | undefined {
+  const presented = Buffer.from(hashToken(token), 'hex');
+  let found: TokenRecord | undefined;
+  for (const record of records) {
+    if (timingSafeEqual(presented, Buffer.from(record.sha256, 'hex')) && !found) found = record;
+  }
+  return found;
+}
+
+/** Where the demo tokens go under `DATA_DIR`: the hashes (used as the tokens file) and the plaintext list. */
+export function demoTokenPaths(dataDir: string): { tokensFile: string; plaintextFile: string } {
+  return {
+    tokensFile: path.join(dataDir, 'auth-tokens.demo.json'),
+    plaintextFile: path.join(dataDir, 'demo-tokens.txt'),
+  };
+}
+
+/**
+ * Makes sure demo tokens exist for every department's coordinator, the general office and an administrator.
+ * Writes the hashes to the demo tokens file and the plaintext tokens (readable by the owner only) to a
+ * text file beside it, once; later starts reuse them. Answers the paths and whether they were just written.
+ */
+export function ensureDemoTokens(
+  dataDir: string,
+  plan: Pick<PlanFile, 'departments'>,
+): { tokensFile: string; plaintextFile: string; created: boolean } {
+  const paths = demoTokenPaths(dataDir);
+  if (existsSync(paths.tokensFile)) return { ...paths, created: false };
+  const people: Omit<TokenRecord, 'sha256'>[] = [
+    { role: 'admin', name: '系统管理员 Administrator' },
+    { role: 'office', name: '办公厅值班员 General Office duty officer' },
+    ...plan.departments.map((d) => ({
+      role: 'coordinator' as const,
+      department: d.id,
+      name: `${d.name.zh}联络员 ${d.name.en} coordinator`,
+    })),
+  ];
+  const minted = people.map((p) => ({ ...p, token: mintToken() }));
+  mkdirSync(dataDir, { recursive: true });
+  const lines = minted.map((m) => `${m.role}\t${m.department ?? '-'}\t${m.token}\t${m.name}`);
+  writeFileSync(
+    paths.plaintextFile,
+    `# 演示令牌 Demo tokens — not for production. role, department, token, name\n${lines.join('\n')}\n`,
+    { mode: 0o600 },
+  );
+  const records: TokenRecord[] = minted.map(({ token, ...p }) => ({ ...p, sha256: hashToken(token) }));
+  writeFileSync(paths.tokensFile, `${JSON.stringify(records, null, 2)}\n`, { mode: 0o600 });
+  return { ...paths, created: true };
+}
+
+/**
+ * The tokens file a process uses: `AUTH_TOKENS_FILE` when set; otherwise, outside production, the demo
+ * file (created on first use). In production without `AUTH_TOKENS_FILE` it throws a clear start-up error.
+ */
+export function resolveTokensFile(
+  config: { AUTH_TOKENS_FILE?: string; NODE_ENV: string; DATA_DIR: string },
+  plan: Pick<PlanFile, 'departments'>,
+  log: (line: string) => void = (l) => console.log(l),
+): string {
+  if (config.AUTH_TOKENS_FILE) return config.AUTH_TOKENS_FILE;
+  if (config.NODE_ENV === 'production') {
+    throw new TokensFileError(
+      'AUTH_TOKENS_FILE is not set: in production the API needs a tokens file ' +
+        '(mint tokens with `npm run token -- --role … --name …` and point AUTH_TOKENS_FILE at the file).',
+    );
+  }
+  const demo = ensureDemoTokens(config.DATA_DIR, plan);
+  if (demo.created) log(`[auth] 已生成演示令牌 demo tokens written to ${demo.plaintextFile}`);
+  else log(`[auth] 使用演示令牌 using demo tokens listed in ${demo.plaintextFile}`);
+  return demo.tokensFile;
+}

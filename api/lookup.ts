@@ -1,0 +1,44 @@
+/**
+ * Finding what a request names in the loaded plan: a task, a milestone of it, a department. Unknown path
+ * ids are 404; unknown body ids are 400 (the request itself is wrong, not the resource missing).
+ */
+import type { Department, MilestoneTemplate, PlanFile, Task } from '../contracts';
+import { taskUnits } from '../domain/plan';
+import { BadRequestError, NotFoundError } from './errors';
+
+/** The plan's task with this number. @throws NotFoundError (404 `task_not_found`). */
+export function requireTask(plan: PlanFile, number: number): Task {
+  const task = plan.tasks.find((t) => t.number === number);
+  if (!task) throw new NotFoundError('task_not_found', `没有第${number}项重点任务 No key task ${number} in the plan.`);
+  return task;
+}
+
+/** The milestone template of a task. @throws NotFoundError (404 `milestone_not_found`). */
+export function requireMilestone(plan: PlanFile, task: Task, milestoneId: string): MilestoneTemplate {
+  const milestone = (task.schedule ?? plan.schedule).find((m) => m.id === milestoneId);
+  if (!milestone) {
+    throw new NotFoundError(
+      'milestone_not_found',
+      `任务${task.number}没有节点“${milestoneId}” Task ${task.number} has no milestone "${milestoneId}".`,
+    );
+  }
+  return milestone;
+}
+
+/**
+ * A department of the registry. @throws NotFoundError (404 `department_not_found`) for a path id,
+ * BadRequestError (400 `unknown_department`) for a body or query id.
+ */
+export function requireDepartment(plan: PlanFile, id: string, where: 'path' | 'body' | 'query'): Department {
+  const department = plan.departments.find((d) => d.id === id);
+  if (department) return department;
+  const message = `没有这个单位“${id}” No department "${id}" in the plan's registry.`;
+  if (where === 'path') throw new NotFoundError('department_not_found', message);
+  throw new BadRequestError('unknown_department', message, { [where]: id });
+}
+
+/** Every responsible unit of a task, the lead first. */
+export function taskDepartments(task: Task): string[] {
+  const { lead, coResponsible } = taskUnits(task);
+  return [lead, ...coResponsible];
+}

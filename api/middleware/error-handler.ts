@@ -1,0 +1,139 @@
+/**
+ * The one error middleware, mounted last. It maps every failure to `{ error: { code, message, details? } }`:
+ * a `ZodError` → 400 with the issues; the API's own {@link HttpError}s → their status; a workflow that
+ * does not exist → 404; a workflow's refusal (an `ApplicationFailure` whose type is a refusal name) → the
+ * status of {@link refusalStatus} with the workflow's own message; Temporal unreachable or too slow → 503;
+ * a body too large → 413; malformed JSON → 400; anything else → 500, logged, without internals.
+ */
+import {
+  QueryNotRegisteredError,
+  ServiceError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  isGrpcServiceError,
+} from '@temporalio/client';
+import { ApplicationFailure, NamespaceNotFoundError, WorkflowNotFoundError } from '@temporalio/common';
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import { z } from 'zod';
+import { refusalStatus, type ErrorBody } from '../../contracts';
+import { HttpError, NotFoundError } from '../errors';
+
+/** gRPC status codes that mean "Temporal is not there or did not answer in time". */
+const UNREACHABLE_GRPC_CODES = new Set([14 /* UNAVAILABLE */, 4 /* DEADLINE_EXCEEDED */, 1 /* CANCELLED */]);
+const NETWORK_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'EPIPE']);
+
+/** Turns `AlreadySigned` into `already_signed`. */
+export function refusalCode(type: string): string {
+  return type.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+}
+
+/** Whether an error (or one of its causes) says Temporal cannot be reached or did not answer in time. */
+export function isTemporalUnreachable(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 6; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
+    if (isGrpcServiceError(e) && UNREACHABLE_GRPC_CODES.has(e.code)) return true;
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && NETWORK_ERROR_CODES.has(code)) return true;
+    if (e instanceof ServiceError && /Failed to connect/i.test(e.message)) return true;
+  }
+  return false;
+}
+
+/** The workflow's refusal inside an update failure, if that is what it is. */
+function refusalOf(err: unknown): ApplicationFailure | undefined {
+  const failure = err instanceof WorkflowUpdateFailedError ? err.cause : err;
+  return failure instanceof ApplicationFailure && refusalStatus(failure.type) ? failure : undefined;
+}
+
+function send(res: Response, status: number, body: ErrorBody): void {
+  res.status(status).json(body);
+}
+
+/** Answers 404 for a path no route serves; mount after the routes and before {@link errorHandler}. */
+export const notFoundHandler: RequestHandler = (req) => {
+  throw new NotFoundError('route_not_found', `没有这个接口 No route ${req.method} ${req.path}.`);
+};
+
+/** Builds the error middleware; `log` receives the unexpected errors (default `console.error`). */
+export function errorHandler(log: (message: string, err: unknown) => void = console.error): ErrorRequestHandler {
+  return (err: unknown, req, res, next) => {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    if (err instanceof z.ZodError) {
+      send(res, 400, {
+        error: {
+          code: 'validation_failed',
+          message: `请求不合规 The request is invalid: ${err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+          details: err.issues.map((i) => ({ path: i.path, code: i.code, message: i.message })),
+        },
+      });
+      return;
+    }
+    if (err instanceof HttpError) {
+      send(res, err.status, {
+        error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) },
+      });
+      return;
+    }
+    const refusal = refusalOf(err);
+    if (refusal) {
+      send(res, refusalStatus(refusal.type)!, {
+        error: { code: refusalCode(refusal.type!), message: refusal.message },
+      });
+      return;
+    }
+    if (err instanceof WorkflowNotFoundError) {
+      send(res, 404, {
+        error: { code: 'task_not_started', message: '该任务尚未启动 The task has not been started.' },
+      });
+      return;
+    }
+    if (err instanceof NamespaceNotFoundError) {
+      send(res, 503, {
+        error: {
+          code: 'temporal_unavailable',
+          message: `Temporal 命名空间不存在 Namespace not found: ${err.namespace}`,
+        },
+      });
+      return;
+    }
+    if (isTemporalUnreachable(err)) {
+      send(res, 503, {
+        error: {
+          code: 'temporal_unavailable',
+          message: '工作流服务暂不可用，请稍后重试 Temporal cannot be reached or did not answer in time; retry later.',
+        },
+      });
+      return;
+    }
+    if (err instanceof QueryNotRegisteredError) {
+      send(res, 503, {
+        error: { code: 'worker_mismatch', message: '工作进程版本不符 The worker does not answer this query.' },
+      });
+      return;
+    }
+    const bodyError = err as { type?: unknown; status?: unknown; expose?: unknown };
+    if (bodyError.type === 'entity.too.large') {
+      send(res, 413, {
+        error: { code: 'payload_too_large', message: '请求体过大 The request body is too large.' },
+      });
+      return;
+    }
+    if (bodyError.type === 'entity.parse.failed') {
+      send(res, 400, {
+        error: { code: 'malformed_json', message: '请求体不是合法的 JSON The request body is not valid JSON.' },
+      });
+      return;
+    }
+    if (bodyError.expose === true && typeof bodyError.status === 'number' && bodyError.status < 500) {
+      send(res, bodyError.status, {
+        error: { code: 'bad_request', message: `请求无法处理 ${(err as Error).message}` },
+      });
+      return;
+    }
+    log(`[api] unexpected error on ${req.method} ${req.path}:`, err);
+    send(res, 500, { error: { code: 'internal', message: '服务器内部错误 Internal server error.' } });
+  };
+}

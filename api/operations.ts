@@ -1,0 +1,240 @@
+/**
+ * Every operation of the HTTP API in one table: method, path, who may call it, the zod schemas of its
+ * inputs and answer. Routes validate with these very schemas and the OpenAPI document is generated from
+ * this table, so the document cannot drift from what the API accepts.
+ */
+import type { z } from 'zod';
+import {
+  cancelBodySchema,
+  cancelResponseSchema,
+  departmentParamsSchema,
+  escalationsResponseSchema,
+  extensionDecisionBodySchema,
+  extensionParamsSchema,
+  extensionRequestBodySchema,
+  extensionResponseSchema,
+  healthResponseSchema,
+  inboxResponseSchema,
+  milestoneParamsSchema,
+  milestoneResponseSchema,
+  notificationListQuerySchema,
+  notificationLogResponseSchema,
+  planResponseSchema,
+  planStartBodySchema,
+  planStartResponseSchema,
+  resubmitBodySchema,
+  signOffBodySchema,
+  taskDetailResponseSchema,
+  taskListQuerySchema,
+  taskListResponseSchema,
+  taskNumberParamsSchema,
+  type Role,
+} from '../contracts';
+
+/** The zod schemas a route validates: path parameters, query string and body, each optional. */
+export interface InputSchemas {
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+}
+
+/** One operation of the API. `roles` undefined means no token is needed. */
+export interface Operation {
+  method: 'get' | 'post';
+  /** Express-style path, e.g. `/api/tasks/:number`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  roles?: readonly Role[];
+  input: InputSchemas;
+  /** Whether the `Idempotency-Key` header is honoured. */
+  idempotent?: boolean;
+  status: number;
+  response?: z.ZodType;
+  /** The error statuses the operation may answer besides 401/403 (implied by `roles`) and 500. */
+  errors: readonly number[];
+  /** A non-JSON answer (the docs page). */
+  contentType?: string;
+}
+
+const ALL: readonly Role[] = ['coordinator', 'office', 'admin'];
+
+/** The API's operations by name. */
+export const operations = {
+  health: {
+    method: 'get',
+    path: '/healthz',
+    operationId: 'health',
+    summary: '健康检查 Health: whether Temporal can be reached',
+    input: {},
+    status: 200,
+    response: healthResponseSchema,
+    errors: [503],
+  },
+  openapi: {
+    method: 'get',
+    path: '/openapi.json',
+    operationId: 'openapi',
+    summary: '本文档 This OpenAPI 3.1 document',
+    input: {},
+    status: 200,
+    errors: [],
+  },
+  docs: {
+    method: 'get',
+    path: '/docs',
+    operationId: 'docs',
+    summary: '接口文档页面 A page that renders this document',
+    input: {},
+    status: 200,
+    errors: [],
+    contentType: 'text/html',
+  },
+  plan: {
+    method: 'get',
+    path: '/api/plan',
+    operationId: 'getPlan',
+    summary: '工作要点 The loaded plan: sections, tasks, departments, targets',
+    roles: ALL,
+    input: {},
+    status: 200,
+    response: planResponseSchema,
+    errors: [],
+  },
+  startPlan: {
+    method: 'post',
+    path: '/api/plan/start',
+    operationId: 'startPlan',
+    summary: '启动督办 Start every key task not yet running (idempotent)',
+    roles: ['admin'],
+    input: { body: planStartBodySchema },
+    status: 200,
+    response: planStartResponseSchema,
+    errors: [400, 503],
+  },
+  listTasks: {
+    method: 'get',
+    path: '/api/tasks',
+    operationId: 'listTasks',
+    summary: '任务列表 One row a task, from Temporal visibility',
+    description: 'A coordinator sees only the tasks its department is responsible for.',
+    roles: ALL,
+    input: { query: taskListQuerySchema },
+    status: 200,
+    response: taskListResponseSchema,
+    errors: [400, 503],
+  },
+  getTask: {
+    method: 'get',
+    path: '/api/tasks/:number',
+    operationId: 'getTask',
+    summary: '任务详情 The full state of a task',
+    roles: ALL,
+    input: { params: taskNumberParamsSchema },
+    status: 200,
+    response: taskDetailResponseSchema,
+    errors: [400, 404, 503],
+  },
+  signOff: {
+    method: 'post',
+    path: '/api/tasks/:number/milestones/:milestoneId/sign-offs',
+    operationId: 'signOff',
+    summary: '签核 A responsible unit approves or rejects the current milestone',
+    description: 'The coordinator of that department only. The signer recorded is the token’s person.',
+    roles: ['coordinator'],
+    input: { params: milestoneParamsSchema, body: signOffBodySchema },
+    idempotent: true,
+    status: 200,
+    response: milestoneResponseSchema,
+    errors: [400, 404, 409, 413, 503],
+  },
+  resubmit: {
+    method: 'post',
+    path: '/api/tasks/:number/milestones/:milestoneId/resubmit',
+    operationId: 'resubmit',
+    summary: '重新提交 The lead resubmits a returned milestone',
+    roles: ['coordinator'],
+    input: { params: milestoneParamsSchema, body: resubmitBodySchema },
+    idempotent: true,
+    status: 200,
+    response: milestoneResponseSchema,
+    errors: [400, 404, 409, 413, 503],
+  },
+  requestExtension: {
+    method: 'post',
+    path: '/api/tasks/:number/milestones/:milestoneId/extension-requests',
+    operationId: 'requestExtension',
+    summary: '申请延期 The lead asks for a later due date',
+    roles: ['coordinator'],
+    input: { params: milestoneParamsSchema, body: extensionRequestBodySchema },
+    idempotent: true,
+    status: 201,
+    response: extensionResponseSchema,
+    errors: [400, 404, 409, 413, 503],
+  },
+  decideExtension: {
+    method: 'post',
+    path: '/api/tasks/:number/milestones/:milestoneId/extension-requests/:requestId/decision',
+    operationId: 'decideExtension',
+    summary: '延期审批 The general office approves or declines an extension request',
+    roles: ['office'],
+    input: { params: extensionParamsSchema, body: extensionDecisionBodySchema },
+    idempotent: true,
+    status: 200,
+    response: extensionResponseSchema,
+    errors: [400, 404, 409, 413, 503],
+  },
+  cancel: {
+    method: 'post',
+    path: '/api/tasks/:number/cancel',
+    operationId: 'cancelTask',
+    summary: '撤销任务 An administrator cancels a task',
+    roles: ['admin'],
+    input: { params: taskNumberParamsSchema, body: cancelBodySchema },
+    idempotent: true,
+    status: 200,
+    response: cancelResponseSchema,
+    errors: [400, 404, 409, 413, 503],
+  },
+  inbox: {
+    method: 'get',
+    path: '/api/departments/:id/inbox',
+    operationId: 'departmentInbox',
+    summary: '待办 Every milestone waiting on a department, soonest due first',
+    description: 'That department’s coordinator and the general office.',
+    roles: ['coordinator', 'office'],
+    input: { params: departmentParamsSchema },
+    status: 200,
+    response: inboxResponseSchema,
+    errors: [400, 404, 503],
+  },
+  escalations: {
+    method: 'get',
+    path: '/api/escalations',
+    operationId: 'listEscalations',
+    summary: '督办升级 Every open escalation',
+    roles: ['office', 'admin'],
+    input: {},
+    status: 200,
+    response: escalationsResponseSchema,
+    errors: [503],
+  },
+  notifications: {
+    method: 'get',
+    path: '/api/notifications',
+    operationId: 'listNotifications',
+    summary: '通知记录 What was sent to whom, when, through which channel, with what outcome',
+    description:
+      'Newest first. A coordinator sees only the notifications sent to its own department; the office and ' +
+      'administrators see all.',
+    roles: ALL,
+    input: { query: notificationListQuerySchema },
+    status: 200,
+    response: notificationLogResponseSchema,
+    errors: [400, 403, 503],
+  },
+} as const satisfies Record<string, Operation>;
+
+/** Names of the operations. */
+export type OperationName = keyof typeof operations;

@@ -1,0 +1,155 @@
+/**
+ * The milestone actions: sign-offs (a responsible unit's coordinator), resubmission and extension requests
+ * (the lead's coordinator) and extension decisions (the general office). Each is a workflow update whose
+ * id comes from the `Idempotency-Key`; the person recorded is the token's, never one the client sends.
+ */
+import { Router, type Response } from 'express';
+import {
+  decideExtensionUpdate,
+  requestExtensionUpdate,
+  resubmitUpdate,
+  signOffUpdate,
+  type PlanFile,
+  type Task,
+} from '../../contracts';
+import { taskUnits, taskWorkflowId } from '../../domain/plan';
+import { principalOf, requireRole } from '../auth/middleware';
+import type { Principal } from '../auth/tokens';
+import type { AppDeps } from '../deps';
+import { ForbiddenError } from '../errors';
+import { updateIdOf } from '../idempotency';
+import { requireDepartment, requireMilestone, requireTask, taskDepartments } from '../lookup';
+import { inputOf, validate } from '../middleware/validate';
+import { operations } from '../operations';
+import { executeUpdate } from '../temporal';
+
+/** The coordinator's department, which must lead the task. @throws ForbiddenError otherwise. */
+function requireLeadCoordinator(res: Response, task: Task): Principal & { department: string } {
+  const principal = principalOf(res);
+  if (!principal.department || taskUnits(task).lead !== principal.department) {
+    throw new ForbiddenError(
+      `只有任务${task.number}的牵头单位可以办理 Only the lead unit of task ${task.number} may do this.`,
+    );
+  }
+  return { ...principal, department: principal.department };
+}
+
+function taskAndMilestone(plan: PlanFile, number: number, milestoneId: string): Task {
+  const task = requireTask(plan, number);
+  requireMilestone(plan, task, milestoneId);
+  return task;
+}
+
+/** The milestone routes (mounted after authentication). */
+export function milestoneRoutes(deps: AppDeps): Router {
+  const router = Router();
+  const { signOff, resubmit, requestExtension, decideExtension } = operations;
+
+  router.post(signOff.path, requireRole(signOff.roles), validate(signOff.input), async (req, res) => {
+    const { params, body } = inputOf(res, signOff.input);
+    const task = taskAndMilestone(deps.plan, params.number, params.milestoneId);
+    requireDepartment(deps.plan, body.department, 'body');
+    const principal = principalOf(res);
+    if (body.department !== principal.department) {
+      throw new ForbiddenError('联络员只能代表本单位签核 A coordinator signs only for its own department.');
+    }
+    if (!taskDepartments(task).includes(body.department)) {
+      throw new ForbiddenError(
+        `本单位不是任务${task.number}的责任单位 Your department is not responsible for task ${task.number}.`,
+      );
+    }
+    const requestId = updateIdOf(req, principal);
+    const milestone = await executeUpdate(
+      deps,
+      taskWorkflowId(deps.plan, task),
+      signOffUpdate,
+      {
+        milestoneId: params.milestoneId,
+        department: body.department,
+        decision: body.decision,
+        comment: body.comment,
+        figures: body.figures,
+        person: principal.name,
+        requestId,
+      },
+      requestId,
+    );
+    res.status(signOff.status).json(milestone);
+  });
+
+  router.post(resubmit.path, requireRole(resubmit.roles), validate(resubmit.input), async (req, res) => {
+    const { params, body } = inputOf(res, resubmit.input);
+    const task = taskAndMilestone(deps.plan, params.number, params.milestoneId);
+    const principal = requireLeadCoordinator(res, task);
+    const requestId = updateIdOf(req, principal);
+    const milestone = await executeUpdate(
+      deps,
+      taskWorkflowId(deps.plan, task),
+      resubmitUpdate,
+      {
+        milestoneId: params.milestoneId,
+        department: principal.department,
+        note: body.note,
+        person: principal.name,
+        requestId,
+      },
+      requestId,
+    );
+    res.status(resubmit.status).json(milestone);
+  });
+
+  router.post(
+    requestExtension.path,
+    requireRole(requestExtension.roles),
+    validate(requestExtension.input),
+    async (req, res) => {
+      const { params, body } = inputOf(res, requestExtension.input);
+      const task = taskAndMilestone(deps.plan, params.number, params.milestoneId);
+      const principal = requireLeadCoordinator(res, task);
+      const requestId = updateIdOf(req, principal);
+      const extension = await executeUpdate(
+        deps,
+        taskWorkflowId(deps.plan, task),
+        requestExtensionUpdate,
+        {
+          milestoneId: params.milestoneId,
+          department: principal.department,
+          newDueDate: body.newDueDate,
+          reason: body.reason,
+          person: principal.name,
+          requestId,
+        },
+        requestId,
+      );
+      res.status(requestExtension.status).json(extension);
+    },
+  );
+
+  router.post(
+    decideExtension.path,
+    requireRole(decideExtension.roles),
+    validate(decideExtension.input),
+    async (req, res) => {
+      const { params, body } = inputOf(res, decideExtension.input);
+      const task = taskAndMilestone(deps.plan, params.number, params.milestoneId);
+      const principal = principalOf(res);
+      const requestId = updateIdOf(req, principal);
+      const extension = await executeUpdate(
+        deps,
+        taskWorkflowId(deps.plan, task),
+        decideExtensionUpdate,
+        {
+          milestoneId: params.milestoneId,
+          extensionId: params.requestId,
+          approve: body.approve,
+          comment: body.comment,
+          person: principal.name,
+          requestId,
+        },
+        requestId,
+      );
+      res.status(decideExtension.status).json(extension);
+    },
+  );
+  return router;
+}

@@ -1,0 +1,49 @@
+/**
+ * `GET /api/notifications`: the notification log, from one visibility query over the notification
+ * workflows (see `client/notification-log.ts`). A coordinator sees what was sent to its own department.
+ */
+import { Router } from 'express';
+import { listNotifications } from '../../client/notification-log';
+import { principalOf, requireRole } from '../auth/middleware';
+import type { AppDeps } from '../deps';
+import { BadRequestError, ForbiddenError } from '../errors';
+import { requireDepartment } from '../lookup';
+import { inputOf, validate } from '../middleware/validate';
+import { operations } from '../operations';
+import { withDeadline } from '../temporal';
+
+/** The notification routes (mounted after authentication). */
+export function notificationRoutes(deps: AppDeps): Router {
+  const router = Router();
+  const op = operations.notifications;
+
+  router.get(op.path, requireRole(op.roles), validate(op.input), async (_req, res) => {
+    const { query } = inputOf(res, op.input);
+    if (query.department) requireDepartment(deps.plan, query.department, 'query');
+    if (query.taskNumber !== undefined && !deps.plan.tasks.some((t) => t.number === query.taskNumber)) {
+      throw new BadRequestError(
+        'unknown_task',
+        `没有第${query.taskNumber}项重点任务 No key task ${query.taskNumber} in the plan.`,
+      );
+    }
+    const principal = principalOf(res);
+    let department = query.department;
+    if (principal.role === 'coordinator') {
+      if (department && department !== principal.department) {
+        throw new ForbiddenError(
+          '联络员只能查看发给本单位的通知 A coordinator sees only the notifications sent to its own department.',
+        );
+      }
+      department = principal.department;
+    }
+    const notifications = await withDeadline(deps, () =>
+      listNotifications(deps.temporalClient, deps.plan.id, {
+        department,
+        taskNumber: query.taskNumber,
+        kind: query.kind,
+      }),
+    );
+    res.json({ notifications });
+  });
+  return router;
+}

@@ -1,0 +1,53 @@
+/** `GET /api/plan` (any signed-in user) and `POST /api/plan/start` (administrators). */
+import { Router } from 'express';
+import type { PlanFile } from '../../contracts';
+import { startPlan } from '../../client/start-plan';
+import { localDate } from '../../domain/calendar';
+import { taskUnits } from '../../domain/plan';
+import { requireRole } from '../auth/middleware';
+import type { AppDeps } from '../deps';
+import { operations } from '../operations';
+import { withDeadline } from '../temporal';
+import { inputOf, validate } from '../middleware/validate';
+
+/** The plan as `GET /api/plan` answers it. */
+export function planView(plan: PlanFile) {
+  return {
+    id: plan.id,
+    title: plan.title,
+    documentDate: plan.documentDate,
+    issuer: plan.issuer,
+    sections: plan.sections,
+    tasks: plan.tasks.map((task) => ({
+      number: task.number,
+      section: task.section,
+      title: task.title,
+      ...taskUnits(task),
+      workItems: task.workItems.map((w) => ({ text: w.text, units: w.units })),
+      milestones: task.schedule ?? plan.schedule,
+    })),
+    departments: plan.departments.map((d) => ({ id: d.id, name: d.name, kind: d.kind, aliases: d.aliases })),
+    targets: plan.targets,
+  };
+}
+
+/** The plan routes (mounted after authentication). */
+export function planRoutes(deps: AppDeps): Router {
+  const router = Router();
+  const { plan: getPlan, startPlan: start } = operations;
+
+  router.get(getPlan.path, requireRole(getPlan.roles), (_req, res) => {
+    res.json(planView(deps.plan));
+  });
+
+  router.post(start.path, requireRole(start.roles), validate(start.input), async (_req, res) => {
+    const { body } = inputOf(res, start.input);
+    const now = deps.now?.() ?? Date.now();
+    const startDate = body.startDate ?? deps.config.PLAN_START_DATE ?? localDate(now, deps.plan.policy.utcOffset);
+    const tasks = await withDeadline(deps, () =>
+      startPlan(deps.temporalClient, deps.plan, { startDate, taskQueue: deps.taskQueue }),
+    );
+    res.status(start.status).json({ tasks });
+  });
+  return router;
+}

@@ -1,0 +1,111 @@
+/**
+ * Supervision views: `GET /api/departments/:id/inbox` (what waits on a department) and `GET /api/escalations`
+ * (every open escalation). Each is one visibility query for the tasks concerned, then the state of only
+ * those tasks.
+ */
+import { Router } from 'express';
+import type { EscalationItem, InboxItem, KeyTaskView, TaskRow } from '../../contracts';
+import { listTasks } from '../../client/task-list';
+import { principalOf, requireRole } from '../auth/middleware';
+import type { AppDeps } from '../deps';
+import { ForbiddenError } from '../errors';
+import { requireDepartment } from '../lookup';
+import { inputOf, validate } from '../middleware/validate';
+import { operations } from '../operations';
+import { queryState, withDeadline } from '../temporal';
+import { WorkflowNotFoundError } from '@temporalio/common';
+
+const STATE_CONCURRENCY = 8;
+
+/** The states of the listed tasks, a few at a time; a workflow gone since the listing is left out. */
+async function statesOf(deps: AppDeps, rows: TaskRow[]): Promise<{ row: TaskRow; view: KeyTaskView }[]> {
+  const out: ({ row: TaskRow; view: KeyTaskView } | undefined)[] = new Array(rows.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < rows.length; i = next++) {
+      const row = rows[i]!;
+      try {
+        out[i] = { row, view: await queryState(deps, row.workflowId) };
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(STATE_CONCURRENCY, rows.length) }, worker));
+  return out.filter((x): x is { row: TaskRow; view: KeyTaskView } => x !== undefined);
+}
+
+/** The items of a department's inbox from the tasks' states, soonest due first. */
+export function inboxItems(department: string, states: { row: TaskRow; view: KeyTaskView }[]): InboxItem[] {
+  const items: InboxItem[] = [];
+  for (const { row, view } of states) {
+    for (const m of view.milestones) {
+      if ((m.state !== 'open' && m.state !== 'returned') || !m.pendingDepartments.includes(department)) continue;
+      const responsibility = m.required.find((r) => r.department === department);
+      if (!responsibility) continue;
+      items.push({
+        taskNumber: view.taskNumber,
+        taskTitle: view.title,
+        workflowId: row.workflowId,
+        status: view.status,
+        milestoneId: m.id,
+        milestoneTitle: m.title,
+        milestoneState: m.state,
+        dueDate: m.dueDate,
+        action: m.state === 'returned' ? 'resubmit' : 'sign-off',
+        responsibility,
+        round: m.rounds.at(-1)?.number ?? 1,
+        escalationLevel: view.escalationLevel,
+      });
+    }
+  }
+  return items.sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.taskNumber - b.taskNumber);
+}
+
+/** The open escalations in the tasks' states, highest level first, then the longest open. */
+export function escalationItems(states: { row: TaskRow; view: KeyTaskView }[]): EscalationItem[] {
+  const items: EscalationItem[] = [];
+  for (const { row, view } of states) {
+    for (const e of view.escalations) {
+      if (e.closedAt) continue;
+      const milestone = view.milestones.find((m) => m.id === e.milestoneId);
+      items.push({
+        taskNumber: view.taskNumber,
+        taskTitle: view.title,
+        workflowId: row.workflowId,
+        milestoneId: e.milestoneId,
+        milestoneTitle: milestone?.title ?? { zh: e.milestoneId, en: e.milestoneId },
+        dueDate: e.dueDate,
+        level: e.level,
+        since: e.openedAt,
+        pendingDepartments: milestone?.pendingDepartments ?? [],
+        levels: e.levels,
+      });
+    }
+  }
+  return items.sort((a, b) => b.level - a.level || a.since.localeCompare(b.since) || a.taskNumber - b.taskNumber);
+}
+
+/** The supervision routes (mounted after authentication). */
+export function supervisionRoutes(deps: AppDeps): Router {
+  const router = Router();
+  const { inbox, escalations } = operations;
+
+  router.get(inbox.path, requireRole(inbox.roles), validate(inbox.input), async (_req, res) => {
+    const { params } = inputOf(res, inbox.input);
+    const department = requireDepartment(deps.plan, params.id, 'path');
+    const principal = principalOf(res);
+    if (principal.role === 'coordinator' && principal.department !== department.id) {
+      throw new ForbiddenError('联络员只能查看本单位的待办 A coordinator sees only its own department’s inbox.');
+    }
+    const rows = await withDeadline(deps, () => listTasks(deps.temporalClient, deps.plan, { pending: department.id }));
+    const states = await statesOf(deps, rows);
+    res.json({ department: department.id, items: inboxItems(department.id, states) });
+  });
+
+  router.get(escalations.path, requireRole(escalations.roles), async (_req, res) => {
+    const rows = await withDeadline(deps, () => listTasks(deps.temporalClient, deps.plan, { escalated: true }));
+    res.json({ escalations: escalationItems(await statesOf(deps, rows)) });
+  });
+  return router;
+}

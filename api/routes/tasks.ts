@@ -1,0 +1,83 @@
+/**
+ * `GET /api/tasks` (the list, from visibility), `GET /api/tasks/:number` (one task's full state) and
+ * `POST /api/tasks/:number/cancel` (administrators).
+ */
+import { Router } from 'express';
+import { cancelUpdate } from '../../contracts';
+import { listTasks } from '../../client/task-list';
+import { taskWorkflowId } from '../../domain/plan';
+import { principalOf, requireRole } from '../auth/middleware';
+import type { AppDeps } from '../deps';
+import { BadRequestError, ForbiddenError } from '../errors';
+import { updateIdOf } from '../idempotency';
+import { requireDepartment, requireTask, taskDepartments } from '../lookup';
+import { inputOf, validate } from '../middleware/validate';
+import { operations } from '../operations';
+import { executeUpdate, queryState, withDeadline } from '../temporal';
+
+/** The link to a workflow in the Temporal Web UI, or null when no UI address is configured. */
+export function temporalUiLink(deps: AppDeps, workflowId: string): string | null {
+  const base = deps.config.temporalUiUrl;
+  if (!base) return null;
+  const ns = encodeURIComponent(deps.config.TEMPORAL_NAMESPACE);
+  return `${base.replace(/\/+$/, '')}/namespaces/${ns}/workflows/${encodeURIComponent(workflowId)}`;
+}
+
+/** The task routes (mounted after authentication). */
+export function taskRoutes(deps: AppDeps): Router {
+  const router = Router();
+  const { listTasks: list, getTask: get, cancel } = operations;
+
+  router.get(list.path, requireRole(list.roles), validate(list.input), async (_req, res) => {
+    const { query } = inputOf(res, list.input);
+    const principal = principalOf(res);
+    if (query.department) requireDepartment(deps.plan, query.department, 'query');
+    if (query.section !== undefined && !deps.plan.sections.some((s) => s.number === query.section)) {
+      throw new BadRequestError(
+        'unknown_section',
+        `没有第${query.section}部分 No section ${query.section} in the plan.`,
+      );
+    }
+    let department = query.department;
+    if (principal.role === 'coordinator') {
+      if (department && department !== principal.department) {
+        throw new ForbiddenError('联络员只能查看本单位的任务 A coordinator sees only its own department’s tasks.');
+      }
+      department = principal.department;
+    }
+    const tasks = await withDeadline(deps, () =>
+      listTasks(deps.temporalClient, deps.plan, { department, status: query.status, section: query.section }),
+    );
+    res.json({ tasks });
+  });
+
+  router.get(get.path, requireRole(get.roles), validate(get.input), async (_req, res) => {
+    const { params } = inputOf(res, get.input);
+    const task = requireTask(deps.plan, params.number);
+    const principal = principalOf(res);
+    if (principal.role === 'coordinator' && !taskDepartments(task).includes(principal.department!)) {
+      throw new ForbiddenError(
+        `本单位不是任务${task.number}的责任单位 Your department is not responsible for task ${task.number}.`,
+      );
+    }
+    const workflowId = taskWorkflowId(deps.plan, task);
+    const state = await queryState(deps, workflowId);
+    res.json({ ...state, workflowId, temporalUiUrl: temporalUiLink(deps, workflowId) });
+  });
+
+  router.post(cancel.path, requireRole(cancel.roles), validate(cancel.input), async (req, res) => {
+    const { params, body } = inputOf(res, cancel.input);
+    const task = requireTask(deps.plan, params.number);
+    const principal = principalOf(res);
+    const requestId = updateIdOf(req, principal);
+    const state = await executeUpdate(
+      deps,
+      taskWorkflowId(deps.plan, task),
+      cancelUpdate,
+      { reason: body.reason, person: principal.name, requestId },
+      requestId,
+    );
+    res.status(cancel.status).json(state);
+  });
+  return router;
+}

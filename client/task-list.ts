@@ -1,0 +1,117 @@
+/**
+ * The task list from Temporal visibility: one `ListWorkflowExecutions` query over the search attributes the
+ * key-task workflow keeps current, mapped to rows. No query per workflow, so it stays fast with thousands
+ * of tasks. Visibility is eventually consistent: a row may lag a just-accepted update by a moment.
+ */
+import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
+import {
+  KEY_TASK_WORKFLOW,
+  SA_DEPARTMENTS,
+  SA_ESCALATION_LEVEL,
+  SA_LEAD,
+  SA_MILESTONE,
+  SA_NEXT_DUE,
+  SA_PENDING,
+  SA_PLAN_ID,
+  SA_SECTION,
+  SA_STATUS,
+  SA_TASK_NUMBER,
+  taskStatusSchema,
+  type PlanFile,
+  type TaskRow,
+} from '../contracts';
+import { taskUnits, taskWorkflowId } from '../domain/plan';
+
+/** Filters of {@link listTasks}; all optional, combined with AND. */
+export interface TaskListFilters {
+  /** Tasks this department is responsible for (lead or co-responsible). */
+  department?: string;
+  status?: string;
+  section?: number;
+  /** Tasks whose current milestone waits on this department. */
+  pending?: string;
+  /** Only tasks with an open escalation. */
+  escalated?: boolean;
+}
+
+/** Thrown for a filter value that cannot be put in a visibility query safely. */
+export class TaskListFilterError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TaskListFilterError';
+  }
+}
+
+const SAFE_KEYWORD = /^[A-Za-z0-9_.-]+$/;
+
+function keyword(value: string, what: string): string {
+  if (!SAFE_KEYWORD.test(value)) throw new TaskListFilterError(`unsafe ${what} "${value}" in a visibility query`);
+  return `'${value}'`;
+}
+
+/**
+ * The visibility query for a plan's key tasks with `filters`.
+ * @throws TaskListFilterError for a value with characters a query could be broken by.
+ */
+export function taskListQuery(planId: string, filters: TaskListFilters = {}): string {
+  const parts = [`WorkflowType = '${KEY_TASK_WORKFLOW}'`, `${SA_PLAN_ID.name} = ${keyword(planId, 'plan id')}`];
+  if (filters.department) parts.push(`${SA_DEPARTMENTS.name} = ${keyword(filters.department, 'department')}`);
+  if (filters.pending) parts.push(`${SA_PENDING.name} = ${keyword(filters.pending, 'department')}`);
+  if (filters.status) parts.push(`${SA_STATUS.name} = ${keyword(filters.status, 'status')}`);
+  if (filters.section !== undefined) {
+    if (!Number.isInteger(filters.section)) throw new TaskListFilterError(`section must be an integer`);
+    parts.push(`${SA_SECTION.name} = ${filters.section}`);
+  }
+  if (filters.escalated) parts.push(`${SA_ESCALATION_LEVEL.name} > 0`);
+  return parts.join(' AND ');
+}
+
+/** The due date the workflow stored in `DubanNextDue`: that date at 00:00 UTC, so its UTC date part. */
+export function dueDateOf(stored: Date): string {
+  return stored.toISOString().slice(0, 10);
+}
+
+/** Maps one execution's search attributes to a row; `plan` supplies the title and fills missing attributes. */
+export function taskRowOf(info: WorkflowExecutionInfo, plan: PlanFile): TaskRow | undefined {
+  const sa = info.typedSearchAttributes;
+  const number = sa.get(SA_TASK_NUMBER);
+  const task = plan.tasks.find((t) => t.number === number);
+  if (number === undefined || !task) return undefined;
+  const { lead, coResponsible } = taskUnits(task);
+  const status = taskStatusSchema.safeParse(sa.get(SA_STATUS));
+  const nextDue = sa.get(SA_NEXT_DUE);
+  return {
+    number,
+    section: sa.get(SA_SECTION) ?? task.section,
+    title: task.title,
+    workflowId: info.workflowId,
+    lead: sa.get(SA_LEAD) ?? lead,
+    departments: sa.get(SA_DEPARTMENTS) ?? [lead, ...coResponsible],
+    status: status.success ? status.data : null,
+    currentMilestone: sa.get(SA_MILESTONE) ?? null,
+    nextDue: nextDue ? dueDateOf(nextDue) : null,
+    pendingDepartments: sa.get(SA_PENDING) ?? [],
+    escalationLevel: sa.get(SA_ESCALATION_LEVEL) ?? 0,
+  };
+}
+
+/**
+ * Lists a plan's key tasks through one visibility query, one row per task (the newest run of each
+ * workflow), ordered by task number.
+ * @throws the client's `ServiceError` when Temporal cannot be reached.
+ */
+export async function listTasks(client: Client, plan: PlanFile, filters: TaskListFilters = {}): Promise<TaskRow[]> {
+  const newest = new Map<string, WorkflowExecutionInfo>();
+  for await (const info of client.workflow.list({ query: taskListQuery(plan.id, filters), pageSize: 1000 })) {
+    // Continue-as-new leaves closed runs behind with the same workflow ID; the newest run is the task.
+    const seen = newest.get(info.workflowId);
+    if (!seen || seen.startTime.getTime() < info.startTime.getTime()) newest.set(info.workflowId, info);
+  }
+  const rows: TaskRow[] = [];
+  for (const info of newest.values()) {
+    const row = taskRowOf(info, plan);
+    // Only workflows whose ID is the plan's own for that task number count (a stray workflow is ignored).
+    if (row && info.workflowId === taskWorkflowId(plan, { number: row.number })) rows.push(row);
+  }
+  return rows.sort((a, b) => a.number - b.number);
+}

@@ -1,0 +1,229 @@
+/**
+ * The HTTP API's contract: zod schemas of every request (path parameters, query strings, bodies) and every
+ * response. The API validates requests with them, the OpenAPI document is generated from them and clients
+ * and tests may parse answers with them. No Node imports, no I/O.
+ */
+import { z } from 'zod';
+import {
+  escalationSchema,
+  extensionSchema,
+  figureValuesSchema,
+  keyTaskViewSchema,
+  milestoneStateSchema,
+  milestoneViewSchema,
+  responsibilitySchema,
+  taskStatusSchema,
+} from './key-task';
+import {
+  bilingualSchema,
+  departmentIdSchema,
+  departmentKindSchema,
+  isoDateSchema,
+  milestoneTemplateSchema,
+  sectionSchema,
+  targetSchema,
+} from './plan';
+
+/** Roles a bearer token may carry. */
+export const roleSchema = z.enum(['coordinator', 'office', 'admin']);
+/** See {@link roleSchema}. */
+export type Role = z.infer<typeof roleSchema>;
+
+/** The body of every error answer. `code` is stable and machine-readable; `message` is for people. */
+export const errorBodySchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.unknown().optional(),
+  }),
+});
+/** See {@link errorBodySchema}. */
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+/** A task number in a path, e.g. `/api/tasks/7`. */
+export const taskNumberParamsSchema = z.object({
+  number: z.coerce.number().int().positive(),
+});
+
+/** A task number and milestone id in a path. */
+export const milestoneParamsSchema = taskNumberParamsSchema.extend({
+  milestoneId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a milestone id such as work-plan'),
+});
+
+/** A task number, milestone id and extension request id in a path. */
+export const extensionParamsSchema = milestoneParamsSchema.extend({
+  requestId: z.string().min(1).max(200),
+});
+
+/** A department id in a path. */
+export const departmentParamsSchema = z.object({ id: departmentIdSchema });
+
+/** Body of `POST /api/plan/start`. Without `startDate` the configured or today's date (plan time zone) is used. */
+export const planStartBodySchema = z.object({ startDate: isoDateSchema.optional() }).strict();
+
+/** One started (or already running) task. */
+export const startedTaskSchema = z.object({
+  number: z.number().int().positive(),
+  workflowId: z.string(),
+  started: z.boolean(),
+});
+
+/** Answer of `POST /api/plan/start`. */
+export const planStartResponseSchema = z.object({ tasks: z.array(startedTaskSchema) });
+
+/** Filters of `GET /api/tasks`; all optional and combined with AND. */
+export const taskListQuerySchema = z
+  .object({
+    department: departmentIdSchema.optional(),
+    status: taskStatusSchema.optional(),
+    section: z.coerce.number().int().positive().optional(),
+  })
+  .strict();
+/** See {@link taskListQuerySchema}. */
+export type TaskListQuery = z.infer<typeof taskListQuerySchema>;
+
+/** One row of the task list, read from the workflow's search attributes (no query per workflow). */
+export const taskRowSchema = z.object({
+  number: z.number().int().positive(),
+  section: z.number().int().positive(),
+  title: bilingualSchema,
+  workflowId: z.string(),
+  lead: z.string(),
+  departments: z.array(z.string()),
+  /** Null only for a moment after start, before the workflow first records its status. */
+  status: taskStatusSchema.nullable(),
+  currentMilestone: z.string().nullable(),
+  /** Due date (plan time zone) of the current milestone. */
+  nextDue: isoDateSchema.nullable(),
+  pendingDepartments: z.array(z.string()),
+  escalationLevel: z.number().int().min(0),
+});
+/** See {@link taskRowSchema}. */
+export type TaskRow = z.infer<typeof taskRowSchema>;
+
+/** Answer of `GET /api/tasks`. */
+export const taskListResponseSchema = z.object({ tasks: z.array(taskRowSchema) });
+
+/** Answer of `GET /api/tasks/:number`: the workflow's state plus where to find it in Temporal. */
+export const taskDetailResponseSchema = keyTaskViewSchema.extend({
+  workflowId: z.string(),
+  /** Link to the workflow in the Temporal Web UI, when a UI address is configured. */
+  temporalUiUrl: z.string().nullable(),
+});
+
+/** Body of a sign-off. The signer's name comes from the token, never from the body. */
+export const signOffBodySchema = z
+  .object({
+    department: departmentIdSchema,
+    decision: z.enum(['approve', 'reject']),
+    comment: z.string().trim().max(2000).optional(),
+    /** Figures the milestone asks for, by figure id (year-end milestones of tasks linked to core targets). */
+    figures: figureValuesSchema.optional(),
+  })
+  .strict();
+/** See {@link signOffBodySchema}. */
+export type SignOffBody = z.infer<typeof signOffBodySchema>;
+
+/** Body of a resubmission after a rejection. */
+export const resubmitBodySchema = z.object({ note: z.string().trim().min(1).max(2000) }).strict();
+
+/** Body of an extension request. */
+export const extensionRequestBodySchema = z
+  .object({ newDueDate: isoDateSchema, reason: z.string().trim().min(1).max(2000) })
+  .strict();
+
+/** Body of the general office's decision on an extension request. */
+export const extensionDecisionBodySchema = z
+  .object({ approve: z.boolean(), comment: z.string().trim().max(2000).optional() })
+  .strict();
+
+/** Body of a cancellation. */
+export const cancelBodySchema = z.object({ reason: z.string().trim().min(1).max(2000) }).strict();
+
+/** A milestone as answered by sign-off and resubmission. */
+export const milestoneResponseSchema = milestoneViewSchema;
+/** An extension request as answered by request and decision. */
+export const extensionResponseSchema = extensionSchema;
+/** The final task state as answered by cancellation. */
+export const cancelResponseSchema = keyTaskViewSchema;
+
+/** A department of the plan's registry. */
+export const planDepartmentSchema = z.object({
+  id: z.string(),
+  name: bilingualSchema,
+  kind: departmentKindSchema,
+  aliases: z.array(z.string()),
+});
+
+/** A key task of the plan with its units and schedule. */
+export const planTaskSchema = z.object({
+  number: z.number().int().positive(),
+  section: z.number().int().positive(),
+  title: bilingualSchema,
+  lead: z.string(),
+  coResponsible: z.array(z.string()),
+  workItems: z.array(z.object({ text: z.string(), units: z.array(z.string()) })),
+  milestones: z.array(milestoneTemplateSchema),
+});
+
+/** Answer of `GET /api/plan`. */
+export const planResponseSchema = z.object({
+  id: z.string(),
+  title: bilingualSchema,
+  documentDate: isoDateSchema,
+  issuer: z.string(),
+  sections: z.array(sectionSchema),
+  tasks: z.array(planTaskSchema),
+  departments: z.array(planDepartmentSchema),
+  targets: z.array(targetSchema),
+});
+
+/** One milestone waiting on a department. */
+export const inboxItemSchema = z.object({
+  taskNumber: z.number().int().positive(),
+  taskTitle: bilingualSchema,
+  workflowId: z.string(),
+  status: taskStatusSchema,
+  milestoneId: z.string(),
+  milestoneTitle: bilingualSchema,
+  milestoneState: milestoneStateSchema,
+  dueDate: isoDateSchema,
+  /** What the department is asked to do: sign off (`sign-off`) or, after a rejection, resubmit (`resubmit`). */
+  action: z.enum(['sign-off', 'resubmit']),
+  responsibility: responsibilitySchema,
+  round: z.number().int().positive(),
+  escalationLevel: z.number().int().min(0),
+});
+/** See {@link inboxItemSchema}. */
+export type InboxItem = z.infer<typeof inboxItemSchema>;
+
+/** Answer of `GET /api/departments/:id/inbox`, soonest due first. */
+export const inboxResponseSchema = z.object({ department: z.string(), items: z.array(inboxItemSchema) });
+
+/** One open escalation. */
+export const escalationItemSchema = z.object({
+  taskNumber: z.number().int().positive(),
+  taskTitle: bilingualSchema,
+  workflowId: z.string(),
+  milestoneId: z.string(),
+  milestoneTitle: bilingualSchema,
+  dueDate: isoDateSchema,
+  level: z.number().int().min(1),
+  /** When the escalation opened (the milestone fell overdue). */
+  since: z.string(),
+  pendingDepartments: z.array(z.string()),
+  levels: escalationSchema.shape.levels,
+});
+/** See {@link escalationItemSchema}. */
+export type EscalationItem = z.infer<typeof escalationItemSchema>;
+
+/** Answer of `GET /api/escalations`, highest level first, then longest open. */
+export const escalationsResponseSchema = z.object({ escalations: z.array(escalationItemSchema) });
+
+/** Answer of `GET /healthz`. */
+export const healthResponseSchema = z.object({
+  status: z.enum(['ok', 'unavailable']),
+  temporal: z.object({ address: z.string(), namespace: z.string() }),
+  reason: z.string().optional(),
+  error: errorBodySchema.shape.error.optional(),
+});

@@ -1,0 +1,224 @@
+/**
+ * The authorization matrix: every principal (no token, an unknown token, the administrator, the general
+ * office and the coordinator of every department of the 2016 plan) against every endpoint, with the
+ * department-dependent endpoints tried for the principal's own department and for another. The expected
+ * answer is worked out here from the rules of issue 5, independently of the API's code: 401 without a
+ * valid token, 403 where the role or department may not act, and otherwise anything but 401/403.
+ * Requests an allowed principal sends are built so that the workflow refuses them or they change nothing
+ * lasting, so the order of the walk does not matter.
+ */
+import request from 'supertest';
+import { taskUnits } from '../../domain/plan';
+import { plan2016, startHarness, type Harness } from '../helpers/api-harness';
+
+type Who =
+  | { kind: 'none' }
+  | { kind: 'unknown' }
+  | { kind: 'admin' }
+  | { kind: 'office' }
+  | { kind: 'coordinator'; department: string };
+
+interface Probe {
+  name: string;
+  method: 'get' | 'post';
+  path: string;
+  body?: object;
+  /** Who may do it, by the issue's rules. */
+  allowed: (who: Who) => boolean;
+}
+
+let h: Harness;
+let subject: ReturnType<Harness['app']>;
+
+// Task 5 of 2016: higher-ed leads, ideological-political co-owns.
+const TASK = 5;
+const LEAD = 'higher-ed';
+const CO = 'ideological-political';
+
+beforeAll(async () => {
+  h = await startHarness();
+  subject = h.app(plan2016());
+  const started = await request(subject.app)
+    .post('/api/plan/start')
+    .set('Authorization', `Bearer ${subject.tokens.admin}`)
+    .send({});
+  expect(started.status).toBe(200);
+}, 180_000);
+
+afterAll(async () => {
+  await h?.stop();
+});
+
+function probesFor(who: Who): Probe[] {
+  const own = who.kind === 'coordinator' ? who.department : LEAD;
+  const responsible = [LEAD, CO];
+  const isCoord = (w: Who, pred: (d: string) => boolean = () => true) => w.kind === 'coordinator' && pred(w.department);
+  const base = `/api/tasks/${TASK}/milestones/work-plan`;
+  const other = own === LEAD ? CO : LEAD;
+  return [
+    { name: 'GET /api/plan', method: 'get', path: '/api/plan', allowed: () => true },
+    {
+      name: 'POST /api/plan/start',
+      method: 'post',
+      path: '/api/plan/start',
+      body: {},
+      allowed: (w) => w.kind === 'admin',
+    },
+    { name: 'GET /api/tasks', method: 'get', path: '/api/tasks', allowed: () => true },
+    {
+      name: 'GET /api/tasks?department=own',
+      method: 'get',
+      path: `/api/tasks?department=${own}`,
+      allowed: () => true,
+    },
+    {
+      name: 'GET /api/tasks?department=other',
+      method: 'get',
+      path: `/api/tasks?department=${other}`,
+      allowed: (w) => w.kind !== 'coordinator',
+    },
+    {
+      name: 'GET /api/tasks/:number',
+      method: 'get',
+      path: `/api/tasks/${TASK}`,
+      allowed: (w) => w.kind !== 'coordinator' || responsible.includes(w.department),
+    },
+    {
+      // A rejection without a comment: the workflow refuses it (400) or the lead must wait (409).
+      name: 'sign-off for own department',
+      method: 'post',
+      path: `${base}/sign-offs`,
+      body: { department: own, decision: 'reject' },
+      allowed: (w) => isCoord(w, (d) => responsible.includes(d)),
+    },
+    {
+      name: 'sign-off for another department',
+      method: 'post',
+      path: `${base}/sign-offs`,
+      body: { department: other, decision: 'reject' },
+      allowed: () => false,
+    },
+    {
+      // Not returned: the workflow refuses it (409).
+      name: 'resubmit',
+      method: 'post',
+      path: `${base}/resubmit`,
+      body: { note: '说明' },
+      allowed: (w) => isCoord(w, (d) => d === LEAD),
+    },
+    {
+      // A date before the current one: the workflow refuses it (400).
+      name: 'extension request',
+      method: 'post',
+      path: `${base}/extension-requests`,
+      body: { newDueDate: '2001-01-01', reason: '理由' },
+      allowed: (w) => isCoord(w, (d) => d === LEAD),
+    },
+    {
+      // No such request: 404.
+      name: 'extension decision',
+      method: 'post',
+      path: `${base}/extension-requests/ext-404/decision`,
+      body: { approve: true },
+      allowed: (w) => w.kind === 'office',
+    },
+    {
+      // An empty reason: 400 after the role check.
+      name: 'cancel',
+      method: 'post',
+      path: `/api/tasks/${TASK}/cancel`,
+      body: { reason: '' },
+      allowed: (w) => w.kind === 'admin',
+    },
+    {
+      name: 'inbox of own department',
+      method: 'get',
+      path: `/api/departments/${own}/inbox`,
+      allowed: (w) => w.kind === 'coordinator' || w.kind === 'office',
+    },
+    {
+      name: 'inbox of another department',
+      method: 'get',
+      path: `/api/departments/${other}/inbox`,
+      allowed: (w) => w.kind === 'office',
+    },
+    {
+      name: 'GET /api/escalations',
+      method: 'get',
+      path: '/api/escalations',
+      allowed: (w) => w.kind === 'office' || w.kind === 'admin',
+    },
+  ];
+}
+
+function tokenOf(who: Who): string | undefined {
+  switch (who.kind) {
+    case 'none':
+      return undefined;
+    case 'unknown':
+      return 'dbn_unknown-token-for-the-matrix';
+    case 'admin':
+      return subject.tokens.admin;
+    case 'office':
+      return subject.tokens.office;
+    case 'coordinator':
+      return subject.tokens.coordinator(who.department);
+  }
+}
+
+test('every role × endpoint × department gets 401, 403 or through exactly as the rules say', async () => {
+  const everyone: Who[] = [
+    { kind: 'none' },
+    { kind: 'unknown' },
+    { kind: 'admin' },
+    { kind: 'office' },
+    ...subject.plan.departments.map((d) => ({ kind: 'coordinator' as const, department: d.id })),
+  ];
+  expect(everyone.length).toBeGreaterThan(30);
+  const wrong: string[] = [];
+  let walked = 0;
+  for (const who of everyone) {
+    const token = tokenOf(who);
+    for (const probe of probesFor(who)) {
+      const req = request(subject.app)[probe.method](probe.path);
+      if (token) req.set('Authorization', `Bearer ${token}`);
+      const res = probe.body ? await req.send(probe.body) : await req;
+      walked++;
+      const label = `${who.kind === 'coordinator' ? `coordinator of ${who.department}` : who.kind} → ${probe.name}`;
+      const authenticated = who.kind !== 'none' && who.kind !== 'unknown';
+      const ok = !authenticated
+        ? res.status === 401
+        : probe.allowed(who)
+          ? res.status !== 401 && res.status !== 403 && res.status < 500
+          : res.status === 403;
+      if (!ok) wrong.push(`${label}: ${res.status} ${JSON.stringify(res.body?.error ?? res.body).slice(0, 160)}`);
+      if (res.status >= 400) expect(res.body.error).toEqual(expect.objectContaining({ code: expect.any(String) }));
+    }
+  }
+  expect(wrong).toEqual([]);
+  expect(walked).toBe(everyone.length * 15);
+});
+
+test('the open endpoints need no token', async () => {
+  for (const path of ['/healthz', '/openapi.json', '/docs']) {
+    expect((await request(subject.app).get(path)).status).toBe(200);
+  }
+});
+
+test('a coordinator sees only the tasks of its department', async () => {
+  for (const d of subject.plan.departments) {
+    const res = await request(subject.app)
+      .get('/api/tasks')
+      .set('Authorization', `Bearer ${subject.tokens.coordinator(d.id)}`);
+    const expected = subject.plan.tasks
+      .filter((t) => {
+        const u = taskUnits(t);
+        return [u.lead, ...u.coResponsible].includes(d.id);
+      })
+      .map((t) => t.number);
+    expect({ department: d.id, tasks: res.body.tasks.map((r: { number: number }) => r.number) }).toEqual({
+      department: d.id,
+      tasks: expected,
+    });
+  }
+});

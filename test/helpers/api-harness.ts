@@ -1,0 +1,138 @@
+/**
+ * The API under test: a real Temporal dev server (one per test file), a real key-task worker on its own
+ * task queue, and apps built with `createApp` for one or more plans, with a token minted for every role
+ * and every department. Requests go through supertest; nothing of Temporal is faked.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import type { Express } from 'express';
+import { randomUUID } from 'node:crypto';
+import { createApp } from '../../api/app';
+import { hashToken, mintToken, type TokenRecord } from '../../api/auth/tokens';
+import { planFileSchema, type PlanFile } from '../../contracts';
+import { loadPlanFile } from '../../seeds/load-plan';
+import { createKeyTaskWorker } from '../../worker/create-worker';
+import { recordingChannel, type RecordingChannel } from './recording-channel';
+import { bundleWorkflows, createLocalEnv } from './temporal';
+
+/** The tokens of one app: `admin`, `office`, and `coordinator(departmentId)`. */
+export interface Tokens {
+  admin: string;
+  office: string;
+  coordinator(department: string): string;
+  /** Every record, as a tokens file would hold them. */
+  records: TokenRecord[];
+  /** The name recorded for a coordinator's sign-offs. */
+  nameOf(department: string): string;
+}
+
+/** Mints a token for an administrator, the office and one coordinator per department of `plan`. */
+export function mintTokens(plan: PlanFile): Tokens {
+  const byDept = new Map<string, string>();
+  const records: TokenRecord[] = [];
+  const add = (token: string, record: Omit<TokenRecord, 'sha256'>) => {
+    records.push({ ...record, sha256: hashToken(token) });
+    return token;
+  };
+  const admin = add(mintToken(), { role: 'admin', name: '测试管理员 Test admin' });
+  const office = add(mintToken(), { role: 'office', name: '办公厅 Test office' });
+  for (const d of plan.departments) {
+    byDept.set(d.id, add(mintToken(), { role: 'coordinator', department: d.id, name: `${d.name.zh}联络员` }));
+  }
+  return {
+    admin,
+    office,
+    records,
+    coordinator: (department) => {
+      const token = byDept.get(department);
+      if (!token) throw new Error(`no department ${department}`);
+      return token;
+    },
+    nameOf: (department) => `${plan.departments.find((d) => d.id === department)!.name.zh}联络员`,
+  };
+}
+
+/** The 2016 plan, optionally under another id and with only some tasks (targets dropped then). */
+export function plan2016(options: { id?: string; tasks?: number[] } = {}): PlanFile {
+  const plan = loadPlanFile();
+  if (!options.id && !options.tasks) return plan;
+  const tasks = options.tasks ? plan.tasks.filter((t) => options.tasks!.includes(t.number)) : plan.tasks;
+  return planFileSchema.parse({
+    ...plan,
+    id: options.id ?? plan.id,
+    tasks,
+    targets: options.tasks ? [] : plan.targets,
+  });
+}
+
+/** A running test server and worker. */
+export interface Harness {
+  env: TestWorkflowEnvironment;
+  channel: RecordingChannel;
+  taskQueue: string;
+  /** Builds an app for `plan` with fresh tokens. */
+  app(plan: PlanFile, config?: { temporalUiUrl?: string }): { app: Express; tokens: Tokens; plan: PlanFile };
+  stop(): Promise<void>;
+}
+
+/** Starts the dev server and the worker (call in `beforeAll`, with a generous timeout). */
+export async function startHarness(): Promise<Harness> {
+  const [env, bundle] = await Promise.all([createLocalEnv(), bundleWorkflows()]);
+  const channel = recordingChannel();
+  const taskQueue = `api-test-${randomUUID()}`;
+  const namespace = env.namespace ?? 'default';
+  let worker: Worker;
+  try {
+    worker = await createKeyTaskWorker({
+      connection: env.nativeConnection,
+      namespace,
+      taskQueue,
+      workflowBundle: bundle,
+      deps: { channels: [channel] },
+      identity: `api-test-worker@${process.pid}`,
+    });
+  } catch (err) {
+    await env.teardown();
+    throw err;
+  }
+  const running = worker.run();
+  return {
+    env,
+    channel,
+    taskQueue,
+    app(plan, config = {}) {
+      const tokens = mintTokens(plan);
+      const app = createApp({
+        temporalClient: env.client,
+        config: {
+          TEMPORAL_NAMESPACE: namespace,
+          temporalAddress: env.address,
+          temporalUiUrl: config.temporalUiUrl,
+        },
+        plan,
+        tokens: tokens.records,
+        taskQueue,
+        temporalTimeoutMs: 20_000,
+      });
+      return { app, tokens, plan };
+    },
+    async stop() {
+      worker.shutdown();
+      await running;
+      await env.teardown();
+    },
+  };
+}
+
+/** Retries `check` until it stops throwing (visibility is eventually consistent), up to `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (err) {
+      if (Date.now() > until) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
