@@ -1,0 +1,112 @@
+// The pages' only way to the server: the public HTTP API with the user's bearer token, kept in this
+// browser's localStorage. Every failure becomes an ApiError carrying the API's code and message.
+
+const TOKEN_KEY = 'duban.token';
+/** The department whose inbox the user looked at last; forgotten with the token. */
+export const DEPARTMENT_KEY = 'duban.department';
+
+/** A refused or failed request: `status` (0 when the server was not reached), the API's `code` and `message`. */
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+/** The stored token, or null. */
+export function getToken() {
+  return localStorage.getItem(TOKEN_KEY);
+}
+
+/** Stores the token (trimmed) and forgets what was learnt with the previous one. */
+export function setToken(token) {
+  localStorage.setItem(TOKEN_KEY, token.trim());
+  localStorage.removeItem(DEPARTMENT_KEY);
+  identity = undefined;
+}
+
+/** Forgets the token. */
+export function clearToken() {
+  localStorage.removeItem(TOKEN_KEY);
+  localStorage.removeItem(DEPARTMENT_KEY);
+  identity = undefined;
+}
+
+/**
+ * Calls the API. `body` is sent as JSON; `idempotencyKey` as `Idempotency-Key`.
+ * @returns the parsed JSON answer.
+ * @throws ApiError with the API's error code and message, `network` when unreachable.
+ */
+export async function api(path, { method = 'GET', body, idempotencyKey, token = getToken() } = {}) {
+  const headers = { Accept: 'application/json' };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
+  let res;
+  try {
+    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch (err) {
+    throw new ApiError(0, 'network', String(err?.message ?? err));
+  }
+  let data = null;
+  try {
+    data = await res.json();
+  } catch {
+    data = null;
+  }
+  if (!res.ok) {
+    const e = data?.error;
+    throw new ApiError(res.status, e?.code ?? `http_${res.status}`, e?.message ?? res.statusText);
+  }
+  return data;
+}
+
+let planPromise;
+/** The plan (`GET /api/plan`), fetched once per page load. */
+export function loadPlan() {
+  planPromise ??= api('/api/plan').catch((err) => {
+    planPromise = undefined;
+    throw err;
+  });
+  return planPromise;
+}
+
+let identity;
+/**
+ * What the token may do, learnt from the API's own answers (it has no "who am I" endpoint): a coordinator
+ * is refused the escalation list, an administrator is refused department inboxes, the office is refused
+ * neither. Answers `'coordinator' | 'office' | 'admin'`.
+ */
+export function whoAmI(probeDepartment) {
+  identity ??= (async () => {
+    try {
+      await api('/api/escalations');
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 403) return 'coordinator';
+      throw err;
+    }
+    try {
+      await api(`/api/departments/${encodeURIComponent(probeDepartment)}/inbox`);
+      return 'office';
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 403) return 'admin';
+      throw err;
+    }
+  })().catch((err) => {
+    identity = undefined;
+    throw err;
+  });
+  return identity;
+}
+
+/** Runs `fn` over `items` with at most `limit` at a time; answers results in order. */
+export async function mapLimit(items, limit, fn) {
+  const out = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i], i);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}

@@ -1,0 +1,139 @@
+// The single-page shell: header, language switch, sign-in, and a small router over the History API.
+// Each page is a function that draws into a fresh container and may return a function that stops its
+// timers when the user leaves it.
+import { ApiError, clearToken, getToken, setToken } from './api.js';
+import { h, replace } from './dom.js';
+import { applyLang, lang, setLang, t } from './i18n.js';
+import { renderBoard } from './pages/board.js';
+import { renderInbox } from './pages/inbox.js';
+import { renderTargets } from './pages/targets.js';
+import { renderTask } from './pages/task.js';
+import { errorBox, signInForm } from './ui.js';
+
+const ROUTES = [
+  { pattern: /^\/$/, nav: 'board', page: renderBoard },
+  { pattern: /^\/tasks\/(\d+)\/?$/, nav: 'board', page: renderTask },
+  { pattern: /^\/inbox\/?$/, nav: 'inbox', page: renderInbox },
+  { pattern: /^\/targets\/?$/, nav: 'targets', page: renderTargets },
+];
+
+let stopPage = null;
+
+/** Goes to `url` inside the app (no reload). */
+export function navigate(url, { replaceState = false } = {}) {
+  if (replaceState) history.replaceState(null, '', url);
+  else history.pushState(null, '', url);
+  render();
+}
+
+function header(active) {
+  const navLink = (key, href) =>
+    h(
+      'a',
+      { href, class: active === key ? 'active' : null, 'aria-current': active === key ? 'page' : null },
+      t(`nav.${key}`),
+    );
+  return h(
+    'div',
+    { class: 'topbar-inner' },
+    h('a', { href: '/', class: 'brand' }, h('span', { class: 'seal', 'aria-hidden': 'true' }, '督'), t('app.title')),
+    h('nav', { class: 'nav' }, navLink('board', '/'), navLink('inbox', '/inbox'), navLink('targets', '/targets')),
+    h(
+      'div',
+      { class: 'tools' },
+      getToken()
+        ? h(
+            'button',
+            {
+              type: 'button',
+              class: 'link',
+              'data-testid': 'sign-out',
+              onclick: () => {
+                clearToken();
+                render();
+              },
+            },
+            t('session.signOut'),
+          )
+        : null,
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'lang',
+          lang: lang() === 'zh' ? 'en' : 'zh-CN',
+          'data-testid': 'lang-switch',
+          onclick: () => {
+            setLang(lang() === 'zh' ? 'en' : 'zh');
+            render();
+          },
+        },
+        t('lang.switch'),
+      ),
+    ),
+  );
+}
+
+function render() {
+  if (stopPage) stopPage();
+  stopPage = null;
+  applyLang();
+  document.title = t('app.title');
+  const path = location.pathname;
+  const route = ROUTES.find((r) => r.pattern.test(path)) ?? ROUTES[0];
+  const params = route.pattern.exec(path)?.slice(1) ?? [];
+  replace(document.getElementById('topbar'), header(route.nav));
+  const main = document.getElementById('app');
+  const root = h('div', { class: 'page' });
+  replace(main, root);
+  if (!getToken()) {
+    root.append(signInForm(render));
+    return;
+  }
+  const ctx = {
+    root,
+    params,
+    query: new URLSearchParams(location.search),
+    navigate,
+    rerender: render,
+    /** Shows a failure; an unknown token sends the user back to sign in. */
+    fail(err, plan) {
+      if (err instanceof ApiError && err.status === 401) {
+        clearToken();
+        render();
+        return;
+      }
+      replace(root, errorBox(err, plan), h('button', { type: 'button', onclick: () => render() }, t('common.retry')));
+    },
+  };
+  Promise.resolve()
+    .then(() => route.page(ctx))
+    .then(
+      (stop) => {
+        if (typeof stop === 'function') {
+          if (root.isConnected) stopPage = stop;
+          else stop();
+        }
+      },
+      (err) => ctx.fail(err),
+    );
+}
+
+// A wall screen can be set up once with /#token=… (the fragment never reaches the server or its logs).
+const fragment = /(?:^#|&)token=([^&]+)/.exec(location.hash);
+if (fragment) {
+  setToken(decodeURIComponent(fragment[1]));
+  history.replaceState(null, '', location.pathname + location.search);
+}
+
+document.addEventListener('click', (event) => {
+  const a = event.target instanceof Element ? event.target.closest('a[href]') : null;
+  if (!a || a.target || a.hasAttribute('download') || event.defaultPrevented) return;
+  if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  const url = new URL(a.href, location.href);
+  if (url.origin !== location.origin || url.pathname.startsWith('/api') || url.pathname.startsWith('/docs')) return;
+  event.preventDefault();
+  navigate(url.pathname + url.search);
+});
+window.addEventListener('popstate', render);
+render();

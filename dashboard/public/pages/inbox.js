@@ -1,0 +1,421 @@
+// Coordinator (/inbox): a department's pending milestones, soonest due first, with the sign-off form
+// (approve or return, comment, figures when the milestone asks the lead for them), the lead's resubmission
+// and extension-request forms, and for the General Office the extension requests waiting for a decision.
+// Every refusal of the API is shown in plain words beside the form that caused it.
+import { DEPARTMENT_KEY, api, loadPlan, mapLimit, whoAmI } from '../api.js';
+import { h, randomKey, replace } from '../dom.js';
+import { formatTime, pick, t } from '../i18n.js';
+import { departmentNames, errorBox, lightBadge, okBox } from '../ui.js';
+
+/** A message to show at the top after the page reloads its list (the item it was about may be gone). */
+let flash = null;
+
+/** The figures a lead reports on a milestone: the core-target figures linked to the task, if it asks for them. */
+export function figuresAsked(plan, taskNumber, milestoneId) {
+  const task = plan.tasks.find((x) => x.number === taskNumber);
+  const m = task?.milestones.find((x) => x.id === milestoneId);
+  if (!m?.reportsFigures) return [];
+  return plan.targets.flatMap((target) => target.figures.filter((f) => f.tasks.includes(taskNumber)));
+}
+
+/**
+ * The department a coordinator's token stands for: among the departments every one of its tasks shares,
+ * the one whose inbox the API lets it read (a coordinator may read only its own). Empty when unknown.
+ */
+async function guessDepartment() {
+  const { tasks } = await api('/api/tasks');
+  if (tasks.length === 0) return '';
+  let common = new Set(tasks[0].departments);
+  for (const row of tasks.slice(1)) common = new Set(row.departments.filter((d) => common.has(d)));
+  for (const candidate of common) {
+    try {
+      await api(`/api/departments/${encodeURIComponent(candidate)}/inbox`);
+      return candidate;
+    } catch (err) {
+      if (err?.status !== 403) throw err;
+    }
+  }
+  return '';
+}
+
+function field(label, control) {
+  return h('label', { class: 'field' }, h('span', {}, label), control);
+}
+
+/** Sends a form's request; on success reloads the page with `done` as the flash; on refusal shows why. */
+function submitter({ message, plan, ctx, send, done }) {
+  let key = randomKey();
+  return async (event) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const buttons = form.querySelectorAll('button');
+    buttons.forEach((b) => (b.disabled = true));
+    replace(message);
+    try {
+      const result = await send(key, event.submitter);
+      flash = okBox(done(result, event.submitter));
+      ctx.rerender();
+    } catch (err) {
+      key = randomKey();
+      if (err?.status === 401) {
+        ctx.fail(err, plan);
+        return;
+      }
+      replace(message, errorBox(err, plan));
+      buttons.forEach((b) => (b.disabled = false));
+    }
+  };
+}
+
+function signOffForm(item, department, plan, ctx, message) {
+  const asked = item.responsibility.role === 'lead' ? figuresAsked(plan, item.taskNumber, item.milestoneId) : [];
+  const comment = h('textarea', { name: 'comment', rows: 2, maxlength: 2000, 'data-testid': 'comment' });
+  const inputs = asked.map((f) =>
+    h('input', {
+      type: 'number',
+      name: f.id,
+      min: 0,
+      max: f.kind === 'percent' ? 100 : null,
+      step: f.kind === 'percent' ? 'any' : 1,
+      inputmode: 'decimal',
+      'data-testid': `figure-${f.id}`,
+    }),
+  );
+  const radio = (value, checked) =>
+    h(
+      'label',
+      { class: `choice choice-${value}` },
+      h('input', {
+        type: 'radio',
+        name: `decision-${item.taskNumber}-${item.milestoneId}`,
+        value,
+        checked,
+        'data-testid': `decision-${value}`,
+      }),
+      t(`inbox.signoff.${value}`),
+    );
+  const form = h(
+    'form',
+    { class: 'signoff', 'data-testid': 'signoff-form' },
+    h(
+      'fieldset',
+      { class: 'choices' },
+      h('legend', {}, t('inbox.signoff.title')),
+      radio('approve', true),
+      radio('reject', false),
+    ),
+    asked.length
+      ? h(
+          'fieldset',
+          { class: 'figures' },
+          h('legend', {}, t('inbox.signoff.figures')),
+          asked.map((f, i) =>
+            field(`${pick(f.label)}（${t('inbox.signoff.target', { value: f.value, unit: f.unit })}）`, inputs[i]),
+          ),
+        )
+      : null,
+    field(t('inbox.signoff.comment'), comment),
+    h('button', { type: 'submit', class: 'primary', 'data-testid': 'submit-signoff' }, t('inbox.signoff.submit')),
+  );
+  form.addEventListener(
+    'submit',
+    submitter({
+      message,
+      plan,
+      ctx,
+      send: (key) => {
+        const decision = form.querySelector('input[type=radio]:checked')?.value ?? 'approve';
+        const body = { department, decision };
+        if (comment.value.trim()) body.comment = comment.value.trim();
+        const figures = {};
+        asked.forEach((f, i) => {
+          if (inputs[i].value !== '') figures[f.id] = Number(inputs[i].value);
+        });
+        if (Object.keys(figures).length) body.figures = figures;
+        return api(`/api/tasks/${item.taskNumber}/milestones/${item.milestoneId}/sign-offs`, {
+          method: 'POST',
+          body,
+          idempotencyKey: key,
+        }).then(() => decision);
+      },
+      done: (decision) =>
+        t('inbox.signoff.done', {
+          task: item.taskNumber,
+          milestone: pick(item.milestoneTitle),
+          decision: t(`decision.${decision}`),
+        }),
+    }),
+  );
+  return form;
+}
+
+function resubmitForm(item, plan, ctx, message) {
+  const note = h('textarea', {
+    name: 'note',
+    rows: 2,
+    required: true,
+    maxlength: 2000,
+    'data-testid': 'resubmit-note',
+  });
+  const form = h(
+    'form',
+    { class: 'resubmit', 'data-testid': 'resubmit-form' },
+    h('p', { class: 'note' }, t('inbox.item.returned')),
+    field(t('inbox.resubmit.note'), note),
+    h('button', { type: 'submit', class: 'primary' }, t('inbox.resubmit.submit')),
+  );
+  form.addEventListener(
+    'submit',
+    submitter({
+      message,
+      plan,
+      ctx,
+      send: (key) =>
+        api(`/api/tasks/${item.taskNumber}/milestones/${item.milestoneId}/resubmit`, {
+          method: 'POST',
+          body: { note: note.value.trim() },
+          idempotencyKey: key,
+        }),
+      done: () => t('inbox.resubmit.done', { task: item.taskNumber, milestone: pick(item.milestoneTitle) }),
+    }),
+  );
+  return form;
+}
+
+function extensionForm(item, plan, ctx, message) {
+  const date = h('input', {
+    type: 'date',
+    name: 'newDueDate',
+    required: true,
+    min: item.dueDate,
+    'data-testid': 'extension-date',
+  });
+  const reason = h('textarea', {
+    name: 'reason',
+    rows: 2,
+    required: true,
+    maxlength: 2000,
+    'data-testid': 'extension-reason',
+  });
+  const form = h(
+    'form',
+    { class: 'extension' },
+    field(t('inbox.extension.date'), date),
+    field(t('inbox.extension.reason'), reason),
+    h('button', { type: 'submit' }, t('inbox.extension.submit')),
+  );
+  form.addEventListener(
+    'submit',
+    submitter({
+      message,
+      plan,
+      ctx,
+      send: (key) =>
+        api(`/api/tasks/${item.taskNumber}/milestones/${item.milestoneId}/extension-requests`, {
+          method: 'POST',
+          body: { newDueDate: date.value, reason: reason.value.trim() },
+          idempotencyKey: key,
+        }),
+      done: () => t('inbox.extension.done'),
+    }),
+  );
+  return h('details', { class: 'extension-box' }, h('summary', {}, t('inbox.extension.title')), form);
+}
+
+function itemCard(item, department, plan, ctx) {
+  const message = h('div', { class: 'form-message' });
+  const isLead = item.responsibility.role === 'lead';
+  return h(
+    'article',
+    {
+      class: 'card inbox-item',
+      'data-testid': 'inbox-item',
+      'data-task': item.taskNumber,
+      'data-milestone': item.milestoneId,
+    },
+    h(
+      'header',
+      {},
+      h('h3', {}, h('a', { href: `/tasks/${item.taskNumber}` }, `${item.taskNumber}. ${pick(item.taskTitle)}`)),
+      h(
+        'p',
+        { class: 'meta' },
+        h('strong', {}, pick(item.milestoneTitle)),
+        ` · ${t('inbox.item.due', { date: item.dueDate })} · ${t('inbox.item.round', { n: item.round })} · `,
+        t(isLead ? 'inbox.item.asLead' : 'inbox.item.asCo'),
+        ' ',
+        lightBadge(item.status),
+      ),
+    ),
+    item.action === 'resubmit'
+      ? resubmitForm(item, plan, ctx, message)
+      : signOffForm(item, department, plan, ctx, message),
+    message,
+    isLead ? extensionForm(item, plan, ctx, h('div')) : null,
+  );
+}
+
+async function pendingExtensions(plan) {
+  const { tasks } = await api('/api/tasks');
+  const open = tasks.filter((r) => r.status !== 'completed' && r.status !== 'cancelled');
+  const details = await mapLimit(open, 6, (row) => api(`/api/tasks/${row.number}`));
+  return details.flatMap((task) =>
+    task.extensions
+      .filter((x) => x.state === 'pending')
+      .map((x) => ({ task, extension: x, milestone: task.milestones.find((m) => m.id === x.milestoneId) })),
+  );
+}
+
+function extensionDecisions(pending, plan, ctx) {
+  const name = departmentNames(plan);
+  if (pending.length === 0) return h('p', { class: 'muted' }, t('inbox.extensions.empty'));
+  return h(
+    'div',
+    { class: 'extension-list' },
+    pending.map(({ task, extension: x, milestone }) => {
+      const message = h('div', { class: 'form-message' });
+      const comment = h('input', { type: 'text', name: 'comment', maxlength: 2000 });
+      const form = h(
+        'form',
+        { class: 'decision' },
+        field(t('inbox.extensions.comment'), comment),
+        h(
+          'button',
+          { type: 'submit', name: 'approve', value: 'true', class: 'primary' },
+          t('inbox.extensions.approve'),
+        ),
+        h('button', { type: 'submit', name: 'approve', value: 'false' }, t('inbox.extensions.decline')),
+      );
+      form.addEventListener(
+        'submit',
+        submitter({
+          message,
+          plan,
+          ctx,
+          send: (key, button) => {
+            const approve = button?.value === 'true';
+            const body = { approve };
+            if (comment.value.trim()) body.comment = comment.value.trim();
+            return api(
+              `/api/tasks/${task.taskNumber}/milestones/${x.milestoneId}/extension-requests/${encodeURIComponent(x.id)}/decision`,
+              { method: 'POST', body, idempotencyKey: key },
+            ).then(() => approve);
+          },
+          done: (approve) =>
+            t('inbox.extensions.done', {
+              task: task.taskNumber,
+              milestone: pick(milestone?.title) || x.milestoneId,
+              decision: t(approve ? 'extension.approved' : 'extension.declined'),
+            }),
+        }),
+      );
+      return h(
+        'article',
+        { class: 'card', 'data-testid': 'extension-request', 'data-task': task.taskNumber },
+        h('h3', {}, h('a', { href: `/tasks/${task.taskNumber}` }, `${task.taskNumber}. ${pick(task.title)}`)),
+        h(
+          'p',
+          { class: 'meta' },
+          h('strong', {}, pick(milestone?.title) || x.milestoneId),
+          ` · ${x.previousDueDate} → ${x.newDueDate} · ${name(x.requestedBy.department)} ${x.requestedBy.person}（${formatTime(x.requestedAt)}）`,
+        ),
+        h('p', {}, x.reason),
+        form,
+        message,
+      );
+    }),
+  );
+}
+
+/** Draws the inbox of the chosen department. */
+export async function renderInbox(ctx) {
+  const { root } = ctx;
+  replace(root, h('p', { class: 'muted' }, t('common.loading')));
+  const plan = await loadPlan();
+  const role = await whoAmI(plan.departments[0].id);
+  let department = ctx.query.get('department') || localStorage.getItem(DEPARTMENT_KEY) || '';
+  if (!department && role === 'coordinator') department = await guessDepartment();
+  if (department && !plan.departments.some((d) => d.id === department)) department = '';
+  if (department) localStorage.setItem(DEPARTMENT_KEY, department);
+
+  const select = h(
+    'select',
+    { name: 'department', 'data-testid': 'inbox-department' },
+    h('option', { value: '' }, t('inbox.chooseDepartment')),
+    plan.departments.map((d) => h('option', { value: d.id, selected: d.id === department }, pick(d.name))),
+  );
+  const picker = h(
+    'form',
+    {
+      class: 'picker',
+      onsubmit: (event) => {
+        event.preventDefault();
+        if (!select.value) return;
+        localStorage.setItem(DEPARTMENT_KEY, select.value);
+        ctx.navigate('/inbox', { replaceState: true });
+      },
+    },
+    field(t('inbox.department'), select),
+    h('button', { type: 'submit', 'data-testid': 'inbox-show' }, t('inbox.show')),
+  );
+  select.addEventListener('change', () => picker.requestSubmit());
+
+  const shown = flash;
+  flash = null;
+  const head = h(
+    'div',
+    { class: 'page-head' },
+    h(
+      'div',
+      {},
+      h('h1', {}, t('inbox.title')),
+      h('p', { class: 'muted', 'data-testid': 'role' }, t('inbox.roleLine', { role: t(`inbox.role.${role}`) })),
+    ),
+    picker,
+  );
+  replace(root, head, shown);
+  if (role === 'office') root.append(h('p', { class: 'muted small' }, t('inbox.officeHelp')));
+
+  if (department && role !== 'admin') {
+    const list = h(
+      'section',
+      { class: 'inbox', 'data-testid': 'inbox' },
+      h('p', { class: 'muted' }, t('common.loading')),
+    );
+    root.append(list);
+    try {
+      const { items } = await api(`/api/departments/${encodeURIComponent(department)}/inbox`);
+      replace(
+        list,
+        h(
+          'h2',
+          {},
+          departmentNames(plan)(department),
+          h('span', { class: 'subtitle' }, t('inbox.count', { n: items.length })),
+        ),
+        items.length
+          ? items.map((item) => itemCard(item, department, plan, ctx))
+          : h('p', { class: 'card muted', 'data-testid': 'inbox-empty' }, t('inbox.empty')),
+      );
+    } catch (err) {
+      if (err?.status === 401) return ctx.fail(err, plan);
+      replace(list, errorBox(err, plan));
+    }
+  }
+
+  if (role === 'office') {
+    const box = h(
+      'section',
+      { class: 'extensions', 'data-testid': 'extension-requests' },
+      h('h2', {}, t('inbox.extensions.title')),
+      h('p', { class: 'muted' }, t('common.loading')),
+    );
+    root.append(box);
+    try {
+      const pending = await pendingExtensions(plan);
+      replace(box, h('h2', {}, t('inbox.extensions.title')), extensionDecisions(pending, plan, ctx));
+    } catch (err) {
+      replace(box, h('h2', {}, t('inbox.extensions.title')), errorBox(err, plan));
+    }
+  }
+}

@@ -1,0 +1,212 @@
+/**
+ * The whole engine as a user starts it (`npx tsx scripts/start.ts`: embedded Temporal, worker, API and the
+ * dashboard, the 2016 plan started automatically), on free ports and in a temporary data folder, plus
+ * Debian's Chromium driven by playwright-core. Used by the dashboard's end-to-end tests.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { PROJECT_ROOT } from '../../embedded/binaries';
+
+/** Where Debian installs Chromium (`scripts/install-chromium.sh`). */
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+/** A running stack: its base URL, the demo tokens it wrote, and how to stop it. */
+export interface Stack {
+  baseUrl: string;
+  dataDir: string;
+  /** Demo tokens by role (`office`, `admin`) and by department id for coordinators. */
+  tokens: { office: string; admin: string; coordinator(department: string): string };
+  /** What the process printed so far (for failure messages). */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** Ports that were free a moment ago (the OS picks them). */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<net.Server>((resolve, reject) => {
+          const s = net.createServer();
+          s.once('error', reject);
+          s.listen(0, '127.0.0.1', () => resolve(s));
+        }),
+    ),
+  );
+  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
+  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+  return ports;
+}
+
+/** Polls `probe` until it answers a value (not undefined) or `timeoutMs` passes. @throws with `what` on timeout. */
+export async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs: number,
+  intervalMs = 500,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+function parseDemoTokens(file: string): Stack['tokens'] {
+  const rows = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !l.startsWith('#'))
+    .map((l) => l.split('\t'));
+  const find = (role: string, department = '-') => {
+    const row = rows.find((r) => r[0] === role && r[1] === department);
+    if (!row?.[2]) throw new Error(`no demo token for ${role} ${department} in ${file}`);
+    return row[2];
+  };
+  return { office: find('office'), admin: find('admin'), coordinator: (d) => find('coordinator', d) };
+}
+
+/**
+ * Starts `npx tsx scripts/start.ts` with a fresh `DATA_DIR`, free ports, the plan started on `planStartDate`,
+ * and waits until the API is healthy and every task of the plan reports a status.
+ * @throws when it does not come up within `timeoutMs`, with what the process printed.
+ */
+export async function startStack(options: {
+  planStartDate: string;
+  taskCount: number;
+  timeoutMs?: number;
+}): Promise<Stack> {
+  const [port, temporalPort, uiPort] = await freePorts(3);
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'duban-e2e-'));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'test',
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    TEMPORAL_PORT: String(temporalPort),
+    TEMPORAL_UI_PORT: String(uiPort),
+    AUTO_START_PLAN: 'true',
+    PLAN_START_DATE: options.planStartDate,
+    LOG_LEVEL: 'warn',
+  };
+  for (const name of ['TEMPORAL_ADDRESS', 'AUTH_TOKENS_FILE', 'TEMPORAL_UI_URL', 'PUBLIC_URL', 'PLAN_FILE'])
+    delete env[name];
+  let output = '';
+  // Its own process group, so that stopping it reaches npx, tsx and the Temporal server alike.
+  const child: ChildProcess = spawn('npx', ['tsx', 'scripts/start.ts'], {
+    cwd: PROJECT_ROOT,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let running = true;
+  void exited.then(() => (running = false));
+
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      if (child.pid) process.kill(-child.pid, sig);
+    } catch {
+      // already gone
+    }
+  };
+  /** Whether any process of the group is left (npx exits at once; tsx and the server take a moment). */
+  const groupAlive = () => {
+    try {
+      if (child.pid) process.kill(-child.pid, 0);
+      return Boolean(child.pid);
+    } catch {
+      return false;
+    }
+  };
+  const stop = async () => {
+    if (running || groupAlive()) {
+      // SIGTERM lets scripts/start.ts close the API, drain the worker and stop its Temporal server.
+      signal('SIGTERM');
+      const deadline = Date.now() + 40_000;
+      while (groupAlive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      if (groupAlive()) signal('SIGKILL');
+      await exited;
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  const baseUrl = `http://127.0.0.1:${port}`;
+  try {
+    const tokensFile = path.join(dataDir, 'demo-tokens.txt');
+    await eventually(
+      'the API to be healthy',
+      async () => {
+        if (!running) throw new Error('scripts/start.ts exited');
+        const res = await fetch(`${baseUrl}/healthz`);
+        return res.ok && existsSync(tokensFile) ? true : undefined;
+      },
+      options.timeoutMs ?? 180_000,
+    );
+    const tokens = parseDemoTokens(tokensFile);
+    await eventually(
+      `all ${options.taskCount} tasks to report a status`,
+      async () => {
+        const res = await fetch(`${baseUrl}/api/tasks`, { headers: { Authorization: `Bearer ${tokens.office}` } });
+        const body = (await res.json()) as { tasks?: { status: string | null }[] };
+        const ready = body.tasks?.filter((t) => t.status !== null).length ?? 0;
+        return ready === options.taskCount ? true : undefined;
+      },
+      60_000,
+    );
+    return { baseUrl, dataDir, tokens, output: () => output, stop };
+  } catch (err) {
+    await stop();
+    throw new Error(`${(err as Error).message}\n--- scripts/start.ts printed ---\n${output.slice(-4000)}`);
+  }
+}
+
+/**
+ * Launches Debian's Chromium headless in a fresh profile folder (removed on close) and answers its one
+ * browser context; the pages of a context share localStorage, as tabs of one browser do.
+ * @throws with the install advice when Chromium is missing.
+ */
+export async function launchChromium(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(`Chromium is missing at ${CHROMIUM_PATH}: run scripts/install-chromium.sh (as root).`);
+  }
+  const profile = mkdtempSync(path.join(os.tmpdir(), 'duban-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    viewport: { width: 1440, height: 900 },
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
