@@ -1,0 +1,28 @@
+/**
+ * Replays the saved histories of real runs against the current workflow code. A change that would make
+ * running executions non-deterministic fails here; guard such a change with `patched()`.
+ */
+import { temporal } from '@temporalio/proto';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { bundleWorkflows } from '../helpers/temporal';
+
+const dir = path.resolve(__dirname, '../fixtures/histories');
+const files = readdirSync(dir).filter((f) => f.endsWith('.binpb'));
+let bundle: WorkflowBundleWithSourceMap;
+
+beforeAll(async () => {
+  bundle = await bundleWorkflows();
+}, 120_000);
+
+test('there are saved histories to replay', () => {
+  expect(files.sort()).toEqual(['timeline.binpb', 'updates.binpb']);
+});
+
+test.each(files)('the history %s replays on the current workflow code', async (file) => {
+  const history = temporal.api.history.v1.History.decode(readFileSync(path.join(dir, file)));
+  expect(history.events?.length).toBeGreaterThan(20);
+  // The workflow id is part of what is replayed (notification ids derive from it): record.ts names it so.
+  await Worker.runReplayHistory({ workflowBundle: bundle }, history, `replay-${path.basename(file, '.binpb')}`);
+});
