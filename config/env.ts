@@ -52,6 +52,9 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
 });
 
+/** Every environment variable {@link loadConfig} reads, e.g. for checking deployment files against it. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
 /** The validated configuration. Paths are absolute. */
 export type Config = ReturnType<typeof loadConfig>;
 

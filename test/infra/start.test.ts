@@ -1,0 +1,263 @@
+/**
+ * `npm start` as a newcomer runs it: the real script, a real embedded Temporal server, real ports. It comes
+ * up healthy within a minute, starts the plan, stops on Ctrl-C leaving no process behind, finds its
+ * workflows again on the same data, uses an existing server when TEMPORAL_ADDRESS is set, and refuses a
+ * missing binary or a bad value with one line. Servers are started as few times as the claims allow.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { ALL_SEARCH_ATTRIBUTES, KEY_TASK_WORKFLOW, SA_PLAN_ID } from '../../contracts';
+import { CONFIG_VARIABLES } from '../../config/env';
+import { INSTALL_ADVICE, PROJECT_ROOT, temporalCliPath } from '../../embedded/binaries';
+import { loadPlanFile } from '../../seeds/load-plan';
+
+const plan = loadPlanFile();
+const planQuery = `WorkflowType = '${KEY_TASK_WORKFLOW}' AND ${SA_PLAN_ID.name} = '${plan.id}'`;
+const TSX = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
+
+/** The environment of a user who set nothing but what the test gives. */
+function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !CONFIG_VARIABLES.includes(k) && !k.startsWith('TEMPORAL_')),
+  );
+  return { ...env, ...extra };
+}
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function startScript(env: Record<string, string>): Started {
+  const child = spawn(TSX, ['scripts/start.ts'], { cwd: PROJECT_ROOT, env: cleanEnv(env) });
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** Polls until `check` holds; fails early with the process output when the process has exited. */
+async function waitFor(what: string, started: Started | undefined, timeoutMs: number, check: () => Promise<boolean>) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (started && started.child.exitCode !== null) {
+      throw new Error(`exited (${started.child.exitCode}) before ${what}:\n${started.output()}`);
+    }
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`no ${what} within ${timeoutMs / 1000} s:\n${started?.output() ?? ''}`);
+}
+
+async function healthz(port: number): Promise<{ status: number; body: { temporal?: { address?: string } } }> {
+  const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+  return { status: res.status, body: (await res.json()) as { temporal?: { address?: string } } };
+}
+
+/** Every process below `pid`, with its command line. */
+function descendants(pid: number): { pid: number; args: string }[] {
+  const rows = spawnSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .map((l) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(l))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), args: m[3]! }));
+  const found: { pid: number; args: string }[] = [];
+  const walk = (parent: number): void => {
+    for (const r of rows.filter((row) => row.ppid === parent)) {
+      found.push({ pid: r.pid, args: r.args });
+      walk(r.pid);
+    }
+  };
+  walk(pid);
+  return found;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function planWorkflows(address: string): Promise<Map<string, string>> {
+  const connection = await Connection.connect({ address });
+  try {
+    const client = new Client({ connection, namespace: 'duban' });
+    const runs = new Map<string, string>();
+    for await (const wf of client.workflow.list({ query: planQuery })) runs.set(wf.workflowId, wf.runId);
+    return runs;
+  } finally {
+    await connection.close();
+  }
+}
+
+/** Waits until the plan's workflows are all visible (visibility is eventually consistent). */
+async function waitForPlan(address: string, started: Started): Promise<Map<string, string>> {
+  let runs = new Map<string, string>();
+  await waitFor(`${plan.tasks.length} workflows`, started, 60_000, async () => {
+    runs = await planWorkflows(address);
+    return runs.size === plan.tasks.length;
+  });
+  return runs;
+}
+
+/** Ctrl-C; resolves with the exit code. */
+async function interrupt(started: Started): Promise<number | null> {
+  started.child.kill('SIGINT');
+  const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 40_000).unref());
+  const code = await Promise.race([started.exited, timeout]);
+  if (code === 'timeout') throw new Error(`still running 40 s after SIGINT:\n${started.output()}`);
+  return code;
+}
+
+const cleanups: (() => void)[] = [];
+afterAll(() => cleanups.forEach((c) => c()));
+
+/** Makes sure nothing survives a failed test. */
+function track(started: Started): Started {
+  cleanups.push(() => {
+    for (const d of descendants(started.child.pid!)) if (alive(d.pid)) process.kill(d.pid, 'SIGKILL');
+    if (started.child.exitCode === null) started.child.kill('SIGKILL');
+  });
+  return started;
+}
+
+describe('npm start', () => {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'duban-start-'));
+  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  let firstRuns = new Map<string, string>();
+
+  it('refuses a bad configuration value and a missing binary with one line, starting nothing', async () => {
+    for (const [env, expected] of [
+      [{ PORT: 'abc', DATA_DIR: dataDir }, /PORT="abc"/],
+      [{ TEMPORAL_CLI_PATH: '/nonexistent', DATA_DIR: dataDir }, INSTALL_ADVICE],
+    ] as const) {
+      const started = track(startScript(env));
+      expect(await started.exited).not.toBe(0);
+      const lines = started.output().trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(expected);
+    }
+    expect(readdirSync(dataDir)).toEqual([]);
+  });
+
+  it('embeds Temporal, answers /healthz within 60 s, starts the plan, and leaves nothing behind on Ctrl-C', async () => {
+    const [temporalPort, uiPort, port] = [await freePort(), await freePort(), await freePort()];
+    const t0 = Date.now();
+    const started = track(
+      startScript({
+        DATA_DIR: dataDir,
+        TEMPORAL_PORT: String(temporalPort),
+        TEMPORAL_UI_PORT: String(uiPort),
+        PORT: String(port),
+      }),
+    );
+    await waitFor('/healthz 200', started, 60_000, async () => (await healthz(port)).status === 200);
+    expect(Date.now() - t0).toBeLessThan(60_000);
+    await waitFor('the start banner', started, 30_000, async () => started.output().includes('Ctrl-C'));
+    expect(started.output()).toContain(`http://localhost:${port}`);
+    expect(started.output()).toContain(`http://localhost:${uiPort}`);
+
+    firstRuns = await waitForPlan(`127.0.0.1:${temporalPort}`, started);
+    // Closed workflows are kept far longer than the dev server's default day.
+    const connection = await Connection.connect({ address: `127.0.0.1:${temporalPort}` });
+    const ns = await connection.workflowService.describeNamespace({ namespace: 'duban' });
+    await connection.close();
+    expect(Number(ns.config?.workflowExecutionRetentionTtl?.seconds)).toBeGreaterThanOrEqual(365 * 24 * 3600);
+
+    const children = descendants(started.child.pid!);
+    expect(children.some((c) => c.args.includes('server start-dev'))).toBe(true);
+    expect(await interrupt(started)).toBe(0);
+    expect(children.filter((c) => alive(c.pid))).toEqual([]);
+    expect(await portIsFree(temporalPort)).toBe(true);
+    expect(await portIsFree(port)).toBe(true);
+  }, 150_000);
+
+  it('finds every workflow again when started on the same data', async () => {
+    expect(firstRuns.size).toBe(plan.tasks.length);
+    const [temporalPort, uiPort, port] = [await freePort(), await freePort(), await freePort()];
+    const started = track(
+      startScript({
+        DATA_DIR: dataDir,
+        TEMPORAL_PORT: String(temporalPort),
+        TEMPORAL_UI_PORT: String(uiPort),
+        PORT: String(port),
+      }),
+    );
+    await waitFor('the start banner', started, 60_000, async () => started.output().includes('Ctrl-C'));
+    expect(started.output()).toContain('already started');
+    expect(await waitForPlan(`127.0.0.1:${temporalPort}`, started)).toEqual(firstRuns);
+    expect(await interrupt(started)).toBe(0);
+  }, 150_000);
+
+  it('uses the Temporal server TEMPORAL_ADDRESS points at and spawns none', async () => {
+    const temporalPort = await freePort();
+    const server = spawn(
+      temporalCliPath(),
+      [
+        'server',
+        'start-dev',
+        '--headless',
+        '--ip',
+        '127.0.0.1',
+        '--port',
+        String(temporalPort),
+        '--namespace',
+        'duban',
+        '--log-level',
+        'error',
+        ...ALL_SEARCH_ATTRIBUTES.flatMap((k) => ['--search-attribute', `${k.name}=${cliType(k.type)}`]),
+      ],
+      { stdio: 'ignore' },
+    );
+    cleanups.push(() => server.kill('SIGKILL'));
+    const address = `127.0.0.1:${temporalPort}`;
+    await waitFor('the test server', undefined, 30_000, async () => {
+      await planWorkflows(address);
+      return true;
+    });
+
+    const port = await freePort();
+    const started = track(startScript({ TEMPORAL_ADDRESS: address, PORT: String(port), DATA_DIR: dataDir }));
+    await waitFor('/healthz 200', started, 60_000, async () => (await healthz(port)).status === 200);
+    expect((await healthz(port)).body.temporal?.address).toBe(address);
+    expect(descendants(started.child.pid!).filter((c) => c.args.includes('start-dev'))).toEqual([]);
+    await waitFor('the start banner', started, 30_000, async () => started.output().includes('Ctrl-C'));
+    expect((await waitForPlan(address, started)).size).toBe(plan.tasks.length);
+    expect(await interrupt(started)).toBe(0);
+    // The server belongs to whoever started it: stopping the engine leaves it running.
+    expect(server.exitCode).toBeNull();
+    server.kill('SIGTERM');
+  }, 150_000);
+});
+
+function cliType(type: string): string {
+  return type === 'KEYWORD_LIST' ? 'KeywordList' : type.charAt(0) + type.slice(1).toLowerCase();
+}
