@@ -8,7 +8,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/faults/'],
+  // Browser tests (`npm run test:e2e`) and fault tests (`npm run test:faults`) have their own commands.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/faults/', '<rootDir>/test/e2e/'],
   transform: { '^.+\\.tsx?$': ['@swc/jest'] },
   maxWorkers: 1,
   testTimeout: 60_000,
