@@ -119,8 +119,14 @@ export const signOffBodySchema = z
     comment: z.string().trim().max(2000).optional(),
     /** Figures the milestone asks for, by figure id (year-end milestones of tasks linked to core targets). */
     figures: figureValuesSchema.optional(),
+    /** Shorthand for a milestone that asks for exactly one figure: its value. */
+    figure: z.number().optional(),
   })
-  .strict();
+  .strict()
+  .refine((b) => b.figure === undefined || b.figures === undefined, {
+    message: 'give either figure or figures, not both',
+    path: ['figure'],
+  });
 /** See {@link signOffBodySchema}. */
 export type SignOffBody = z.infer<typeof signOffBodySchema>;
 

@@ -12,11 +12,11 @@ import {
   type PlanFile,
   type Task,
 } from '../../contracts';
-import { taskUnits, taskWorkflowId } from '../../domain/plan';
+import { taskMilestones, taskUnits, taskWorkflowId } from '../../domain/plan';
 import { principalOf, requireRole } from '../auth/middleware';
 import type { Principal } from '../auth/tokens';
 import type { AppDeps } from '../deps';
-import { ForbiddenError } from '../errors';
+import { BadRequestError, ForbiddenError } from '../errors';
 import { updateIdOf } from '../idempotency';
 import { requireDepartment, requireMilestone, requireTask, taskDepartments } from '../lookup';
 import { inputOf, validate } from '../middleware/validate';
@@ -32,6 +32,24 @@ function requireLeadCoordinator(res: Response, task: Task): Principal & { depart
     );
   }
   return { ...principal, department: principal.department };
+}
+
+/**
+ * Turns the `figure` shorthand into the figures object: allowed only where the milestone asks for exactly one.
+ * @throws BadRequestError naming the figures to give instead.
+ */
+function singleFigure(plan: PlanFile, task: Task, milestoneId: string, value: number): Record<string, number> {
+  const asked = taskMilestones(plan, task, plan.documentDate).find((m) => m.id === milestoneId)?.figures ?? [];
+  if (asked.length !== 1) {
+    const ids = asked.map((f) => f.id).join(', ');
+    throw new BadRequestError(
+      'figure_ambiguous',
+      asked.length === 0
+        ? '本节点不需要填报数据 This milestone asks for no figure.'
+        : `本节点需填报${asked.length}项数据，请用 figures 按编号填报 This milestone asks for ${asked.length} figures; give them as figures: {${ids}}.`,
+    );
+  }
+  return { [asked[0]!.id]: value };
 }
 
 function taskAndMilestone(plan: PlanFile, number: number, milestoneId: string): Task {
@@ -68,7 +86,8 @@ export function milestoneRoutes(deps: AppDeps): Router {
         department: body.department,
         decision: body.decision,
         comment: body.comment,
-        figures: body.figures,
+        figures:
+          body.figure === undefined ? body.figures : singleFigure(deps.plan, task, params.milestoneId, body.figure),
         person: principal.name,
         requestId,
       },

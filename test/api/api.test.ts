@@ -158,6 +158,23 @@ describe('a milestone from the first co-responsible sign-off to completion', () 
     await eventually(async () => expect((await list(cur, '?status=completed')).map((r) => r.number)).toEqual([5]));
   });
 
+  test('task 15: the lead reports the year-end figure, as figures or as the one-figure shorthand', async () => {
+    const coUnits = ['personnel', 'local-authorities'];
+    expectError(await signOff(cur, 15, 'work-plan', 'personnel', { figure: 12 }), 400, 'figure_ambiguous');
+    for (const m of ['work-plan', 'mid-year', 'q3', 'year-end']) {
+      for (const d of coUnits) expect((await signOff(cur, 15, m, d)).status).toBe(200);
+      if (m === 'year-end') break;
+      expect((await signOff(cur, 15, m, 'science-tech')).body.state).toBe('completed');
+    }
+    expectError(await signOff(cur, 15, 'year-end', 'science-tech'), 400, 'figure_missing');
+    const both = await signOff(cur, 15, 'year-end', 'science-tech', { figure: 812, figures: {} });
+    expectError(both, 400, 'validation_failed');
+    const done = await signOff(cur, 15, 'year-end', 'science-tech', { figure: 812 });
+    expect(done.status).toBe(200);
+    expect(done.body.state).toBe('completed');
+    expect(done.body.rounds[0].signOffs.at(-1).figures).toEqual({ 't7-officials-trained': 812 });
+  });
+
   test('task 8: a rejection returns the milestone to the lead, who resubmits for a second round', async () => {
     const noComment = await signOff(cur, 8, 'work-plan', 'pep', { decision: 'reject' });
     expectError(noComment, 400, 'comment_required');
