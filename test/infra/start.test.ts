@@ -195,6 +195,9 @@ describe('npm start', () => {
     const children = descendants(started.child.pid!);
     expect(children.some((c) => c.args.includes('server start-dev'))).toBe(true);
     expect(await interrupt(started)).toBe(0);
+    // Helpers such as tsx's esbuild service exit when their parent's pipe closes: allow them a moment.
+    const deadline = Date.now() + 5_000;
+    while (children.some((c) => alive(c.pid)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(children.filter((c) => alive(c.pid))).toEqual([]);
     expect(await portIsFree(temporalPort)).toBe(true);
     expect(await portIsFree(port)).toBe(true);
