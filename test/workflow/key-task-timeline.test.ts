@@ -32,6 +32,17 @@ let running: Promise<void>;
 beforeAll(async () => {
   [env, bundle] = await Promise.all([createTimeSkippingEnv(), bundleWorkflows()]);
   channel = recordingChannel();
+  await startWorker();
+}, 120_000);
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+});
+
+/** Starts a worker on the suite's bundle and channel. */
+async function startWorker(): Promise<void> {
   worker = await createKeyTaskWorker({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
@@ -42,13 +53,7 @@ beforeAll(async () => {
     maxCachedWorkflows: 0,
   });
   running = worker.run();
-}, 120_000);
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-});
+}
 
 async function startTask(input: KeyTaskInput) {
   return env.client.workflow.start(KEY_TASK_WORKFLOW, {
@@ -204,16 +209,7 @@ test('a worker stopped in the middle of a milestone loses nothing and sends no r
   // (The time-skipping server does not skip time while no worker can take the task's turn.)
   worker.shutdown();
   await running;
-  worker = await createKeyTaskWorker({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    taskQueue: 'timeline',
-    workflowBundle: bundle,
-    deps: { channels: [channel] },
-    // Every turn replays from history, so a replacement worker is never waiting on a stopped one's cache.
-    maxCachedWorkflows: 0,
-  });
-  running = worker.run();
+  await startWorker();
   await env.sleep(reminderAt(due, 0) + 3_600_000 - (await env.currentTimeMs()));
   const view = await handle.query(getStateQuery);
   expect(view.milestones[0]!.rounds[0]!.signOffs.map((s) => s.department)).toEqual(['beta']);
