@@ -15,6 +15,8 @@ import { createKeyTaskWorker } from '../../worker/create-worker';
 import { recordingChannel, type RecordingChannel } from './recording-channel';
 import { bundleWorkflows, createLocalEnv } from './temporal';
 
+export { eventually } from './eventually';
+
 /** The tokens of one app: `admin`, `office`, and `coordinator(departmentId)`. */
 export interface Tokens {
   admin: string;
@@ -122,17 +124,4 @@ export async function startHarness(): Promise<Harness> {
       await env.teardown();
     },
   };
-}
-
-/** Retries `check` until it stops throwing (visibility is eventually consistent), up to `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > until) throw err;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
 }

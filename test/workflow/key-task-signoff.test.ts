@@ -23,6 +23,7 @@ import { addDays, localDate } from '../../domain/calendar';
 import { createKeyTaskWorker } from '../../worker/create-worker';
 import { miniTaskInput } from '../helpers/mini-plan';
 import { recordingChannel } from '../helpers/recording-channel';
+import { eventually } from '../helpers/eventually';
 import { bundleWorkflows, createLocalEnv } from '../helpers/temporal';
 
 const QUEUE = 'signoff';
@@ -264,17 +265,4 @@ async function count(query: string): Promise<number> {
   let n = 0;
   for await (const _ of env.client.workflow.list({ query })) n++;
   return n;
-}
-
-/** Visibility is eventually consistent: retry an assertion for up to 10 s. */
-async function eventually(check: () => Promise<void>): Promise<void> {
-  const until = Date.now() + 10_000;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > until) throw err;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
 }
