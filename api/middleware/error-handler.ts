@@ -127,6 +127,13 @@ export function errorHandler(log: (message: string, err: unknown) => void = cons
       });
       return;
     }
+    // The router could not percent-decode a path parameter (`/api/tasks/%zz`): the client's mistake.
+    if (err instanceof URIError) {
+      send(res, 400, {
+        error: { code: 'malformed_path', message: '路径编码不合法 The request path is not valid percent-encoding.' },
+      });
+      return;
+    }
     if (bodyError.expose === true && typeof bodyError.status === 'number' && bodyError.status < 500) {
       send(res, bodyError.status, {
         error: { code: 'bad_request', message: `请求无法处理 ${(err as Error).message}` },
