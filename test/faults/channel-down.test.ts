@@ -1,0 +1,97 @@
+/**
+ * Fault: a notification channel (a webhook receiver on loopback) is down for a minute. Notifications decided
+ * meanwhile must arrive after it recovers, each once, and sign-offs must go on while it is down. The worker
+ * runs with the default delivery retry (5 s, doubling), as `npm run worker` does.
+ */
+import { localDate } from '../../domain/calendar';
+import { taskUnits } from '../../domain/plan';
+import { DEFAULT_PLAN_FILE, loadPlanFile } from '../../seeds/load-plan';
+import { apiRequest } from '../../bench/measure';
+import { createProcessStack, eventually, type ProcessStack } from '../../bench/processes';
+import { signOffWithRetry, startFlakyReceiver, taskView, type FlakyReceiver, type SignOffAttempt } from './support';
+
+const SECRET = 'fault-test-secret';
+const OUTAGE_MS = 60_000;
+
+let stack: ProcessStack;
+let receiver: FlakyReceiver;
+
+afterAll(async () => {
+  await stack?.dispose();
+  await receiver?.close();
+});
+
+test('webhook receiver down for a minute: sign-offs go on, its notifications arrive after recovery, each once', async () => {
+  const plan = loadPlanFile(DEFAULT_PLAN_FILE);
+  receiver = await startFlakyReceiver(SECRET);
+  stack = await createProcessStack({
+    label: 'duban-fault-channel',
+    workerEnv: { WEBHOOK_URL: receiver.url, WEBHOOK_SECRET: SECRET },
+  });
+  await stack.startServer();
+  await stack.startWorker();
+  await stack.startApi();
+  const tokens = stack.tokens();
+  // Started today: nothing is due, so the only notifications are the ones this test causes.
+  const startDate = localDate(Date.now(), plan.policy.utcOffset);
+  expect((await apiRequest(stack.apiUrl, 'POST', '/api/plan/start', tokens.admin, { startDate })).status).toBe(200);
+
+  await receiver.down();
+  const downSince = Date.now();
+  const milestoneId = plan.schedule[0]!.id;
+  const withCo = plan.tasks.filter((t) => taskUnits(t).coResponsible.length > 0);
+  const attempt = (task: number, department: string, key: string, reject = false): SignOffAttempt => ({
+    task,
+    milestoneId,
+    department,
+    token: tokens.coordinator(department),
+    key,
+    tries: 0,
+    retried: [],
+    ...(reject ? { decision: 'reject' as const, comment: '材料不全，请补充 Incomplete, please add the annexes.' } : {}),
+  });
+  // Two rejections (each sends a "returned" notice to the lead) and, meanwhile, whole milestones signed off.
+  const rejections = withCo
+    .slice(0, 2)
+    .map((t) => attempt(t.number, taskUnits(t).coResponsible[0]!, `r-${t.number}`, true));
+  for (const a of rejections) await signOffWithRetry(stack.apiUrl, a, 10_000);
+  const approvals = withCo.slice(2, 6).flatMap((t) => {
+    const { lead, coResponsible } = taskUnits(t);
+    return [
+      ...coResponsible.map((d) => attempt(t.number, d, `a-${t.number}-${d}`)),
+      attempt(t.number, lead, `l-${t.number}`),
+    ];
+  });
+  for (const a of approvals) await signOffWithRetry(stack.apiUrl, a, 10_000);
+  expect([...rejections, ...approvals].map((a) => a.final?.status)).toEqual(
+    [...rejections, ...approvals].map(() => 200),
+  );
+  expect([...rejections, ...approvals].every((a) => a.tries === 1)).toBe(true);
+  for (const t of withCo.slice(2, 6)) {
+    expect((await taskView(stack.apiUrl, tokens.office, t.number)).milestones[0]!.state).toBe('completed');
+  }
+
+  const returned = await Promise.all(
+    rejections.map(async (a) => {
+      const view = await taskView(stack.apiUrl, tokens.office, a.task);
+      const notices = view.notifications.filter((n) => n.kind === 'returned');
+      expect(notices).toHaveLength(1);
+      return notices[0]!.id;
+    }),
+  );
+  await new Promise((r) => setTimeout(r, Math.max(0, downSince + OUTAGE_MS - Date.now())));
+  expect(receiver.accepted).toEqual([]);
+  await receiver.up();
+  const upAt = Date.now();
+
+  await eventually(
+    'the returned notices to arrive',
+    async () => (returned.every((id) => receiver.accepted.includes(id)) ? true : undefined),
+    180_000,
+    500,
+  );
+  const arrivedAfterS = Math.round((Date.now() - upAt) / 1000);
+  console.log(`channel down ${OUTAGE_MS / 1000} s; notices arrived ${arrivedAfterS} s after it came back`);
+  await new Promise((r) => setTimeout(r, 5_000));
+  expect([...receiver.accepted].sort()).toEqual([...returned].sort());
+});

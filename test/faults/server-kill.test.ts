@@ -1,0 +1,170 @@
+/**
+ * Faults: the Temporal server is SIGKILLed while timers are pending and restarted on the same SQLite file;
+ * while it is down the API is up but Temporal is unreachable.
+ *
+ * A plan of our own puts a reminder a minute or two ahead (its policy's reminder time is "now + ~90 s" in a
+ * time zone where it is around noon, so the day-granular schedule holds), and the server is down when it
+ * falls due. Afterwards every workflow, sign-off and timer must be back, the reminder sent once, and the API
+ * — never restarted — must have answered 503 with a clear message meanwhile and serve again.
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { planFileSchema, type PlanFile } from '../../contracts';
+import { localDate, localTimeToEpoch } from '../../domain/calendar';
+import { taskUnits } from '../../domain/plan';
+import { DEFAULT_PLAN_FILE, loadPlanFile } from '../../seeds/load-plan';
+import { apiRequest } from '../../bench/measure';
+import { createProcessStack, eventually, type ProcessStack } from '../../bench/processes';
+import {
+  signOffRecords,
+  signOffWithRetry,
+  startFlakyReceiver,
+  taskView,
+  type FlakyReceiver,
+  type SignOffAttempt,
+} from './support';
+
+const SECRET = 'fault-test-secret';
+
+let stack: ProcessStack;
+let receiver: FlakyReceiver;
+
+afterAll(async () => {
+  await stack?.dispose();
+  await receiver?.close();
+});
+
+/** A UTC offset (whole hours) in which it is about noon now, so that "now + 2 minutes" is still today. */
+function noonOffset(now: number): string {
+  const hours = 12 - new Date(now).getUTCHours();
+  return `${hours < 0 ? '-' : '+'}${String(Math.abs(hours)).padStart(2, '0')}:00`;
+}
+
+/** Three tasks of the 2016 plan, first milestone due tomorrow, one reminder a day before at `time` local. */
+function reminderPlan(time: string, utcOffset: string): PlanFile {
+  const base = loadPlanFile(DEFAULT_PLAN_FILE);
+  return planFileSchema.parse({
+    ...base,
+    id: 'fault-timers',
+    tasks: base.tasks.slice(0, 3),
+    targets: [],
+    schedule: [
+      { ...base.schedule[0]!, offsetDays: 1 },
+      { ...base.schedule[3]!, offsetDays: 300, reportsFigures: false },
+    ],
+    policy: { ...base.policy, reminderDaysBefore: [1], reminderTime: time, utcOffset },
+  });
+}
+
+test('Temporal server SIGKILLed with a reminder due during the outage: API 503 then serves again; workflows, sign-offs and the timer come back; reminder sent once', async () => {
+  const now = Date.now();
+  const utcOffset = noonOffset(now);
+  const local = new Date(now + 90_000 + Number(utcOffset.slice(0, 3)) * 3_600_000);
+  const time = `${String(local.getUTCHours()).padStart(2, '0')}:${String(local.getUTCMinutes()).padStart(2, '0')}`;
+  const startDate = localDate(now, utcOffset);
+  const plan = reminderPlan(time, utcOffset);
+  const reminderAt = localTimeToEpoch(startDate, time, utcOffset);
+  expect(reminderAt - now).toBeGreaterThan(30_000);
+
+  receiver = await startFlakyReceiver(SECRET);
+  stack = await createProcessStack({
+    label: 'duban-fault-server',
+    workerEnv: { WEBHOOK_URL: receiver.url, WEBHOOK_SECRET: SECRET },
+  });
+  const planFile = path.join(stack.dataDir, 'plan.json');
+  writeFileSync(planFile, JSON.stringify(plan));
+  await stack.startServer();
+  await stack.startWorker({ PLAN_FILE: planFile });
+  const api = await stack.startApi({ PLAN_FILE: planFile });
+  const tokens = stack.tokens();
+  expect((await apiRequest(stack.apiUrl, 'POST', '/api/plan/start', tokens.admin, { startDate })).status).toBe(200);
+
+  // Before the crash: every co-responsible unit of every task signs the first milestone.
+  const milestoneId = plan.schedule[0]!.id;
+  const signed: SignOffAttempt[] = plan.tasks.flatMap((task) =>
+    taskUnits(task).coResponsible.map((department) => ({
+      task: task.number,
+      milestoneId,
+      department,
+      token: tokens.coordinator(department),
+      key: `before-${task.number}-${department}`,
+      tries: 0,
+      retried: [],
+    })),
+  );
+  for (const a of signed) await signOffWithRetry(stack.apiUrl, a);
+  expect(signed.map((a) => a.final?.status)).toEqual(signed.map(() => 200));
+  expect(receiver.accepted).toEqual([]);
+
+  // Down until after the reminder has fallen due.
+  const downAt = Math.max(Date.now(), reminderAt - 20_000);
+  await new Promise((r) => setTimeout(r, downAt - Date.now()));
+  await stack.killServer();
+
+  const during = await apiRequest(stack.apiUrl, 'GET', '/api/tasks', tokens.office);
+  expect(during.status).toBe(503);
+  const error = (during.body as { error: { code: string; message: string } }).error;
+  expect(error.code).toBe('temporal_unavailable');
+  expect(error.message).toMatch(/Temporal/);
+  const health = await apiRequest(stack.apiUrl, 'GET', '/healthz', tokens.office);
+  expect(health.status).toBe(503);
+  const signDuring = await apiRequest(
+    stack.apiUrl,
+    'POST',
+    `/api/tasks/1/milestones/${milestoneId}/sign-offs`,
+    tokens.coordinator(taskUnits(plan.tasks[0]!).lead),
+    { department: taskUnits(plan.tasks[0]!).lead, decision: 'approve' },
+  );
+  expect(signDuring.status).toBe(503);
+
+  await new Promise((r) => setTimeout(r, Math.max(0, reminderAt + 5_000 - Date.now())));
+  expect(receiver.accepted).toEqual([]);
+  await stack.startServer();
+
+  // The same API process serves again without a restart.
+  await eventually(
+    'the API to serve again',
+    async () =>
+      (await apiRequest(stack.apiUrl, 'GET', '/api/tasks', tokens.office)).status === 200 ? true : undefined,
+    60_000,
+  );
+  expect(api.running()).toBe(true);
+  expect(stack.api!.pid).toBe(api.pid);
+
+  // The timer fired after the restart: one reminder per task, delivered once.
+  await eventually(
+    'the reminders to arrive',
+    async () => (receiver.accepted.length >= plan.tasks.length ? true : undefined),
+    120_000,
+    500,
+  );
+  await new Promise((r) => setTimeout(r, 5_000));
+  expect(receiver.accepted.length).toBe(plan.tasks.length);
+  expect(new Set(receiver.accepted).size).toBe(plan.tasks.length);
+  for (const task of plan.tasks) {
+    const view = await taskView(stack.apiUrl, tokens.office, task.number);
+    const reminders = view.notifications.filter((n) => n.kind === 'reminder');
+    expect(reminders).toHaveLength(1);
+    expect(receiver.accepted).toContain(reminders[0]!.id);
+    // The reminder went to the units still pending: the lead only (the others signed before the crash).
+    expect(reminders[0]!.departments).toEqual([taskUnits(task).lead]);
+    expect(signOffRecords(view, milestoneId).map((r) => r.department)).toEqual(taskUnits(task).coResponsible);
+  }
+
+  // And the tasks go on: the leads sign after the restart.
+  for (const task of plan.tasks) {
+    const lead = taskUnits(task).lead;
+    const a: SignOffAttempt = {
+      task: task.number,
+      milestoneId,
+      department: lead,
+      token: tokens.coordinator(lead),
+      key: `after-${task.number}`,
+      tries: 0,
+      retried: [],
+    };
+    await signOffWithRetry(stack.apiUrl, a);
+    expect(a.final?.status).toBe(200);
+    expect((await taskView(stack.apiUrl, tokens.office, task.number)).milestones[0]!.state).toBe('completed');
+  }
+});

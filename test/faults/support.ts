@@ -1,0 +1,135 @@
+/**
+ * What the fault tests share: a webhook receiver that can go down and come back on the same port, a client
+ * that signs off the way a careful user's browser would (retrying an unanswered request with the same
+ * `Idempotency-Key`), the update id the API derives from that key, and reading tasks back.
+ */
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { KeyTaskView } from '../../contracts';
+import { hashToken } from '../../api/auth/tokens';
+import { apiRequest, type ApiAnswer } from '../../bench/measure';
+
+/** A webhook receiver on loopback whose port survives {@link FlakyReceiver.down} / {@link FlakyReceiver.up}. */
+export interface FlakyReceiver {
+  readonly url: string;
+  /** `X-Notification-Id` of every request answered 2xx, in arrival order (a re-delivery appears twice). */
+  readonly accepted: string[];
+  /** Stops listening: connections are refused, as when the receiving system is down. */
+  down(): Promise<void>;
+  /** Listens again on the same port. */
+  up(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Starts a receiver that checks each request's HMAC signature with `secret` (401 when it does not match). */
+export async function startFlakyReceiver(secret: string): Promise<FlakyReceiver> {
+  const accepted: string[] = [];
+  let server: Server | undefined;
+  let port = 0;
+  const listen = async (): Promise<void> => {
+    const s = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`);
+        const given = Buffer.from(String(req.headers['x-signature'] ?? ''));
+        const ok = given.length === expected.length && timingSafeEqual(given, expected);
+        if (ok) accepted.push(String(req.headers['x-notification-id']));
+        res.writeHead(ok ? 204 : 401).end();
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      s.once('error', reject);
+      s.listen(port, '127.0.0.1', () => resolve());
+    });
+    port = (s.address() as AddressInfo).port;
+    server = s;
+  };
+  const stop = async (): Promise<void> => {
+    const s = server;
+    server = undefined;
+    if (!s) return;
+    s.closeAllConnections();
+    await new Promise<void>((resolve) => s.close(() => resolve()));
+  };
+  await listen();
+  return { url: `http://127.0.0.1:${port}/hook`, accepted, down: stop, up: listen, close: stop };
+}
+
+/** The update id the API makes from an `Idempotency-Key` (see api/idempotency.ts): caller, path and key. */
+export function updateIdFor(token: string, path: string, key: string): string {
+  const digest = createHash('sha256')
+    .update(`${hashToken(token)}\nPOST ${path}\n${key}`)
+    .digest('hex');
+  return `idem-${digest.slice(0, 40)}`;
+}
+
+/** A sign-off request and what finally came of it. */
+export interface SignOffAttempt {
+  task: number;
+  milestoneId: string;
+  department: string;
+  token: string;
+  key: string;
+  decision?: 'approve' | 'reject';
+  comment?: string;
+  /** The final answer (after retries of unanswered requests); undefined while not yet sent. */
+  final?: ApiAnswer;
+  /** How many times it was sent. */
+  tries: number;
+  /** Statuses of the tries that were retried (5xx, or no answer as 0). */
+  retried: number[];
+}
+
+/** The path of a sign-off. */
+export function signOffPath(task: number, milestoneId: string): string {
+  return `/api/tasks/${task}/milestones/${milestoneId}/sign-offs`;
+}
+
+/**
+ * Sends a sign-off until it gets a definite answer (2xx or 4xx), resending the same `Idempotency-Key` after a
+ * 5xx or a dropped connection, as the API documentation tells clients to, for at most `giveUpMs`.
+ */
+export async function signOffWithRetry(apiUrl: string, a: SignOffAttempt, giveUpMs = 120_000): Promise<void> {
+  const deadline = Date.now() + giveUpMs;
+  for (;;) {
+    a.tries++;
+    let answer: ApiAnswer;
+    try {
+      answer = await apiRequest(
+        apiUrl,
+        'POST',
+        signOffPath(a.task, a.milestoneId),
+        a.token,
+        { department: a.department, decision: a.decision ?? 'approve', ...(a.comment ? { comment: a.comment } : {}) },
+        { 'Idempotency-Key': a.key },
+      );
+    } catch {
+      answer = { status: 0, body: undefined };
+    }
+    if (answer.status >= 200 && answer.status < 500) {
+      a.final = answer;
+      return;
+    }
+    a.retried.push(answer.status);
+    if (Date.now() > deadline) {
+      a.final = answer;
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+}
+
+/** A task's full state through the API. @throws when the API does not answer 200. */
+export async function taskView(apiUrl: string, token: string, task: number): Promise<KeyTaskView> {
+  const answer = await apiRequest(apiUrl, 'GET', `/api/tasks/${task}`, token);
+  if (answer.status !== 200) throw new Error(`GET /api/tasks/${task}: ${answer.status} ${JSON.stringify(answer.body)}`);
+  return answer.body as KeyTaskView;
+}
+
+/** Every sign-off record of a milestone (all rounds), as the workflow holds them. */
+export function signOffRecords(view: KeyTaskView, milestoneId: string) {
+  return view.milestones.find((m) => m.id === milestoneId)?.rounds.flatMap((r) => r.signOffs) ?? [];
+}

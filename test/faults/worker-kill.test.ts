@@ -1,0 +1,136 @@
+/**
+ * Fault: the worker is SIGKILLed in the middle of a sign-off storm and restarted. Every sign-off the API
+ * acknowledged (2xx) must be in the workflow exactly once, none that was refused may be there, and no
+ * notification sent before the crash may be sent again after the restart.
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { addDays, localDate } from '../../domain/calendar';
+import { taskUnits } from '../../domain/plan';
+import { generatePlan } from '../../bench/generate-plan';
+import { apiRequest, runPool } from '../../bench/measure';
+import { createProcessStack, eventually, type ProcessStack } from '../../bench/processes';
+import {
+  signOffRecords,
+  signOffWithRetry,
+  startFlakyReceiver,
+  taskView,
+  updateIdFor,
+  signOffPath,
+  type FlakyReceiver,
+  type SignOffAttempt,
+} from './support';
+
+const SECRET = 'fault-test-secret';
+const TASKS = 40;
+
+let stack: ProcessStack;
+let receiver: FlakyReceiver;
+
+afterAll(async () => {
+  await stack?.dispose();
+  await receiver?.close();
+});
+
+test('worker SIGKILLed mid sign-off storm: every acknowledged sign-off is applied once, no refused one, no notification twice', async () => {
+  receiver = await startFlakyReceiver(SECRET);
+  const plan = generatePlan(TASKS, 7);
+  stack = await createProcessStack({
+    label: 'duban-fault-worker',
+    workerEnv: { WEBHOOK_URL: receiver.url, WEBHOOK_SECRET: SECRET },
+  });
+  const planFile = path.join(stack.dataDir, 'plan.json');
+  writeFileSync(planFile, JSON.stringify(plan));
+  await stack.startServer();
+  await stack.startWorker({ PLAN_FILE: planFile });
+  await stack.startApi({ PLAN_FILE: planFile });
+  const tokens = stack.tokens();
+
+  // Started 40 days ago: the first milestone (due on day 28) is overdue, so escalations L1 and L2 go out at once.
+  const startDate = addDays(localDate(Date.now(), plan.policy.utcOffset), -40);
+  const started = await apiRequest(stack.apiUrl, 'POST', '/api/plan/start', tokens.admin, { startDate });
+  expect(started.status).toBe(200);
+  const expectedEscalations = TASKS * 2;
+  await eventually(
+    `${expectedEscalations} escalations delivered`,
+    async () => (new Set(receiver.accepted).size >= expectedEscalations ? true : undefined),
+    120_000,
+  );
+  const deliveredBeforeCrash = [...receiver.accepted];
+
+  const milestoneId = plan.schedule[0]!.id;
+  const attempt = (task: number, department: string, key: string): SignOffAttempt => ({
+    task,
+    milestoneId,
+    department,
+    token: tokens.coordinator(department),
+    key,
+    tries: 0,
+    retried: [],
+  });
+  const co: SignOffAttempt[] = [];
+  const late: SignOffAttempt[] = [];
+  for (const task of plan.tasks) {
+    const { lead, coResponsible } = taskUnits(task);
+    for (const d of coResponsible) co.push(attempt(task.number, d, `co-${task.number}-${d}`));
+    late.push(attempt(task.number, lead, `lead-${task.number}`));
+    // A second sign-off by a unit that has already signed, under a new key: must be refused, and not be there.
+    late.push(attempt(task.number, coResponsible[0]!, `again-${task.number}`));
+  }
+
+  // The storm: 16 clients; after a third of the co-responsible sign-offs are answered, the worker is killed.
+  let answered = 0;
+  let killed: Promise<void> | undefined;
+  const coRun = runPool(co, 16, async (a) => {
+    await signOffWithRetry(stack.apiUrl, a);
+    answered++;
+    if (answered === Math.floor(co.length / 3) && !killed) {
+      killed = (async () => {
+        await stack.worker!.kill('SIGKILL');
+        await new Promise((r) => setTimeout(r, 3_000));
+        await stack.startWorker({ PLAN_FILE: planFile });
+      })();
+    }
+  });
+  await coRun;
+  await killed;
+  await runPool(late, 16, (a) => signOffWithRetry(stack.apiUrl, a));
+
+  const all = [...co, ...late];
+  expect(killed).toBeDefined();
+  console.log(
+    `worker killed after ${Math.floor(co.length / 3)} of ${all.length} sign-offs; ` +
+      `${all.filter((a) => a.retried.length > 0).length} requests were resent after 5xx/no answer ` +
+      `(${all.flatMap((a) => a.retried).join(', ') || 'none'})`,
+  );
+  // Every request got a definite answer: the co-responsible units' and leads' were accepted, repeats refused.
+  for (const a of [...co, ...late.filter((x) => x.key.startsWith('lead-'))]) expect(a.final?.status).toBe(200);
+  for (const a of late.filter((x) => x.key.startsWith('again-'))) {
+    expect(a.final?.status).toBe(409);
+    // Refused as a repeat: already signed in this round, or the round already closed by the lead.
+    expect(['already_signed', 'milestone_closed']).toContain((a.final?.body as { error: { code: string } }).error.code);
+  }
+
+  const views = new Map<number, Awaited<ReturnType<typeof taskView>>>();
+  for (const task of plan.tasks) views.set(task.number, await taskView(stack.apiUrl, tokens.office, task.number));
+  for (const a of all) {
+    const id = updateIdFor(a.token, signOffPath(a.task, a.milestoneId), a.key);
+    const records = signOffRecords(views.get(a.task)!, milestoneId).filter((r) => r.requestId === id);
+    expect({ key: a.key, count: records.length }).toEqual({ key: a.key, count: a.final!.status === 200 ? 1 : 0 });
+  }
+  for (const view of views.values()) {
+    expect(view.milestones[0]!.state).toBe('completed');
+    // One record per unit: nothing applied twice.
+    const departments = signOffRecords(view, milestoneId).map((r) => r.department);
+    expect(new Set(departments).size).toBe(departments.length);
+    expect(departments.length).toBe(view.milestones[0]!.required.length);
+  }
+
+  // Notifications: each decided once in the workflow and delivered once; none sent again after the restart.
+  const decided = [...views.values()].flatMap((v) => v.notifications.map((n) => n.id));
+  expect(new Set(decided).size).toBe(decided.length);
+  expect(new Set(deliveredBeforeCrash)).toEqual(new Set(decided));
+  await new Promise((r) => setTimeout(r, 3_000));
+  expect(receiver.accepted.length).toBe(new Set(receiver.accepted).size);
+  expect(receiver.accepted.length).toBe(decided.length);
+});
