@@ -6,55 +6,14 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { temporalCliPath, PROJECT_ROOT } from '../embedded/binaries';
 import { startDevServer, type DevServer } from '../embedded/dev-server';
+import { freePorts, waitFor } from '../test/helpers/processes';
 
 /** The namespace every process of a {@link ProcessStack} uses. */
 export const STACK_NAMESPACE = 'duban';
-
-/** Ports that were free a moment ago (the OS picks them). */
-export async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<net.Server>((resolve, reject) => {
-          const s = net.createServer();
-          s.once('error', reject);
-          s.listen(0, '127.0.0.1', () => resolve(s));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  return ports;
-}
-
-/** Polls `probe` until it answers a value (not undefined) or `timeoutMs` passes. @throws naming `what`. */
-export async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs: number,
-  intervalMs = 250,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    }
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
 
 /** A Node process of the project (`node --import tsx <script>`), in its own process group. */
 export interface NodeProcess {
@@ -250,7 +209,7 @@ export async function createProcessStack(options: ProcessStackOptions = {}): Pro
     async startWorker(env = {}) {
       const worker = spawnProjectScript('worker/main.ts', { ...base, ...options.workerEnv, ...env }, 'worker');
       stack.worker = worker;
-      await eventually(
+      await waitFor(
         'the worker to run',
         async () => {
           if (!worker.running()) throw new Error(`the worker exited:\n${worker.output().slice(-2000)}`);
@@ -267,7 +226,7 @@ export async function createProcessStack(options: ProcessStackOptions = {}): Pro
         'api',
       );
       stack.api = api;
-      await eventually(
+      await waitFor(
         'the API to listen',
         async () => {
           if (!api.running()) throw new Error(`the API exited:\n${api.output().slice(-2000)}`);

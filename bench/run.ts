@@ -24,7 +24,8 @@ import { PROJECT_ROOT, temporalCliPath } from '../embedded/binaries';
 import { loadPlanFile, DEFAULT_PLAN_FILE } from '../seeds/load-plan';
 import { generatePlan } from './generate-plan';
 import { apiRequest, percentile, round, runPool, type ApiAnswer } from './measure';
-import { createProcessStack, eventually, residentBytes, spawnProjectScript, STACK_NAMESPACE } from './processes';
+import { createProcessStack, residentBytes, spawnProjectScript, STACK_NAMESPACE } from './processes';
+import { waitFor } from '../test/helpers/processes';
 import { RAW_TASK_QUEUE, touchUpdate } from './raw-workflow';
 
 const CONCURRENCY = 32;
@@ -122,7 +123,7 @@ async function main(): Promise<void> {
       'raw worker',
     );
     rawResources.push({ close: () => rawWorker.kill('SIGKILL') });
-    await eventually(
+    await waitFor(
       'the raw worker to run',
       async () => {
         if (!rawWorker.running()) throw new Error(`the raw worker exited: ${rawWorker.output()}`);
@@ -313,7 +314,7 @@ interface Row {
 
 /** Waits until the board lists `count` tasks of the plan, each with a status and satisfying `ready`. */
 async function waitForBoard(apiUrl: string, token: string, count: number, ready: (row: Row) => boolean) {
-  await eventually(
+  await waitFor(
     `the board to show ${count} tasks`,
     async () => {
       const answer = await apiRequest(apiUrl, 'GET', '/api/tasks', token);

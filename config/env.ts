@@ -50,6 +50,8 @@ const envSchema = z.object({
   WEBHOOK_URL: optionalString.pipe(z.url('must be an http(s) URL').optional()),
   WEBHOOK_SECRET: optionalString,
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+  /** Task workflows a worker keeps in memory; others are rebuilt from history on their next turn. */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(250),
 });
 
 /** Every environment variable {@link loadConfig} reads, e.g. for checking deployment files against it. */

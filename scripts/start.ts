@@ -95,6 +95,7 @@ async function main(): Promise<void> {
     namespace: c.TEMPORAL_NAMESPACE,
     workflowBundle: await bundling,
     deps: activityDeps,
+    maxCachedWorkflows: c.WORKER_MAX_CACHED_WORKFLOWS,
     identity: `duban-start@${os.hostname()}:${process.pid}`,
   });
   const running = runWorker(worker);

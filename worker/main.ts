@@ -38,6 +38,7 @@ async function main(): Promise<void> {
       namespace: config.TEMPORAL_NAMESPACE,
       workflowBundle: await bundleKeyTaskWorkflows(),
       deps,
+      maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
       identity: `duban-worker@${os.hostname()}:${process.pid}`,
     });
     const shutdown = (): void => {

@@ -15,7 +15,8 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { addDays, localDate } from '../../domain/calendar';
 import { PROJECT_ROOT } from '../../embedded/binaries';
 import { loadPlanFile } from '../../seeds/load-plan';
-import { eventually, launchChromium, startStack, type Stack } from './stack';
+import { waitFor } from '../helpers/processes';
+import { launchChromium, startStack, type Stack } from './stack';
 
 const plan = loadPlanFile();
 const RESULTS = path.join(PROJECT_ROOT, 'test-results', 'dashboard');
@@ -135,7 +136,7 @@ test('the co-responsible unit and then the lead sign off; the board shows the ta
 
   await signIn(stack.tokens.office);
   const row = page.locator(`[data-testid=task-row][data-task="${TASK.number}"]`);
-  await eventually(
+  await waitFor(
     'the board to show task 21 on track',
     async () => {
       await page.getByTestId('refresh').click();
@@ -189,7 +190,7 @@ test('a lead asks for more time and the office grants it from its inbox; the boa
 
   await page.goto(stack.baseUrl);
   const row = page.locator('[data-testid=task-row][data-task="14"]');
-  await eventually(
+  await waitFor(
     'the board to show task 14 due later',
     async () => {
       await page.getByTestId('refresh').click();

@@ -5,11 +5,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { PROJECT_ROOT } from '../../embedded/binaries';
+import { freePorts, waitFor } from '../helpers/processes';
 
 /** Where Debian installs Chromium (`scripts/install-chromium.sh`). */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -23,47 +23,6 @@ export interface Stack {
   /** What the process printed so far (for failure messages). */
   output(): string;
   stop(): Promise<void>;
-}
-
-/** Ports that were free a moment ago (the OS picks them). */
-export async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<net.Server>((resolve, reject) => {
-          const s = net.createServer();
-          s.once('error', reject);
-          s.listen(0, '127.0.0.1', () => resolve(s));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  return ports;
-}
-
-/** Polls `probe` until it answers a value (not undefined) or `timeoutMs` passes. @throws with `what` on timeout. */
-export async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs: number,
-  intervalMs = 500,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    }
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
 }
 
 function parseDemoTokens(file: string): Stack['tokens'] {
@@ -149,7 +108,7 @@ export async function startStack(options: {
   const baseUrl = `http://127.0.0.1:${port}`;
   try {
     const tokensFile = path.join(dataDir, 'demo-tokens.txt');
-    await eventually(
+    await waitFor(
       'the API to be healthy',
       async () => {
         if (!running) throw new Error('scripts/start.ts exited');
@@ -159,7 +118,7 @@ export async function startStack(options: {
       options.timeoutMs ?? 180_000,
     );
     const tokens = parseDemoTokens(tokensFile);
-    await eventually(
+    await waitFor(
       `all ${options.taskCount} tasks to report a status`,
       async () => {
         const res = await fetch(`${baseUrl}/api/tasks`, { headers: { Authorization: `Bearer ${tokens.office}` } });

@@ -7,7 +7,8 @@ import { localDate } from '../../domain/calendar';
 import { taskUnits } from '../../domain/plan';
 import { DEFAULT_PLAN_FILE, loadPlanFile } from '../../seeds/load-plan';
 import { apiRequest } from '../../bench/measure';
-import { createProcessStack, eventually, type ProcessStack } from '../../bench/processes';
+import { createProcessStack, type ProcessStack } from '../../bench/processes';
+import { waitFor } from '../helpers/processes';
 import { signOffWithRetry, startFlakyReceiver, taskView, type FlakyReceiver, type SignOffAttempt } from './support';
 
 const SECRET = 'fault-test-secret';
@@ -84,7 +85,7 @@ test('webhook receiver down for a minute: sign-offs go on, its notifications arr
   await receiver.up();
   const upAt = Date.now();
 
-  await eventually(
+  await waitFor(
     'the returned notices to arrive',
     async () => (returned.every((id) => receiver.accepted.includes(id)) ? true : undefined),
     180_000,

@@ -14,7 +14,8 @@ import { localDate, localTimeToEpoch } from '../../domain/calendar';
 import { taskUnits } from '../../domain/plan';
 import { DEFAULT_PLAN_FILE, loadPlanFile } from '../../seeds/load-plan';
 import { apiRequest } from '../../bench/measure';
-import { createProcessStack, eventually, type ProcessStack } from '../../bench/processes';
+import { createProcessStack, type ProcessStack } from '../../bench/processes';
+import { waitFor } from '../helpers/processes';
 import {
   signOffRecords,
   signOffWithRetry,
@@ -122,7 +123,7 @@ test('Temporal server SIGKILLed with a reminder due during the outage: API 503 t
   await stack.startServer();
 
   // The same API process serves again without a restart.
-  await eventually(
+  await waitFor(
     'the API to serve again',
     async () =>
       (await apiRequest(stack.apiUrl, 'GET', '/api/tasks', tokens.office)).status === 200 ? true : undefined,
@@ -132,7 +133,7 @@ test('Temporal server SIGKILLed with a reminder due during the outage: API 503 t
   expect(stack.api!.pid).toBe(api.pid);
 
   // The timer fired after the restart: one reminder per task, delivered once.
-  await eventually(
+  await waitFor(
     'the reminders to arrive',
     async () => (receiver.accepted.length >= plan.tasks.length ? true : undefined),
     120_000,

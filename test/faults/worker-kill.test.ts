@@ -9,7 +9,8 @@ import { addDays, localDate } from '../../domain/calendar';
 import { taskUnits } from '../../domain/plan';
 import { generatePlan } from '../../bench/generate-plan';
 import { apiRequest, runPool } from '../../bench/measure';
-import { createProcessStack, eventually, type ProcessStack } from '../../bench/processes';
+import { createProcessStack, type ProcessStack } from '../../bench/processes';
+import { waitFor } from '../helpers/processes';
 import {
   signOffRecords,
   signOffWithRetry,
@@ -51,7 +52,7 @@ test('worker SIGKILLed mid sign-off storm: every acknowledged sign-off is applie
   const started = await apiRequest(stack.apiUrl, 'POST', '/api/plan/start', tokens.admin, { startDate });
   expect(started.status).toBe(200);
   const expectedEscalations = TASKS * 2;
-  await eventually(
+  await waitFor(
     `${expectedEscalations} escalations delivered`,
     async () => (new Set(receiver.accepted).size >= expectedEscalations ? true : undefined),
     120_000,

@@ -17,6 +17,7 @@ import {
   type DevServer,
   type SearchAttributeSpec,
 } from '../../embedded/dev-server';
+import { freePorts, isAlive } from '../helpers/processes';
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'duban-dev-server-'));
 const running: DevServer[] = [];
@@ -32,29 +33,13 @@ async function listen(): Promise<Server> {
   });
 }
 
-async function freePort(): Promise<number> {
-  const server = await listen();
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function start(searchAttributes: readonly SearchAttributeSpec[] = ALL_SEARCH_ATTRIBUTES) {
   const server = await startDevServer({
     cliPath: temporalCliPath(),
     dataDir,
     namespace: 'duban',
-    port: await freePort(),
-    uiPort: await freePort(),
+    port: (await freePorts(1))[0]!,
+    uiPort: (await freePorts(1))[0]!,
     searchAttributes,
   });
   running.push(server);
@@ -65,7 +50,7 @@ describe('the embedded Temporal server', () => {
   it('adds search attributes missing from an existing database, with a retention over a year', async () => {
     const first = await start(ALL_SEARCH_ATTRIBUTES.slice(0, 2));
     await first.stop();
-    expect(alive(first.pid)).toBe(false);
+    expect(isAlive(first.pid)).toBe(false);
 
     const second = await start();
     const connection = await Connection.connect({ address: second.address });
@@ -80,7 +65,7 @@ describe('the embedded Temporal server', () => {
       await connection.close();
     }
     await second.stop();
-    expect(alive(second.pid)).toBe(false);
+    expect(isAlive(second.pid)).toBe(false);
   });
 
   it('reports a port in use in one line naming the variables, and leaves no process', async () => {
@@ -92,7 +77,7 @@ describe('the embedded Temporal server', () => {
         dataDir: path.join(dataDir, 'busy'),
         namespace: 'duban',
         port,
-        uiPort: await freePort(),
+        uiPort: (await freePorts(1))[0]!,
       }).catch((err: unknown) => err);
       expect(failure).toBeInstanceOf(DevServerStartError);
       const message = (failure as Error).message;

@@ -14,6 +14,7 @@ import { ALL_SEARCH_ATTRIBUTES, KEY_TASK_WORKFLOW, SA_PLAN_ID } from '../../cont
 import { CONFIG_VARIABLES } from '../../config/env';
 import { INSTALL_ADVICE, PROJECT_ROOT, temporalCliPath } from '../../embedded/binaries';
 import { loadPlanFile } from '../../seeds/load-plan';
+import { freePorts, isAlive } from '../helpers/processes';
 
 const plan = loadPlanFile();
 const planQuery = `WorkflowType = '${KEY_TASK_WORKFLOW}' AND ${SA_PLAN_ID.name} = '${plan.id}'`;
@@ -40,17 +41,6 @@ function startScript(env: Record<string, string>): Started {
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { child, output: () => output, exited };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function portIsFree(port: number): Promise<boolean> {
@@ -97,15 +87,6 @@ function descendants(pid: number): { pid: number; args: string }[] {
   return found;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function planWorkflows(address: string): Promise<Map<string, string>> {
   const connection = await Connection.connect({ address });
   try {
@@ -143,7 +124,7 @@ afterAll(() => cleanups.forEach((c) => c()));
 /** Makes sure nothing survives a failed test. */
 function track(started: Started): Started {
   cleanups.push(() => {
-    for (const d of descendants(started.child.pid!)) if (alive(d.pid)) process.kill(d.pid, 'SIGKILL');
+    for (const d of descendants(started.child.pid!)) if (isAlive(d.pid)) process.kill(d.pid, 'SIGKILL');
     if (started.child.exitCode === null) started.child.kill('SIGKILL');
   });
   return started;
@@ -169,7 +150,7 @@ describe('npm start', () => {
   });
 
   it('embeds Temporal, answers /healthz within 60 s, starts the plan, and leaves nothing behind on Ctrl-C', async () => {
-    const [temporalPort, uiPort, port] = [await freePort(), await freePort(), await freePort()];
+    const [temporalPort, uiPort, port] = [(await freePorts(1))[0]!, (await freePorts(1))[0]!, (await freePorts(1))[0]!];
     const t0 = Date.now();
     const started = track(
       startScript({
@@ -197,15 +178,15 @@ describe('npm start', () => {
     expect(await interrupt(started)).toBe(0);
     // Helpers such as tsx's esbuild service exit when their parent's pipe closes: allow them a moment.
     const deadline = Date.now() + 5_000;
-    while (children.some((c) => alive(c.pid)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    expect(children.filter((c) => alive(c.pid))).toEqual([]);
+    while (children.some((c) => isAlive(c.pid)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(children.filter((c) => isAlive(c.pid))).toEqual([]);
     expect(await portIsFree(temporalPort)).toBe(true);
     expect(await portIsFree(port)).toBe(true);
   }, 150_000);
 
   it('finds every workflow again when started on the same data', async () => {
     expect(firstRuns.size).toBe(plan.tasks.length);
-    const [temporalPort, uiPort, port] = [await freePort(), await freePort(), await freePort()];
+    const [temporalPort, uiPort, port] = [(await freePorts(1))[0]!, (await freePorts(1))[0]!, (await freePorts(1))[0]!];
     const started = track(
       startScript({
         DATA_DIR: dataDir,
@@ -221,7 +202,7 @@ describe('npm start', () => {
   }, 150_000);
 
   it('uses the Temporal server TEMPORAL_ADDRESS points at and spawns none', async () => {
-    const temporalPort = await freePort();
+    const temporalPort = (await freePorts(1))[0]!;
     const server = spawn(
       temporalCliPath(),
       [
@@ -247,7 +228,7 @@ describe('npm start', () => {
       return true;
     });
 
-    const port = await freePort();
+    const port = (await freePorts(1))[0]!;
     const started = track(startScript({ TEMPORAL_ADDRESS: address, PORT: String(port), DATA_DIR: dataDir }));
     await waitFor('/healthz 200', started, 60_000, async () => (await healthz(port)).status === 200);
     expect((await healthz(port)).body.temporal?.address).toBe(address);
