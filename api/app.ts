@@ -8,7 +8,10 @@
 import express, { type Express } from 'express';
 import { dashboardRouter } from '../dashboard';
 import { authenticate } from './auth/middleware';
-import type { AppDeps } from './deps';
+import { listTasks } from '../client/task-list';
+import type { AppContext, AppDeps } from './deps';
+import { createTaskListCache } from './task-list-cache';
+import { withDeadline } from './temporal';
 import { errorHandler, notFoundHandler } from './middleware/error-handler';
 import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
@@ -18,10 +21,16 @@ import { planRoutes } from './routes/plan';
 import { supervisionRoutes } from './routes/supervision';
 import { taskRoutes } from './routes/tasks';
 
-export type { AppDeps, ApiConfig } from './deps';
+export type { AppContext, AppDeps, ApiConfig } from './deps';
 
 /** Creates the API app. Never throws for a request: every failure becomes an error answer. */
-export function createApp(deps: AppDeps): Express {
+export function createApp(appDeps: AppDeps): Express {
+  const deps: AppContext = {
+    ...appDeps,
+    taskList: createTaskListCache(() => withDeadline(appDeps, () => listTasks(appDeps.temporalClient, appDeps.plan)), {
+      freshMs: appDeps.taskListFreshMs,
+    }),
+  };
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -32,6 +41,14 @@ export function createApp(deps: AppDeps): Express {
   app.use(dashboardRouter());
 
   app.use('/api', authenticate(deps.tokens));
+  // A change made through this API drops the shared task list, before and after it is applied.
+  app.use('/api', (req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      deps.taskList.invalidate();
+      res.on('finish', () => deps.taskList.invalidate());
+    }
+    next();
+  });
   app.use(planRoutes(deps));
   app.use(taskRoutes(deps));
   app.use(milestoneRoutes(deps));

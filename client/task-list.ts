@@ -66,6 +66,17 @@ export function taskListQuery(planId: string, filters: TaskListFilters = {}): st
   return parts.join(' AND ');
 }
 
+/** Whether a row satisfies `filters` exactly as {@link taskListQuery} would select it (for filtering in memory). */
+export function matchesTaskFilters(row: TaskRow, filters: TaskListFilters): boolean {
+  return (
+    (!filters.department || row.departments.includes(filters.department)) &&
+    (!filters.pending || row.pendingDepartments.includes(filters.pending)) &&
+    (!filters.status || row.status === filters.status) &&
+    (filters.section === undefined || row.section === filters.section) &&
+    (!filters.escalated || row.escalationLevel > 0)
+  );
+}
+
 /** The due date the workflow stored in `DubanNextDue`: that date at 00:00 UTC, so its UTC date part. */
 export function dueDateOf(stored: Date): string {
   return stored.toISOString().slice(0, 10);

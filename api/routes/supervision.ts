@@ -5,14 +5,13 @@
  */
 import { Router } from 'express';
 import type { EscalationItem, InboxItem, KeyTaskView, TaskRow } from '../../contracts';
-import { listTasks } from '../../client/task-list';
 import { principalOf, requireRole } from '../auth/middleware';
-import type { AppDeps } from '../deps';
+import type { AppContext, AppDeps } from '../deps';
 import { ForbiddenError } from '../errors';
 import { requireDepartment } from '../lookup';
 import { inputOf, validate } from '../middleware/validate';
 import { operations } from '../operations';
-import { queryState, withDeadline } from '../temporal';
+import { queryState } from '../temporal';
 import { WorkflowNotFoundError } from '@temporalio/common';
 
 const STATE_CONCURRENCY = 8;
@@ -87,7 +86,7 @@ export function escalationItems(states: { row: TaskRow; view: KeyTaskView }[]): 
 }
 
 /** The supervision routes (mounted after authentication). */
-export function supervisionRoutes(deps: AppDeps): Router {
+export function supervisionRoutes(deps: AppContext): Router {
   const router = Router();
   const { inbox, escalations } = operations;
 
@@ -98,13 +97,13 @@ export function supervisionRoutes(deps: AppDeps): Router {
     if (principal.role === 'coordinator' && principal.department !== department.id) {
       throw new ForbiddenError('联络员只能查看本单位的待办 A coordinator sees only its own department’s inbox.');
     }
-    const rows = await withDeadline(deps, () => listTasks(deps.temporalClient, deps.plan, { pending: department.id }));
+    const rows = await deps.taskList.list({ pending: department.id });
     const states = await statesOf(deps, rows);
     res.json({ department: department.id, items: inboxItems(department.id, states) });
   });
 
   router.get(escalations.path, requireRole(escalations.roles), async (_req, res) => {
-    const rows = await withDeadline(deps, () => listTasks(deps.temporalClient, deps.plan, { escalated: true }));
+    const rows = await deps.taskList.list({ escalated: true });
     res.json({ escalations: escalationItems(await statesOf(deps, rows)) });
   });
   return router;

@@ -4,16 +4,15 @@
  */
 import { Router } from 'express';
 import { cancelUpdate } from '../../contracts';
-import { listTasks } from '../../client/task-list';
 import { taskWorkflowId } from '../../domain/plan';
 import { principalOf, requireRole } from '../auth/middleware';
-import type { AppDeps } from '../deps';
+import type { AppContext, AppDeps } from '../deps';
 import { BadRequestError, ForbiddenError } from '../errors';
 import { updateIdOf } from '../idempotency';
 import { requireDepartment, requireTask, taskDepartments } from '../lookup';
 import { inputOf, validate } from '../middleware/validate';
 import { operations } from '../operations';
-import { executeUpdate, queryState, withDeadline } from '../temporal';
+import { executeUpdate, queryState } from '../temporal';
 
 /** The link to a workflow in the Temporal Web UI, or null when no UI address is configured. */
 export function temporalUiLink(deps: AppDeps, workflowId: string): string | null {
@@ -24,7 +23,7 @@ export function temporalUiLink(deps: AppDeps, workflowId: string): string | null
 }
 
 /** The task routes (mounted after authentication). */
-export function taskRoutes(deps: AppDeps): Router {
+export function taskRoutes(deps: AppContext): Router {
   const router = Router();
   const { listTasks: list, getTask: get, cancel } = operations;
 
@@ -45,9 +44,7 @@ export function taskRoutes(deps: AppDeps): Router {
       }
       department = principal.department;
     }
-    const tasks = await withDeadline(deps, () =>
-      listTasks(deps.temporalClient, deps.plan, { department, status: query.status, section: query.section }),
-    );
+    const tasks = await deps.taskList.list({ department, status: query.status, section: query.section });
     res.json({ tasks });
   });
 
