@@ -27,9 +27,11 @@ export interface StartedTask {
 export interface StartPlanOptions {
   /** The plan's start date, `YYYY-MM-DD`. */
   startDate: string;
-  /** How many starts are in flight at once (default 16). */
+  /** How many starts are in flight at once (default 32). */
   concurrency?: number;
   taskQueue?: string;
+  /** Wraps each start call, e.g. to give each its own deadline (a thousand starts take longer than one). */
+  eachCall?: <T>(call: () => Promise<T>) => Promise<T>;
 }
 
 /**
@@ -39,26 +41,29 @@ export interface StartPlanOptions {
 export async function startPlan(client: Client, plan: PlanFile, options: StartPlanOptions): Promise<StartedTask[]> {
   const results: StartedTask[] = new Array(plan.tasks.length);
   let next = 0;
+  const call = options.eachCall ?? (<T>(fn: () => Promise<T>) => fn());
   const startOne = async (): Promise<void> => {
     for (let i = next++; i < plan.tasks.length; i = next++) {
       const task = plan.tasks[i]!;
       const workflowId = taskWorkflowId(plan, task);
       const { lead, coResponsible } = taskUnits(task);
       try {
-        await client.workflow.start(KEY_TASK_WORKFLOW, {
-          taskQueue: options.taskQueue ?? TASK_QUEUE,
-          workflowId,
-          args: [keyTaskInput(plan, task, options.startDate)],
-          // A closed task (completed or cancelled) is not silently restarted by a second plan start.
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          typedSearchAttributes: new TypedSearchAttributes([
-            { key: SA_PLAN_ID, value: plan.id },
-            { key: SA_TASK_NUMBER, value: task.number },
-            { key: SA_SECTION, value: task.section },
-            { key: SA_LEAD, value: lead },
-            { key: SA_DEPARTMENTS, value: [lead, ...coResponsible] },
-          ]),
-        });
+        await call(() =>
+          client.workflow.start(KEY_TASK_WORKFLOW, {
+            taskQueue: options.taskQueue ?? TASK_QUEUE,
+            workflowId,
+            args: [keyTaskInput(plan, task, options.startDate)],
+            // A closed task (completed or cancelled) is not silently restarted by a second plan start.
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+            typedSearchAttributes: new TypedSearchAttributes([
+              { key: SA_PLAN_ID, value: plan.id },
+              { key: SA_TASK_NUMBER, value: task.number },
+              { key: SA_SECTION, value: task.section },
+              { key: SA_LEAD, value: lead },
+              { key: SA_DEPARTMENTS, value: [lead, ...coResponsible] },
+            ]),
+          }),
+        );
         results[i] = { number: task.number, workflowId, started: true };
       } catch (err) {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
@@ -66,6 +71,6 @@ export async function startPlan(client: Client, plan: PlanFile, options: StartPl
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 16, plan.tasks.length) }, startOne));
+  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 32, plan.tasks.length) }, startOne));
   return results;
 }

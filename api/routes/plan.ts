@@ -44,9 +44,12 @@ export function planRoutes(deps: AppDeps): Router {
     const { body } = inputOf(res, start.input);
     const now = deps.now?.() ?? Date.now();
     const startDate = body.startDate ?? deps.config.PLAN_START_DATE ?? localDate(now, deps.plan.policy.utcOffset);
-    const tasks = await withDeadline(deps, () =>
-      startPlan(deps.temporalClient, deps.plan, { startDate, taskQueue: deps.taskQueue }),
-    );
+    // Each start has its own deadline: an unreachable Temporal answers 503 promptly, a large plan still starts.
+    const tasks = await startPlan(deps.temporalClient, deps.plan, {
+      startDate,
+      taskQueue: deps.taskQueue,
+      eachCall: (call) => withDeadline(deps, call),
+    });
     res.status(start.status).json({ tasks });
   });
   return router;
