@@ -129,6 +129,8 @@ export interface ProcessStackOptions {
   apiEnv?: NodeJS.ProcessEnv;
   /** Prefix of the temporary data folder. */
   label?: string;
+  /** The dev server's SQLite WAL pragmas (default on; see `embedded/dev-server.ts`). */
+  walPragmas?: boolean;
 }
 
 /**
@@ -193,6 +195,7 @@ export async function createProcessStack(options: ProcessStackOptions = {}): Pro
         port: temporalPort,
         uiPort,
         startTimeoutMs: 90_000,
+        walPragmas: options.walPragmas,
       });
       return stack.server;
     },

@@ -35,6 +35,8 @@ interface Options {
   tasks: number;
   quick: boolean;
   out: string;
+  /** `--no-wal`: the dev server without its SQLite WAL pragmas, to measure what they are worth. */
+  wal: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -43,10 +45,13 @@ function parseArgs(argv: string[]): Options {
   const tasksIndex = argv.indexOf('--tasks');
   return {
     quick,
+    wal: !argv.includes('--no-wal'),
     tasks: tasksIndex >= 0 ? Number(argv[tasksIndex + 1]) : quick ? 100 : 1000,
     out: path.resolve(
       PROJECT_ROOT,
-      outIndex >= 0 ? argv[outIndex + 1]! : quick ? 'bench/results/quick.json' : 'bench/results/latest.json',
+      outIndex >= 0
+        ? argv[outIndex + 1]!
+        : `bench/results/${quick ? 'quick' : 'latest'}${argv.includes('--no-wal') ? '-no-wal' : ''}.json`,
     ),
   };
 }
@@ -103,8 +108,10 @@ async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const n = options.tasks;
   const startedAt = new Date();
-  log(`${options.quick ? 'quick run' : 'full run'}: ${n} tasks, ${CONCURRENCY} clients`);
-  const stack = await createProcessStack({ label: 'duban-bench' });
+  log(
+    `${options.quick ? 'quick run' : 'full run'}: ${n} tasks, ${CONCURRENCY} clients, SQLite WAL ${options.wal ? 'on' : 'off'}`,
+  );
+  const stack = await createProcessStack({ label: 'duban-bench', walPragmas: options.wal });
   const rawResources: { close(): Promise<void> }[] = [];
   try {
     const planFile = path.join(stack.dataDir, `bench-plan-${n}.json`);
@@ -262,7 +269,10 @@ async function main(): Promise<void> {
       tasks: n,
       concurrency: CONCURRENCY,
       machine: machine(),
-      server: { sqlitePragmas: ['journal_mode=wal', 'synchronous=normal'], namespace: STACK_NAMESPACE },
+      server: {
+        sqlitePragmas: options.wal ? ['journal_mode=wal', 'synchronous=normal'] : [],
+        namespace: STACK_NAMESPACE,
+      },
       raw,
       starts: { ...starts, ratioToRaw: round(starts.generated.startsPerSecond / raw.startsPerSecond, 2) },
       storm: { ...storm, ratioToRaw: round(storm.perSecond / raw.updatesPerSecond, 2) },

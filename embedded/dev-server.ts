@@ -46,6 +46,11 @@ export interface DevServerOptions {
   startTimeoutMs?: number;
   /** The server's own log level (default `error`). */
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /**
+   * SQLite in WAL mode with `synchronous=normal` (default true): the single SQLite connection then stalls far
+   * less under load. `false` keeps SQLite's defaults, for measuring the difference (`npm run bench -- --no-wal`).
+   */
+  walPragmas?: boolean;
   /** Receives every line the server writes, and from which stream (default: dropped; the tail is kept for errors). */
   onLog?: (line: string, stream: 'stdout' | 'stderr') => void;
 }
@@ -121,10 +126,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     String(options.port),
     '--ui-port',
     String(options.uiPort),
-    '--sqlite-pragma',
-    'journal_mode=wal',
-    '--sqlite-pragma',
-    'synchronous=normal',
+    ...(options.walPragmas === false
+      ? []
+      : ['--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal']),
     '--log-level',
     options.logLevel ?? 'error',
     '--ui-disable-news-fetch',
