@@ -40,4 +40,25 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Workflow code takes values only from the zod-free contracts modules (messages, search attributes,
+    // errors): zod in the workflow bundle costs every cached workflow its memory. Types may come from anywhere.
+    files: ['workflows/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'zod', message: 'No zod in workflow code.' }],
+          patterns: [
+            {
+              regex: 'contracts(/(index|plan|key-task|api|notification))?$',
+              allowTypeImports: true,
+              message: 'Import values from contracts/messages, contracts/search-attributes or contracts/errors.',
+            },
+            { regex: '^\\.\\./(\\.\\./)?domain/plan$', message: 'domain/plan loads zod through contracts.' },
+          ],
+        },
+      ],
+    },
+  },
 );

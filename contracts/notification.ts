@@ -3,7 +3,6 @@
  * own workflow keeps about its delivery (per channel: attempts, last error, outcome), the query that
  * answers it, and the shape of the notification log the API lists. No Node imports, no I/O.
  */
-import { defineQuery } from '@temporalio/workflow';
 import { z } from 'zod';
 import { notificationKindSchema, notificationSchema } from './key-task';
 import { departmentIdSchema } from './plan';
@@ -93,7 +92,7 @@ export type DeliveryRecord = z.infer<typeof deliveryRecordSchema>;
 /** The overall outcome of a notification: the worst of its deliveries' (or `pending` before they are planned). */
 export const notificationOutcomeSchema = deliveryOutcomeSchema;
 
-/** The state of a notification's workflow, as the {@link getDeliveryQuery} answers it and its memo holds it. */
+/** The state of a notification's workflow, as the `getDelivery` query (contracts/messages.ts) answers it and its memo holds it. */
 export const notificationDeliverySchema = z.object({
   notification: notificationSchema,
   outcome: notificationOutcomeSchema,
@@ -101,12 +100,6 @@ export const notificationDeliverySchema = z.object({
 });
 /** See {@link notificationDeliverySchema}. */
 export type NotificationDelivery = z.infer<typeof notificationDeliverySchema>;
-
-/** The delivery state of one notification: what was sent to whom, through which channel, with what outcome. */
-export const getDeliveryQuery = defineQuery<NotificationDelivery>('getDelivery');
-
-/** The memo key under which the notification workflow keeps its {@link NotificationDelivery}. */
-export const DELIVERY_MEMO_KEY = 'delivery';
 
 /** Filters of `GET /api/notifications`; all optional and combined with AND. */
 export const notificationListQuerySchema = z

@@ -16,22 +16,24 @@ import {
 } from '@temporalio/workflow';
 import type { SearchAttributePair } from '@temporalio/common';
 import type { Activities } from '../activities';
+// Values only from the zod-free contracts modules (see contracts/messages.ts); types from anywhere.
+import type {
+  DeliveryOutcome,
+  DeliveryRecord,
+  DeliveryRetry,
+  Notification,
+  NotificationDelivery,
+  PlannedDelivery,
+} from '../contracts';
+import { DELIVERY_MEMO_KEY, getDeliveryQuery } from '../contracts/messages';
 import {
-  DELIVERY_MEMO_KEY,
   SA_DELIVERY_OUTCOME,
   SA_DEPARTMENTS,
   SA_MILESTONE,
   SA_NOTIFICATION_KIND,
   SA_PLAN_ID,
   SA_TASK_NUMBER,
-  getDeliveryQuery,
-  type DeliveryOutcome,
-  type DeliveryRecord,
-  type DeliveryRetry,
-  type Notification,
-  type NotificationDelivery,
-  type PlannedDelivery,
-} from '../contracts';
+} from '../contracts/search-attributes';
 import { iso } from '../domain/calendar';
 
 /** Failure type the delivery activities use for errors retrying cannot fix (see activities/index.ts). */

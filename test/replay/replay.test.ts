@@ -16,6 +16,11 @@ beforeAll(async () => {
   bundle = await bundleWorkflows();
 }, 120_000);
 
+test('the workflow bundle carries no zod, which every cached workflow would otherwise hold in memory', () => {
+  expect(bundle.code).not.toMatch(/node_modules\/zod/);
+  expect(bundle.code).toContain('keyTaskWorkflow');
+});
+
 test('there are saved histories to replay', () => {
   expect(files.sort()).toEqual(['timeline.binpb', 'updates.binpb']);
 });

@@ -18,24 +18,23 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
+// Values only from the zod-free contracts modules (see contracts/messages.ts); types from anywhere.
+import type { Extension, KeyTaskInput, KeyTaskView, Notification, NotificationKind } from '../../contracts';
 import {
-  SA_ESCALATION_LEVEL,
-  SA_MILESTONE,
-  SA_NEXT_DUE,
-  SA_PENDING,
-  SA_STATUS,
   cancelUpdate,
   decideExtensionUpdate,
   getStateQuery,
   requestExtensionUpdate,
   resubmitUpdate,
   signOffUpdate,
-  type Extension,
-  type KeyTaskInput,
-  type KeyTaskView,
-  type Notification,
-  type NotificationKind,
-} from '../../contracts';
+} from '../../contracts/messages';
+import {
+  SA_ESCALATION_LEVEL,
+  SA_MILESTONE,
+  SA_NEXT_DUE,
+  SA_PENDING,
+  SA_STATUS,
+} from '../../contracts/search-attributes';
 import { daysLate, iso } from '../../domain/calendar';
 import {
   APPLIED_REQUESTS_KEPT,
