@@ -86,7 +86,8 @@ export class DevServerStartError extends Error {
   }
 }
 
-const CLI_TYPE_NAMES: Record<SearchAttributeType, string> = {
+/** How the Temporal CLI spells each search attribute type (`--type Keyword`, `Name=KeywordList`). */
+export const CLI_TYPE_NAMES: Record<SearchAttributeType, string> = {
   TEXT: 'Text',
   KEYWORD: 'Keyword',
   INT: 'Int',

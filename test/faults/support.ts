@@ -3,12 +3,13 @@
  * that signs off the way a careful user's browser would (retrying an unanswered request with the same
  * `Idempotency-Key`), the update id the API derives from that key, and reading tasks back.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { KeyTaskView } from '../../contracts';
 import { hashToken } from '../../api/auth/tokens';
 import { apiRequest, type ApiAnswer } from '../../bench/measure';
+import { signatureIsValid } from '../helpers/webhook-receiver';
 
 /** A webhook receiver on loopback whose port survives {@link FlakyReceiver.down} / {@link FlakyReceiver.up}. */
 export interface FlakyReceiver {
@@ -33,9 +34,7 @@ export async function startFlakyReceiver(secret: string): Promise<FlakyReceiver>
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const raw = Buffer.concat(chunks);
-        const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`);
-        const given = Buffer.from(String(req.headers['x-signature'] ?? ''));
-        const ok = given.length === expected.length && timingSafeEqual(given, expected);
+        const ok = signatureIsValid(raw, req.headers['x-signature'], secret);
         if (ok) accepted.push(String(req.headers['x-notification-id']));
         res.writeHead(ok ? 204 : 401).end();
       });

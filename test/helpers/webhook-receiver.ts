@@ -29,6 +29,16 @@ export interface WebhookReceiver {
   close(): Promise<void>;
 }
 
+/**
+ * Whether an `X-Signature` header is `sha256=<hex HMAC-SHA256 of the raw body>` with `secret`, checked the
+ * way a receiver would, independently of the project's own signing code.
+ */
+export function signatureIsValid(raw: Buffer, header: string | string[] | undefined, secret: string): boolean {
+  const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`);
+  const given = Buffer.from(String(header ?? ''));
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
 /** Starts a receiver on 127.0.0.1 and a free port that checks signatures with `secret`. */
 export async function startWebhookReceiver(secret: string): Promise<WebhookReceiver> {
   const requests: WebhookRequest[] = [];
@@ -38,9 +48,7 @@ export async function startWebhookReceiver(secret: string): Promise<WebhookRecei
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const raw = Buffer.concat(chunks);
-      const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`);
-      const given = Buffer.from(String(req.headers['x-signature'] ?? ''));
-      const signatureValid = given.length === expected.length && timingSafeEqual(given, expected);
+      const signatureValid = signatureIsValid(raw, req.headers['x-signature'], secret);
       const status = failing > 0 ? 503 : signatureValid ? 204 : 401;
       if (failing > 0) failing--;
       requests.push({

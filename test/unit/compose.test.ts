@@ -9,6 +9,7 @@ import { parse } from 'yaml';
 import { ALL_SEARCH_ATTRIBUTES } from '../../contracts';
 import { CONFIG_VARIABLES, loadConfig } from '../../config/env';
 import { PROJECT_ROOT } from '../../embedded/binaries';
+import { CLI_TYPE_NAMES } from '../../embedded/dev-server';
 
 interface Service {
   image?: string;
@@ -119,15 +120,7 @@ describe('docker-compose.yml', () => {
     const setup = Object.values(services).find((s) => /search-attribute create/.test(String(s.command)));
     expect(setup).toBeDefined();
     const script = String(setup!.command);
-    const cliType = {
-      TEXT: 'Text',
-      KEYWORD: 'Keyword',
-      INT: 'Int',
-      DOUBLE: 'Double',
-      BOOL: 'Bool',
-      DATETIME: 'Datetime',
-      KEYWORD_LIST: 'KeywordList',
-    };
+    const cliType = CLI_TYPE_NAMES;
     for (const key of ALL_SEARCH_ATTRIBUTES)
       expect(script).toMatch(new RegExp(`\\b${key.name}:${cliType[key.type]}\\b`));
     const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
