@@ -22,6 +22,8 @@ import {
   milestoneTemplateSchema,
   sectionSchema,
   targetSchema,
+  policySchema,
+  escalationRoleSchema,
 } from './plan';
 
 /** Roles a bearer token may carry. */
@@ -182,6 +184,10 @@ export const planResponseSchema = z.object({
   tasks: z.array(planTaskSchema),
   departments: z.array(planDepartmentSchema),
   targets: z.array(targetSchema),
+  /** Reminder and escalation policy, including the plan's time zone (`utcOffset`). */
+  policy: policySchema,
+  /** Who the general office, the supervision office and ministry leadership are. */
+  roles: escalationRoleSchema,
 });
 
 /** One milestone waiting on a department. */

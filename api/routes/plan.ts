@@ -28,6 +28,8 @@ export function planView(plan: PlanFile) {
     })),
     departments: plan.departments.map((d) => ({ id: d.id, name: d.name, kind: d.kind, aliases: d.aliases })),
     targets: plan.targets,
+    policy: plan.policy,
+    roles: plan.roles,
   };
 }
 

@@ -1,6 +1,8 @@
 // The pages' only way to the server: the public HTTP API with the user's bearer token, kept in this
 // browser's localStorage. Every failure becomes an ApiError carrying the API's code and message.
 
+import { setPlanUtcOffset } from './i18n.js';
+
 const TOKEN_KEY = 'duban.token';
 /** The department whose inbox the user looked at last; forgotten with the token. */
 export const DEPARTMENT_KEY = 'duban.department';
@@ -65,10 +67,16 @@ export async function api(path, { method = 'GET', body, idempotencyKey, token = 
 let planPromise;
 /** The plan (`GET /api/plan`), fetched once per page load. */
 export function loadPlan() {
-  planPromise ??= api('/api/plan').catch((err) => {
-    planPromise = undefined;
-    throw err;
-  });
+  planPromise ??= api('/api/plan').then(
+    (plan) => {
+      setPlanUtcOffset(plan.policy?.utcOffset);
+      return plan;
+    },
+    (err) => {
+      planPromise = undefined;
+      throw err;
+    },
+  );
   return planPromise;
 }
 

@@ -487,8 +487,14 @@ export function pickMessage(message) {
   return message;
 }
 
-/** The plan's time zone (the 2016 plan: Beijing time); `/api/plan` does not carry the policy. */
-export const PLAN_UTC_OFFSET_MINUTES = 8 * 60;
+/** The plan's time zone in minutes east of UTC: Beijing time until the plan (`policy.utcOffset`) says otherwise. */
+let PLAN_UTC_OFFSET_MINUTES = 8 * 60;
+
+/** Takes the plan's time zone from its policy (`+08:00`); a malformed value leaves it unchanged. */
+export function setPlanUtcOffset(utcOffset) {
+  const m = /^([+-])(\d{2}):(\d{2})$/.exec(utcOffset ?? '');
+  if (m) PLAN_UTC_OFFSET_MINUTES = (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
+}
 
 /** `YYYY-MM-DD` of an instant in the plan's time zone. */
 export function planDate(epochMs) {

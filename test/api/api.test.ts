@@ -94,6 +94,13 @@ describe('plan', () => {
     });
     expect(res.body.sections).toHaveLength(10);
     expect(res.body.targets.length).toBeGreaterThan(0);
+    // The pages read the plan's time zone and escalation chain from here.
+    expect(res.body.policy).toMatchObject({ utcOffset: '+08:00', reminderDaysBefore: [7, 1, 0] });
+    expect(res.body.roles).toEqual({
+      generalOffice: 'general-office',
+      supervisionOffice: 'supervision-office',
+      leadership: 'ministry-leadership',
+    });
   });
 });
 
