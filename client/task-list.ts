@@ -8,6 +8,7 @@ import {
   KEY_TASK_WORKFLOW,
   SA_DEPARTMENTS,
   SA_ESCALATION_LEVEL,
+  SA_EXTENSION_PENDING,
   SA_LEAD,
   SA_MILESTONE,
   SA_NEXT_DUE,
@@ -32,6 +33,8 @@ export interface TaskListFilters {
   pending?: string;
   /** Only tasks with an open escalation. */
   escalated?: boolean;
+  /** Only tasks with an extension request waiting for a decision. */
+  extensionPending?: boolean;
 }
 
 /** Thrown for a filter value that cannot be put in a visibility query safely. */
@@ -63,6 +66,7 @@ export function taskListQuery(planId: string, filters: TaskListFilters = {}): st
     parts.push(`${SA_SECTION.name} = ${filters.section}`);
   }
   if (filters.escalated) parts.push(`${SA_ESCALATION_LEVEL.name} > 0`);
+  if (filters.extensionPending) parts.push(`${SA_EXTENSION_PENDING.name} = true`);
   return parts.join(' AND ');
 }
 
@@ -73,7 +77,8 @@ export function matchesTaskFilters(row: TaskRow, filters: TaskListFilters): bool
     (!filters.pending || row.pendingDepartments.includes(filters.pending)) &&
     (!filters.status || row.status === filters.status) &&
     (filters.section === undefined || row.section === filters.section) &&
-    (!filters.escalated || row.escalationLevel > 0)
+    (!filters.escalated || row.escalationLevel > 0) &&
+    (!filters.extensionPending || row.extensionPending)
   );
 }
 
@@ -103,6 +108,7 @@ export function taskRowOf(info: WorkflowExecutionInfo, plan: PlanFile): TaskRow 
     nextDue: nextDue ? dueDateOf(nextDue) : null,
     pendingDepartments: sa.get(SA_PENDING) ?? [],
     escalationLevel: sa.get(SA_ESCALATION_LEVEL) ?? 0,
+    extensionPending: sa.get(SA_EXTENSION_PENDING) ?? false,
   };
 }
 

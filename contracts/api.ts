@@ -99,6 +99,8 @@ export const taskRowSchema = z.object({
   nextDue: isoDateSchema.nullable(),
   pendingDepartments: z.array(z.string()),
   escalationLevel: z.number().int().min(0),
+  /** Whether an extension request waits for the general office's decision. */
+  extensionPending: z.boolean(),
 });
 /** See {@link taskRowSchema}. */
 export type TaskRow = z.infer<typeof taskRowSchema>;
@@ -228,6 +230,23 @@ export const escalationItemSchema = z.object({
 });
 /** See {@link escalationItemSchema}. */
 export type EscalationItem = z.infer<typeof escalationItemSchema>;
+
+/** One extension request waiting for the general office's decision. */
+export const extensionRequestItemSchema = z.object({
+  taskNumber: z.number().int().positive(),
+  taskTitle: bilingualSchema,
+  workflowId: z.string(),
+  milestoneId: z.string(),
+  milestoneTitle: bilingualSchema,
+  /** The milestone's current due date, which the request would move. */
+  dueDate: isoDateSchema,
+  extension: extensionSchema,
+});
+/** See {@link extensionRequestItemSchema}. */
+export type ExtensionRequestItem = z.infer<typeof extensionRequestItemSchema>;
+
+/** Answer of `GET /api/extension-requests`: every pending request, oldest first. */
+export const extensionRequestsResponseSchema = z.object({ requests: z.array(extensionRequestItemSchema) });
 
 /** Answer of `GET /api/escalations`, highest level first, then longest open. */
 export const escalationsResponseSchema = z.object({ escalations: z.array(escalationItemSchema) });

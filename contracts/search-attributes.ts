@@ -3,7 +3,7 @@
  * pending" or "every escalated task" is one visibility query rather than a query per workflow.
  *
  * The dev server's SQLite visibility store allows 3 Int, 3 KeywordList and 10 Keyword attributes per
- * namespace; this set uses 3 Int, 2 KeywordList, 6 Keyword and 1 Datetime.
+ * namespace (and 3 Bool); this set uses 3 Int, 2 KeywordList, 6 Keyword, 1 Datetime and 1 Bool.
  *
  * The notification workflow (one per notification) reuses `DubanPlanId`, `DubanTaskNumber`,
  * `DubanMilestone` and `DubanDepartments` (there: the recipients) and adds the two notification keys, so
@@ -37,6 +37,9 @@ export const SA_NOTIFICATION_KIND = defineSearchAttributeKey('DubanNotificationK
 /** A notification workflow's overall delivery outcome (`pending`, `retrying`, `delivered`, `failed`, `undeliverable`). */
 export const SA_DELIVERY_OUTCOME = defineSearchAttributeKey('DubanDeliveryOutcome', SearchAttributeType.KEYWORD);
 
+/** Whether the task has an extension request waiting for the general office's decision. */
+export const SA_EXTENSION_PENDING = defineSearchAttributeKey('DubanExtensionPending', SearchAttributeType.BOOL);
+
 /** Every key above, for registering them on a server. */
 export const ALL_SEARCH_ATTRIBUTES = [
   SA_PLAN_ID,
@@ -51,4 +54,5 @@ export const ALL_SEARCH_ATTRIBUTES = [
   SA_ESCALATION_LEVEL,
   SA_NOTIFICATION_KIND,
   SA_DELIVERY_OUTCOME,
+  SA_EXTENSION_PENDING,
 ] as const;

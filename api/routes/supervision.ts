@@ -1,10 +1,10 @@
 /**
- * Supervision views: `GET /api/departments/:id/inbox` (what waits on a department) and `GET /api/escalations`
- * (every open escalation). Each is one visibility query for the tasks concerned, then the state of only
- * those tasks.
+ * Supervision views: `GET /api/departments/:id/inbox` (what waits on a department), `GET /api/escalations`
+ * (every open escalation) and `GET /api/extension-requests` (what waits on the general office). Each is one
+ * visibility query for the tasks concerned, then the state of only those tasks.
  */
 import { Router } from 'express';
-import type { EscalationItem, InboxItem, KeyTaskView, TaskRow } from '../../contracts';
+import type { EscalationItem, ExtensionRequestItem, InboxItem, KeyTaskView, TaskRow } from '../../contracts';
 import { principalOf, requireRole } from '../auth/middleware';
 import type { AppContext, AppDeps } from '../deps';
 import { ForbiddenError } from '../errors';
@@ -88,7 +88,7 @@ export function escalationItems(states: { row: TaskRow; view: KeyTaskView }[]): 
 /** The supervision routes (mounted after authentication). */
 export function supervisionRoutes(deps: AppContext): Router {
   const router = Router();
-  const { inbox, escalations } = operations;
+  const { inbox, escalations, extensionRequests } = operations;
 
   router.get(inbox.path, requireRole(inbox.roles), validate(inbox.input), async (_req, res) => {
     const { params } = inputOf(res, inbox.input);
@@ -106,5 +106,32 @@ export function supervisionRoutes(deps: AppContext): Router {
     const rows = await deps.taskList.list({ escalated: true });
     res.json({ escalations: escalationItems(await statesOf(deps, rows)) });
   });
+
+  router.get(extensionRequests.path, requireRole(extensionRequests.roles), async (_req, res) => {
+    const rows = await deps.taskList.list({ extensionPending: true });
+    res.json({ requests: extensionRequestItems(await statesOf(deps, rows)) });
+  });
   return router;
+}
+
+/** The pending extension requests of the tasks' states, oldest request first. */
+export function extensionRequestItems(states: { row: TaskRow; view: KeyTaskView }[]): ExtensionRequestItem[] {
+  return states
+    .flatMap(({ row, view }) =>
+      view.extensions
+        .filter((x) => x.state === 'pending')
+        .map((extension) => {
+          const milestone = view.milestones.find((m) => m.id === extension.milestoneId)!;
+          return {
+            taskNumber: row.number,
+            taskTitle: view.title,
+            workflowId: row.workflowId,
+            milestoneId: milestone.id,
+            milestoneTitle: milestone.title,
+            dueDate: milestone.dueDate,
+            extension,
+          };
+        }),
+    )
+    .sort((a, b) => a.extension.requestedAt.localeCompare(b.extension.requestedAt));
 }

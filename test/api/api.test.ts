@@ -234,6 +234,24 @@ describe('a milestone from the first co-responsible sign-off to completion', () 
     expect(asked.status).toBe(201);
     expect(asked.body).toMatchObject({ state: 'pending', newDueDate: newDue, previousDueDate: addDays(today, 28) });
 
+    // The office finds what waits on it in one list; a coordinator may not read it.
+    await eventually(async () => {
+      const waiting = await request(cur.app).get('/api/extension-requests').set(auth(cur.tokens.office));
+      expect(waiting.status).toBe(200);
+      expect(waiting.body.requests).toEqual([
+        expect.objectContaining({
+          taskNumber: 10,
+          milestoneId: 'work-plan',
+          dueDate: addDays(today, 28),
+          extension: expect.objectContaining({ id: asked.body.id, state: 'pending', newDueDate: newDue }),
+        }),
+      ]);
+    });
+    const coordinator = await request(cur.app)
+      .get('/api/extension-requests')
+      .set(auth(cur.tokens.coordinator('science-tech')));
+    expectError(coordinator, 403, 'forbidden');
+
     const decided = await request(cur.app)
       .post(`/api/tasks/10/milestones/work-plan/extension-requests/${asked.body.id}/decision`)
       .set(auth(cur.tokens.office))
@@ -254,6 +272,10 @@ describe('a milestone from the first co-responsible sign-off to completion', () 
     const dates = inbox.body.items.map((i: { dueDate: string }) => i.dueDate);
     expect(dates).toEqual([...dates].sort());
     expect(inbox.body.items.at(-1)).toMatchObject({ taskNumber: 10, dueDate: newDue });
+    await eventually(async () => {
+      const after = await request(cur.app).get('/api/extension-requests').set(auth(cur.tokens.office));
+      expect(after.body.requests).toEqual([]);
+    });
     await eventually(async () => {
       expect((await list(cur, '?section=5'))[0]).toMatchObject({ number: 10, nextDue: newDue });
     });

@@ -17,6 +17,7 @@ const row = (number: number, over: Partial<TaskRow> = {}): TaskRow => ({
   nextDue: '2030-01-01',
   pendingDepartments: ['b', 'a'],
   escalationLevel: 0,
+  extensionPending: false,
   ...over,
 });
 
@@ -42,6 +43,7 @@ test('requests within the fresh period share one load; filters apply in memory',
   expect(byDept.map((r) => r.number)).toEqual([2]);
   expect(escalated.map((r) => r.number)).toEqual([2]);
   expect((await cache.list({ pending: 'b', status: 'on_track', section: 1 })).map((r) => r.number)).toEqual([1]);
+  expect(await cache.list({ extensionPending: true })).toEqual([]);
   t = 900;
   await cache.list();
   expect(src.loads).toBe(1);

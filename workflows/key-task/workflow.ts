@@ -10,6 +10,7 @@ import {
   continueAsNew,
   log,
   ParentClosePolicy,
+  patched,
   setHandler,
   sleep,
   startChild,
@@ -30,6 +31,7 @@ import {
 } from '../../contracts/messages';
 import {
   SA_ESCALATION_LEVEL,
+  SA_EXTENSION_PENDING,
   SA_MILESTONE,
   SA_NEXT_DUE,
   SA_PENDING,
@@ -58,6 +60,9 @@ import {
 } from './requests';
 import { dueEvents, nextWake, notificationId, pendingEvents, type ScheduledEvent } from './schedule';
 import { notificationMemo, notificationSearchAttributes, notificationWorkflow } from '../notification';
+
+/** Patch id: the `DubanExtensionPending` search attribute (see `publish`). Never reuse or rename. */
+const PATCH_EXTENSION_PENDING = 'extension-pending-search-attribute';
 
 /**
  * Runs one key task. `carried` is the state handed over by continue-as-new; a new task starts without it.
@@ -309,6 +314,11 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
       { key: SA_NEXT_DUE, value: m ? new Date(`${m.dueDate}T00:00:00Z`) : null },
       { key: SA_ESCALATION_LEVEL, value: m ? (openEscalation(state, m.id)?.level ?? 0) : 0 },
     ];
+    // Added after tasks were already running: their histories have no such upsert, so only runs that passed
+    // this point with the new code publish it (replayed old histories must produce the same commands).
+    if (patched(PATCH_EXTENSION_PENDING)) {
+      pairs.push({ key: SA_EXTENSION_PENDING, value: state.extensions.some((e) => e.state === 'pending') });
+    }
     const serialized = JSON.stringify(pairs.map((p) => p.value));
     if (serialized === lastAttributes) return;
     lastAttributes = serialized;

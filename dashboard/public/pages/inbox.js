@@ -2,7 +2,7 @@
 // (approve or return, comment, figures when the milestone asks the lead for them), the lead's resubmission
 // and extension-request forms, and for the General Office the extension requests waiting for a decision.
 // Every refusal of the API is shown in plain words beside the form that caused it.
-import { DEPARTMENT_KEY, api, loadPlan, mapLimit, whoAmI } from '../api.js';
+import { DEPARTMENT_KEY, api, loadPlan, whoAmI } from '../api.js';
 import { h, randomKey, replace } from '../dom.js';
 import { formatTime, pick, t } from '../i18n.js';
 import { departmentNames, errorBox, lightBadge, okBox } from '../ui.js';
@@ -255,15 +255,14 @@ function itemCard(item, department, plan, ctx) {
   );
 }
 
-async function pendingExtensions(plan) {
-  const { tasks } = await api('/api/tasks');
-  const open = tasks.filter((r) => r.status !== 'completed' && r.status !== 'cancelled');
-  const details = await mapLimit(open, 6, (row) => api(`/api/tasks/${row.number}`));
-  return details.flatMap((task) =>
-    task.extensions
-      .filter((x) => x.state === 'pending')
-      .map((x) => ({ task, extension: x, milestone: task.milestones.find((m) => m.id === x.milestoneId) })),
-  );
+/** The extension requests waiting for the office, from one API call (`GET /api/extension-requests`). */
+async function pendingExtensions() {
+  const { requests } = await api('/api/extension-requests');
+  return requests.map((r) => ({
+    task: { taskNumber: r.taskNumber, title: r.taskTitle },
+    extension: r.extension,
+    milestone: { id: r.milestoneId, title: r.milestoneTitle },
+  }));
 }
 
 function extensionDecisions(pending, plan, ctx) {
@@ -412,7 +411,7 @@ export async function renderInbox(ctx) {
     );
     root.append(box);
     try {
-      const pending = await pendingExtensions(plan);
+      const pending = await pendingExtensions();
       replace(box, h('h2', {}, t('inbox.extensions.title')), extensionDecisions(pending, plan, ctx));
     } catch (err) {
       replace(box, h('h2', {}, t('inbox.extensions.title')), errorBox(err, plan));
