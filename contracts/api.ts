@@ -176,6 +176,14 @@ export const planTaskSchema = z.object({
   milestones: z.array(milestoneTemplateSchema),
 });
 
+/** Answer of `GET /api/me`: who the bearer token belongs to, so a page can show what that user may do. */
+export const meResponseSchema = z.object({
+  role: z.enum(['coordinator', 'office', 'admin']),
+  /** For a coordinator: the department it signs for. */
+  department: z.string().optional(),
+  name: z.string(),
+});
+
 /** Answer of `GET /api/plan`. */
 export const planResponseSchema = z.object({
   id: z.string(),

@@ -1,10 +1,10 @@
-/** `GET /api/plan` (any signed-in user) and `POST /api/plan/start` (administrators). */
+/** `GET /api/me` and `GET /api/plan` (any signed-in user), `POST /api/plan/start` (administrators). */
 import { Router } from 'express';
 import type { PlanFile } from '../../contracts';
 import { startPlan } from '../../client/start-plan';
 import { localDate } from '../../domain/calendar';
 import { taskUnits } from '../../domain/plan';
-import { requireRole } from '../auth/middleware';
+import { principalOf, requireRole } from '../auth/middleware';
 import type { AppDeps } from '../deps';
 import { operations } from '../operations';
 import { withDeadline } from '../temporal';
@@ -36,7 +36,12 @@ export function planView(plan: PlanFile) {
 /** The plan routes (mounted after authentication). */
 export function planRoutes(deps: AppDeps): Router {
   const router = Router();
-  const { plan: getPlan, startPlan: start } = operations;
+  const { plan: getPlan, startPlan: start, me } = operations;
+
+  router.get(me.path, requireRole(me.roles), (_req, res) => {
+    const { role, department, name } = principalOf(res);
+    res.json({ role, ...(department ? { department } : {}), name });
+  });
 
   router.get(getPlan.path, requireRole(getPlan.roles), (_req, res) => {
     res.json(planView(deps.plan));

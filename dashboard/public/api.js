@@ -81,27 +81,9 @@ export function loadPlan() {
 }
 
 let identity;
-/**
- * What the token may do, learnt from the API's own answers (it has no "who am I" endpoint): a coordinator
- * is refused the escalation list, an administrator is refused department inboxes, the office is refused
- * neither. Answers `'coordinator' | 'office' | 'admin'`.
- */
-export function whoAmI(probeDepartment) {
-  identity ??= (async () => {
-    try {
-      await api('/api/escalations');
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 403) return 'coordinator';
-      throw err;
-    }
-    try {
-      await api(`/api/departments/${encodeURIComponent(probeDepartment)}/inbox`);
-      return 'office';
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 403) return 'admin';
-      throw err;
-    }
-  })().catch((err) => {
+/** Who the token belongs to (`GET /api/me`): `{ role: 'coordinator' | 'office' | 'admin', department?, name }`. */
+export function whoAmI() {
+  identity ??= api('/api/me').catch((err) => {
     identity = undefined;
     throw err;
   });

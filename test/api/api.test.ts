@@ -77,6 +77,18 @@ describe('plan', () => {
     expect(again.body.tasks).toEqual(firstStart.map((t) => ({ ...t, started: false })));
   });
 
+  test('GET /api/me tells a page who the token belongs to', async () => {
+    const me = await request(cur.app)
+      .get('/api/me')
+      .set(auth(cur.tokens.coordinator('pep')));
+    expect(me.status).toBe(200);
+    expect(me.body).toEqual({ role: 'coordinator', department: 'pep', name: cur.tokens.nameOf('pep') });
+    const office = await request(cur.app).get('/api/me').set(auth(cur.tokens.office));
+    expect(office.body).toMatchObject({ role: 'office' });
+    expect(office.body.department).toBeUndefined();
+    expectError(await request(cur.app).get('/api/me'), 401, 'unauthorized');
+  });
+
   test('GET /api/plan answers the loaded plan with units in document order', async () => {
     const res = await request(cur.app)
       .get('/api/plan')

@@ -18,26 +18,6 @@ export function figuresAsked(plan, taskNumber, milestoneId) {
   return plan.targets.flatMap((target) => target.figures.filter((f) => f.tasks.includes(taskNumber)));
 }
 
-/**
- * The department a coordinator's token stands for: among the departments every one of its tasks shares,
- * the one whose inbox the API lets it read (a coordinator may read only its own). Empty when unknown.
- */
-async function guessDepartment() {
-  const { tasks } = await api('/api/tasks');
-  if (tasks.length === 0) return '';
-  let common = new Set(tasks[0].departments);
-  for (const row of tasks.slice(1)) common = new Set(row.departments.filter((d) => common.has(d)));
-  for (const candidate of common) {
-    try {
-      await api(`/api/departments/${encodeURIComponent(candidate)}/inbox`);
-      return candidate;
-    } catch (err) {
-      if (err?.status !== 403) throw err;
-    }
-  }
-  return '';
-}
-
 function field(label, control) {
   return h('label', { class: 'field' }, h('span', {}, label), control);
 }
@@ -331,9 +311,11 @@ export async function renderInbox(ctx) {
   const { root } = ctx;
   replace(root, h('p', { class: 'muted' }, t('common.loading')));
   const plan = await loadPlan();
-  const role = await whoAmI(plan.departments[0].id);
-  let department = ctx.query.get('department') || localStorage.getItem(DEPARTMENT_KEY) || '';
-  if (!department && role === 'coordinator') department = await guessDepartment();
+  const me = await whoAmI();
+  const role = me.role;
+  // A coordinator's inbox is its own department's; the office picks one.
+  let department =
+    role === 'coordinator' ? me.department : ctx.query.get('department') || localStorage.getItem(DEPARTMENT_KEY) || '';
   if (department && !plan.departments.some((d) => d.id === department)) department = '';
   if (department) localStorage.setItem(DEPARTMENT_KEY, department);
 
