@@ -5,7 +5,10 @@
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { UpdateDefinition } from '@temporalio/common';
 import { getStateQuery, type KeyTaskView } from '../contracts';
+import type { Request } from 'express';
+import type { Principal } from './auth/tokens';
 import type { AppDeps } from './deps';
+import { updateIdOf } from './idempotency';
 import { ConflictError } from './errors';
 
 const DEFAULT_TIMEOUT_MS = 15_000;
@@ -50,4 +53,22 @@ export async function executeUpdate<Ret, Arg>(
       throw new ConflictError('task_closed', '任务已结束，不能再办理 The task is closed (completed or cancelled).');
     throw err;
   }
+}
+
+/**
+ * Sends `update` on behalf of the signed-in caller: the token's name is recorded as the person (never a name
+ * the client sends) and the request's `Idempotency-Key` (or a fresh id) is both the workflow's `requestId`
+ * and the Temporal update id, so a retry is applied once.
+ * @throws as {@link executeUpdate}; BadRequestError for a malformed `Idempotency-Key`.
+ */
+export function updateAs<Ret, Arg extends { person: string; requestId: string }>(
+  deps: AppDeps,
+  req: Request,
+  principal: Principal,
+  workflowId: string,
+  update: UpdateDefinition<Ret, [Arg]>,
+  args: Omit<Arg, 'person' | 'requestId'>,
+): Promise<Ret> {
+  const requestId = updateIdOf(req, principal);
+  return executeUpdate(deps, workflowId, update, { ...args, person: principal.name, requestId } as Arg, requestId);
 }

@@ -200,16 +200,21 @@ export const planResponseSchema = z.object({
   roles: escalationRoleSchema,
 });
 
-/** One milestone waiting on a department. */
-export const inboxItemSchema = z.object({
+/** The task and milestone an inbox item, escalation or extension request is about. */
+const taskMilestoneRefSchema = z.object({
   taskNumber: z.number().int().positive(),
   taskTitle: bilingualSchema,
   workflowId: z.string(),
-  status: taskStatusSchema,
   milestoneId: z.string(),
   milestoneTitle: bilingualSchema,
-  milestoneState: milestoneStateSchema,
+  /** The milestone's current due date. */
   dueDate: isoDateSchema,
+});
+
+/** One milestone waiting on a department. */
+export const inboxItemSchema = taskMilestoneRefSchema.extend({
+  status: taskStatusSchema,
+  milestoneState: milestoneStateSchema,
   /** What the department is asked to do: sign off (`sign-off`) or, after a rejection, resubmit (`resubmit`). */
   action: z.enum(['sign-off', 'resubmit']),
   responsibility: responsibilitySchema,
@@ -223,13 +228,7 @@ export type InboxItem = z.infer<typeof inboxItemSchema>;
 export const inboxResponseSchema = z.object({ department: z.string(), items: z.array(inboxItemSchema) });
 
 /** One open escalation. */
-export const escalationItemSchema = z.object({
-  taskNumber: z.number().int().positive(),
-  taskTitle: bilingualSchema,
-  workflowId: z.string(),
-  milestoneId: z.string(),
-  milestoneTitle: bilingualSchema,
-  dueDate: isoDateSchema,
+export const escalationItemSchema = taskMilestoneRefSchema.extend({
   level: z.number().int().min(1),
   /** When the escalation opened (the milestone fell overdue). */
   since: z.string(),
@@ -240,14 +239,7 @@ export const escalationItemSchema = z.object({
 export type EscalationItem = z.infer<typeof escalationItemSchema>;
 
 /** One extension request waiting for the general office's decision. */
-export const extensionRequestItemSchema = z.object({
-  taskNumber: z.number().int().positive(),
-  taskTitle: bilingualSchema,
-  workflowId: z.string(),
-  milestoneId: z.string(),
-  milestoneTitle: bilingualSchema,
-  /** The milestone's current due date, which the request would move. */
-  dueDate: isoDateSchema,
+export const extensionRequestItemSchema = taskMilestoneRefSchema.extend({
   extension: extensionSchema,
 });
 /** See {@link extensionRequestItemSchema}. */

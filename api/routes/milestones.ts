@@ -17,11 +17,10 @@ import { principalOf, requireRole } from '../auth/middleware';
 import type { Principal } from '../auth/tokens';
 import type { AppDeps } from '../deps';
 import { BadRequestError, ForbiddenError } from '../errors';
-import { updateIdOf } from '../idempotency';
 import { requireDepartment, requireMilestone, requireTask, taskDepartments } from '../lookup';
 import { inputOf, validate } from '../middleware/validate';
 import { operations } from '../operations';
-import { executeUpdate } from '../temporal';
+import { updateAs } from '../temporal';
 
 /** The coordinator's department, which must lead the task. @throws ForbiddenError otherwise. */
 function requireLeadCoordinator(res: Response, task: Task): Principal & { department: string } {
@@ -76,23 +75,14 @@ export function milestoneRoutes(deps: AppDeps): Router {
         `本单位不是任务${task.number}的责任单位 Your department is not responsible for task ${task.number}.`,
       );
     }
-    const requestId = updateIdOf(req, principal);
-    const milestone = await executeUpdate(
-      deps,
-      taskWorkflowId(deps.plan, task),
-      signOffUpdate,
-      {
-        milestoneId: params.milestoneId,
-        department: body.department,
-        decision: body.decision,
-        comment: body.comment,
-        figures:
-          body.figure === undefined ? body.figures : singleFigure(deps.plan, task, params.milestoneId, body.figure),
-        person: principal.name,
-        requestId,
-      },
-      requestId,
-    );
+    const milestone = await updateAs(deps, req, principal, taskWorkflowId(deps.plan, task), signOffUpdate, {
+      milestoneId: params.milestoneId,
+      department: body.department,
+      decision: body.decision,
+      comment: body.comment,
+      figures:
+        body.figure === undefined ? body.figures : singleFigure(deps.plan, task, params.milestoneId, body.figure),
+    });
     res.status(signOff.status).json(milestone);
   });
 
@@ -100,20 +90,11 @@ export function milestoneRoutes(deps: AppDeps): Router {
     const { params, body } = inputOf(res, resubmit.input);
     const task = taskAndMilestone(deps.plan, params.number, params.milestoneId);
     const principal = requireLeadCoordinator(res, task);
-    const requestId = updateIdOf(req, principal);
-    const milestone = await executeUpdate(
-      deps,
-      taskWorkflowId(deps.plan, task),
-      resubmitUpdate,
-      {
-        milestoneId: params.milestoneId,
-        department: principal.department,
-        note: body.note,
-        person: principal.name,
-        requestId,
-      },
-      requestId,
-    );
+    const milestone = await updateAs(deps, req, principal, taskWorkflowId(deps.plan, task), resubmitUpdate, {
+      milestoneId: params.milestoneId,
+      department: principal.department,
+      note: body.note,
+    });
     res.status(resubmit.status).json(milestone);
   });
 
@@ -125,21 +106,12 @@ export function milestoneRoutes(deps: AppDeps): Router {
       const { params, body } = inputOf(res, requestExtension.input);
       const task = taskAndMilestone(deps.plan, params.number, params.milestoneId);
       const principal = requireLeadCoordinator(res, task);
-      const requestId = updateIdOf(req, principal);
-      const extension = await executeUpdate(
-        deps,
-        taskWorkflowId(deps.plan, task),
-        requestExtensionUpdate,
-        {
-          milestoneId: params.milestoneId,
-          department: principal.department,
-          newDueDate: body.newDueDate,
-          reason: body.reason,
-          person: principal.name,
-          requestId,
-        },
-        requestId,
-      );
+      const extension = await updateAs(deps, req, principal, taskWorkflowId(deps.plan, task), requestExtensionUpdate, {
+        milestoneId: params.milestoneId,
+        department: principal.department,
+        newDueDate: body.newDueDate,
+        reason: body.reason,
+      });
       res.status(requestExtension.status).json(extension);
     },
   );
@@ -151,10 +123,10 @@ export function milestoneRoutes(deps: AppDeps): Router {
     async (req, res) => {
       const { params, body } = inputOf(res, decideExtension.input);
       const task = taskAndMilestone(deps.plan, params.number, params.milestoneId);
-      const principal = principalOf(res);
-      const requestId = updateIdOf(req, principal);
-      const extension = await executeUpdate(
+      const extension = await updateAs(
         deps,
+        req,
+        principalOf(res),
         taskWorkflowId(deps.plan, task),
         decideExtensionUpdate,
         {
@@ -162,10 +134,7 @@ export function milestoneRoutes(deps: AppDeps): Router {
           extensionId: params.requestId,
           approve: body.approve,
           comment: body.comment,
-          person: principal.name,
-          requestId,
         },
-        requestId,
       );
       res.status(decideExtension.status).json(extension);
     },

@@ -8,11 +8,10 @@ import { taskWorkflowId } from '../../domain/plan';
 import { principalOf, requireRole } from '../auth/middleware';
 import type { AppContext, AppDeps } from '../deps';
 import { BadRequestError, ForbiddenError } from '../errors';
-import { updateIdOf } from '../idempotency';
 import { requireDepartment, requireTask, taskDepartments } from '../lookup';
 import { inputOf, validate } from '../middleware/validate';
 import { operations } from '../operations';
-import { executeUpdate, queryState } from '../temporal';
+import { queryState, updateAs } from '../temporal';
 
 /** The link to a workflow in the Temporal Web UI, or null when no UI address is configured. */
 export function temporalUiLink(deps: AppDeps, workflowId: string): string | null {
@@ -65,15 +64,9 @@ export function taskRoutes(deps: AppContext): Router {
   router.post(cancel.path, requireRole(cancel.roles), validate(cancel.input), async (req, res) => {
     const { params, body } = inputOf(res, cancel.input);
     const task = requireTask(deps.plan, params.number);
-    const principal = principalOf(res);
-    const requestId = updateIdOf(req, principal);
-    const state = await executeUpdate(
-      deps,
-      taskWorkflowId(deps.plan, task),
-      cancelUpdate,
-      { reason: body.reason, person: principal.name, requestId },
-      requestId,
-    );
+    const state = await updateAs(deps, req, principalOf(res), taskWorkflowId(deps.plan, task), cancelUpdate, {
+      reason: body.reason,
+    });
     res.status(cancel.status).json(state);
   });
   return router;
