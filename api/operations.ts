@@ -60,7 +60,7 @@ export interface Operation {
   contentType?: string;
 }
 
-const ALL: readonly Role[] = ['coordinator', 'office', 'admin'];
+const ALL: readonly Role[] = ['coordinator', 'office', 'admin', 'viewer'];
 
 /** The API's operations by name. */
 export const operations = {
@@ -215,8 +215,8 @@ export const operations = {
     path: '/api/departments/:id/inbox',
     operationId: 'departmentInbox',
     summary: '待办 Every milestone waiting on a department, soonest due first',
-    description: 'That department’s coordinator and the general office.',
-    roles: ['coordinator', 'office'],
+    description: 'That department’s coordinator, the general office and read-only viewers.',
+    roles: ['coordinator', 'office', 'viewer'],
     input: { params: departmentParamsSchema },
     status: 200,
     response: inboxResponseSchema,
@@ -227,7 +227,7 @@ export const operations = {
     path: '/api/escalations',
     operationId: 'listEscalations',
     summary: '督办升级 Every open escalation',
-    roles: ['office', 'admin'],
+    roles: ['office', 'admin', 'viewer'],
     input: {},
     status: 200,
     response: escalationsResponseSchema,
@@ -238,7 +238,7 @@ export const operations = {
     path: '/api/extension-requests',
     operationId: 'listExtensionRequests',
     summary: '待审批的延期申请 Every extension request waiting for a decision',
-    roles: ['office', 'admin'],
+    roles: ['office', 'admin', 'viewer'],
     input: {},
     status: 200,
     response: extensionRequestsResponseSchema,
@@ -250,8 +250,8 @@ export const operations = {
     operationId: 'listNotifications',
     summary: '通知记录 What was sent to whom, when, through which channel, with what outcome',
     description:
-      'Newest first. A coordinator sees only the notifications sent to its own department; the office and ' +
-      'administrators see all.',
+      'Newest first. A coordinator sees only the notifications sent to its own department; the office, ' +
+      'administrators and viewers see all.',
     roles: ALL,
     input: { query: notificationListQuerySchema },
     status: 200,

@@ -26,8 +26,12 @@ import {
   escalationRoleSchema,
 } from './plan';
 
-/** Roles a bearer token may carry. */
-export const roleSchema = z.enum(['coordinator', 'office', 'admin']);
+/**
+ * Roles a bearer token may carry: a department's `coordinator` (signs for it), the general `office` (reads
+ * everything, decides extensions), an `admin` (starts plans, cancels tasks) and a read-only `viewer` (reads
+ * everything the office reads and changes nothing: the wall screen, a leader's tablet).
+ */
+export const roleSchema = z.enum(['coordinator', 'office', 'admin', 'viewer']);
 /** See {@link roleSchema}. */
 export type Role = z.infer<typeof roleSchema>;
 
@@ -178,7 +182,7 @@ export const planTaskSchema = z.object({
 
 /** Answer of `GET /api/me`: who the bearer token belongs to, so a page can show what that user may do. */
 export const meResponseSchema = z.object({
-  role: z.enum(['coordinator', 'office', 'admin']),
+  role: roleSchema,
   /** For a coordinator: the department it signs for. */
   department: z.string().optional(),
   name: z.string(),

@@ -10,9 +10,10 @@ import { loadConfig } from '../config/env';
 import { loadPlanFile } from '../seeds/load-plan';
 import { appendTokenRecord, demoTokenPaths, hashToken, mintToken } from '../api/auth/tokens';
 
-const USAGE = `Usage: npm run token -- --role <coordinator|office|admin> [--department <id>] --name "<person>"
+const USAGE = `Usage: npm run token -- --role <coordinator|office|admin|viewer> [--department <id>] --name "<person>"
 
-  --role        coordinator (signs for one department), office (办公厅) or admin
+  --role        coordinator (signs for one department), office (办公厅), admin, or viewer (reads
+                everything, changes nothing: a wall screen)
   --department  the department id a coordinator signs for (required for coordinators only)
   --name        the person's name, recorded with every sign-off they make
 
@@ -45,7 +46,7 @@ function main(): void {
     return;
   }
   const role = roleSchema.safeParse(values.role);
-  if (!role.success) usage(`--role must be coordinator, office or admin (got ${JSON.stringify(values.role)})`);
+  if (!role.success) usage(`--role must be coordinator, office, admin or viewer (got ${JSON.stringify(values.role)})`);
   const name = values.name?.trim();
   if (!name) usage('--name is required');
   if (role.data === 'coordinator' && !values.department) usage('--department is required for a coordinator');

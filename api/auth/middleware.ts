@@ -12,6 +12,7 @@ const ROLE_NAMES: Record<Role, string> = {
   coordinator: '部门联络员 department coordinator',
   office: '办公厅 general office',
   admin: '管理员 administrator',
+  viewer: '只读用户 read-only viewer',
 };
 
 /** Builds the middleware that authenticates against the given token records. */

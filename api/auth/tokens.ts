@@ -107,35 +107,47 @@ export function demoTokenPaths(dataDir: string): { tokensFile: string; plaintext
   };
 }
 
-/**
- * Makes sure demo tokens exist for every department's coordinator, the general office and an administrator.
- * Writes the hashes to the demo tokens file and the plaintext tokens (readable by the owner only) to a
- * text file beside it, once; later starts reuse them. Answers the paths and whether they were just written.
- */
-export function ensureDemoTokens(
-  dataDir: string,
-  plan: Pick<PlanFile, 'departments'>,
-): { tokensFile: string; plaintextFile: string; created: boolean } {
-  const paths = demoTokenPaths(dataDir);
-  if (existsSync(paths.tokensFile)) return { ...paths, created: false };
-  const people: Omit<TokenRecord, 'sha256'>[] = [
+/** The people a demo installation has a token for: an administrator, the office, a viewer, every coordinator. */
+function demoPeople(plan: Pick<PlanFile, 'departments'>): Omit<TokenRecord, 'sha256'>[] {
+  return [
     { role: 'admin', name: '系统管理员 Administrator' },
     { role: 'office', name: '办公厅值班员 General Office duty officer' },
+    { role: 'viewer', name: '督办大屏（只读） Wall screen (read-only)' },
     ...plan.departments.map((d) => ({
       role: 'coordinator' as const,
       department: d.id,
       name: `${d.name.zh}联络员 ${d.name.en} coordinator`,
     })),
   ];
-  const minted = people.map((p) => ({ ...p, token: mintToken() }));
-  mkdirSync(dataDir, { recursive: true });
-  const lines = minted.map((m) => `${m.role}\t${m.department ?? '-'}\t${m.token}\t${m.name}`);
-  writeFileSync(
-    paths.plaintextFile,
-    `# 演示令牌 Demo tokens — not for production. role, department, token, name\n${lines.join('\n')}\n`,
-    { mode: 0o600 },
+}
+
+/**
+ * Makes sure demo tokens exist for every department's coordinator, the general office, a read-only viewer
+ * and an administrator. Writes the hashes to the demo tokens file and the plaintext tokens (readable by the
+ * owner only) to a text file beside it. Later starts reuse them and mint only the people still missing (a
+ * department added to the plan, a role added to the engine). Answers the paths and whether any were written.
+ */
+export function ensureDemoTokens(
+  dataDir: string,
+  plan: Pick<PlanFile, 'departments'>,
+): { tokensFile: string; plaintextFile: string; created: boolean } {
+  const paths = demoTokenPaths(dataDir);
+  const existing = existsSync(paths.tokensFile) ? readTokensFile(paths.tokensFile) : [];
+  const missing = demoPeople(plan).filter(
+    (p) => !existing.some((r) => r.role === p.role && r.department === p.department),
   );
-  const records: TokenRecord[] = minted.map(({ token, ...p }) => ({ ...p, sha256: hashToken(token) }));
+  if (missing.length === 0) return { ...paths, created: false };
+  const minted = missing.map((p) => ({ ...p, token: mintToken() }));
+  mkdirSync(dataDir, { recursive: true });
+  const lines = minted.map((m) => `${m.role}\t${m.department ?? '-'}\t${m.token}\t${m.name}\n`).join('');
+  const listed = existsSync(paths.plaintextFile)
+    ? readFileSync(paths.plaintextFile, 'utf8')
+    : '# 演示令牌 Demo tokens — not for production. role, department, token, name\n';
+  writeFileSync(paths.plaintextFile, `${listed}${listed.endsWith('\n') ? '' : '\n'}${lines}`, { mode: 0o600 });
+  const records: TokenRecord[] = [
+    ...existing,
+    ...minted.map(({ token, ...p }) => ({ ...p, sha256: hashToken(token) })),
+  ];
   writeFileSync(paths.tokensFile, `${JSON.stringify(records, null, 2)}\n`, { mode: 0o600 });
   return { ...paths, created: true };
 }

@@ -1,6 +1,6 @@
 /**
  * The authorization matrix: every principal (no token, an unknown token, the administrator, the general
- * office and the coordinator of every department of the 2016 plan) against every endpoint, with the
+ * office, a read-only viewer and the coordinator of every department of the 2016 plan) against every endpoint, with the
  * department-dependent endpoints tried for the principal's own department and for another. The expected
  * answer is worked out here from the rules of issue 5, independently of the API's code: 401 without a
  * valid token, 403 where the role or department may not act, and otherwise anything but 401/403.
@@ -16,6 +16,7 @@ type Who =
   | { kind: 'unknown' }
   | { kind: 'admin' }
   | { kind: 'office' }
+  | { kind: 'viewer' }
   | { kind: 'coordinator'; department: string };
 
 interface Probe {
@@ -134,19 +135,37 @@ function probesFor(who: Who): Probe[] {
       name: 'inbox of own department',
       method: 'get',
       path: `/api/departments/${own}/inbox`,
-      allowed: (w) => w.kind === 'coordinator' || w.kind === 'office',
+      allowed: (w) => w.kind === 'coordinator' || w.kind === 'office' || w.kind === 'viewer',
     },
     {
       name: 'inbox of another department',
       method: 'get',
       path: `/api/departments/${other}/inbox`,
-      allowed: (w) => w.kind === 'office',
+      allowed: (w) => w.kind === 'office' || w.kind === 'viewer',
     },
     {
       name: 'GET /api/escalations',
       method: 'get',
       path: '/api/escalations',
-      allowed: (w) => w.kind === 'office' || w.kind === 'admin',
+      allowed: (w) => w.kind !== 'coordinator',
+    },
+    {
+      name: 'GET /api/extension-requests',
+      method: 'get',
+      path: '/api/extension-requests',
+      allowed: (w) => w.kind !== 'coordinator',
+    },
+    {
+      name: 'GET /api/notifications?department=own',
+      method: 'get',
+      path: `/api/notifications?department=${own}`,
+      allowed: () => true,
+    },
+    {
+      name: 'GET /api/notifications?department=other',
+      method: 'get',
+      path: `/api/notifications?department=${other}`,
+      allowed: (w) => w.kind !== 'coordinator',
     },
   ];
 }
@@ -161,6 +180,8 @@ function tokenOf(who: Who): string | undefined {
       return subject.tokens.admin;
     case 'office':
       return subject.tokens.office;
+    case 'viewer':
+      return subject.tokens.viewer;
     case 'coordinator':
       return subject.tokens.coordinator(who.department);
   }
@@ -172,6 +193,7 @@ test('every role × endpoint × department gets 401, 403 or through exactly as t
     { kind: 'unknown' },
     { kind: 'admin' },
     { kind: 'office' },
+    { kind: 'viewer' },
     ...subject.plan.departments.map((d) => ({ kind: 'coordinator' as const, department: d.id })),
   ];
   expect(everyone.length).toBeGreaterThan(30);
@@ -196,7 +218,7 @@ test('every role × endpoint × department gets 401, 403 or through exactly as t
     }
   }
   expect(wrong).toEqual([]);
-  expect(walked).toBe(everyone.length * 15);
+  expect(walked).toBe(everyone.length * 18);
 });
 
 test('the open endpoints need no token', async () => {

@@ -216,7 +216,7 @@ describe('tokens', () => {
     expect(lines.join('\n')).toContain(path.join(dataDir, 'demo-tokens.txt'));
     const records = readTokensFile(file, plan);
     expect(records.filter((r) => r.role === 'coordinator')).toHaveLength(plan.departments.length);
-    expect(records.some((r) => r.role === 'office') && records.some((r) => r.role === 'admin')).toBe(true);
+    expect(records.map((r) => r.role).filter((r) => r !== 'coordinator')).toEqual(['admin', 'office', 'viewer']);
 
     const listed = readFileSync(path.join(dataDir, 'demo-tokens.txt'), 'utf8');
     const pep = listed
@@ -228,6 +228,29 @@ describe('tokens', () => {
     expect(res.status).toBe(503); // authenticated and authorized; only Temporal is missing
 
     expect(ensureDemoTokens(dataDir, plan).created).toBe(false);
+
+    // A data directory from before the viewer role: the next start adds a viewer and keeps every other token.
+    writeFileSync(file, JSON.stringify(records.filter((r) => r.role !== 'viewer')));
+    writeFileSync(
+      path.join(dataDir, 'demo-tokens.txt'),
+      listed
+        .split('\n')
+        .filter((l) => !l.startsWith('viewer\t'))
+        .join('\n'),
+    );
+    expect(ensureDemoTokens(dataDir, plan).created).toBe(true);
+    const topped = readTokensFile(file, plan);
+    expect(topped.filter((r) => r.role === 'viewer')).toHaveLength(1);
+    expect(topped).toHaveLength(records.length);
+    const viewer = readFileSync(path.join(dataDir, 'demo-tokens.txt'), 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('viewer\t'))!
+      .split('\t')[2]!;
+    const asViewer = await request(offlineApp(topped)).get('/api/me').set('Authorization', `Bearer ${viewer}`);
+    expect(asViewer.status).toBe(200);
+    expect(asViewer.body.role).toBe('viewer');
+    const stillPep = await request(offlineApp(topped)).get('/api/me').set('Authorization', `Bearer ${pep}`);
+    expect(stillPep.body).toEqual(expect.objectContaining({ role: 'coordinator', department: 'pep' }));
     expect(() => resolveTokensFile({ NODE_ENV: 'production', DATA_DIR: dataDir }, plan)).toThrow(TokensFileError);
     expect(() => resolveTokensFile({ NODE_ENV: 'production', DATA_DIR: dataDir }, plan)).toThrow(/AUTH_TOKENS_FILE/);
   });

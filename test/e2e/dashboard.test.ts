@@ -171,7 +171,7 @@ test('the co-responsible unit and then the lead sign off; the board shows the ta
   await page.screenshot({ path: path.join(RESULTS, 'task-21.png'), fullPage: true });
 }, 90_000);
 
-test('a lead asks for more time and the office grants it from its inbox; the board shows the new due date', async () => {
+test('a lead asks for more time, a viewer sees it read-only, the office grants it; the board shows the new due date', async () => {
   const lone = plan.tasks.find((t) => t.number === 14)!;
   const lead = lone.workItems[0]!.units[0]!;
   const due = addDays(planStartDate, 28);
@@ -183,6 +183,16 @@ test('a lead asks for more time and the office grants it from its inbox; the boa
   await item.getByTestId('extension-reason').fill('需与各地培训计划衔接。');
   await item.locator('form.extension button').click();
   expect(await page.getByTestId('ok').innerText()).toContain('延期申请已提交');
+
+  // The wall screen's read-only token sees the same request and the lead's milestone, with nothing to press.
+  await signIn(stack.tokens.viewer, `/inbox?department=${lead}`);
+  expect(await page.getByTestId('role').innerText()).toContain('只读用户');
+  const seen = page.locator('[data-testid=extension-request][data-task="14"]');
+  expect(await seen.innerText()).toContain(`${due} → ${newDue}`);
+  expect(await seen.locator('button, form').count()).toBe(0);
+  const readOnly = inboxItem(14, 'work-plan');
+  expect(await readOnly.getByTestId('read-only').innerText()).toContain('只读');
+  expect(await readOnly.locator('button, form').count()).toBe(0);
 
   await signIn(stack.tokens.office, '/inbox');
   const request = page.locator('[data-testid=extension-request][data-task="14"]');

@@ -18,8 +18,8 @@ export const CHROMIUM_PATH = '/usr/bin/chromium';
 export interface Stack {
   baseUrl: string;
   dataDir: string;
-  /** Demo tokens by role (`office`, `admin`) and by department id for coordinators. */
-  tokens: { office: string; admin: string; coordinator(department: string): string };
+  /** Demo tokens by role (`office`, `admin`, `viewer`) and by department id for coordinators. */
+  tokens: { office: string; admin: string; viewer: string; coordinator(department: string): string };
   /** What the process printed so far (for failure messages). */
   output(): string;
   stop(): Promise<void>;
@@ -35,7 +35,12 @@ function parseDemoTokens(file: string): Stack['tokens'] {
     if (!row?.[2]) throw new Error(`no demo token for ${role} ${department} in ${file}`);
     return row[2];
   };
-  return { office: find('office'), admin: find('admin'), coordinator: (d) => find('coordinator', d) };
+  return {
+    office: find('office'),
+    admin: find('admin'),
+    viewer: find('viewer'),
+    coordinator: (d) => find('coordinator', d),
+  };
 }
 
 /**

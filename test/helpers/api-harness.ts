@@ -17,10 +17,12 @@ import { bundleWorkflows, createLocalEnv } from './temporal';
 
 export { eventually } from './eventually';
 
-/** The tokens of one app: `admin`, `office`, and `coordinator(departmentId)`. */
+/** The tokens of one app: `admin`, `office`, `viewer` and `coordinator(departmentId)`. */
 export interface Tokens {
   admin: string;
   office: string;
+  /** A read-only viewer (a wall screen). */
+  viewer: string;
   coordinator(department: string): string;
   /** Every record, as a tokens file would hold them. */
   records: TokenRecord[];
@@ -28,7 +30,7 @@ export interface Tokens {
   nameOf(department: string): string;
 }
 
-/** Mints a token for an administrator, the office and one coordinator per department of `plan`. */
+/** Mints a token for an administrator, the office, a viewer and one coordinator per department of `plan`. */
 export function mintTokens(plan: PlanFile): Tokens {
   const byDept = new Map<string, string>();
   const records: TokenRecord[] = [];
@@ -38,12 +40,14 @@ export function mintTokens(plan: PlanFile): Tokens {
   };
   const admin = add(mintToken(), { role: 'admin', name: '测试管理员 Test admin' });
   const office = add(mintToken(), { role: 'office', name: '办公厅 Test office' });
+  const viewer = add(mintToken(), { role: 'viewer', name: '大屏 Test wall screen' });
   for (const d of plan.departments) {
     byDept.set(d.id, add(mintToken(), { role: 'coordinator', department: d.id, name: `${d.name.zh}联络员` }));
   }
   return {
     admin,
     office,
+    viewer,
     records,
     coordinator: (department) => {
       const token = byDept.get(department);

@@ -202,7 +202,11 @@ function extensionForm(item, plan, ctx, message) {
   return h('details', { class: 'extension-box' }, h('summary', {}, t('inbox.extension.title')), form);
 }
 
-function itemCard(item, department, plan, ctx) {
+/**
+ * One milestone waiting on the department. Only that department's coordinator gets the forms; the office
+ * and viewers see the same card read-only, since the API would refuse them.
+ */
+function itemCard(item, department, plan, ctx, canAct) {
   const message = h('div', { class: 'form-message' });
   const isLead = item.responsibility.role === 'lead';
   return h(
@@ -227,11 +231,19 @@ function itemCard(item, department, plan, ctx) {
         lightBadge(item.status),
       ),
     ),
-    item.action === 'resubmit'
-      ? resubmitForm(item, plan, ctx, message)
-      : signOffForm(item, department, plan, ctx, message),
-    message,
-    isLead ? extensionForm(item, plan, ctx, h('div')) : null,
+    canAct
+      ? [
+          item.action === 'resubmit'
+            ? resubmitForm(item, plan, ctx, message)
+            : signOffForm(item, department, plan, ctx, message),
+          message,
+          isLead ? extensionForm(item, plan, ctx, h('div')) : null,
+        ]
+      : h(
+          'p',
+          { class: 'muted small', 'data-testid': 'read-only' },
+          t(item.action === 'resubmit' ? 'inbox.readOnly.resubmit' : 'inbox.readOnly.signOff'),
+        ),
   );
 }
 
@@ -245,7 +257,8 @@ async function pendingExtensions() {
   }));
 }
 
-function extensionDecisions(pending, plan, ctx) {
+/** The pending extension requests; with `canDecide` (the office) each has an approve/decline form. */
+function extensionDecisions(pending, plan, ctx, canDecide) {
   const name = departmentNames(plan);
   if (pending.length === 0) return h('p', { class: 'muted' }, t('inbox.extensions.empty'));
   return h(
@@ -299,8 +312,7 @@ function extensionDecisions(pending, plan, ctx) {
           ` · ${x.previousDueDate} → ${x.newDueDate} · ${name(x.requestedBy.department)} ${x.requestedBy.person}（${formatTime(x.requestedAt)}）`,
         ),
         h('p', {}, x.reason),
-        form,
-        message,
+        canDecide ? [form, message] : null,
       );
     }),
   );
@@ -355,7 +367,9 @@ export async function renderInbox(ctx) {
     picker,
   );
   replace(root, head, shown);
-  if (role === 'office') root.append(h('p', { class: 'muted small' }, t('inbox.officeHelp')));
+  if (role === 'office' || role === 'viewer') {
+    root.append(h('p', { class: 'muted small' }, t(role === 'office' ? 'inbox.officeHelp' : 'inbox.viewerHelp')));
+  }
 
   if (department && role !== 'admin') {
     const list = h(
@@ -375,7 +389,7 @@ export async function renderInbox(ctx) {
           h('span', { class: 'subtitle' }, t('inbox.count', { n: items.length })),
         ),
         items.length
-          ? items.map((item) => itemCard(item, department, plan, ctx))
+          ? items.map((item) => itemCard(item, department, plan, ctx, role === 'coordinator'))
           : h('p', { class: 'card muted', 'data-testid': 'inbox-empty' }, t('inbox.empty')),
       );
     } catch (err) {
@@ -384,7 +398,7 @@ export async function renderInbox(ctx) {
     }
   }
 
-  if (role === 'office') {
+  if (role === 'office' || role === 'viewer') {
     const box = h(
       'section',
       { class: 'extensions', 'data-testid': 'extension-requests' },
@@ -394,7 +408,7 @@ export async function renderInbox(ctx) {
     root.append(box);
     try {
       const pending = await pendingExtensions();
-      replace(box, h('h2', {}, t('inbox.extensions.title')), extensionDecisions(pending, plan, ctx));
+      replace(box, h('h2', {}, t('inbox.extensions.title')), extensionDecisions(pending, plan, ctx, role === 'office'));
     } catch (err) {
       replace(box, h('h2', {}, t('inbox.extensions.title')), errorBox(err, plan));
     }
