@@ -66,7 +66,8 @@ export function taskListQuery(planId: string, filters: TaskListFilters = {}): st
     parts.push(`${SA_SECTION.name} = ${filters.section}`);
   }
   if (filters.escalated) parts.push(`${SA_ESCALATION_LEVEL.name} > 0`);
-  if (filters.extensionPending) parts.push(`${SA_EXTENSION_PENDING.name} = true`);
+  // Only a running task can still decide one (a closed run may keep the attribute from older code).
+  if (filters.extensionPending) parts.push(`${SA_EXTENSION_PENDING.name} = true AND ExecutionStatus = 'Running'`);
   return parts.join(' AND ');
 }
 
@@ -108,7 +109,7 @@ export function taskRowOf(info: WorkflowExecutionInfo, plan: PlanFile): TaskRow 
     nextDue: nextDue ? dueDateOf(nextDue) : null,
     pendingDepartments: sa.get(SA_PENDING) ?? [],
     escalationLevel: sa.get(SA_ESCALATION_LEVEL) ?? 0,
-    extensionPending: sa.get(SA_EXTENSION_PENDING) ?? false,
+    extensionPending: (sa.get(SA_EXTENSION_PENDING) ?? false) && info.status.name === 'RUNNING',
   };
 }
 

@@ -3,6 +3,7 @@
  * start-up with a one-line message that names the variable. The parsed object may hold secrets
  * (`TEMPORAL_API_KEY`, `WEBHOOK_SECRET`, `SMTP_URL`): never log it whole; use {@link describeConfig}.
  */
+import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { isoDateSchema } from '../contracts';
@@ -68,8 +69,21 @@ export class ConfigError extends Error {
   }
 }
 
+/** Variables that name a file the process reads at start-up: it must exist and be readable. */
+const READ_FILES = ['PLAN_FILE', 'TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_KEY', 'TEMPORAL_TLS_CA', 'CONTACTS_FILE'] as const;
+
+function readableFile(file: string): boolean {
+  try {
+    accessSync(file, constants.R_OK);
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Parses the configuration from `env` (default `process.env`).
+ * Parses the configuration from `env` (default `process.env`). Relative paths are taken from the project's
+ * folder, and every file named by {@link READ_FILES} must be readable.
  * @throws ConfigError naming the first bad variable.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
@@ -92,13 +106,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     throw new ConfigError('Bad configuration: WEBHOOK_URL is set but WEBHOOK_SECRET is not.');
   }
   const abs = (p: string) => path.resolve(PROJECT_ROOT, p);
+  for (const name of READ_FILES) {
+    const value = c[name];
+    if (value && !readableFile(abs(value))) {
+      throw new ConfigError(
+        `Bad configuration: ${name}=${JSON.stringify(value)} is not a readable file (${abs(value)})` +
+          ` — fix or unset ${name}.`,
+      );
+    }
+  }
   const embedded = !c.TEMPORAL_ADDRESS;
+  const absOptional = (p: string | undefined) => p && abs(p);
   return {
     ...c,
     DATA_DIR: abs(c.DATA_DIR),
     PLAN_FILE: abs(c.PLAN_FILE),
+    TEMPORAL_TLS_CERT: absOptional(c.TEMPORAL_TLS_CERT),
+    TEMPORAL_TLS_KEY: absOptional(c.TEMPORAL_TLS_KEY),
+    TEMPORAL_TLS_CA: absOptional(c.TEMPORAL_TLS_CA),
     AUTH_TOKENS_FILE: c.AUTH_TOKENS_FILE && abs(c.AUTH_TOKENS_FILE),
-    CONTACTS_FILE: c.CONTACTS_FILE && abs(c.CONTACTS_FILE),
+    CONTACTS_FILE: absOptional(c.CONTACTS_FILE),
     /** True when no cluster is configured and `npm start` runs its own dev server. */
     embedded,
     /** The address clients connect to. */

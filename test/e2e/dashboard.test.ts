@@ -179,6 +179,14 @@ test('a lead asks for more time, a viewer sees it read-only, the office grants i
   await signIn(stack.tokens.coordinator(lead), '/inbox');
   const item = inboxItem(14, 'work-plan');
   await item.locator('summary').click();
+  // The current due date itself is no extension: the refusal is shown beside the form, in plain words.
+  await item.getByTestId('extension-date').fill(due);
+  await item.getByTestId('extension-reason').fill('同一日期。');
+  await item.locator('form.extension button').click();
+  const refusal = item.locator('.extension-box [data-testid=error]');
+  expect(await refusal.getAttribute('data-code')).toBe('invalid_due_date');
+  expect(await refusal.innerText()).toContain('申请的日期不合规');
+  expect(await refusal.innerText()).toContain(due);
   await item.getByTestId('extension-date').fill(newDue);
   await item.getByTestId('extension-reason').fill('需与各地培训计划衔接。');
   await item.locator('form.extension button').click();

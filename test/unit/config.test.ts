@@ -76,6 +76,20 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ TEMPORAL_ADDRESS: 'x:7233', TEMPORAL_TLS_CERT: '/c.pem' })).toThrow(/TEMPORAL_TLS_KEY/);
   });
 
+  it.each(['TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_KEY', 'TEMPORAL_TLS_CA', 'PLAN_FILE', 'CONTACTS_FILE'])(
+    'refuses %s naming a file that is not there, in one line naming the variable',
+    (name) => {
+      const tls = { TEMPORAL_TLS_CERT: 'package.json', TEMPORAL_TLS_KEY: 'package.json' };
+      const env = { TEMPORAL_ADDRESS: 'x:7233', ...tls, [name]: 'no/such/file.pem' };
+      expect(() => loadConfig(env)).toThrow(
+        new RegExp(`^Bad configuration: ${name}="no/such/file.pem" is not a readable file .* fix or unset ${name}\\.$`),
+      );
+      // The same variable naming a readable file passes, made absolute from the project's folder.
+      const ok = loadConfig({ ...env, [name]: 'package.json' });
+      expect(ok[name as 'PLAN_FILE']).toBe(path.join(PROJECT_ROOT, 'package.json'));
+    },
+  );
+
   it('lists every variable it reads, and its loggable summary holds no secret', () => {
     expect(CONFIG_VARIABLES).toEqual(
       expect.arrayContaining(['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_API_KEY', 'DATA_DIR', 'PORT']),

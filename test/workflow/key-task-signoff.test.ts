@@ -13,7 +13,9 @@ import { randomUUID } from 'node:crypto';
 import {
   KEY_TASK_WORKFLOW,
   cancelUpdate,
+  decideExtensionUpdate,
   getStateQuery,
+  requestExtensionUpdate,
   resubmitUpdate,
   signOffUpdate,
   type KeyTaskView,
@@ -259,6 +261,45 @@ test('search attributes answer "where is a unit pending" and "which tasks are ca
   );
   const result: KeyTaskView = await h.result();
   expect(result.milestones.map((m) => m.state)).toEqual(['cancelled', 'cancelled']);
+});
+
+test('a milestone completed while its extension request waits withdraws the request; deciding it is refused', async () => {
+  const h = await startTask();
+  const view: KeyTaskView = await h.query(getStateQuery);
+  const due = view.milestones[0]!.dueDate;
+  const ext = await h.executeUpdate(requestExtensionUpdate, {
+    args: [
+      {
+        milestoneId: 'first',
+        department: 'alpha',
+        newDueDate: addDays(due, 5),
+        reason: '需要更多时间',
+        person: 'alpha 协调人',
+        requestId: randomUUID(),
+      },
+    ],
+  });
+  expect(ext.state).toBe('pending');
+  const pendingQuery = `WorkflowId = '${h.workflowId}' AND DubanExtensionPending = true`;
+  await eventually(async () => expect(await count(pendingQuery)).toBe(1));
+
+  for (const d of ['beta', 'gamma', 'alpha']) await h.executeUpdate(signOffUpdate, { args: [args(d)] });
+  const after: KeyTaskView = await h.query(getStateQuery);
+  expect(after.milestones[0]).toMatchObject({ state: 'completed', dueDate: due });
+  expect(after.extensions).toEqual([expect.objectContaining({ id: ext.id, state: 'withdrawn' })]);
+  await eventually(async () => expect(await count(pendingQuery)).toBe(0));
+
+  const decide = (approve: boolean) =>
+    refusal(
+      h.executeUpdate(decideExtensionUpdate, {
+        args: [{ milestoneId: 'first', extensionId: ext.id, approve, person: '办公厅', requestId: randomUUID() }],
+      }),
+    );
+  for (const approve of [true, false]) {
+    const r = await decide(approve);
+    expect(r.type).toBe('ExtensionDecided');
+    expect(r.message).toContain('已撤回');
+  }
 });
 
 async function count(query: string): Promise<number> {

@@ -184,6 +184,13 @@ export function checkExtensionDecision(state: KeyTaskState, args: ExtensionDecis
   if (!ext) {
     refuse('UnknownExtension', `没有延期申请“${args.extensionId}”`, `no extension request "${args.extensionId}"`);
   }
+  if (ext.state === 'withdrawn') {
+    refuse(
+      'ExtensionDecided',
+      `延期申请“${ext.id}”已撤回：节点已完成或任务已撤销`,
+      `extension request "${ext.id}" was withdrawn: its milestone was completed or the task cancelled`,
+    );
+  }
   if (ext.state !== 'pending') {
     refuse('ExtensionDecided', `延期申请“${ext.id}”已处理`, `extension request "${ext.id}" was already decided`);
   }

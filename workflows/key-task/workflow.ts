@@ -63,6 +63,11 @@ import { notificationMemo, notificationSearchAttributes, notificationWorkflow } 
 
 /** Patch id: the `DubanExtensionPending` search attribute (see `publish`). Never reuse or rename. */
 const PATCH_EXTENSION_PENDING = 'extension-pending-search-attribute';
+/**
+ * Patch id: a milestone completed by the lead withdraws its pending extension request, which nobody could
+ * approve any more (runs started before it keep theirs open, as their histories say). Never reuse or rename.
+ */
+const PATCH_WITHDRAW_ON_COMPLETION = 'withdraw-extension-on-completion';
 
 /**
  * Runs one key task. `carried` is the state handed over by continue-as-new; a new task starts without it.
@@ -183,6 +188,9 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
         m.completedAt = iso(now);
         m.daysLate = daysLate(m.dueDate, input.policy.utcOffset, now);
         closeEscalation(m, 'completed');
+        if (patched(PATCH_WITHDRAW_ON_COMPLETION)) {
+          for (const e of state.extensions) if (e.milestoneId === m.id && e.state === 'pending') e.state = 'withdrawn';
+        }
         openNextMilestone();
       }
       remember(args.requestId);

@@ -199,7 +199,7 @@ function extensionForm(item, plan, ctx, message) {
       done: () => t('inbox.extension.done'),
     }),
   );
-  return h('details', { class: 'extension-box' }, h('summary', {}, t('inbox.extension.title')), form);
+  return h('details', { class: 'extension-box' }, h('summary', {}, t('inbox.extension.title')), form, message);
 }
 
 /**
@@ -237,7 +237,7 @@ function itemCard(item, department, plan, ctx, canAct) {
             ? resubmitForm(item, plan, ctx, message)
             : signOffForm(item, department, plan, ctx, message),
           message,
-          isLead ? extensionForm(item, plan, ctx, h('div')) : null,
+          isLead ? extensionForm(item, plan, ctx, h('div', { class: 'form-message' })) : null,
         ]
       : h(
           'p',
