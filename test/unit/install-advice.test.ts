@@ -3,6 +3,7 @@
  * the tests' server helpers and by `npm install` alike: never a bare "file not found".
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   INSTALL_ADVICE,
@@ -30,6 +31,23 @@ describe('missing Temporal binaries', () => {
 
   it('an installed binary is found where npm install put it', () => {
     expect(temporalCliPath({})).toBe(path.join(PROJECT_ROOT, '.tools', 'venv', 'bin', 'temporal'));
+  });
+
+  it('npm test stops first, with the advice as its one line, when a binary is missing', () => {
+    const pkg = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8'));
+    expect(pkg.scripts.pretest).toBe('tsx scripts/check-temporal.ts');
+    const tsx = path.join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+    const run = (env: NodeJS.ProcessEnv) =>
+      spawnSync(process.execPath, [tsx, 'scripts/check-temporal.ts'], {
+        cwd: PROJECT_ROOT,
+        env: { ...process.env, ...env },
+        encoding: 'utf8',
+      });
+    const stopped = run({ TEMPORAL_TEST_SERVER_PATH: missing.TEMPORAL_TEST_SERVER_PATH });
+    expect(stopped.status).toBe(1);
+    expect(stopped.stderr.trim().split('\n')).toEqual([expect.stringContaining(INSTALL_ADVICE)]);
+    expect(stopped.stderr).toContain('/nonexistent/test-server');
+    expect(run({}).status).toBe(0);
   });
 
   it('npm install does not fail when it cannot install them, and prints the advice', () => {
