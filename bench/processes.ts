@@ -5,7 +5,7 @@
  * restarted or measured (`/proc/<pid>/status` VmRSS) while the others run on.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { temporalCliPath, PROJECT_ROOT } from '../embedded/binaries';
@@ -97,10 +97,39 @@ export function residentBytes(pid: number): number {
   return Number(kb) * 1024;
 }
 
+/**
+ * CPU time (user + system, seconds) used so far by a process and every live descendant of it, from
+ * `/proc/<pid>/stat`. Answers 0 for a process that is gone.
+ */
+export function cpuSeconds(pid: number): number {
+  const tick = 100; // USER_HZ on Linux
+  const stats = new Map<number, { ppid: number; cpu: number }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // Fields after the command name, which is in parentheses and may hold spaces.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      stats.set(Number(entry), { ppid: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12])) / tick });
+    } catch {
+      // the process ended while the table was read
+    }
+  }
+  let total = 0;
+  const visit = (p: number): void => {
+    total += stats.get(p)?.cpu ?? 0;
+    for (const [child, s] of stats) if (s.ppid === p) visit(child);
+  };
+  visit(pid);
+  return total;
+}
+
 /** Demo tokens by role and department, as the API wrote them under `DATA_DIR`. */
 export interface DemoTokens {
   admin: string;
   office: string;
+  /** The read-only viewer's (a wall screen). */
+  viewer: string;
   coordinator(department: string): string;
 }
 
@@ -116,7 +145,12 @@ export function readDemoTokens(dataDir: string): DemoTokens {
     if (!row?.[2]) throw new Error(`no demo token for ${role} ${department} in ${file}`);
     return row[2];
   };
-  return { admin: find('admin'), office: find('office'), coordinator: (d) => find('coordinator', d) };
+  return {
+    admin: find('admin'),
+    office: find('office'),
+    viewer: find('viewer'),
+    coordinator: (d) => find('coordinator', d),
+  };
 }
 
 /** Options of {@link createProcessStack}. */

@@ -543,4 +543,23 @@ describe('idempotency', () => {
     expect(d1.body.state).toBe('declined');
     expect((await state(cur, 14)).extensions).toHaveLength(1);
   });
+
+  test('a retried resubmission is applied once: one new round, the same answer', async () => {
+    const task = cur.plan.tasks.find((t) => t.number === 20)!;
+    const { lead, coResponsible } = taskUnits(task);
+    const returned = await signOff(cur, 20, 'work-plan', coResponsible[0]!, { decision: 'reject', comment: '请补充' });
+    expect(returned.body.state).toBe('returned');
+    const resubmit = () =>
+      request(cur.app)
+        .post('/api/tasks/20/milestones/work-plan/resubmit')
+        .set(auth(cur.tokens.coordinator(lead)))
+        .set('Idempotency-Key', 'resubmit-20')
+        .send({ note: '已补充' });
+    const r1 = await resubmit();
+    const r2 = await resubmit();
+    expect([r1.status, r2.status]).toEqual([200, 200]);
+    expect(r2.body).toEqual(r1.body);
+    expect(r1.body.rounds).toHaveLength(2);
+    expect((await state(cur, 20)).milestones[0]!.rounds).toHaveLength(2);
+  });
 });

@@ -4,11 +4,12 @@
  * Debian's Chromium driven by playwright-core. Used by the dashboard's end-to-end tests.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { PROJECT_ROOT } from '../../embedded/binaries';
+import { readDemoTokens, type DemoTokens } from '../../bench/processes';
 import { freePorts, waitFor } from '../helpers/processes';
 
 /** Where Debian installs Chromium (`scripts/install-chromium.sh`). */
@@ -19,28 +20,10 @@ export interface Stack {
   baseUrl: string;
   dataDir: string;
   /** Demo tokens by role (`office`, `admin`, `viewer`) and by department id for coordinators. */
-  tokens: { office: string; admin: string; viewer: string; coordinator(department: string): string };
+  tokens: DemoTokens;
   /** What the process printed so far (for failure messages). */
   output(): string;
   stop(): Promise<void>;
-}
-
-function parseDemoTokens(file: string): Stack['tokens'] {
-  const rows = readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '' && !l.startsWith('#'))
-    .map((l) => l.split('\t'));
-  const find = (role: string, department = '-') => {
-    const row = rows.find((r) => r[0] === role && r[1] === department);
-    if (!row?.[2]) throw new Error(`no demo token for ${role} ${department} in ${file}`);
-    return row[2];
-  };
-  return {
-    office: find('office'),
-    admin: find('admin'),
-    viewer: find('viewer'),
-    coordinator: (d) => find('coordinator', d),
-  };
 }
 
 /**
@@ -122,7 +105,7 @@ export async function startStack(options: {
       },
       options.timeoutMs ?? 180_000,
     );
-    const tokens = parseDemoTokens(tokensFile);
+    const tokens = readDemoTokens(dataDir);
     await waitFor(
       `all ${options.taskCount} tasks to report a status`,
       async () => {

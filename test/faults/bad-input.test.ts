@@ -65,7 +65,12 @@ test('thousands of malformed requests: no 5xx, no crash, plan state unchanged', 
   const before = await snapshot();
 
   const departments = plan.departments.map((d) => d.id);
-  const validTokens = [tokens.admin, tokens.office, ...departments.slice(0, 5).map((d) => tokens.coordinator(d))];
+  const validTokens = [
+    tokens.admin,
+    tokens.office,
+    tokens.viewer,
+    ...departments.slice(0, 5).map((d) => tokens.coordinator(d)),
+  ];
   const segment = fc.oneof(
     fc.constantFrom(
       '1',
@@ -101,7 +106,11 @@ test('thousands of malformed requests: no 5xx, no crash, plan state unchanged', 
     (s) => `/api/departments/${s[0]}/inbox`,
     () => '/api/escalations',
     () => '/api/notifications',
+    () => '/api/extension-requests',
+    () => '/api/me',
     () => '/healthz',
+    () => '/openapi.json',
+    () => '/docs',
     (s) => `/${s.join('/')}`,
   ];
   const query = fc.oneof(

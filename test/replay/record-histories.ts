@@ -2,13 +2,17 @@
  * Records histories of real key-task runs as replay fixtures (`npm run record-histories`). Each scenario
  * runs on a real Temporal server with the current workflow code; the saved histories are committed
  * under test/fixtures/histories/ (binary protobuf) and replayed by replay.test.ts, so that a later change to the workflow
- * that would break running executions fails CI. Record again only when a change is deliberately
- * incompatible, and then guard it with `patched()` for the executions already running.
+ * that would break running executions fails CI.
+ *
+ * Files are never overwritten: each recording is a generation (`<scenario>-<GENERATION>.binpb`; the first
+ * generation has no suffix) and every generation stays, standing for the executions started under that code.
+ * After a change guarded with `patched()`, bump {@link GENERATION} and record again, so that the new branch
+ * is replayed too while the old files keep proving the old branch.
  */
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   KEY_TASK_WORKFLOW,
@@ -21,12 +25,19 @@ import {
 import { addDays, localDate } from '../../domain/calendar';
 import { createKeyTaskWorker } from '../../worker/create-worker';
 import { miniTaskInput } from '../helpers/mini-plan';
+import type { NotificationChannel } from '../../activities';
 import { recordingChannel } from '../helpers/recording-channel';
 import { bundleWorkflows, createLocalEnv, createTimeSkippingEnv } from '../helpers/temporal';
 
 /** Where the histories are kept. */
 export const HISTORIES_DIR = process.env.HISTORIES_DIR ?? path.resolve(__dirname, '../fixtures/histories');
+/**
+ * The generation recorded now. 2: after the patches `extension-pending-search-attribute`,
+ * `withdraw-extension-on-completion` and `stable-wake-timer`, with a notification workflow that retried.
+ */
+export const GENERATION = 2;
 const QUEUE = 'record';
+const named = (scenario: string) => `${scenario}-${GENERATION}`;
 const DAY = 86_400_000;
 let seq = 0;
 const rid = () => `record-${++seq}`;
@@ -43,7 +54,7 @@ const approve = (department: string, milestoneId: string, figures?: Record<strin
 async function updatesScenario(client: Client): Promise<WorkflowHandle> {
   const h = await client.workflow.start(KEY_TASK_WORKFLOW, {
     taskQueue: QUEUE,
-    workflowId: 'replay-updates',
+    workflowId: `replay-${named('updates')}`,
     args: [miniTaskInput(addDays(localDate(Date.now(), '+08:00'), -20))],
   });
   await h.executeUpdate(signOffUpdate, { args: [approve('beta', 'first')] });
@@ -53,7 +64,21 @@ async function updatesScenario(client: Client): Promise<WorkflowHandle> {
   await h.executeUpdate(resubmitUpdate, {
     args: [{ milestoneId: 'first', department: 'alpha', note: '已补充', person: '甲', requestId: rid() }],
   });
-  for (const d of ['beta', 'gamma', 'alpha']) await h.executeUpdate(signOffUpdate, { args: [approve(d, 'first')] });
+  for (const d of ['beta', 'gamma']) await h.executeUpdate(signOffUpdate, { args: [approve(d, 'first')] });
+  // An extension request still pending when the lead completes the milestone: withdrawn.
+  await h.executeUpdate(requestExtensionUpdate, {
+    args: [
+      {
+        milestoneId: 'first',
+        department: 'alpha',
+        newDueDate: addDays(localDate(Date.now(), '+08:00'), 12),
+        reason: '材料待补',
+        person: '甲',
+        requestId: rid(),
+      },
+    ],
+  });
+  await h.executeUpdate(signOffUpdate, { args: [approve('alpha', 'first')] });
   const ext = await h.executeUpdate(requestExtensionUpdate, {
     args: [
       {
@@ -79,7 +104,7 @@ async function timelineScenario(env: TestWorkflowEnvironment): Promise<WorkflowH
   const input = miniTaskInput(localDate((await env.currentTimeMs()) + DAY, '+08:00'));
   const h = await env.client.workflow.start(KEY_TASK_WORKFLOW, {
     taskQueue: QUEUE,
-    workflowId: 'replay-timeline',
+    workflowId: `replay-${named('timeline')}`,
     args: [input],
   });
   await env.sleep(50 * DAY); // past the first due date: reminders and two escalation levels
@@ -91,22 +116,55 @@ async function timelineScenario(env: TestWorkflowEnvironment): Promise<WorkflowH
   return h;
 }
 
-async function record(env: TestWorkflowEnvironment, name: string, scenario: () => Promise<WorkflowHandle>) {
+/** A channel that fails the first delivery of every notification (the retry is part of the history). */
+function failingOnceChannel(): NotificationChannel {
+  const seen = new Set<string>();
+  return {
+    name: 'failing-once',
+    async deliver(n) {
+      if (seen.has(n.id)) return;
+      seen.add(n.id);
+      throw new Error('channel down for the first attempt');
+    },
+  };
+}
+
+function save(name: string, history: temporal.api.history.v1.IHistory): void {
+  const file = path.join(HISTORIES_DIR, `${name}.binpb`);
+  if (existsSync(file)) throw new Error(`${file} exists: bump GENERATION instead of overwriting a recording`);
+  mkdirSync(HISTORIES_DIR, { recursive: true });
+  // Binary protobuf: the SDK's JSON helpers trip over its nested copies of protobufjs.
+  writeFileSync(file, temporal.api.history.v1.History.encode(history).finish());
+  console.log(`recorded ${name}`);
+}
+
+async function record(
+  env: TestWorkflowEnvironment,
+  scenario: string,
+  run: () => Promise<WorkflowHandle>,
+  options: { channel?: NotificationChannel; firstChild?: string } = {},
+) {
   const worker = await createKeyTaskWorker({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue: QUEUE,
     workflowBundle: await bundleWorkflows(),
-    deps: { channels: [recordingChannel()] },
+    deps: { channels: [options.channel ?? recordingChannel()], retry: { initialIntervalMs: 1_000 } },
     maxCachedWorkflows: 0,
   });
   await worker.runUntil(async () => {
-    const h = await scenario();
-    mkdirSync(HISTORIES_DIR, { recursive: true });
-    // Binary protobuf: the SDK's JSON helpers trip over its nested copies of protobufjs.
-    const bytes = temporal.api.history.v1.History.encode(await h.fetchHistory()).finish();
-    writeFileSync(path.join(HISTORIES_DIR, `${name}.binpb`), bytes);
-    console.log(`recorded ${name}`);
+    const h = await run();
+    const history = await h.fetchHistory();
+    save(named(scenario), history);
+    if (options.firstChild) {
+      // The first notification the task started, run to its end: its own workflow's history.
+      const started = history.events?.find((e) => e.startChildWorkflowExecutionInitiatedEventAttributes);
+      const childId = started?.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId;
+      if (!childId) throw new Error(`${scenario} started no notification`);
+      const child = env.client.workflow.getHandle(childId);
+      await child.result();
+      save(named(options.firstChild), await child.fetchHistory());
+    }
   });
 }
 
@@ -119,7 +177,10 @@ async function main(): Promise<void> {
   }
   const skipping = await createTimeSkippingEnv();
   try {
-    await record(skipping, 'timeline', () => timelineScenario(skipping));
+    await record(skipping, 'timeline', () => timelineScenario(skipping), {
+      channel: failingOnceChannel(),
+      firstChild: 'notification',
+    });
   } finally {
     await skipping.teardown();
   }

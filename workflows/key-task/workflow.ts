@@ -6,6 +6,7 @@
  */
 import {
   allHandlersFinished,
+  CancellationScope,
   condition,
   continueAsNew,
   log,
@@ -68,6 +69,11 @@ const PATCH_EXTENSION_PENDING = 'extension-pending-search-attribute';
  * approve any more (runs started before it keep theirs open, as their histories say). Never reuse or rename.
  */
 const PATCH_WITHDRAW_ON_COMPLETION = 'withdraw-extension-on-completion';
+/**
+ * Patch id: one timer for the next due event, kept across turns and replaced only when that time changes,
+ * instead of a new timer every turn (a sign-off then costs no timer events). Never reuse or rename.
+ */
+const PATCH_STABLE_WAKE_TIMER = 'stable-wake-timer';
 
 /**
  * Runs one key task. `carried` is the state handed over by continue-as-new; a new task starts without it.
@@ -333,6 +339,7 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
     upsertSearchAttributes(pairs);
   };
 
+  const wakeTimer = createWakeTimer();
   while (state.lifecycle === 'active') {
     const now = Date.now();
     const events = pendingEvents(state, input, workflowId);
@@ -344,7 +351,10 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
     }
     const seen = changes;
     const wake = nextWake(pendingEvents(state, input, workflowId), now);
-    if (wake === undefined) await condition(() => changes !== seen);
+    if (patched(PATCH_STABLE_WAKE_TIMER)) {
+      const timer = wakeTimer.at(wake, now);
+      await condition(() => changes !== seen || timer.fired);
+    } else if (wake === undefined) await condition(() => changes !== seen);
     else await condition(() => changes !== seen, wake - now);
   }
 
@@ -352,6 +362,37 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
   // Let in-flight updates answer their callers and notifications reach their channels before closing.
   await closingTurn(deliveries);
   return taskView(state, input, Date.now());
+}
+
+/** A timer that fired or not; `fired` flips when it does. */
+interface WakeTimer {
+  readonly fired: boolean;
+}
+
+/**
+ * The workflow's one timer for its next due event. `at(time)` answers the running timer when it is set for
+ * that time already, and otherwise cancels it and starts a new one; `at(undefined)` leaves none running.
+ */
+function createWakeTimer(): { at(time: number | undefined, now: number): WakeTimer } {
+  const never: WakeTimer = { fired: false };
+  let current: { time: number; fired: boolean; scope: CancellationScope } | undefined;
+  return {
+    at(time, now) {
+      if (current && !current.fired && current.time === time) return current;
+      if (current && !current.fired) current.scope.cancel();
+      current = undefined;
+      if (time === undefined) return never;
+      const timer = { time, fired: false, scope: new CancellationScope() };
+      current = timer;
+      timer.scope
+        .run(() => sleep(Math.max(1, time - now)))
+        .then(
+          () => (timer.fired = true),
+          () => undefined, // cancelled: a new time replaced it
+        );
+      return timer;
+    },
+  };
 }
 
 /**
