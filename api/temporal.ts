@@ -5,9 +5,10 @@
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { UpdateDefinition } from '@temporalio/common';
 import { getStateQuery, type KeyTaskView } from '../contracts';
+import type { WithTaskRow } from '../contracts/messages';
 import type { Request } from 'express';
 import type { Principal } from './auth/tokens';
-import type { AppDeps } from './deps';
+import type { AppContext, AppDeps } from './deps';
 import { updateIdOf } from './idempotency';
 import { ConflictError } from './errors';
 
@@ -24,21 +25,38 @@ export function queryState(deps: AppDeps, workflowId: string): Promise<KeyTaskVi
 }
 
 /**
- * Sends an update and waits for its result. `updateId` makes it idempotent: the same id again answers the
- * first outcome without applying twice.
+ * Keeps the shared task list current after an accepted update: the workflow's answer carries the task's
+ * row, which replaces the cached one (no visibility query needed); an answer without it (a workflow of older
+ * code) drops the list instead. Answers the update's own result, without the row.
+ */
+function keepTaskList<Ret>(deps: AppContext, workflowId: string, answer: WithTaskRow<Ret>): Ret {
+  if (answer === null || typeof answer !== 'object') {
+    deps.taskList.invalidate();
+    return answer;
+  }
+  const { taskRow, ...result } = answer;
+  if (taskRow) deps.taskList.patch(workflowId, taskRow);
+  else deps.taskList.invalidate();
+  return result as Ret;
+}
+
+/**
+ * Sends an update and waits for its result, and keeps the shared task list current (see `keepTaskList`).
+ * `updateId` makes it idempotent: the same id again answers the first outcome without applying twice.
  * @throws WorkflowUpdateFailedError carrying the workflow's refusal; ConflictError (409 `task_closed`) when
  * the workflow has already closed; WorkflowNotFoundError when it was never started.
  */
 export async function executeUpdate<Ret, Arg>(
-  deps: AppDeps,
+  deps: AppContext,
   workflowId: string,
-  update: UpdateDefinition<Ret, [Arg]>,
+  update: UpdateDefinition<WithTaskRow<Ret>, [Arg]>,
   args: Arg,
   updateId: string,
 ): Promise<Ret> {
   const handle = deps.temporalClient.workflow.getHandle(workflowId);
   try {
-    return await withDeadline(deps, () => handle.executeUpdate(update, { args: [args], updateId }));
+    const answer = await withDeadline(deps, () => handle.executeUpdate(update, { args: [args], updateId }));
+    return keepTaskList<Ret>(deps, workflowId, answer);
   } catch (err) {
     if (!(err instanceof WorkflowNotFoundError)) throw err;
     // An update to a closed workflow comes back as "not found": tell a closed task from one never started.
@@ -62,11 +80,11 @@ export async function executeUpdate<Ret, Arg>(
  * @throws as {@link executeUpdate}; BadRequestError for a malformed `Idempotency-Key`.
  */
 export function updateAs<Ret, Arg extends { person: string; requestId: string }>(
-  deps: AppDeps,
+  deps: AppContext,
   req: Request,
   principal: Principal,
   workflowId: string,
-  update: UpdateDefinition<Ret, [Arg]>,
+  update: UpdateDefinition<WithTaskRow<Ret>, [Arg]>,
   args: Omit<Arg, 'person' | 'requestId'>,
 ): Promise<Ret> {
   const requestId = updateIdOf(req, principal);

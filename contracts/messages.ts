@@ -18,26 +18,45 @@ import type {
   MilestoneView,
   ResubmitArgs,
   SignOffArgs,
+  TaskStatus,
 } from './key-task';
 import type { NotificationDelivery } from './notification';
+
+/**
+ * A task's row of the task list as the workflow sees it right after a change: the values its search
+ * attributes take. Carried by every update's answer, so that the API keeps its task list current for its
+ * own changes without waiting for a visibility query.
+ */
+export interface TaskRowState {
+  status: TaskStatus;
+  currentMilestone: string | null;
+  /** Due date (plan time zone, `YYYY-MM-DD`) of the current milestone. */
+  nextDue: string | null;
+  pendingDepartments: string[];
+  escalationLevel: number;
+  extensionPending: boolean;
+}
+
+/** An update's answer with the task's row after the update (absent from workflows of older code). */
+export type WithTaskRow<T> = T & { taskRow?: TaskRowState };
 
 /** The full state of the task, with status and pending units derived at the last workflow time. */
 export const getStateQuery = defineQuery<KeyTaskView>('getState');
 
 /** A responsible unit approves or rejects the current milestone; answers the updated milestone. */
-export const signOffUpdate = defineUpdate<MilestoneView, [SignOffArgs]>('signOff');
+export const signOffUpdate = defineUpdate<WithTaskRow<MilestoneView>, [SignOffArgs]>('signOff');
 
 /** The lead resubmits a returned milestone, which opens a new round of sign-offs. */
-export const resubmitUpdate = defineUpdate<MilestoneView, [ResubmitArgs]>('resubmit');
+export const resubmitUpdate = defineUpdate<WithTaskRow<MilestoneView>, [ResubmitArgs]>('resubmit');
 
 /** The lead asks for a later due date; answers the pending request. */
-export const requestExtensionUpdate = defineUpdate<Extension, [ExtensionRequestArgs]>('requestExtension');
+export const requestExtensionUpdate = defineUpdate<WithTaskRow<Extension>, [ExtensionRequestArgs]>('requestExtension');
 
 /** The general office approves or declines an extension request; answers the decided request. */
-export const decideExtensionUpdate = defineUpdate<Extension, [ExtensionDecisionArgs]>('decideExtension');
+export const decideExtensionUpdate = defineUpdate<WithTaskRow<Extension>, [ExtensionDecisionArgs]>('decideExtension');
 
 /** An administrator cancels the task; answers the final state. */
-export const cancelUpdate = defineUpdate<KeyTaskView, [CancelArgs]>('cancel');
+export const cancelUpdate = defineUpdate<WithTaskRow<KeyTaskView>, [CancelArgs]>('cancel');
 
 /** The delivery state of one notification: what was sent to whom, through which channel, with what outcome. */
 export const getDeliveryQuery = defineQuery<NotificationDelivery>('getDelivery');

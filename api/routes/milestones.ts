@@ -15,7 +15,7 @@ import {
 import { taskMilestones, taskUnits, taskWorkflowId } from '../../domain/plan';
 import { principalOf, requireRole } from '../auth/middleware';
 import type { Principal } from '../auth/tokens';
-import type { AppDeps } from '../deps';
+import type { AppContext } from '../deps';
 import { BadRequestError, ForbiddenError } from '../errors';
 import { requireDepartment, requireMilestone, requireTask, taskDepartments } from '../lookup';
 import { inputOf, validate } from '../middleware/validate';
@@ -58,7 +58,7 @@ function taskAndMilestone(plan: PlanFile, number: number, milestoneId: string): 
 }
 
 /** The milestone routes (mounted after authentication). */
-export function milestoneRoutes(deps: AppDeps): Router {
+export function milestoneRoutes(deps: AppContext): Router {
   const router = Router();
   const { signOff, resubmit, requestExtension, decideExtension } = operations;
 

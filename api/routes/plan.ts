@@ -5,7 +5,7 @@ import { startPlan } from '../../client/start-plan';
 import { localDate } from '../../domain/calendar';
 import { taskUnits } from '../../domain/plan';
 import { principalOf, requireRole } from '../auth/middleware';
-import type { AppDeps } from '../deps';
+import type { AppContext } from '../deps';
 import { operations } from '../operations';
 import { withDeadline } from '../temporal';
 import { inputOf, validate } from '../middleware/validate';
@@ -34,7 +34,7 @@ export function planView(plan: PlanFile) {
 }
 
 /** The plan routes (mounted after authentication). */
-export function planRoutes(deps: AppDeps): Router {
+export function planRoutes(deps: AppContext): Router {
   const router = Router();
   const { plan: getPlan, startPlan: start, me } = operations;
 
@@ -52,11 +52,13 @@ export function planRoutes(deps: AppDeps): Router {
     const now = deps.now?.() ?? Date.now();
     const startDate = body.startDate ?? deps.config.PLAN_START_DATE ?? localDate(now, deps.plan.policy.utcOffset);
     // Each start has its own deadline: an unreachable Temporal answers 503 promptly, a large plan still starts.
+    // New tasks are new rows: the shared task list is dropped before and after (a load in flight is discarded).
+    deps.taskList.invalidate();
     const tasks = await startPlan(deps.temporalClient, deps.plan, {
       startDate,
       taskQueue: deps.taskQueue,
       eachCall: (call) => withDeadline(deps, call),
-    });
+    }).finally(() => deps.taskList.invalidate());
     res.status(start.status).json({ tasks });
   });
   return router;

@@ -140,6 +140,13 @@ describe('a milestone from the first co-responsible sign-off to completion', () 
     const afterCo: MilestoneView = co.body;
     expect(afterCo.state).toBe('open');
     expect(afterCo.pendingDepartments).toEqual(['higher-ed']);
+    // At once, without waiting for visibility: the workflow's answer replaced the API's cached row.
+    const inboxAfter = await request(cur.app)
+      .get('/api/departments/ideological-political/inbox')
+      .set(auth(cur.tokens.coordinator('ideological-political')));
+    expect(inboxAfter.body.items.map((i: { taskNumber: number }) => i.taskNumber)).not.toContain(5);
+    const rowAfterCo = (await list(cur, '?department=higher-ed')).find((r) => r.number === 5)!;
+    expect(rowAfterCo.pendingDepartments).toEqual(['higher-ed']);
     expect(afterCo.rounds[0]!.signOffs).toEqual([
       expect.objectContaining({
         department: 'ideological-political',
@@ -161,6 +168,8 @@ describe('a milestone from the first co-responsible sign-off to completion', () 
     expect((view as unknown as { temporalUiUrl: string }).temporalUiUrl).toBe(
       'http://temporal-ui.test:8233/namespaces/default/workflows/moe-2016-informatization-task-5',
     );
+    const rowNow = (await list(cur, '?department=higher-ed')).find((r) => r.number === 5)!;
+    expect(rowNow).toMatchObject({ currentMilestone: 'mid-year', nextDue: addDays(today, 149), status: 'on_track' });
     await eventually(async () => {
       const row = (await list(cur, '?department=higher-ed')).find((r) => r.number === 5)!;
       expect(row).toMatchObject({ currentMilestone: 'mid-year', nextDue: addDays(today, 149), status: 'on_track' });

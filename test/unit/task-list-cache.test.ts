@@ -1,8 +1,10 @@
 /**
  * The API's shared task list: requests within a second share one visibility load, a stale snapshot is
- * served while a new one loads, a change through the API drops it, and filters match the visibility query.
+ * served while a new one loads, a change through the API replaces its row at once (and outranks a lagging
+ * load for a while), starting tasks drops it, and filters match the visibility query.
  */
 import type { TaskRow } from '../../contracts';
+import type { TaskRowState } from '../../contracts/messages';
 import { createTaskListCache } from '../../api/task-list-cache';
 
 const row = (number: number, over: Partial<TaskRow> = {}): TaskRow => ({
@@ -12,6 +14,17 @@ const row = (number: number, over: Partial<TaskRow> = {}): TaskRow => ({
   workflowId: `p-task-${number}`,
   lead: 'a',
   departments: ['a', 'b'],
+  status: 'on_track',
+  currentMilestone: 'm',
+  nextDue: '2030-01-01',
+  pendingDepartments: ['b', 'a'],
+  escalationLevel: 0,
+  extensionPending: false,
+  ...over,
+});
+
+/** The changing fields of a row, as a workflow answers them after an update. */
+const state = (over: Partial<TaskRowState> = {}): TaskRowState => ({
   status: 'on_track',
   currentMilestone: 'm',
   nextDue: '2030-01-01',
@@ -87,4 +100,36 @@ test('invalidate drops the snapshot, and a load begun before it does not bring i
 test('a failed load is reported to the request that waited for it', async () => {
   const cache = createTaskListCache(() => Promise.reject(new Error('Temporal unreachable')));
   await expect(cache.list()).rejects.toThrow('Temporal unreachable');
+});
+
+test('a patch replaces the row at once, without a load, and the filters see it', async () => {
+  let t = 0;
+  const src = source([row(1), row(2)]);
+  const cache = createTaskListCache(src.load, { freshMs: 1000, staleMs: 5000, now: () => t });
+  await cache.list();
+  t = 500;
+  cache.patch('p-task-1', state({ currentMilestone: 'next', nextDue: '2030-06-30' }));
+  expect((await cache.list({ pending: 'b' })).map((r) => [r.number, r.currentMilestone])).toEqual([
+    [1, 'next'],
+    [2, 'm'],
+  ]);
+  cache.patch('p-task-2', state({ pendingDepartments: ['a'] }));
+  expect((await cache.list({ pending: 'b' })).map((r) => r.number)).toEqual([1]);
+  expect(src.loads).toBe(1); // the patch kept the snapshot's age: still fresh
+  cache.patch('p-task-99', state()); // not in the list: ignored
+  expect((await cache.list()).map((r) => r.number)).toEqual([1, 2]);
+});
+
+test('a load that lags behind a patch does not bring the old row back, until the grace period ends', async () => {
+  let t = 0;
+  const src = source([row(1)]); // visibility keeps answering the old row
+  const cache = createTaskListCache(src.load, { freshMs: 1000, staleMs: 5000, patchGraceMs: 10_000, now: () => t });
+  await cache.list();
+  cache.patch('p-task-1', state({ pendingDepartments: ['a'] }));
+  t = 6000; // too old: waits for a load, which still has the old row
+  expect((await cache.list())[0]!.pendingDepartments).toEqual(['a']);
+  expect(src.loads).toBe(2);
+  t = 6000 + 10_001; // past the grace period: visibility's answer stands
+  expect((await cache.list())[0]!.pendingDepartments).toEqual(['b', 'a']);
+  expect(src.loads).toBe(3);
 });

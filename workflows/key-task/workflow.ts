@@ -22,6 +22,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@te
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 // Values only from the zod-free contracts modules (see contracts/messages.ts); types from anywhere.
 import type { Extension, KeyTaskInput, KeyTaskView, Notification, NotificationKind } from '../../contracts';
+import type { TaskRowState, WithTaskRow } from '../../contracts/messages';
 import {
   cancelUpdate,
   decideExtensionUpdate,
@@ -159,11 +160,28 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
     state.plannedFrom = Date.now();
   };
 
+  /** The task's row of the task list now: what its search attributes say (see `publish`). */
+  const taskRow = (now: number): TaskRowState => {
+    const m = currentMilestone(state);
+    return {
+      status: taskStatus(state, input, now),
+      currentMilestone: m?.id ?? null,
+      nextDue: m?.dueDate ?? null,
+      pendingDepartments: m ? pendingDepartments(m) : [],
+      escalationLevel: m ? (openEscalation(state, m.id)?.level ?? 0) : 0,
+      extensionPending: state.extensions.some((e) => e.state === 'pending'),
+    };
+  };
+  /** Wraps an update handler so that its answer carries the task's row after the update. */
+  const withRow =
+    <A, R extends object>(handler: (args: A) => R) =>
+    (args: A): WithTaskRow<R> => ({ ...handler(args), taskRow: taskRow(Date.now()) });
+
   setHandler(getStateQuery, () => taskView(state, input, Date.now()));
 
   setHandler(
     signOffUpdate,
-    (args) => {
+    withRow((args) => {
       const m = state.milestones.find((x) => x.id === args.milestoneId)!;
       if (alreadyApplied(state, args.requestId)) return milestoneView(m);
       const who = m.required.find((r) => r.department === args.department)!;
@@ -201,13 +219,13 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
       }
       remember(args.requestId);
       return milestoneView(m);
-    },
+    }),
     { validator: (args) => checkSignOff(state, input, args) },
   );
 
   setHandler(
     resubmitUpdate,
-    (args) => {
+    withRow((args) => {
       const m = state.milestones.find((x) => x.id === args.milestoneId)!;
       if (alreadyApplied(state, args.requestId)) return milestoneView(m);
       const now = iso(Date.now());
@@ -220,13 +238,13 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
       });
       remember(args.requestId);
       return milestoneView(m);
-    },
+    }),
     { validator: (args) => checkResubmit(state, input, args) },
   );
 
   setHandler(
     requestExtensionUpdate,
-    (args) => {
+    withRow((args) => {
       const known = state.extensions.find((e) => e.requestId === args.requestId);
       if (known) return known;
       const m = state.milestones.find((x) => x.id === args.milestoneId)!;
@@ -254,13 +272,13 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
       );
       remember(args.requestId);
       return ext;
-    },
+    }),
     { validator: (args) => checkExtensionRequest(state, input, args) },
   );
 
   setHandler(
     decideExtensionUpdate,
-    (args) => {
+    withRow((args) => {
       const ext = state.extensions.find((e) => e.id === args.extensionId)!;
       if (alreadyApplied(state, args.requestId)) return ext;
       const m = state.milestones.find((x) => x.id === ext.milestoneId)!;
@@ -277,13 +295,13 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
       });
       remember(args.requestId);
       return ext;
-    },
+    }),
     { validator: (args) => checkExtensionDecision(state, args) },
   );
 
   setHandler(
     cancelUpdate,
-    (args) => {
+    withRow((args) => {
       if (alreadyApplied(state, args.requestId)) return taskView(state, input, Date.now());
       const m = currentMilestone(state);
       if (m) closeEscalation(m, 'cancelled');
@@ -293,7 +311,7 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
       for (const e of state.extensions) if (e.state === 'pending') e.state = 'withdrawn';
       remember(args.requestId);
       return taskView(state, input, Date.now());
-    },
+    }),
     { validator: (args) => checkCancel(state, args) },
   );
 
@@ -320,19 +338,17 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
 
   let lastAttributes = '';
   const publish = (): void => {
-    const m = currentMilestone(state);
+    const row = taskRow(Date.now());
     const pairs: SearchAttributeUpdatePair[] = [
-      { key: SA_STATUS, value: taskStatus(state, input, Date.now()) },
-      { key: SA_PENDING, value: m ? pendingDepartments(m) : [] },
-      { key: SA_MILESTONE, value: m?.id ?? null },
-      { key: SA_NEXT_DUE, value: m ? new Date(`${m.dueDate}T00:00:00Z`) : null },
-      { key: SA_ESCALATION_LEVEL, value: m ? (openEscalation(state, m.id)?.level ?? 0) : 0 },
+      { key: SA_STATUS, value: row.status },
+      { key: SA_PENDING, value: row.pendingDepartments },
+      { key: SA_MILESTONE, value: row.currentMilestone },
+      { key: SA_NEXT_DUE, value: row.nextDue ? new Date(`${row.nextDue}T00:00:00Z`) : null },
+      { key: SA_ESCALATION_LEVEL, value: row.escalationLevel },
     ];
     // Added after tasks were already running: their histories have no such upsert, so only runs that passed
     // this point with the new code publish it (replayed old histories must produce the same commands).
-    if (patched(PATCH_EXTENSION_PENDING)) {
-      pairs.push({ key: SA_EXTENSION_PENDING, value: state.extensions.some((e) => e.state === 'pending') });
-    }
+    if (patched(PATCH_EXTENSION_PENDING)) pairs.push({ key: SA_EXTENSION_PENDING, value: row.extensionPending });
     const serialized = JSON.stringify(pairs.map((p) => p.value));
     if (serialized === lastAttributes) return;
     lastAttributes = serialized;
