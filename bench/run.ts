@@ -145,9 +145,11 @@ async function main(): Promise<void> {
     rawResources.push(connection);
     const client = new Client({ connection, namespace: STACK_NAMESPACE });
     const ids = Array.from({ length: n }, (_, i) => `raw-${i + 1}`);
+    const rawStartCpu = cpuMeter({ server: server.pid, worker: rawWorker.pid });
     const rawStarts = await runPool(ids, CONCURRENCY, (workflowId) =>
       client.workflow.start('rawWorkflow', { taskQueue: RAW_TASK_QUEUE, workflowId }),
     );
+    const rawStartCpuUsed = rawStartCpu.perThousand(n);
     const startErrors = rawStarts.results.filter((r) => r instanceof Error);
     if (startErrors.length > 0) throw new Error(`raw starts failed: ${String(startErrors[0])}`);
     const touch = (workflowId: string) =>
@@ -168,6 +170,7 @@ async function main(): Promise<void> {
     await rawWorker.kill('SIGTERM');
     const raw = {
       startsPerSecond: round((n / rawStarts.elapsedMs) * 1000),
+      cpuSecondsPer1000Starts: rawStartCpuUsed,
       start: latencySummary(rawStarts.latenciesMs),
       firstUpdatesPerSecond: round((n / firstUpdates.elapsedMs) * 1000),
       updates: stormSize,
@@ -188,16 +191,23 @@ async function main(): Promise<void> {
     await stack.api!.kill('SIGTERM');
     await stack.startApi({ PLAN_FILE: planFile });
     tokens = stack.tokens();
+    const startCpu = cpuMeter({ server: server.pid, worker: stack.worker!.pid, api: stack.api!.pid });
     const tGen = performance.now();
     const startGen = expectOk(
       await apiRequest(stack.apiUrl, 'POST', '/api/plan/start', tokens.admin, { startDate }),
       'POST /api/plan/start (generated plan)',
     );
     const msGen = performance.now() - tGen;
+    const startCpuUsed = startCpu.perThousand(n);
     const startedGen = (startGen.body as { tasks: { started: boolean }[] }).tasks.filter((t) => t.started).length;
     const starts = {
       plan2016: { tasks: 24, ms: round(ms2016), startsPerSecond: round((24 / ms2016) * 1000) },
-      generated: { tasks: startedGen, ms: round(msGen), startsPerSecond: round((startedGen / msGen) * 1000) },
+      generated: {
+        tasks: startedGen,
+        ms: round(msGen),
+        startsPerSecond: round((startedGen / msGen) * 1000),
+        cpuSecondsPer1000Starts: startCpuUsed,
+      },
     };
     log(`API starts: 2016 plan ${starts.plan2016.startsPerSecond}/s, generated ${starts.generated.startsPerSecond}/s`);
     await waitForBoard(stack.apiUrl, tokens.office, n, () => true);
@@ -446,10 +456,11 @@ function table(r: {
     updatesPerSecond: number;
     update: { p50Ms: number; p95Ms: number; p99Ms: number };
     cpuSecondsPer1000Updates: Record<string, number>;
+    cpuSecondsPer1000Starts: Record<string, number>;
   };
   starts: {
     plan2016: { startsPerSecond: number };
-    generated: { tasks: number; startsPerSecond: number };
+    generated: { tasks: number; startsPerSecond: number; cpuSecondsPer1000Starts: Record<string, number> };
     ratioToRaw: number;
   };
   storm: {
@@ -477,9 +488,11 @@ function table(r: {
     `| raw Temporal starts (32 clients) | ${r.raw.startsPerSecond}/s |`,
     `| raw Temporal, first update of each workflow (untimed warm-up) | ${r.raw.firstUpdatesPerSecond}/s |`,
     `| raw Temporal updates, ${r.raw.updates} (32 clients) | ${r.raw.updatesPerSecond}/s (p50 ${r.raw.update.p50Ms} ms, p95 ${r.raw.update.p95Ms} ms, p99 ${r.raw.update.p99Ms} ms) |`,
+    `| CPU s per 1,000 raw starts | ${cpuLine(r.raw.cpuSecondsPer1000Starts)} |`,
     `| CPU s per 1,000 raw updates | ${cpuLine(r.raw.cpuSecondsPer1000Updates)} |`,
     `| API plan start, 24 tasks of 2016 | ${r.starts.plan2016.startsPerSecond}/s |`,
     `| API plan start, ${r.starts.generated.tasks} generated tasks | ${r.starts.generated.startsPerSecond}/s (${r.starts.ratioToRaw}× raw) |`,
+    `| CPU s per 1,000 API starts | ${cpuLine(r.starts.generated.cpuSecondsPer1000Starts)} |`,
     `| sign-off storm, ${r.storm.signOffs} sign-offs via HTTP (32 clients) | ${r.storm.perSecond}/s (${r.storm.ratioToRaw}× raw); p50 ${r.storm.p50Ms} ms, p95 ${r.storm.p95Ms} ms, p99 ${r.storm.p99Ms} ms |`,
     `| CPU s per 1,000 sign-offs | ${cpuLine(r.storm.cpuSecondsPer1000SignOffs)} |`,
     `| GET /api/tasks, ${r.board.rows} rows | p50 ${r.board.all.p50Ms} ms, p95 ${r.board.all.p95Ms} ms |`,

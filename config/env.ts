@@ -52,7 +52,7 @@ const envSchema = z.object({
   WEBHOOK_SECRET: optionalString,
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
   /** Task workflows a worker keeps in memory; others are rebuilt from history on their next turn. */
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(250),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(1_500),
 });
 
 /** Every environment variable {@link loadConfig} reads, e.g. for checking deployment files against it. */

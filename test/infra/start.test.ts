@@ -14,6 +14,9 @@ import { ALL_SEARCH_ATTRIBUTES, KEY_TASK_WORKFLOW, SA_PLAN_ID } from '../../cont
 import { CONFIG_VARIABLES } from '../../config/env';
 import { INSTALL_ADVICE, PROJECT_ROOT, temporalCliPath } from '../../embedded/binaries';
 import { loadPlanFile } from '../../seeds/load-plan';
+import { readDemoTokens } from '../../bench/processes';
+import { taskUnits } from '../../domain/plan';
+import { temporal } from '@temporalio/proto';
 import { freePorts, isAlive } from '../helpers/processes';
 
 const plan = loadPlanFile();
@@ -118,6 +121,42 @@ async function interrupt(started: Started): Promise<number | null> {
   return code;
 }
 
+/** Task 1 of 2016 and its first co-responsible unit, who signs before the restart. */
+const TASK = plan.tasks[0]!;
+const CO = taskUnits(TASK).coResponsible[0]!;
+
+async function api(port: number, token: string, pathname: string, body?: object) {
+  const res = await fetch(`http://127.0.0.1:${port}${pathname}`, {
+    method: body ? 'POST' : 'GET',
+    headers: { Authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/** The timers of task 1's run that are still waiting: started, and neither fired nor cancelled. */
+async function pendingTimers(address: string, workflowId: string): Promise<string[]> {
+  const connection = await Connection.connect({ address });
+  try {
+    const history = await new Client({ connection, namespace: 'duban' }).workflow.getHandle(workflowId).fetchHistory();
+    const { EventType } = temporal.api.enums.v1;
+    const waiting = new Map<string, string>();
+    for (const e of history.events ?? []) {
+      if (e.eventType === EventType.EVENT_TYPE_TIMER_STARTED) {
+        const a = e.timerStartedEventAttributes!;
+        waiting.set(a.timerId!, `${a.timerId} ${String(a.startToFireTimeout?.seconds)}s`);
+      }
+      if (e.eventType === EventType.EVENT_TYPE_TIMER_FIRED) waiting.delete(e.timerFiredEventAttributes!.timerId!);
+      if (e.eventType === EventType.EVENT_TYPE_TIMER_CANCELED) waiting.delete(e.timerCanceledEventAttributes!.timerId!);
+    }
+    return [...waiting.values()];
+  } finally {
+    await connection.close();
+  }
+}
+
+let timersBefore: string[] = [];
+
 const cleanups: (() => void)[] = [];
 afterAll(() => cleanups.forEach((c) => c()));
 
@@ -167,6 +206,19 @@ describe('npm start', () => {
     expect(started.output()).toContain(`http://localhost:${uiPort}`);
 
     firstRuns = await waitForPlan(`127.0.0.1:${temporalPort}`, started);
+    // A sign-off and the task's timer, to find again after the restart.
+    const tokens = readDemoTokens(dataDir);
+    const signed = await api(port, tokens.coordinator(CO), `/api/tasks/${TASK.number}/milestones/work-plan/sign-offs`, {
+      department: CO,
+      decision: 'approve',
+      comment: '重启前签核 signed before the restart',
+    });
+    expect(signed.status).toBe(200);
+    timersBefore = await pendingTimers(
+      `127.0.0.1:${temporalPort}`,
+      [...firstRuns.keys()].find((id) => id.endsWith(`-task-${TASK.number}`))!,
+    );
+    expect(timersBefore).toHaveLength(1);
     // Closed workflows are kept far longer than the dev server's default day.
     const connection = await Connection.connect({ address: `127.0.0.1:${temporalPort}` });
     const ns = await connection.workflowService.describeNamespace({ namespace: 'duban' });
@@ -184,7 +236,7 @@ describe('npm start', () => {
     expect(await portIsFree(port)).toBe(true);
   }, 150_000);
 
-  it('finds every workflow again when started on the same data', async () => {
+  it('finds every workflow, timer and sign-off again when started on the same data', async () => {
     expect(firstRuns.size).toBe(plan.tasks.length);
     const [temporalPort, uiPort, port] = [(await freePorts(1))[0]!, (await freePorts(1))[0]!, (await freePorts(1))[0]!];
     const started = track(
@@ -198,6 +250,18 @@ describe('npm start', () => {
     await waitFor('the start banner', started, 60_000, async () => started.output().includes('Ctrl-C'));
     expect(started.output()).toContain('already started');
     expect(await waitForPlan(`127.0.0.1:${temporalPort}`, started)).toEqual(firstRuns);
+    const workflowId = [...firstRuns.keys()].find((id) => id.endsWith(`-task-${TASK.number}`))!;
+    expect(await pendingTimers(`127.0.0.1:${temporalPort}`, workflowId)).toEqual(timersBefore);
+    await waitFor('the API', started, 60_000, async () => (await healthz(port)).status === 200);
+    const view = await api(port, readDemoTokens(dataDir).office, `/api/tasks/${TASK.number}`);
+    expect(view.status).toBe(200);
+    const first = (
+      view.body.milestones as { rounds: { signOffs: { department: string; comment?: string }[] }[] }[]
+    )[0]!;
+    expect(first.rounds[0]!.signOffs).toEqual([
+      expect.objectContaining({ department: CO, comment: '重启前签核 signed before the restart' }),
+    ]);
+    expect(view.body.pendingDepartments).not.toContain(CO);
     expect(await interrupt(started)).toBe(0);
   }, 150_000);
 

@@ -302,6 +302,39 @@ test('a milestone completed while its extension request waits withdraws the requ
   }
 });
 
+test('an overdue milestone cannot be extended to a day already past, nor past the next milestone', async () => {
+  const today = localDate(Date.now(), '+08:00');
+  const h = await env.client.workflow.start(KEY_TASK_WORKFLOW, {
+    taskQueue: QUEUE,
+    workflowId: `signoff-${randomUUID()}`,
+    args: [miniTaskInput(addDays(today, -40))], // first milestone due 12 days ago
+  });
+  const view: KeyTaskView = await h.query(getStateQuery);
+  const [first, final] = view.milestones;
+  expect(first!.dueDate < today).toBe(true);
+  const ask = (newDueDate: string) =>
+    h.executeUpdate(requestExtensionUpdate, {
+      args: [
+        {
+          milestoneId: 'first',
+          department: 'alpha',
+          newDueDate,
+          reason: '延期',
+          person: '甲',
+          requestId: randomUUID(),
+        },
+      ],
+    });
+  let r = await refusal(ask(addDays(today, -1)));
+  expect(r).toMatchObject({ type: 'InvalidDueDate' });
+  expect(r.message).toContain(`须晚于今天 ${today}`);
+  r = await refusal(ask(today));
+  expect(r.type).toBe('InvalidDueDate');
+  r = await refusal(ask(final!.dueDate));
+  expect(r.message).toContain(final!.dueDate);
+  expect((await ask(addDays(today, 1))).state).toBe('pending');
+});
+
 async function count(query: string): Promise<number> {
   let n = 0;
   for await (const _ of env.client.workflow.list({ query })) n++;

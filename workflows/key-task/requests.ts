@@ -11,6 +11,7 @@ import type {
   ResubmitArgs,
   SignOffArgs,
 } from '../../contracts';
+import { localDate } from '../../domain/calendar';
 import { refuse, pendingDepartments, type KeyTaskState, type MilestoneRecord } from './state';
 
 /** True when a request id was applied before (a retry, to be answered without applying again). */
@@ -164,6 +165,11 @@ export function checkExtensionRequest(state: KeyTaskState, input: KeyTaskInput, 
       `新的截止日期须晚于当前截止日期 ${m.dueDate}`,
       `the new due date must be later than the current one, ${m.dueDate}`,
     );
+  }
+  // An overdue milestone may not be "extended" to a day already past: its escalations would fire again at once.
+  const today = localDate(Date.now(), input.policy.utcOffset);
+  if (args.newDueDate <= today) {
+    refuse('InvalidDueDate', `新的截止日期须晚于今天 ${today}`, `the new due date must be later than today, ${today}`);
   }
   const next = state.milestones[state.milestones.indexOf(m) + 1];
   if (next && args.newDueDate >= next.dueDate) {
