@@ -16,6 +16,13 @@ export interface FlakyReceiver {
   readonly url: string;
   /** `X-Notification-Id` of every request answered 2xx, in arrival order (a re-delivery appears twice). */
   readonly accepted: string[];
+  /** `X-Notification-Id` of every correctly signed request as it arrives, answered or not. */
+  readonly received: string[];
+  /**
+   * How long to hold each answer (default 0). A request whose sender is gone by then is not answered, and
+   * not counted as accepted: it never reached its sender as delivered.
+   */
+  holdMs: number;
   /** Stops listening: connections are refused, as when the receiving system is down. */
   down(): Promise<void>;
   /** Listens again on the same port. */
@@ -26,6 +33,7 @@ export interface FlakyReceiver {
 /** Starts a receiver that checks each request's HMAC signature with `secret` (401 when it does not match). */
 export async function startFlakyReceiver(secret: string): Promise<FlakyReceiver> {
   const accepted: string[] = [];
+  const received: string[] = [];
   let server: Server | undefined;
   let port = 0;
   const listen = async (): Promise<void> => {
@@ -35,8 +43,15 @@ export async function startFlakyReceiver(secret: string): Promise<FlakyReceiver>
       req.on('end', () => {
         const raw = Buffer.concat(chunks);
         const ok = signatureIsValid(raw, req.headers['x-signature'], secret);
-        if (ok) accepted.push(String(req.headers['x-notification-id']));
-        res.writeHead(ok ? 204 : 401).end();
+        const id = String(req.headers['x-notification-id']);
+        if (ok) received.push(id);
+        const answer = () => {
+          if (req.socket.destroyed) return;
+          if (ok) accepted.push(id);
+          res.writeHead(ok ? 204 : 401).end();
+        };
+        if (receiver.holdMs > 0) setTimeout(answer, receiver.holdMs);
+        else answer();
       });
     });
     await new Promise<void>((resolve, reject) => {
@@ -53,8 +68,17 @@ export async function startFlakyReceiver(secret: string): Promise<FlakyReceiver>
     s.closeAllConnections();
     await new Promise<void>((resolve) => s.close(() => resolve()));
   };
+  const receiver: FlakyReceiver = {
+    url: '',
+    accepted,
+    received,
+    holdMs: 0,
+    down: stop,
+    up: listen,
+    close: stop,
+  };
   await listen();
-  return { url: `http://127.0.0.1:${port}/hook`, accepted, down: stop, up: listen, close: stop };
+  return Object.assign(receiver, { url: `http://127.0.0.1:${port}/hook` });
 }
 
 /** The update id the API makes from an `Idempotency-Key` (see api/idempotency.ts): caller, path and key. */

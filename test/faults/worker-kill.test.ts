@@ -1,7 +1,8 @@
 /**
  * Fault: the worker is SIGKILLed in the middle of a sign-off storm and restarted. Every sign-off the API
- * acknowledged (2xx) must be in the workflow exactly once, none that was refused may be there, and no
- * notification sent before the crash may be sent again after the restart.
+ * acknowledged (2xx) must be in the workflow exactly once, none that was refused may be there, no
+ * notification sent before the crash may be sent again after the restart, and the notifications whose
+ * delivery was in flight when the worker died (the receiver held its answers) arrive after the restart, once.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -24,6 +25,8 @@ import {
 
 const SECRET = 'fault-test-secret';
 const TASKS = 40;
+/** Tasks whose lead asks for an extension just before the crash: their notices are in flight when it comes. */
+const IN_FLIGHT_TASKS = [1, 2, 3, 4];
 
 let stack: ProcessStack;
 let receiver: FlakyReceiver;
@@ -80,6 +83,7 @@ test('worker SIGKILLed mid sign-off storm: every acknowledged sign-off is applie
   }
 
   // The storm: 16 clients; after a third of the co-responsible sign-offs are answered, the worker is killed.
+  const inFlight: string[] = [];
   let answered = 0;
   let killed: Promise<void> | undefined;
   const coRun = runPool(co, 16, async (a) => {
@@ -87,7 +91,29 @@ test('worker SIGKILLed mid sign-off storm: every acknowledged sign-off is applie
     answered++;
     if (answered === Math.floor(co.length / 3) && !killed) {
       killed = (async () => {
+        // The receiver holds its answers; four leads ask for an extension, and the worker dies while their
+        // notices to the general office wait for an answer.
+        receiver.holdMs = 10_000;
+        const before = receiver.received.length;
+        for (const n of IN_FLIGHT_TASKS) {
+          const lead = taskUnits(plan.tasks.find((t) => t.number === n)!).lead;
+          const asked = await apiRequest(
+            stack.apiUrl,
+            'POST',
+            `/api/tasks/${n}/milestones/${milestoneId}/extension-requests`,
+            tokens.coordinator(lead),
+            { newDueDate: addDays(localDate(Date.now(), plan.policy.utcOffset), 10), reason: '等待数据' },
+          );
+          expect(asked.status).toBe(201);
+        }
+        await waitFor(
+          'the extension notices to reach the receiver',
+          async () => (receiver.received.length - before >= IN_FLIGHT_TASKS.length ? true : undefined),
+          30_000,
+        );
+        inFlight.push(...receiver.received.slice(before));
         await stack.worker!.kill('SIGKILL');
+        receiver.holdMs = 0;
         await new Promise((r) => setTimeout(r, 3_000));
         await stack.startWorker({ PLAN_FILE: planFile });
       })();
@@ -130,8 +156,18 @@ test('worker SIGKILLed mid sign-off storm: every acknowledged sign-off is applie
   // Notifications: each decided once in the workflow and delivered once; none sent again after the restart.
   const decided = [...views.values()].flatMap((v) => v.notifications.map((n) => n.id));
   expect(new Set(decided).size).toBe(decided.length);
-  expect(new Set(deliveredBeforeCrash)).toEqual(new Set(decided));
+  expect(inFlight).toHaveLength(IN_FLIGHT_TASKS.length);
+  expect(inFlight.every((id) => !deliveredBeforeCrash.includes(id) && decided.includes(id))).toBe(true);
+  expect(new Set([...deliveredBeforeCrash, ...inFlight])).toEqual(new Set(decided));
+  // The deliveries the crash cut off are retried once their attempt times out (1 minute), and then answered.
+  await waitFor(
+    'the notices in flight at the crash to be delivered',
+    async () => (inFlight.every((id) => receiver.accepted.includes(id)) ? true : undefined),
+    150_000,
+    1_000,
+  );
   await new Promise((r) => setTimeout(r, 3_000));
+  for (const id of inFlight) expect(receiver.received.filter((x) => x === id).length).toBeGreaterThanOrEqual(2);
   expect(receiver.accepted.length).toBe(new Set(receiver.accepted).size);
   expect(receiver.accepted.length).toBe(decided.length);
 });
