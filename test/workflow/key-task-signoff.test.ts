@@ -302,7 +302,7 @@ test('a milestone completed while its extension request waits withdraws the requ
   }
 });
 
-test('an overdue milestone cannot be extended to a day already past, nor past the next milestone', async () => {
+test('an overdue milestone cannot be extended to a day already past, nor past the next milestone, nor twice at once', async () => {
   const today = localDate(Date.now(), '+08:00');
   const h = await env.client.workflow.start(KEY_TASK_WORKFLOW, {
     taskQueue: QUEUE,
@@ -333,6 +333,9 @@ test('an overdue milestone cannot be extended to a day already past, nor past th
   r = await refusal(ask(final!.dueDate));
   expect(r.message).toContain(final!.dueDate);
   expect((await ask(addDays(today, 1))).state).toBe('pending');
+  r = await refusal(ask(addDays(today, 2)));
+  expect(r.type).toBe('ExtensionPending');
+  expect(r.message).toContain('已有待审批的延期申请');
 });
 
 async function count(query: string): Promise<number> {

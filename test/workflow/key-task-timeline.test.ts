@@ -102,6 +102,7 @@ test('a task runs its year: reminders to unsigned units, three escalation levels
     [1, ['gamma', 'alpha']],
     [0, ['gamma', 'alpha']],
   ]);
+  expect(near(of(view, 'reminder')[1]!.at, reminderAt(first!.dueDate, 1))).toBe(true);
   expect(near(of(view, 'reminder')[2]!.at, reminderAt(first!.dueDate, 0))).toBe(true);
   expect(view.escalationLevel).toBe(0);
 
@@ -150,7 +151,11 @@ test('a task runs its year: reminders to unsigned units, three escalation levels
   const reminders = of(view, 'reminder').filter((n) => n.dueDate === newDue);
   expect(reminders.map((n) => n.daysBefore)).toEqual([7, 1, 0]);
   expect(reminders.every((n) => n.departments.join() === 'gamma,alpha')).toBe(true);
+  expect(reminders.every((n) => near(n.at, reminderAt(newDue, n.daysBefore!)))).toBe(true);
   expect(view.escalationLevel).toBe(1);
+  const again = of(view, 'escalation').filter((n) => n.dueDate === newDue);
+  expect(again.map((n) => [n.level, n.departments])).toEqual([[1, ['alpha', 'office']]]);
+  expect(near(again[0]!.at, newDeadline)).toBe(true);
 
   // Gamma then the lead sign: the milestone completes 2 days late and the escalation closes with that.
   await handle.executeUpdate(signOffUpdate, { args: [sign('gamma', 'first')] });
