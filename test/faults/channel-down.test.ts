@@ -1,6 +1,7 @@
 /**
- * Fault: a notification channel (a webhook receiver on loopback) is down for two and a half minutes. Notifications decided
- * meanwhile must arrive after it recovers, each once, and sign-offs must go on while it is down. The worker
+ * Fault: a notification channel (a webhook receiver on loopback) is down for two and a half minutes.
+ * Notifications decided meanwhile must arrive after it recovers, each once, and sign-offs must go on while it
+ * is down. The worker
  * runs with the default delivery retry (5 s, doubling), as `npm run worker` does.
  */
 import { localDate } from '../../domain/calendar';
