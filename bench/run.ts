@@ -215,18 +215,18 @@ async function main(): Promise<void> {
     // 3. Sign-off storm on the first milestone: every co-responsible unit, then every lead.
     const milestoneId = generated.schedule[0]!.id;
     const { co, leads } = signOffs(generated);
-    const signOff = (s: SignOff) =>
+    const signOff = (s: SignOff, milestone = milestoneId) =>
       apiRequest(
         stack.apiUrl,
         'POST',
-        `/api/tasks/${s.task}/milestones/${milestoneId}/sign-offs`,
+        `/api/tasks/${s.task}/milestones/${milestone}/sign-offs`,
         tokens.coordinator(s.department),
         { department: s.department, decision: 'approve' },
-        { 'Idempotency-Key': `bench-${s.task}-${s.department}` },
+        { 'Idempotency-Key': `bench-${milestone}-${s.task}-${s.department}` },
       );
     const stormCpu = cpuMeter({ server: server.pid, worker: stack.worker!.pid, api: stack.api!.pid });
-    const coRun = await runPool(co, CONCURRENCY, signOff);
-    const leadRun = await runPool(leads, CONCURRENCY, signOff);
+    const coRun = await runPool(co, CONCURRENCY, (s) => signOff(s));
+    const leadRun = await runPool(leads, CONCURRENCY, (s) => signOff(s));
     const stormCpuUsed = stormCpu.perThousand(co.length + leads.length);
     const all = [...coRun.results, ...leadRun.results];
     const failed = all.filter((r) => r instanceof Error || r.status !== 200);
@@ -282,15 +282,7 @@ async function main(): Promise<void> {
       }
     })();
     const secondRound = co.filter((x) => x.task <= n / 2);
-    const busyRun = await runPool(secondRound, CONCURRENCY, (x) =>
-      apiRequest(
-        stack.apiUrl,
-        'POST',
-        `/api/tasks/${x.task}/milestones/${nextMilestone}/sign-offs`,
-        tokens.coordinator(x.department),
-        { department: x.department, decision: 'approve' },
-      ),
-    );
+    const busyRun = await runPool(secondRound, CONCURRENCY, (x) => signOff(x, nextMilestone));
     storming = false;
     await watcher;
     busyRun.results.forEach((r) => expectOk(r, 'sign-off (busy board)'));

@@ -7,13 +7,8 @@ import type { TaskRow } from '../../contracts';
 import type { TaskRowState } from '../../contracts/messages';
 import { createTaskListCache } from '../../api/task-list-cache';
 
-const row = (number: number, over: Partial<TaskRow> = {}): TaskRow => ({
-  number,
-  section: 1,
-  title: { zh: `任务${number}`, en: `Task ${number}` },
-  workflowId: `p-task-${number}`,
-  lead: 'a',
-  departments: ['a', 'b'],
+/** The changing fields of a row, as a workflow answers them after an update. */
+const state = (over: Partial<TaskRowState> = {}): TaskRowState => ({
   status: 'on_track',
   currentMilestone: 'm',
   nextDue: '2030-01-01',
@@ -23,14 +18,14 @@ const row = (number: number, over: Partial<TaskRow> = {}): TaskRow => ({
   ...over,
 });
 
-/** The changing fields of a row, as a workflow answers them after an update. */
-const state = (over: Partial<TaskRowState> = {}): TaskRowState => ({
-  status: 'on_track',
-  currentMilestone: 'm',
-  nextDue: '2030-01-01',
-  pendingDepartments: ['b', 'a'],
-  escalationLevel: 0,
-  extensionPending: false,
+const row = (number: number, over: Partial<TaskRow> = {}): TaskRow => ({
+  number,
+  section: 1,
+  title: { zh: `任务${number}`, en: `Task ${number}` },
+  workflowId: `p-task-${number}`,
+  lead: 'a',
+  departments: ['a', 'b'],
+  ...state(),
   ...over,
 });
 
