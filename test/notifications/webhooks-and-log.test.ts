@@ -2,7 +2,8 @@
  * Signed webhooks through an outage, and the notification log through the API, on a real dev server: the
  * receiver answers 503 while sign-offs, a return, and an extension request and decision go on; the log
  * shows the deliveries retrying; once the receiver is back every notification arrives exactly once per
- * webhook, signed, and the log lists what went to whom, through which channel, with what outcome.
+ * webhook, signed, and the log lists what went to whom, through which channel, with what outcome. A
+ * receiver that never recovers is given up on after the worker's last attempt, and the log says so.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
@@ -225,4 +226,46 @@ test('an outage delays webhooks without blocking the task; each arrives once, si
     'extension-requested',
   ]);
   await handle.terminate('test over');
+});
+
+test('a receiver that never recovers: the log says "failed" after the last of its attempts, with the last error', async () => {
+  const dead = await startWebhookReceiver(SECRET);
+  dead.failNext(Infinity);
+  const queue = `notifications-dead-${randomUUID()}`;
+  const giveUp = await createKeyTaskWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue: queue,
+    workflowBundle: await bundleWorkflows(),
+    deps: {
+      channels: [],
+      webhook: { url: `${dead.url}/global`, secret: SECRET },
+      retry: { initialIntervalMs: 100, backoffCoefficient: 1, maximumIntervalMs: 100, maximumAttempts: 3 },
+    },
+  });
+  try {
+    await giveUp.runUntil(async () => {
+      // Task 2's first milestone (due 31 days after the start) fell due 9 days ago: levels 1 and 2 go out at once.
+      await env.client.workflow.start(KEY_TASK_WORKFLOW, {
+        taskQueue: queue,
+        workflowId: taskWorkflowId(miniPlan, { number: 2 }),
+        args: [miniTaskInput(localDate(Date.now() - 40 * DAY, '+08:00'), 2)],
+      });
+      const entries = await eventually(async () => {
+        const found = await log(tokens.office, '?taskNumber=2&kind=escalation');
+        expect(found.map((e) => e.outcome)).toEqual(['failed', 'failed']);
+        return found;
+      });
+      for (const entry of entries) {
+        expect(entry.deliveries.find((d) => d.key === 'webhook:global')).toMatchObject({
+          outcome: 'failed',
+          attempts: 3,
+          lastError: expect.stringMatching(/HTTP 503/),
+        });
+        expect(dead.requests.filter((r) => r.notificationId === entry.notification.id)).toHaveLength(3);
+      }
+    });
+  } finally {
+    await dead.close();
+  }
 });
