@@ -6,7 +6,7 @@
  * receiver that never recovers is given up on after the worker's last attempt, and the log says so.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
+import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Express } from 'express';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
@@ -40,11 +40,13 @@ let running: Promise<void>;
 let hooks: WebhookReceiver;
 let app: Express;
 let tokens: Tokens;
+/** The workflow code, bundled once for both workers of this file. */
+let bundle: WorkflowBundleWithSourceMap;
 const consoleLines: string[] = [];
 
 beforeAll(async () => {
   [env, hooks] = await Promise.all([createLocalEnv(), startWebhookReceiver(SECRET)]);
-  const bundle = await bundleWorkflows();
+  bundle = await bundleWorkflows();
   worker = await createKeyTaskWorker({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
@@ -236,7 +238,7 @@ test('a receiver that never recovers: the log says "failed" after the last of it
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue: queue,
-    workflowBundle: await bundleWorkflows(),
+    workflowBundle: bundle,
     deps: {
       channels: [],
       webhook: { url: `${dead.url}/global`, secret: SECRET },
