@@ -5,6 +5,7 @@
 import { Router } from 'express';
 import { openApiDocument } from '../openapi';
 import { operations } from '../operations';
+import { mount } from '../middleware/route';
 
 const DOCS_PAGE = `<!doctype html>
 <html lang="zh-CN">
@@ -63,10 +64,10 @@ const DOCS_PAGE = `<!doctype html>
 export function docsRoutes(): Router {
   const router = Router();
   const document = openApiDocument();
-  router.get(operations.openapi.path, (_req, res) => {
+  mount(router, operations.openapi, (_req, res) => {
     res.json(document);
   });
-  router.get(operations.docs.path, (_req, res) => {
+  mount(router, operations.docs, (_req, res) => {
     res.type('html').send(DOCS_PAGE);
   });
   return router;

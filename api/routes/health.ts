@@ -2,13 +2,14 @@
 import { Router } from 'express';
 import type { AppDeps } from '../deps';
 import { operations } from '../operations';
+import { mount } from '../middleware/route';
 
 const HEALTH_TIMEOUT_MS = 2_000;
 
 /** The health route. Answers 200 when Temporal's frontend answers within two seconds, 503 with the reason otherwise. */
 export function healthRoutes(deps: AppDeps): Router {
   const router = Router();
-  router.get(operations.health.path, async (_req, res) => {
+  mount(router, operations.health, async (_req, res) => {
     const temporal = { address: deps.config.temporalAddress, namespace: deps.config.TEMPORAL_NAMESPACE };
     const connection = deps.temporalClient.connection;
     try {

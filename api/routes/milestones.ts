@@ -13,13 +13,14 @@ import {
   type Task,
 } from '../../contracts';
 import { taskMilestones, taskUnits, taskWorkflowId } from '../../domain/plan';
-import { principalOf, requireRole } from '../auth/middleware';
+import { principalOf } from '../auth/middleware';
 import type { Principal } from '../auth/tokens';
 import type { AppContext } from '../deps';
 import { BadRequestError, ForbiddenError } from '../errors';
 import { requireDepartment, requireMilestone, requireTask, taskDepartments } from '../lookup';
-import { inputOf, validate } from '../middleware/validate';
+import { inputOf } from '../middleware/validate';
 import { operations } from '../operations';
+import { mount } from '../middleware/route';
 import { updateAs } from '../temporal';
 
 /** The coordinator's department, which must lead the task. @throws ForbiddenError otherwise. */
@@ -62,7 +63,7 @@ export function milestoneRoutes(deps: AppContext): Router {
   const router = Router();
   const { signOff, resubmit, requestExtension, decideExtension } = operations;
 
-  router.post(signOff.path, requireRole(signOff.roles), validate(signOff.input), async (req, res) => {
+  mount(router, signOff, async (req, res) => {
     const { params, body } = inputOf(res, signOff.input);
     const task = taskAndMilestone(deps.plan, params.number, params.milestoneId);
     requireDepartment(deps.plan, body.department, 'body');
@@ -86,7 +87,7 @@ export function milestoneRoutes(deps: AppContext): Router {
     res.status(signOff.status).json(milestone);
   });
 
-  router.post(resubmit.path, requireRole(resubmit.roles), validate(resubmit.input), async (req, res) => {
+  mount(router, resubmit, async (req, res) => {
     const { params, body } = inputOf(res, resubmit.input);
     const task = taskAndMilestone(deps.plan, params.number, params.milestoneId);
     const principal = requireLeadCoordinator(res, task);
@@ -98,46 +99,36 @@ export function milestoneRoutes(deps: AppContext): Router {
     res.status(resubmit.status).json(milestone);
   });
 
-  router.post(
-    requestExtension.path,
-    requireRole(requestExtension.roles),
-    validate(requestExtension.input),
-    async (req, res) => {
-      const { params, body } = inputOf(res, requestExtension.input);
-      const task = taskAndMilestone(deps.plan, params.number, params.milestoneId);
-      const principal = requireLeadCoordinator(res, task);
-      const extension = await updateAs(deps, req, principal, taskWorkflowId(deps.plan, task), requestExtensionUpdate, {
-        milestoneId: params.milestoneId,
-        department: principal.department,
-        newDueDate: body.newDueDate,
-        reason: body.reason,
-      });
-      res.status(requestExtension.status).json(extension);
-    },
-  );
+  mount(router, requestExtension, async (req, res) => {
+    const { params, body } = inputOf(res, requestExtension.input);
+    const task = taskAndMilestone(deps.plan, params.number, params.milestoneId);
+    const principal = requireLeadCoordinator(res, task);
+    const extension = await updateAs(deps, req, principal, taskWorkflowId(deps.plan, task), requestExtensionUpdate, {
+      milestoneId: params.milestoneId,
+      department: principal.department,
+      newDueDate: body.newDueDate,
+      reason: body.reason,
+    });
+    res.status(requestExtension.status).json(extension);
+  });
 
-  router.post(
-    decideExtension.path,
-    requireRole(decideExtension.roles),
-    validate(decideExtension.input),
-    async (req, res) => {
-      const { params, body } = inputOf(res, decideExtension.input);
-      const task = taskAndMilestone(deps.plan, params.number, params.milestoneId);
-      const extension = await updateAs(
-        deps,
-        req,
-        principalOf(res),
-        taskWorkflowId(deps.plan, task),
-        decideExtensionUpdate,
-        {
-          milestoneId: params.milestoneId,
-          extensionId: params.requestId,
-          approve: body.approve,
-          comment: body.comment,
-        },
-      );
-      res.status(decideExtension.status).json(extension);
-    },
-  );
+  mount(router, decideExtension, async (req, res) => {
+    const { params, body } = inputOf(res, decideExtension.input);
+    const task = taskAndMilestone(deps.plan, params.number, params.milestoneId);
+    const extension = await updateAs(
+      deps,
+      req,
+      principalOf(res),
+      taskWorkflowId(deps.plan, task),
+      decideExtensionUpdate,
+      {
+        milestoneId: params.milestoneId,
+        extensionId: params.requestId,
+        approve: body.approve,
+        comment: body.comment,
+      },
+    );
+    res.status(decideExtension.status).json(extension);
+  });
   return router;
 }

@@ -4,12 +4,13 @@
  */
 import { Router } from 'express';
 import { listNotifications } from '../../client/notification-log';
-import { principalOf, requireRole } from '../auth/middleware';
+import { principalOf } from '../auth/middleware';
 import type { AppDeps } from '../deps';
 import { BadRequestError, ForbiddenError } from '../errors';
 import { requireDepartment } from '../lookup';
-import { inputOf, validate } from '../middleware/validate';
+import { inputOf } from '../middleware/validate';
 import { operations } from '../operations';
+import { mount } from '../middleware/route';
 import { withDeadline } from '../temporal';
 
 /** The notification routes (mounted after authentication). */
@@ -17,7 +18,7 @@ export function notificationRoutes(deps: AppDeps): Router {
   const router = Router();
   const op = operations.notifications;
 
-  router.get(op.path, requireRole(op.roles), validate(op.input), async (_req, res) => {
+  mount(router, op, async (_req, res) => {
     const { query } = inputOf(res, op.input);
     if (query.department) requireDepartment(deps.plan, query.department, 'query');
     if (query.taskNumber !== undefined && !deps.plan.tasks.some((t) => t.number === query.taskNumber)) {

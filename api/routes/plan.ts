@@ -4,11 +4,12 @@ import type { PlanFile } from '../../contracts';
 import { startPlan } from '../../client/start-plan';
 import { localDate } from '../../domain/calendar';
 import { taskUnits } from '../../domain/plan';
-import { principalOf, requireRole } from '../auth/middleware';
+import { principalOf } from '../auth/middleware';
 import type { AppContext } from '../deps';
 import { operations } from '../operations';
+import { mount } from '../middleware/route';
 import { withDeadline } from '../temporal';
-import { inputOf, validate } from '../middleware/validate';
+import { inputOf } from '../middleware/validate';
 
 /** The plan as `GET /api/plan` answers it. */
 export function planView(plan: PlanFile) {
@@ -38,16 +39,16 @@ export function planRoutes(deps: AppContext): Router {
   const router = Router();
   const { plan: getPlan, startPlan: start, me } = operations;
 
-  router.get(me.path, requireRole(me.roles), (_req, res) => {
+  mount(router, me, (_req, res) => {
     const { role, department, name } = principalOf(res);
     res.json({ role, ...(department ? { department } : {}), name });
   });
 
-  router.get(getPlan.path, requireRole(getPlan.roles), (_req, res) => {
+  mount(router, getPlan, (_req, res) => {
     res.json(planView(deps.plan));
   });
 
-  router.post(start.path, requireRole(start.roles), validate(start.input), async (_req, res) => {
+  mount(router, start, async (_req, res) => {
     const { body } = inputOf(res, start.input);
     const now = deps.now?.() ?? Date.now();
     const startDate = body.startDate ?? deps.config.PLAN_START_DATE ?? localDate(now, deps.plan.policy.utcOffset);

@@ -5,12 +5,13 @@
  */
 import { Router } from 'express';
 import type { EscalationItem, ExtensionRequestItem, InboxItem, KeyTaskView, TaskRow } from '../../contracts';
-import { principalOf, requireRole } from '../auth/middleware';
+import { principalOf } from '../auth/middleware';
 import type { AppContext, AppDeps } from '../deps';
 import { ForbiddenError } from '../errors';
 import { requireDepartment } from '../lookup';
-import { inputOf, validate } from '../middleware/validate';
+import { inputOf } from '../middleware/validate';
 import { operations } from '../operations';
+import { mount } from '../middleware/route';
 import { queryState } from '../temporal';
 import { WorkflowNotFoundError } from '@temporalio/common';
 
@@ -90,7 +91,7 @@ export function supervisionRoutes(deps: AppContext): Router {
   const router = Router();
   const { inbox, escalations, extensionRequests } = operations;
 
-  router.get(inbox.path, requireRole(inbox.roles), validate(inbox.input), async (_req, res) => {
+  mount(router, inbox, async (_req, res) => {
     const { params } = inputOf(res, inbox.input);
     const department = requireDepartment(deps.plan, params.id, 'path');
     const principal = principalOf(res);
@@ -102,12 +103,12 @@ export function supervisionRoutes(deps: AppContext): Router {
     res.json({ department: department.id, items: inboxItems(department.id, states) });
   });
 
-  router.get(escalations.path, requireRole(escalations.roles), async (_req, res) => {
+  mount(router, escalations, async (_req, res) => {
     const rows = await deps.taskList.list({ escalated: true });
     res.json({ escalations: escalationItems(await statesOf(deps, rows)) });
   });
 
-  router.get(extensionRequests.path, requireRole(extensionRequests.roles), async (_req, res) => {
+  mount(router, extensionRequests, async (_req, res) => {
     const rows = await deps.taskList.list({ extensionPending: true });
     res.json({ requests: extensionRequestItems(await statesOf(deps, rows)) });
   });

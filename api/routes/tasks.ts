@@ -5,12 +5,13 @@
 import { Router } from 'express';
 import { cancelUpdate } from '../../contracts';
 import { taskWorkflowId } from '../../domain/plan';
-import { principalOf, requireRole } from '../auth/middleware';
+import { principalOf } from '../auth/middleware';
 import type { AppContext, AppDeps } from '../deps';
 import { BadRequestError, ForbiddenError } from '../errors';
 import { requireDepartment, requireTask, taskDepartments } from '../lookup';
-import { inputOf, validate } from '../middleware/validate';
+import { inputOf } from '../middleware/validate';
 import { operations } from '../operations';
+import { mount } from '../middleware/route';
 import { queryState, updateAs } from '../temporal';
 
 /** The link to a workflow in the Temporal Web UI, or null when no UI address is configured. */
@@ -26,7 +27,7 @@ export function taskRoutes(deps: AppContext): Router {
   const router = Router();
   const { listTasks: list, getTask: get, cancel } = operations;
 
-  router.get(list.path, requireRole(list.roles), validate(list.input), async (_req, res) => {
+  mount(router, list, async (_req, res) => {
     const { query } = inputOf(res, list.input);
     const principal = principalOf(res);
     if (query.department) requireDepartment(deps.plan, query.department, 'query');
@@ -47,7 +48,7 @@ export function taskRoutes(deps: AppContext): Router {
     res.json({ tasks });
   });
 
-  router.get(get.path, requireRole(get.roles), validate(get.input), async (_req, res) => {
+  mount(router, get, async (_req, res) => {
     const { params } = inputOf(res, get.input);
     const task = requireTask(deps.plan, params.number);
     const principal = principalOf(res);
@@ -61,7 +62,7 @@ export function taskRoutes(deps: AppContext): Router {
     res.json({ ...state, workflowId, temporalUiUrl: temporalUiLink(deps, workflowId) });
   });
 
-  router.post(cancel.path, requireRole(cancel.roles), validate(cancel.input), async (req, res) => {
+  mount(router, cancel, async (req, res) => {
     const { params, body } = inputOf(res, cancel.input);
     const task = requireTask(deps.plan, params.number);
     const state = await updateAs(deps, req, principalOf(res), taskWorkflowId(deps.plan, task), cancelUpdate, {

@@ -22,12 +22,24 @@ function field(label, control) {
   return h('label', { class: 'field' }, h('span', {}, label), control);
 }
 
-/** Sends a form's request; on success reloads the page with `done` as the flash; on refusal shows why. */
-function submitter({ message, plan, ctx, send, done }) {
+/** A required free-text box (a note, a reason). */
+function longText(name, testId) {
+  return h('textarea', { name, rows: 2, required: true, maxlength: 2000, 'data-testid': testId });
+}
+
+/** POSTs `body` to one of a milestone's actions (`sign-offs`, `resubmit`, `extension-requests`, …). */
+function postToMilestone(taskNumber, milestoneId, action, body, idempotencyKey) {
+  return api(`/api/tasks/${taskNumber}/milestones/${milestoneId}/${action}`, { method: 'POST', body, idempotencyKey });
+}
+
+/**
+ * Makes `form` send its request under an idempotency key (a new one after a refusal): on success the page reloads with
+ * `done` as the flash; on refusal `message` says why and the form can be sent again. Answers the form.
+ */
+function onSubmit(form, { message, plan, ctx, send, done }) {
   let key = randomKey();
-  return async (event) => {
+  form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const form = event.currentTarget;
     const buttons = form.querySelectorAll('button');
     buttons.forEach((b) => (b.disabled = true));
     replace(message);
@@ -44,7 +56,8 @@ function submitter({ message, plan, ctx, send, done }) {
       replace(message, errorBox(err, plan));
       buttons.forEach((b) => (b.disabled = false));
     }
-  };
+  });
+  return form;
 }
 
 function signOffForm(item, department, plan, ctx, message) {
@@ -97,46 +110,32 @@ function signOffForm(item, department, plan, ctx, message) {
     field(t('inbox.signoff.comment'), comment),
     h('button', { type: 'submit', class: 'primary', 'data-testid': 'submit-signoff' }, t('inbox.signoff.submit')),
   );
-  form.addEventListener(
-    'submit',
-    submitter({
-      message,
-      plan,
-      ctx,
-      send: (key) => {
-        const decision = form.querySelector('input[type=radio]:checked')?.value ?? 'approve';
-        const body = { department, decision };
-        if (comment.value.trim()) body.comment = comment.value.trim();
-        const figures = {};
-        asked.forEach((f, i) => {
-          if (inputs[i].value !== '') figures[f.id] = Number(inputs[i].value);
-        });
-        if (Object.keys(figures).length) body.figures = figures;
-        return api(`/api/tasks/${item.taskNumber}/milestones/${item.milestoneId}/sign-offs`, {
-          method: 'POST',
-          body,
-          idempotencyKey: key,
-        }).then(() => decision);
-      },
-      done: (decision) =>
-        t('inbox.signoff.done', {
-          task: item.taskNumber,
-          milestone: pick(item.milestoneTitle),
-          decision: t(`decision.${decision}`),
-        }),
-    }),
-  );
-  return form;
+  return onSubmit(form, {
+    message,
+    plan,
+    ctx,
+    send: (key) => {
+      const decision = form.querySelector('input[type=radio]:checked')?.value ?? 'approve';
+      const body = { department, decision };
+      if (comment.value.trim()) body.comment = comment.value.trim();
+      const figures = {};
+      asked.forEach((f, i) => {
+        if (inputs[i].value !== '') figures[f.id] = Number(inputs[i].value);
+      });
+      if (Object.keys(figures).length) body.figures = figures;
+      return postToMilestone(item.taskNumber, item.milestoneId, 'sign-offs', body, key).then(() => decision);
+    },
+    done: (decision) =>
+      t('inbox.signoff.done', {
+        task: item.taskNumber,
+        milestone: pick(item.milestoneTitle),
+        decision: t(`decision.${decision}`),
+      }),
+  });
 }
 
 function resubmitForm(item, plan, ctx, message) {
-  const note = h('textarea', {
-    name: 'note',
-    rows: 2,
-    required: true,
-    maxlength: 2000,
-    'data-testid': 'resubmit-note',
-  });
+  const note = longText('note', 'resubmit-note');
   const form = h(
     'form',
     { class: 'resubmit', 'data-testid': 'resubmit-form' },
@@ -144,22 +143,13 @@ function resubmitForm(item, plan, ctx, message) {
     field(t('inbox.resubmit.note'), note),
     h('button', { type: 'submit', class: 'primary' }, t('inbox.resubmit.submit')),
   );
-  form.addEventListener(
-    'submit',
-    submitter({
-      message,
-      plan,
-      ctx,
-      send: (key) =>
-        api(`/api/tasks/${item.taskNumber}/milestones/${item.milestoneId}/resubmit`, {
-          method: 'POST',
-          body: { note: note.value.trim() },
-          idempotencyKey: key,
-        }),
-      done: () => t('inbox.resubmit.done', { task: item.taskNumber, milestone: pick(item.milestoneTitle) }),
-    }),
-  );
-  return form;
+  return onSubmit(form, {
+    message,
+    plan,
+    ctx,
+    send: (key) => postToMilestone(item.taskNumber, item.milestoneId, 'resubmit', { note: note.value.trim() }, key),
+    done: () => t('inbox.resubmit.done', { task: item.taskNumber, milestone: pick(item.milestoneTitle) }),
+  });
 }
 
 function extensionForm(item, plan, ctx, message) {
@@ -170,13 +160,7 @@ function extensionForm(item, plan, ctx, message) {
     min: item.dueDate,
     'data-testid': 'extension-date',
   });
-  const reason = h('textarea', {
-    name: 'reason',
-    rows: 2,
-    required: true,
-    maxlength: 2000,
-    'data-testid': 'extension-reason',
-  });
+  const reason = longText('reason', 'extension-reason');
   const form = h(
     'form',
     { class: 'extension' },
@@ -184,21 +168,20 @@ function extensionForm(item, plan, ctx, message) {
     field(t('inbox.extension.reason'), reason),
     h('button', { type: 'submit' }, t('inbox.extension.submit')),
   );
-  form.addEventListener(
-    'submit',
-    submitter({
-      message,
-      plan,
-      ctx,
-      send: (key) =>
-        api(`/api/tasks/${item.taskNumber}/milestones/${item.milestoneId}/extension-requests`, {
-          method: 'POST',
-          body: { newDueDate: date.value, reason: reason.value.trim() },
-          idempotencyKey: key,
-        }),
-      done: () => t('inbox.extension.done'),
-    }),
-  );
+  onSubmit(form, {
+    message,
+    plan,
+    ctx,
+    send: (key) =>
+      postToMilestone(
+        item.taskNumber,
+        item.milestoneId,
+        'extension-requests',
+        { newDueDate: date.value, reason: reason.value.trim() },
+        key,
+      ),
+    done: () => t('inbox.extension.done'),
+  });
   return h('details', { class: 'extension-box' }, h('summary', {}, t('inbox.extension.title')), form, message);
 }
 
@@ -278,29 +261,24 @@ function extensionDecisions(pending, plan, ctx, canDecide) {
         ),
         h('button', { type: 'submit', name: 'approve', value: 'false' }, t('inbox.extensions.decline')),
       );
-      form.addEventListener(
-        'submit',
-        submitter({
-          message,
-          plan,
-          ctx,
-          send: (key, button) => {
-            const approve = button?.value === 'true';
-            const body = { approve };
-            if (comment.value.trim()) body.comment = comment.value.trim();
-            return api(
-              `/api/tasks/${task.taskNumber}/milestones/${x.milestoneId}/extension-requests/${encodeURIComponent(x.id)}/decision`,
-              { method: 'POST', body, idempotencyKey: key },
-            ).then(() => approve);
-          },
-          done: (approve) =>
-            t('inbox.extensions.done', {
-              task: task.taskNumber,
-              milestone: pick(milestone?.title) || x.milestoneId,
-              decision: t(approve ? 'extension.approved' : 'extension.declined'),
-            }),
-        }),
-      );
+      onSubmit(form, {
+        message,
+        plan,
+        ctx,
+        send: (key, button) => {
+          const approve = button?.value === 'true';
+          const body = { approve };
+          if (comment.value.trim()) body.comment = comment.value.trim();
+          const action = `extension-requests/${encodeURIComponent(x.id)}/decision`;
+          return postToMilestone(task.taskNumber, x.milestoneId, action, body, key).then(() => approve);
+        },
+        done: (approve) =>
+          t('inbox.extensions.done', {
+            task: task.taskNumber,
+            milestone: pick(milestone?.title) || x.milestoneId,
+            decision: t(approve ? 'extension.approved' : 'extension.declined'),
+          }),
+      });
       return h(
         'article',
         { class: 'card', 'data-testid': 'extension-request', 'data-task': task.taskNumber },
