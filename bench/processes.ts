@@ -5,9 +5,10 @@
  * restarted or measured (`/proc/<pid>/status` VmRSS) while the others run on.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { PlanFile } from '../contracts';
 import { temporalCliPath, PROJECT_ROOT } from '../embedded/binaries';
 import { startDevServer, type DevServer } from '../embedded/dev-server';
 import { freePorts, waitFor } from '../test/helpers/processes';
@@ -155,8 +156,8 @@ export function readDemoTokens(dataDir: string): DemoTokens {
 
 /** Options of {@link createProcessStack}. */
 export interface ProcessStackOptions {
-  /** The plan file the worker and the API load (default the 2016 plan). */
-  planFile?: string;
+  /** A plan the worker and the API load instead of the 2016 plan (written to `plan.json` in the stack's folder). */
+  plan?: PlanFile;
   /** Extra environment of the worker (e.g. `WEBHOOK_URL`, `WEBHOOK_SECRET`). */
   workerEnv?: NodeJS.ProcessEnv;
   /** Extra environment of the API. */
@@ -212,10 +213,11 @@ export async function createProcessStack(options: ProcessStackOptions = {}): Pro
     TEMPORAL_API_KEY: '',
     TEMPORAL_TLS_CERT: '',
     TEMPORAL_TLS_KEY: '',
-    ...(options.planFile ? { PLAN_FILE: options.planFile } : { PLAN_FILE: '' }),
   };
-  // An empty PLAN_FILE would fail the config schema: drop it so the default applies.
-  if (base.PLAN_FILE === '') delete base.PLAN_FILE;
+  if (options.plan) {
+    base.PLAN_FILE = path.join(dataDir, 'plan.json');
+    writeFileSync(base.PLAN_FILE, JSON.stringify(options.plan));
+  }
   const stack: ProcessStack = {
     dataDir,
     temporalAddress,

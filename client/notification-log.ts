@@ -17,7 +17,7 @@ import {
   type NotificationKind,
   type NotificationLogEntry,
 } from '../contracts';
-import { TaskListFilterError } from './task-list';
+import { TaskListFilterError, keyword } from './task-list';
 
 /** Filters of {@link listNotifications}; all optional, combined with AND. */
 export interface NotificationLogFilters {
@@ -27,13 +27,7 @@ export interface NotificationLogFilters {
   kind?: NotificationKind;
 }
 
-const SAFE_KEYWORD = /^[A-Za-z0-9_.-]+$/;
 const DESCRIBE_CONCURRENCY = 8;
-
-function keyword(value: string, what: string): string {
-  if (!SAFE_KEYWORD.test(value)) throw new TaskListFilterError(`unsafe ${what} "${value}" in a visibility query`);
-  return `'${value}'`;
-}
 
 /**
  * The visibility query for a plan's notifications with `filters`.

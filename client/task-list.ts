@@ -47,7 +47,11 @@ export class TaskListFilterError extends Error {
 
 const SAFE_KEYWORD = /^[A-Za-z0-9_.-]+$/;
 
-function keyword(value: string, what: string): string {
+/**
+ * `value` quoted for a visibility query (ids, statuses, kinds: letters, digits, `_`, `.`, `-` only).
+ * @throws TaskListFilterError naming `what` for any other character, which could break the query.
+ */
+export function keyword(value: string, what: string): string {
   if (!SAFE_KEYWORD.test(value)) throw new TaskListFilterError(`unsafe ${what} "${value}" in a visibility query`);
   return `'${value}'`;
 }

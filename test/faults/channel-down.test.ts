@@ -8,32 +8,17 @@ import { localDate } from '../../domain/calendar';
 import { taskUnits } from '../../domain/plan';
 import { DEFAULT_PLAN_FILE, loadPlanFile } from '../../seeds/load-plan';
 import { apiRequest } from '../../bench/measure';
-import { createProcessStack, type ProcessStack } from '../../bench/processes';
 import { waitFor } from '../helpers/processes';
-import { signOffWithRetry, startFlakyReceiver, taskView, type FlakyReceiver, type SignOffAttempt } from './support';
+import { signOffWithRetry, startFaultStack, taskView, type FaultStack, type SignOffAttempt } from './support';
 
-const SECRET = 'fault-test-secret';
 const OUTAGE_MS = 150_000; // "down for minutes": two and a half
 
-let stack: ProcessStack;
-let receiver: FlakyReceiver;
-
-afterAll(async () => {
-  await stack?.dispose();
-  await receiver?.close();
-});
+let fault: FaultStack | undefined;
+afterAll(() => fault?.dispose());
 
 test('webhook receiver down for minutes: sign-offs go on, its notifications arrive after recovery, each once', async () => {
   const plan = loadPlanFile(DEFAULT_PLAN_FILE);
-  receiver = await startFlakyReceiver(SECRET);
-  stack = await createProcessStack({
-    label: 'duban-fault-channel',
-    workerEnv: { WEBHOOK_URL: receiver.url, WEBHOOK_SECRET: SECRET },
-  });
-  await stack.startServer();
-  await stack.startWorker();
-  await stack.startApi();
-  const tokens = stack.tokens();
+  const { stack, receiver, tokens } = await startFaultStack('duban-fault-channel', (f) => (fault = f));
   // Started today: nothing is due, so the only notifications are the ones this test causes.
   const startDate = localDate(Date.now(), plan.policy.utcOffset);
   expect((await apiRequest(stack.apiUrl, 'POST', '/api/plan/start', tokens.admin, { startDate })).status).toBe(200);

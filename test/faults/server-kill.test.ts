@@ -7,33 +7,23 @@
  * falls due. Afterwards every workflow, sign-off and timer must be back, the reminder sent once, and the API
  * — never restarted — must have answered 503 with a clear message meanwhile and serve again.
  */
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { planFileSchema, type PlanFile } from '../../contracts';
 import { localDate, localTimeToEpoch } from '../../domain/calendar';
 import { taskUnits } from '../../domain/plan';
 import { DEFAULT_PLAN_FILE, loadPlanFile } from '../../seeds/load-plan';
 import { apiRequest } from '../../bench/measure';
-import { createProcessStack, type ProcessStack } from '../../bench/processes';
 import { waitFor } from '../helpers/processes';
 import {
   signOffRecords,
   signOffWithRetry,
-  startFlakyReceiver,
+  startFaultStack,
   taskView,
-  type FlakyReceiver,
+  type FaultStack,
   type SignOffAttempt,
 } from './support';
 
-const SECRET = 'fault-test-secret';
-
-let stack: ProcessStack;
-let receiver: FlakyReceiver;
-
-afterAll(async () => {
-  await stack?.dispose();
-  await receiver?.close();
-});
+let fault: FaultStack | undefined;
+afterAll(() => fault?.dispose());
 
 /** A UTC offset (whole hours) in which it is about noon now, so that "now + 2 minutes" is still today. */
 function noonOffset(now: number): string {
@@ -67,17 +57,8 @@ test('Temporal server SIGKILLed with a reminder due during the outage: API 503 t
   const reminderAt = localTimeToEpoch(startDate, time, utcOffset);
   expect(reminderAt - now).toBeGreaterThan(30_000);
 
-  receiver = await startFlakyReceiver(SECRET);
-  stack = await createProcessStack({
-    label: 'duban-fault-server',
-    workerEnv: { WEBHOOK_URL: receiver.url, WEBHOOK_SECRET: SECRET },
-  });
-  const planFile = path.join(stack.dataDir, 'plan.json');
-  writeFileSync(planFile, JSON.stringify(plan));
-  await stack.startServer();
-  await stack.startWorker({ PLAN_FILE: planFile });
-  const api = await stack.startApi({ PLAN_FILE: planFile });
-  const tokens = stack.tokens();
+  const { stack, receiver, tokens } = await startFaultStack('duban-fault-server', (f) => (fault = f), plan);
+  const api = stack.api!;
   expect((await apiRequest(stack.apiUrl, 'POST', '/api/plan/start', tokens.admin, { startDate })).status).toBe(200);
 
   // Before the crash: every co-responsible unit of every task signs the first milestone.

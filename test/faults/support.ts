@@ -6,10 +6,58 @@
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { KeyTaskView } from '../../contracts';
+import type { KeyTaskView, PlanFile } from '../../contracts';
 import { hashToken } from '../../api/auth/tokens';
 import { apiRequest, type ApiAnswer } from '../../bench/measure';
+import { createProcessStack, type DemoTokens, type ProcessStack } from '../../bench/processes';
 import { signatureIsValid } from '../helpers/webhook-receiver';
+
+/** What a fault test runs against: the embedded default as processes, and the receiver of its webhooks. */
+export interface FaultStack {
+  stack: ProcessStack;
+  receiver: FlakyReceiver;
+  tokens: DemoTokens;
+  /** Stops every process and the receiver, and removes the stack's folder. */
+  dispose(): Promise<void>;
+}
+
+/** The secret the fault stacks' worker signs webhooks with, and their receiver checks. */
+const FAULT_SECRET = 'fault-test-secret';
+
+/**
+ * Starts a webhook receiver, then the dev server, a worker posting every notification to that receiver
+ * (signed), and the API, each its own process; with `plan`, worker and API load it instead of the 2016 plan.
+ * `onStarted` gets the fault stack as soon as there is something to dispose of, so that a failed start is
+ * cleaned up too.
+ */
+export async function startFaultStack(
+  label: string,
+  onStarted: (fault: FaultStack) => void,
+  plan?: PlanFile,
+): Promise<FaultStack> {
+  const receiver = await startFlakyReceiver(FAULT_SECRET);
+  const stack = await createProcessStack({
+    label,
+    plan,
+    workerEnv: { WEBHOOK_URL: receiver.url, WEBHOOK_SECRET: FAULT_SECRET },
+  });
+  const fault: FaultStack = {
+    stack,
+    receiver,
+    get tokens() {
+      return stack.tokens();
+    },
+    async dispose() {
+      await stack.dispose();
+      await receiver.close();
+    },
+  };
+  onStarted(fault);
+  await stack.startServer();
+  await stack.startWorker();
+  await stack.startApi();
+  return fault;
+}
 
 /** A webhook receiver on loopback whose port survives {@link FlakyReceiver.down} / {@link FlakyReceiver.up}. */
 export interface FlakyReceiver {

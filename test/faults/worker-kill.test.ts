@@ -4,51 +4,32 @@
  * notification sent before the crash may be sent again after the restart, and the notifications whose
  * delivery was in flight when the worker died (the receiver held its answers) arrive after the restart, once.
  */
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { addDays, localDate } from '../../domain/calendar';
 import { taskUnits } from '../../domain/plan';
 import { generatePlan } from '../../bench/generate-plan';
 import { apiRequest, runPool } from '../../bench/measure';
-import { createProcessStack, type ProcessStack } from '../../bench/processes';
 import { waitFor } from '../helpers/processes';
 import {
   signOffRecords,
   signOffWithRetry,
-  startFlakyReceiver,
+  startFaultStack,
   taskView,
   updateIdFor,
   signOffPath,
-  type FlakyReceiver,
+  type FaultStack,
   type SignOffAttempt,
 } from './support';
 
-const SECRET = 'fault-test-secret';
 const TASKS = 40;
 /** Tasks whose lead asks for an extension just before the crash: their notices are in flight when it comes. */
 const IN_FLIGHT_TASKS = [1, 2, 3, 4];
 
-let stack: ProcessStack;
-let receiver: FlakyReceiver;
-
-afterAll(async () => {
-  await stack?.dispose();
-  await receiver?.close();
-});
+let fault: FaultStack | undefined;
+afterAll(() => fault?.dispose());
 
 test('worker SIGKILLed mid sign-off storm: every acknowledged sign-off is applied once, no refused one, no notification twice', async () => {
-  receiver = await startFlakyReceiver(SECRET);
   const plan = generatePlan(TASKS, 7);
-  stack = await createProcessStack({
-    label: 'duban-fault-worker',
-    workerEnv: { WEBHOOK_URL: receiver.url, WEBHOOK_SECRET: SECRET },
-  });
-  const planFile = path.join(stack.dataDir, 'plan.json');
-  writeFileSync(planFile, JSON.stringify(plan));
-  await stack.startServer();
-  await stack.startWorker({ PLAN_FILE: planFile });
-  await stack.startApi({ PLAN_FILE: planFile });
-  const tokens = stack.tokens();
+  const { stack, receiver, tokens } = await startFaultStack('duban-fault-worker', (f) => (fault = f), plan);
 
   // Started 40 days ago: the first milestone (due on day 28) is overdue, so escalations L1 and L2 go out at once.
   const startDate = addDays(localDate(Date.now(), plan.policy.utcOffset), -40);
@@ -115,7 +96,7 @@ test('worker SIGKILLed mid sign-off storm: every acknowledged sign-off is applie
         await stack.worker!.kill('SIGKILL');
         receiver.holdMs = 0;
         await new Promise((r) => setTimeout(r, 3_000));
-        await stack.startWorker({ PLAN_FILE: planFile });
+        await stack.startWorker();
       })();
     }
   });

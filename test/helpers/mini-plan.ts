@@ -2,7 +2,18 @@
  * A small plan for workflow tests: two tasks, three units, two milestones, with figures on the last one.
  * Built through the real plan schema and domain rules, so the workflow gets what production gives it.
  */
-import { planFileSchema, type KeyTaskInput, type PlanFile, type PlanFileInput } from '../../contracts';
+import type { WorkflowHandle } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
+import {
+  decideExtensionUpdate,
+  planFileSchema,
+  requestExtensionUpdate,
+  type Extension,
+  type KeyTaskInput,
+  type PlanFile,
+  type PlanFileInput,
+} from '../../contracts';
+import type { WithTaskRow } from '../../contracts/messages';
 import { keyTaskInput } from '../../domain/plan';
 
 const dept = (id: string, zh: string, en: string) => ({ id, name: { zh, en }, kind: 'ministry-department' as const });
@@ -90,4 +101,31 @@ export function miniTaskInput(startDate: string, taskNumber = 1): KeyTaskInput {
     miniPlan.tasks.find((t) => t.number === taskNumber)!,
     startDate,
   );
+}
+
+/** The handle of a running mini-plan task, as the helpers below need it. */
+type TaskHandle = Pick<WorkflowHandle, 'executeUpdate'>;
+
+/** The mini plan's lead (`alpha`) asks for `newDueDate` on `milestoneId`; answers the request (or the refusal). */
+export function askExtension(
+  handle: TaskHandle,
+  milestoneId: string,
+  newDueDate: string,
+  reason = '等待数据',
+): Promise<WithTaskRow<Extension>> {
+  return handle.executeUpdate(requestExtensionUpdate, {
+    args: [{ milestoneId, department: 'alpha', newDueDate, reason, person: '甲', requestId: randomUUID() }],
+  });
+}
+
+/** The lead asks for `newDueDate` on `milestoneId` and the general office approves; answers the decided request. */
+export async function grantExtension(
+  handle: TaskHandle,
+  milestoneId: string,
+  newDueDate: string,
+): Promise<WithTaskRow<Extension>> {
+  const ext = await askExtension(handle, milestoneId, newDueDate);
+  return handle.executeUpdate(decideExtensionUpdate, {
+    args: [{ milestoneId, extensionId: ext.id, approve: true, person: '办公厅', requestId: randomUUID() }],
+  });
 }

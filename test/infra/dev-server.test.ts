@@ -34,12 +34,13 @@ async function listen(): Promise<Server> {
 }
 
 async function start(searchAttributes: readonly SearchAttributeSpec[] = ALL_SEARCH_ATTRIBUTES) {
+  const [port, uiPort] = (await freePorts(2)) as [number, number];
   const server = await startDevServer({
     cliPath: temporalCliPath(),
     dataDir,
     namespace: 'duban',
-    port: (await freePorts(1))[0]!,
-    uiPort: (await freePorts(1))[0]!,
+    port,
+    uiPort,
     searchAttributes,
   });
   running.push(server);

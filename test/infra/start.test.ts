@@ -15,7 +15,7 @@ import { CONFIG_VARIABLES } from '../../config/env';
 import { INSTALL_ADVICE, PROJECT_ROOT, temporalCliPath } from '../../embedded/binaries';
 import { loadPlanFile } from '../../seeds/load-plan';
 import { readDemoTokens } from '../../bench/processes';
-import { taskUnits } from '../../domain/plan';
+import { taskUnits, taskWorkflowId } from '../../domain/plan';
 import { temporal } from '@temporalio/proto';
 import { freePorts, isAlive } from '../helpers/processes';
 
@@ -124,6 +124,7 @@ async function interrupt(started: Started): Promise<number | null> {
 /** Task 1 of 2016 and its first co-responsible unit, who signs before the restart. */
 const TASK = plan.tasks[0]!;
 const CO = taskUnits(TASK).coResponsible[0]!;
+const TASK_WORKFLOW_ID = taskWorkflowId(plan, TASK);
 
 async function api(port: number, token: string, pathname: string, body?: object) {
   const res = await fetch(`http://127.0.0.1:${port}${pathname}`, {
@@ -174,6 +175,13 @@ describe('npm start', () => {
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
   let firstRuns = new Map<string, string>();
 
+  /** Runs `npm start`'s script on this folder's data with fresh ports for Temporal, its UI and the API. */
+  async function startOnData() {
+    const [temporalPort, uiPort, port] = (await freePorts(3)) as [number, number, number];
+    const env = { TEMPORAL_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort), PORT: String(port) };
+    return { started: track(startScript({ DATA_DIR: dataDir, ...env })), temporalPort, uiPort, port };
+  }
+
   it('refuses a bad configuration value and a missing binary with one line, starting nothing', async () => {
     for (const [env, expected] of [
       [{ PORT: 'abc', DATA_DIR: dataDir }, /PORT="abc"/],
@@ -189,16 +197,8 @@ describe('npm start', () => {
   });
 
   it('embeds Temporal, answers /healthz within 60 s, starts the plan, and leaves nothing behind on Ctrl-C', async () => {
-    const [temporalPort, uiPort, port] = [(await freePorts(1))[0]!, (await freePorts(1))[0]!, (await freePorts(1))[0]!];
     const t0 = Date.now();
-    const started = track(
-      startScript({
-        DATA_DIR: dataDir,
-        TEMPORAL_PORT: String(temporalPort),
-        TEMPORAL_UI_PORT: String(uiPort),
-        PORT: String(port),
-      }),
-    );
+    const { started, temporalPort, uiPort, port } = await startOnData();
     await waitFor('/healthz 200', started, 60_000, async () => (await healthz(port)).status === 200);
     expect(Date.now() - t0).toBeLessThan(60_000);
     await waitFor('the start banner', started, 30_000, async () => started.output().includes('Ctrl-C'));
@@ -214,10 +214,7 @@ describe('npm start', () => {
       comment: '重启前签核 signed before the restart',
     });
     expect(signed.status).toBe(200);
-    timersBefore = await pendingTimers(
-      `127.0.0.1:${temporalPort}`,
-      [...firstRuns.keys()].find((id) => id.endsWith(`-task-${TASK.number}`))!,
-    );
+    timersBefore = await pendingTimers(`127.0.0.1:${temporalPort}`, TASK_WORKFLOW_ID);
     expect(timersBefore).toHaveLength(1);
     // Closed workflows are kept far longer than the dev server's default day.
     const connection = await Connection.connect({ address: `127.0.0.1:${temporalPort}` });
@@ -238,20 +235,11 @@ describe('npm start', () => {
 
   it('finds every workflow, timer and sign-off again when started on the same data', async () => {
     expect(firstRuns.size).toBe(plan.tasks.length);
-    const [temporalPort, uiPort, port] = [(await freePorts(1))[0]!, (await freePorts(1))[0]!, (await freePorts(1))[0]!];
-    const started = track(
-      startScript({
-        DATA_DIR: dataDir,
-        TEMPORAL_PORT: String(temporalPort),
-        TEMPORAL_UI_PORT: String(uiPort),
-        PORT: String(port),
-      }),
-    );
+    const { started, temporalPort, port } = await startOnData();
     await waitFor('the start banner', started, 60_000, async () => started.output().includes('Ctrl-C'));
     expect(started.output()).toContain('already started');
     expect(await waitForPlan(`127.0.0.1:${temporalPort}`, started)).toEqual(firstRuns);
-    const workflowId = [...firstRuns.keys()].find((id) => id.endsWith(`-task-${TASK.number}`))!;
-    expect(await pendingTimers(`127.0.0.1:${temporalPort}`, workflowId)).toEqual(timersBefore);
+    expect(await pendingTimers(`127.0.0.1:${temporalPort}`, TASK_WORKFLOW_ID)).toEqual(timersBefore);
     await waitFor('the API', started, 60_000, async () => (await healthz(port)).status === 200);
     const view = await api(port, readDemoTokens(dataDir).office, `/api/tasks/${TASK.number}`);
     expect(view.status).toBe(200);
@@ -266,7 +254,7 @@ describe('npm start', () => {
   }, 150_000);
 
   it('uses the Temporal server TEMPORAL_ADDRESS points at and spawns none', async () => {
-    const temporalPort = (await freePorts(1))[0]!;
+    const [temporalPort] = (await freePorts(1)) as [number];
     const server = spawn(
       temporalCliPath(),
       [
@@ -292,7 +280,7 @@ describe('npm start', () => {
       return true;
     });
 
-    const port = (await freePorts(1))[0]!;
+    const [port] = (await freePorts(1)) as [number];
     const started = track(startScript({ TEMPORAL_ADDRESS: address, PORT: String(port), DATA_DIR: dataDir }));
     await waitFor('/healthz 200', started, 60_000, async () => (await healthz(port)).status === 200);
     expect((await healthz(port)).body.temporal?.address).toBe(address);

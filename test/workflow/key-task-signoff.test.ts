@@ -15,7 +15,6 @@ import {
   cancelUpdate,
   decideExtensionUpdate,
   getStateQuery,
-  requestExtensionUpdate,
   resubmitUpdate,
   signOffUpdate,
   type KeyTaskView,
@@ -23,7 +22,7 @@ import {
 } from '../../contracts';
 import { addDays, localDate } from '../../domain/calendar';
 import { createKeyTaskWorker } from '../../worker/create-worker';
-import { miniTaskInput } from '../helpers/mini-plan';
+import { askExtension, miniTaskInput } from '../helpers/mini-plan';
 import { recordingChannel } from '../helpers/recording-channel';
 import { eventually } from '../helpers/eventually';
 import { bundleWorkflows, createLocalEnv } from '../helpers/temporal';
@@ -267,18 +266,7 @@ test('a milestone completed while its extension request waits withdraws the requ
   const h = await startTask();
   const view: KeyTaskView = await h.query(getStateQuery);
   const due = view.milestones[0]!.dueDate;
-  const ext = await h.executeUpdate(requestExtensionUpdate, {
-    args: [
-      {
-        milestoneId: 'first',
-        department: 'alpha',
-        newDueDate: addDays(due, 5),
-        reason: '需要更多时间',
-        person: 'alpha 协调人',
-        requestId: randomUUID(),
-      },
-    ],
-  });
+  const ext = await askExtension(h, 'first', addDays(due, 5));
   expect(ext.state).toBe('pending');
   const pendingQuery = `WorkflowId = '${h.workflowId}' AND DubanExtensionPending = true`;
   await eventually(async () => expect(await count(pendingQuery)).toBe(1));
@@ -312,19 +300,7 @@ test('an overdue milestone cannot be extended to a day already past, nor past th
   const view: KeyTaskView = await h.query(getStateQuery);
   const [first, final] = view.milestones;
   expect(first!.dueDate < today).toBe(true);
-  const ask = (newDueDate: string) =>
-    h.executeUpdate(requestExtensionUpdate, {
-      args: [
-        {
-          milestoneId: 'first',
-          department: 'alpha',
-          newDueDate,
-          reason: '延期',
-          person: '甲',
-          requestId: randomUUID(),
-        },
-      ],
-    });
+  const ask = (newDueDate: string) => askExtension(h, 'first', newDueDate);
   let r = await refusal(ask(addDays(today, -1)));
   expect(r).toMatchObject({ type: 'InvalidDueDate' });
   expect(r.message).toContain(`须晚于今天 ${today}`);

@@ -8,9 +8,7 @@ import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import {
   KEY_TASK_WORKFLOW,
-  decideExtensionUpdate,
   getStateQuery,
-  requestExtensionUpdate,
   signOffUpdate,
   type KeyTaskInput,
   type KeyTaskView,
@@ -18,7 +16,7 @@ import {
 } from '../../contracts';
 import { addDays, deadlineEpoch, localDate, localTimeToEpoch } from '../../domain/calendar';
 import { createKeyTaskWorker } from '../../worker/create-worker';
-import { miniTaskInput } from '../helpers/mini-plan';
+import { grantExtension, miniTaskInput } from '../helpers/mini-plan';
 import { recordingChannel, type RecordingChannel } from '../helpers/recording-channel';
 import { bundleWorkflows, createTimeSkippingEnv } from '../helpers/temporal';
 
@@ -123,21 +121,7 @@ test('a task runs its year: reminders to unsigned units, three escalation levels
 
   // The office approves an extension: the escalation closes and reminders are re-planned for the new date.
   const newDue = addDays(first!.dueDate, 20);
-  const ext = await handle.executeUpdate(requestExtensionUpdate, {
-    args: [
-      {
-        milestoneId: 'first',
-        department: 'alpha',
-        newDueDate: newDue,
-        reason: '等待数据',
-        person: '甲',
-        requestId: randomUUID(),
-      },
-    ],
-  });
-  await handle.executeUpdate(decideExtensionUpdate, {
-    args: [{ milestoneId: 'first', extensionId: ext.id, approve: true, person: '办公厅', requestId: randomUUID() }],
-  });
+  await grantExtension(handle, 'first', newDue);
   view = await handle.query(getStateQuery);
   expect(view.escalationLevel).toBe(0);
   expect(view.nextDue).toBe(newDue);

@@ -147,6 +147,12 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
     if (closedBy === 'completed') open.daysLate = daysLate(open.dueDate, input.policy.utcOffset, Date.now());
   };
 
+  /** Extension requests still waiting (of one milestone, or all) that nobody can decide any more. */
+  const withdrawPendingExtensions = (milestoneId?: string): void => {
+    for (const e of state.extensions) {
+      if (e.state === 'pending' && (milestoneId === undefined || e.milestoneId === milestoneId)) e.state = 'withdrawn';
+    }
+  };
   const openNextMilestone = (): void => {
     state.current++;
     const next = state.milestones[state.current];
@@ -213,7 +219,7 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
         m.daysLate = daysLate(m.dueDate, input.policy.utcOffset, now);
         closeEscalation(m, 'completed');
         if (patched(PATCH_WITHDRAW_ON_COMPLETION)) {
-          for (const e of state.extensions) if (e.milestoneId === m.id && e.state === 'pending') e.state = 'withdrawn';
+          withdrawPendingExtensions(m.id);
         }
         openNextMilestone();
       }
@@ -308,7 +314,7 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
       for (const x of state.milestones) if (x.state !== 'completed') x.state = 'cancelled';
       state.lifecycle = 'cancelled';
       state.cancellation = { person: args.person, reason: args.reason, at: iso(Date.now()) };
-      for (const e of state.extensions) if (e.state === 'pending') e.state = 'withdrawn';
+      withdrawPendingExtensions();
       remember(args.requestId);
       return taskView(state, input, Date.now());
     }),

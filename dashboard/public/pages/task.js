@@ -127,6 +127,11 @@ function notificationDetail(n) {
   return n.comment ?? '';
 }
 
+/** A card of the task page: its heading, then its contents. */
+function card(titleKey, ...children) {
+  return h('section', { class: 'card' }, h('h2', {}, t(titleKey)), ...children);
+}
+
 /** Draws one task's page. */
 export async function renderTask(ctx) {
   const { root } = ctx;
@@ -191,10 +196,8 @@ export async function renderTask(ctx) {
     h('dd', {}, task.coResponsible.length ? task.coResponsible.map(name).join('、') : t('common.none')),
   );
 
-  const workItems = h(
-    'section',
-    { class: 'card' },
-    h('h2', {}, t('task.workItems')),
+  const workItems = card(
+    'task.workItems',
     lang() === 'en' ? h('p', { class: 'muted small' }, t('task.workItems.note')) : null,
     h(
       'ol',
@@ -234,10 +237,8 @@ export async function renderTask(ctx) {
     status.push(h('div', { class: 'alert alert-ok' }, t('task.completed', { time: formatTime(task.completedAt) })));
   }
 
-  const timeline = h(
-    'section',
-    { class: 'card' },
-    h('h2', {}, t('task.milestones')),
+  const timeline = card(
+    'task.milestones',
     h(
       'ol',
       { class: 'timeline' },
@@ -246,10 +247,8 @@ export async function renderTask(ctx) {
   );
 
   const sent = task.notifications.filter((n) => n.kind === 'reminder' || n.kind === 'escalation');
-  const notifications = h(
-    'section',
-    { class: 'card' },
-    h('h2', {}, t('task.notifications')),
+  const notifications = card(
+    'task.notifications',
     sent.length
       ? table(
           ['task.col.at', 'task.col.kind', 'task.col.milestone', 'task.col.recipients', 'task.col.detail'],
@@ -267,10 +266,8 @@ export async function renderTask(ctx) {
       : h('p', { class: 'muted' }, t('task.notifications.empty')),
   );
 
-  const escalations = h(
-    'section',
-    { class: 'card' },
-    h('h2', {}, t('task.escalations')),
+  const escalations = card(
+    'task.escalations',
     task.escalations.length
       ? h(
           'ul',
@@ -290,10 +287,8 @@ export async function renderTask(ctx) {
       : h('p', { class: 'muted' }, t('task.escalations.empty')),
   );
 
-  const extensions = h(
-    'section',
-    { class: 'card' },
-    h('h2', {}, t('task.extensions')),
+  const extensions = card(
+    'task.extensions',
     task.extensions.length
       ? table(
           ['task.col.milestone', 'task.col.requestedBy', 'task.col.dates', 'task.col.reason', 'task.col.state'],
