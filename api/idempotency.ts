@@ -19,10 +19,10 @@ export function updateIdOf(req: Request, principal: Principal): string {
   const key = req.get('idempotency-key');
   if (key === undefined) return `req-${randomUUID()}`;
   if (!KEY_PATTERN.test(key)) {
-    throw new BadRequestError(
-      'invalid_idempotency_key',
-      '幂等键须为 1–200 个可打印 ASCII 字符 Idempotency-Key must be 1–200 printable ASCII characters.',
-    );
+    throw new BadRequestError('invalid_idempotency_key', {
+      zh: '幂等键须为 1–200 个可打印 ASCII 字符',
+      en: 'Idempotency-Key must be 1–200 printable ASCII characters.',
+    });
   }
   const digest = createHash('sha256')
     .update(`${principal.sha256}\n${req.method} ${req.baseUrl}${req.path}\n${key}`)

@@ -9,7 +9,11 @@ import { BadRequestError, NotFoundError } from './errors';
 /** The plan's task with this number. @throws NotFoundError (404 `task_not_found`). */
 export function requireTask(plan: PlanFile, number: number): Task {
   const task = plan.tasks.find((t) => t.number === number);
-  if (!task) throw new NotFoundError('task_not_found', `没有第${number}项重点任务 No key task ${number} in the plan.`);
+  if (!task)
+    throw new NotFoundError('task_not_found', {
+      zh: `没有第${number}项重点任务`,
+      en: `No key task ${number} in the plan.`,
+    });
   return task;
 }
 
@@ -17,10 +21,10 @@ export function requireTask(plan: PlanFile, number: number): Task {
 export function requireMilestone(plan: PlanFile, task: Task, milestoneId: string): MilestoneTemplate {
   const milestone = (task.schedule ?? plan.schedule).find((m) => m.id === milestoneId);
   if (!milestone) {
-    throw new NotFoundError(
-      'milestone_not_found',
-      `任务${task.number}没有节点“${milestoneId}” Task ${task.number} has no milestone "${milestoneId}".`,
-    );
+    throw new NotFoundError('milestone_not_found', {
+      zh: `任务${task.number}没有节点“${milestoneId}”`,
+      en: `Task ${task.number} has no milestone "${milestoneId}".`,
+    });
   }
   return milestone;
 }
@@ -32,7 +36,7 @@ export function requireMilestone(plan: PlanFile, task: Task, milestoneId: string
 export function requireDepartment(plan: PlanFile, id: string, where: 'path' | 'body' | 'query'): Department {
   const department = plan.departments.find((d) => d.id === id);
   if (department) return department;
-  const message = `没有这个单位“${id}” No department "${id}" in the plan's registry.`;
+  const message = { zh: `没有这个单位“${id}”`, en: `No department "${id}" in the plan's registry.` };
   if (where === 'path') throw new NotFoundError('department_not_found', message);
   throw new BadRequestError('unknown_department', message, { [where]: id });
 }

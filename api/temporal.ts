@@ -68,7 +68,10 @@ export async function executeUpdate<Ret, Arg>(
       },
     );
     if (closed)
-      throw new ConflictError('task_closed', '任务已结束，不能再办理 The task is closed (completed or cancelled).');
+      throw new ConflictError('task_closed', {
+        zh: '任务已结束，不能再办理',
+        en: 'The task is closed (completed or cancelled).',
+      });
     throw err;
   }
 }

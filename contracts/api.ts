@@ -39,7 +39,8 @@ export type Role = z.infer<typeof roleSchema>;
 export const errorBodySchema = z.object({
   error: z.object({
     code: z.string(),
-    message: z.string(),
+    /** What went wrong, in both languages. */
+    message: z.object({ zh: z.string(), en: z.string() }),
     details: z.unknown().optional(),
   }),
 });

@@ -1,8 +1,21 @@
 /**
  * Names of the reasons the key-task workflow refuses a request. The workflow throws an
- * `ApplicationFailure` of one of these types from an update validator; the API maps the type to an HTTP
- * status with {@link refusalStatus} and shows the failure's message to the user.
+ * `ApplicationFailure` of one of these types from an update validator, with the refusal's {@link Words}
+ * as its one detail; the API maps the type to an HTTP status with {@link refusalStatus} and hands the
+ * words to the user.
  */
+
+/** A message in both languages, as every refusal and API error carries it: Chinese first, then English. */
+export interface Words {
+  zh: string;
+  en: string;
+}
+
+/** The {@link Words} of a refusal, read from its failure's details; undefined when they are not there. */
+export function refusalWords(details: readonly unknown[] | undefined | null): Words | undefined {
+  const first = details?.[0] as Partial<Words> | undefined;
+  return typeof first?.zh === 'string' && typeof first.en === 'string' ? { zh: first.zh, en: first.en } : undefined;
+}
 
 /** Refusals that mean "this does not exist" (HTTP 404). */
 export const NOT_FOUND_REFUSALS = ['UnknownMilestone', 'UnknownExtension'] as const;

@@ -1,8 +1,9 @@
 /**
- * The one error middleware, mounted last. It maps every failure to `{ error: { code, message, details? } }`:
+ * The one error middleware, mounted last. It maps every failure to `{ error: { code, message, details? } }`,
+ * its `message` the words in both languages `{ zh, en }`:
  * a `ZodError` → 400 with the issues; the API's own {@link HttpError}s → their status; a workflow that
  * does not exist → 404; a workflow's refusal (an `ApplicationFailure` whose type is a refusal name) → the
- * status of {@link refusalStatus} with the workflow's own message; Temporal unreachable or too slow → 503;
+ * status of {@link refusalStatus} with the workflow's own words; Temporal unreachable or too slow → 503;
  * a body too large → 413; malformed JSON → 400; anything else → 500, logged, without internals.
  */
 import {
@@ -15,7 +16,7 @@ import {
 import { ApplicationFailure, NamespaceNotFoundError, WorkflowNotFoundError } from '@temporalio/common';
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { z } from 'zod';
-import { refusalStatus, type ErrorBody } from '../../contracts';
+import { refusalStatus, refusalWords, type ErrorBody } from '../../contracts';
 import { HttpError, NotFoundError } from '../errors';
 
 /** gRPC status codes that mean "Temporal is not there or did not answer in time". */
@@ -51,7 +52,7 @@ function send(res: Response, status: number, body: ErrorBody): void {
 
 /** Answers 404 for a path no route serves; mount after the routes and before {@link errorHandler}. */
 export const notFoundHandler: RequestHandler = (req) => {
-  throw new NotFoundError('route_not_found', `没有这个接口 No route ${req.method} ${req.path}.`);
+  throw new NotFoundError('route_not_found', { zh: `没有这个接口`, en: `No route ${req.method} ${req.path}.` });
 };
 
 /** Builds the error middleware; `log` receives the unexpected errors (default `console.error`). */
@@ -62,10 +63,11 @@ export function errorHandler(log: (message: string, err: unknown) => void = cons
       return;
     }
     if (err instanceof z.ZodError) {
+      const issues = err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
       send(res, 400, {
         error: {
           code: 'validation_failed',
-          message: `请求不合规 The request is invalid: ${err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+          message: { zh: `请求不合规：${issues}`, en: `The request is invalid: ${issues}` },
           details: err.issues.map((i) => ({ path: i.path, code: i.code, message: i.message })),
         },
       });
@@ -73,20 +75,24 @@ export function errorHandler(log: (message: string, err: unknown) => void = cons
     }
     if (err instanceof HttpError) {
       send(res, err.status, {
-        error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) },
+        error: { code: err.code, message: err.words, ...(err.details === undefined ? {} : { details: err.details }) },
       });
       return;
     }
     const refusal = refusalOf(err);
     if (refusal) {
       send(res, refusalStatus(refusal.type)!, {
-        error: { code: refusalCode(refusal.type!), message: refusal.message },
+        error: {
+          code: refusalCode(refusal.type!),
+          // Every refusal of requests.ts carries its words; one without them still shows its message.
+          message: refusalWords(refusal.details) ?? { zh: refusal.message, en: refusal.message },
+        },
       });
       return;
     }
     if (err instanceof WorkflowNotFoundError) {
       send(res, 404, {
-        error: { code: 'task_not_started', message: '该任务尚未启动 The task has not been started.' },
+        error: { code: 'task_not_started', message: { zh: '该任务尚未启动', en: 'The task has not been started.' } },
       });
       return;
     }
@@ -94,7 +100,7 @@ export function errorHandler(log: (message: string, err: unknown) => void = cons
       send(res, 503, {
         error: {
           code: 'temporal_unavailable',
-          message: `Temporal 命名空间不存在 Namespace not found: ${err.namespace}`,
+          message: { zh: `Temporal 命名空间不存在：${err.namespace}`, en: `Namespace not found: ${err.namespace}` },
         },
       });
       return;
@@ -103,44 +109,62 @@ export function errorHandler(log: (message: string, err: unknown) => void = cons
       send(res, 503, {
         error: {
           code: 'temporal_unavailable',
-          message: '工作流服务暂不可用，请稍后重试 Temporal cannot be reached or did not answer in time; retry later.',
+          message: {
+            zh: '工作流服务暂不可用，请稍后重试',
+            en: 'Temporal cannot be reached or did not answer in time; retry later.',
+          },
         },
       });
       return;
     }
     if (err instanceof QueryNotRegisteredError) {
       send(res, 503, {
-        error: { code: 'worker_mismatch', message: '工作进程版本不符 The worker does not answer this query.' },
+        error: {
+          code: 'worker_mismatch',
+          message: { zh: '工作进程版本不符', en: 'The worker does not answer this query.' },
+        },
       });
       return;
     }
     const bodyError = err as { type?: unknown; status?: unknown; expose?: unknown };
     if (bodyError.type === 'entity.too.large') {
       send(res, 413, {
-        error: { code: 'payload_too_large', message: '请求体过大 The request body is too large.' },
+        error: { code: 'payload_too_large', message: { zh: '请求体过大', en: 'The request body is too large.' } },
       });
       return;
     }
     if (bodyError.type === 'entity.parse.failed') {
       send(res, 400, {
-        error: { code: 'malformed_json', message: '请求体不是合法的 JSON The request body is not valid JSON.' },
+        error: {
+          code: 'malformed_json',
+          message: { zh: '请求体不是合法的 JSON', en: 'The request body is not valid JSON.' },
+        },
       });
       return;
     }
     // The router could not percent-decode a path parameter (`/api/tasks/%zz`): the client's mistake.
     if (err instanceof URIError) {
       send(res, 400, {
-        error: { code: 'malformed_path', message: '路径编码不合法 The request path is not valid percent-encoding.' },
+        error: {
+          code: 'malformed_path',
+          message: { zh: '路径编码不合法', en: 'The request path is not valid percent-encoding.' },
+        },
       });
       return;
     }
     if (bodyError.expose === true && typeof bodyError.status === 'number' && bodyError.status < 500) {
       send(res, bodyError.status, {
-        error: { code: 'bad_request', message: `请求无法处理 ${(err as Error).message}` },
+        error: {
+          code: 'bad_request',
+          message: {
+            zh: `请求无法处理：${(err as Error).message}`,
+            en: `The request cannot be handled: ${(err as Error).message}`,
+          },
+        },
       });
       return;
     }
     log(`[api] unexpected error on ${req.method} ${req.path}:`, err);
-    send(res, 500, { error: { code: 'internal', message: '服务器内部错误 Internal server error.' } });
+    send(res, 500, { error: { code: 'internal', message: { zh: '服务器内部错误', en: 'Internal server error.' } } });
   };
 }

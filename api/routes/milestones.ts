@@ -27,9 +27,10 @@ import { updateAs } from '../temporal';
 function requireLeadCoordinator(res: Response, task: Task): Principal & { department: string } {
   const principal = principalOf(res);
   if (!principal.department || taskUnits(task).lead !== principal.department) {
-    throw new ForbiddenError(
-      `只有任务${task.number}的牵头单位可以办理 Only the lead unit of task ${task.number} may do this.`,
-    );
+    throw new ForbiddenError({
+      zh: `只有任务${task.number}的牵头单位可以办理`,
+      en: `Only the lead unit of task ${task.number} may do this.`,
+    });
   }
   return { ...principal, department: principal.department };
 }
@@ -45,8 +46,11 @@ function singleFigure(plan: PlanFile, task: Task, milestoneId: string, value: nu
     throw new BadRequestError(
       'figure_ambiguous',
       asked.length === 0
-        ? '本节点不需要填报数据 This milestone asks for no figure.'
-        : `本节点需填报${asked.length}项数据，请用 figures 按编号填报 This milestone asks for ${asked.length} figures; give them as figures: {${ids}}.`,
+        ? { zh: '本节点不需要填报数据', en: 'This milestone asks for no figure.' }
+        : {
+            zh: `本节点需填报${asked.length}项数据，请用 figures 按编号填报`,
+            en: `This milestone asks for ${asked.length} figures; give them as figures: {${ids}}.`,
+          },
     );
   }
   return { [asked[0]!.id]: value };
@@ -69,12 +73,16 @@ export function milestoneRoutes(deps: AppContext): Router {
     requireDepartment(deps.plan, body.department, 'body');
     const principal = principalOf(res);
     if (body.department !== principal.department) {
-      throw new ForbiddenError('联络员只能代表本单位签核 A coordinator signs only for its own department.');
+      throw new ForbiddenError({
+        zh: '联络员只能代表本单位签核',
+        en: 'A coordinator signs only for its own department.',
+      });
     }
     if (!taskDepartments(task).includes(body.department)) {
-      throw new ForbiddenError(
-        `本单位不是任务${task.number}的责任单位 Your department is not responsible for task ${task.number}.`,
-      );
+      throw new ForbiddenError({
+        zh: `本单位不是任务${task.number}的责任单位`,
+        en: `Your department is not responsible for task ${task.number}.`,
+      });
     }
     const milestone = await updateAs(deps, req, principal, taskWorkflowId(deps.plan, task), signOffUpdate, {
       milestoneId: params.milestoneId,

@@ -22,18 +22,19 @@ export function notificationRoutes(deps: AppDeps): Router {
     const { query } = inputOf(res, op.input);
     if (query.department) requireDepartment(deps.plan, query.department, 'query');
     if (query.taskNumber !== undefined && !deps.plan.tasks.some((t) => t.number === query.taskNumber)) {
-      throw new BadRequestError(
-        'unknown_task',
-        `没有第${query.taskNumber}项重点任务 No key task ${query.taskNumber} in the plan.`,
-      );
+      throw new BadRequestError('unknown_task', {
+        zh: `没有第${query.taskNumber}项重点任务`,
+        en: `No key task ${query.taskNumber} in the plan.`,
+      });
     }
     const principal = principalOf(res);
     let department = query.department;
     if (principal.role === 'coordinator') {
       if (department && department !== principal.department) {
-        throw new ForbiddenError(
-          '联络员只能查看发给本单位的通知 A coordinator sees only the notifications sent to its own department.',
-        );
+        throw new ForbiddenError({
+          zh: '联络员只能查看发给本单位的通知',
+          en: 'A coordinator sees only the notifications sent to its own department.',
+        });
       }
       department = principal.department;
     }

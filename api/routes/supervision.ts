@@ -96,7 +96,10 @@ export function supervisionRoutes(deps: AppContext): Router {
     const department = requireDepartment(deps.plan, params.id, 'path');
     const principal = principalOf(res);
     if (principal.role === 'coordinator' && principal.department !== department.id) {
-      throw new ForbiddenError('联络员只能查看本单位的待办 A coordinator sees only its own department’s inbox.');
+      throw new ForbiddenError({
+        zh: '联络员只能查看本单位的待办',
+        en: 'A coordinator sees only its own department’s inbox.',
+      });
     }
     const rows = await deps.taskList.list({ pending: department.id });
     const states = await statesOf(deps, rows);

@@ -32,15 +32,18 @@ export function taskRoutes(deps: AppContext): Router {
     const principal = principalOf(res);
     if (query.department) requireDepartment(deps.plan, query.department, 'query');
     if (query.section !== undefined && !deps.plan.sections.some((s) => s.number === query.section)) {
-      throw new BadRequestError(
-        'unknown_section',
-        `没有第${query.section}部分 No section ${query.section} in the plan.`,
-      );
+      throw new BadRequestError('unknown_section', {
+        zh: `没有第${query.section}部分`,
+        en: `No section ${query.section} in the plan.`,
+      });
     }
     let department = query.department;
     if (principal.role === 'coordinator') {
       if (department && department !== principal.department) {
-        throw new ForbiddenError('联络员只能查看本单位的任务 A coordinator sees only its own department’s tasks.');
+        throw new ForbiddenError({
+          zh: '联络员只能查看本单位的任务',
+          en: 'A coordinator sees only its own department’s tasks.',
+        });
       }
       department = principal.department;
     }
@@ -53,9 +56,10 @@ export function taskRoutes(deps: AppContext): Router {
     const task = requireTask(deps.plan, params.number);
     const principal = principalOf(res);
     if (principal.role === 'coordinator' && !taskDepartments(task).includes(principal.department!)) {
-      throw new ForbiddenError(
-        `本单位不是任务${task.number}的责任单位 Your department is not responsible for task ${task.number}.`,
-      );
+      throw new ForbiddenError({
+        zh: `本单位不是任务${task.number}的责任单位`,
+        en: `Your department is not responsible for task ${task.number}.`,
+      });
     }
     const workflowId = taskWorkflowId(deps.plan, task);
     const state = await queryState(deps, workflowId);

@@ -1,5 +1,5 @@
 // The pages' only way to the server: the public HTTP API with the user's bearer token, kept in this
-// browser's localStorage. Every failure becomes an ApiError carrying the API's code and message.
+// browser's localStorage. Every failure becomes an ApiError carrying the API's code and its words.
 
 import { setPlanUtcOffset } from './i18n.js';
 
@@ -7,12 +7,16 @@ const TOKEN_KEY = 'duban.token';
 /** The department whose inbox the user looked at last; forgotten with the token. */
 export const DEPARTMENT_KEY = 'duban.department';
 
-/** A refused or failed request: `status` (0 when the server was not reached), the API's `code` and `message`. */
+/**
+ * A refused or failed request: `status` (0 when the server was not reached), the API's `code` and its
+ * `words` `{ zh, en }` (a plain string when the failure did not come from the API).
+ */
 export class ApiError extends Error {
-  constructor(status, code, message) {
-    super(message);
+  constructor(status, code, words) {
+    super(typeof words === 'string' ? words : words.en);
     this.status = status;
     this.code = code;
+    this.words = words;
   }
 }
 
@@ -38,7 +42,7 @@ export function clearToken() {
 /**
  * Calls the API. `body` is sent as JSON; `idempotencyKey` as `Idempotency-Key`.
  * @returns the parsed JSON answer.
- * @throws ApiError with the API's error code and message, `network` when unreachable.
+ * @throws ApiError with the API's error code and words, `network` when unreachable.
  */
 export async function api(path, { method = 'GET', body, idempotencyKey, token = getToken() } = {}) {
   const headers = { Accept: 'application/json' };

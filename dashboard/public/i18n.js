@@ -482,20 +482,6 @@ export function pick(text) {
   return (lang() === 'en' ? text.en : text.zh) || text.zh || '';
 }
 
-/**
- * The API's messages are written Chinese first, then English: "中文 (English)" from the workflow, or
- * "中文 English." from the API itself. This returns the part in the current language, or the whole message
- * when it cannot be split.
- */
-export function pickMessage(message) {
-  if (!message) return '';
-  const paren = /^([\s\S]*?)\s*\(([^()]*[A-Za-z][^()]*)\)\s*$/.exec(message);
-  if (paren) return lang() === 'en' ? paren[2] : paren[1];
-  const split = /^([^A-Za-z]*[\u3400-\u9fff][^A-Za-z]*?)\s+([A-Z][\s\S]*)$/.exec(message);
-  if (split) return lang() === 'en' ? split[2] : split[1];
-  return message;
-}
-
 /** The plan's time zone in minutes east of UTC: Beijing time until the plan (`policy.utcOffset`) says otherwise. */
 let PLAN_UTC_OFFSET_MINUTES = 8 * 60;
 

@@ -1,7 +1,7 @@
 // Pieces the pages share: the traffic light, department names, the sign-in form and error boxes.
 import { ApiError, api, setToken } from './api.js';
 import { h } from './dom.js';
-import { has, lang, pick, pickMessage, t } from './i18n.js';
+import { has, lang, pick, t } from './i18n.js';
 
 /** The light of each task status. */
 export const STATUS_LIGHT = {
@@ -50,7 +50,7 @@ export function humanize(message, plan) {
 export function errorBox(err, plan) {
   const code = err instanceof ApiError ? err.code : 'unknown';
   const heading = has(`error.${code}`) ? t(`error.${code}`) : t('error.unknown');
-  let detail = err instanceof ApiError && code !== 'network' ? pickMessage(err.message) : '';
+  let detail = err instanceof ApiError && code !== 'network' ? pick(err.words) : '';
   if (plan && detail) detail = humanize(detail, plan);
   return h(
     'div',

@@ -46,8 +46,10 @@ async function list(a: typeof cur, query = '', token: string = a.tokens.office):
 
 function expectError(res: request.Response, status: number, code: string) {
   expect({ status: res.status, code: res.body?.error?.code }).toEqual({ status, code });
-  expect(typeof res.body.error.message).toBe('string');
-  expect(res.body.error.message.length).toBeGreaterThan(0);
+  // Both languages' words, each written.
+  const { zh, en } = res.body.error.message as { zh: string; en: string };
+  expect(zh).toMatch(/[\u3400-\u9fff]/);
+  expect(en).toMatch(/[A-Za-z]{3}/);
 }
 
 beforeAll(async () => {
@@ -206,7 +208,7 @@ describe('a milestone from the first co-responsible sign-off to completion', () 
   test('task 8: a rejection returns the milestone to the lead, who resubmits for a second round', async () => {
     const noComment = await signOff(cur, 8, 'work-plan', 'pep', { decision: 'reject' });
     expectError(noComment, 400, 'comment_required');
-    expect(noComment.body.error.message).toContain('退回须填写意见');
+    expect(noComment.body.error.message.zh).toContain('退回须填写意见');
 
     const rejected = await signOff(cur, 8, 'work-plan', 'pep', { decision: 'reject', comment: '数据不全' });
     expect(rejected.status).toBe(200);
@@ -488,11 +490,11 @@ describe('errors', () => {
     expect((await signOff(cur, 1, 'work-plan', 'relevant-departments')).status).toBe(200);
     const twice = await signOff(cur, 1, 'work-plan', 'relevant-departments');
     expectError(twice, 409, 'already_signed');
-    expect(twice.body.error.message).toContain('已在本轮会签');
+    expect(twice.body.error.message.zh).toContain('已在本轮会签');
 
     const leadFirst = await signOff(cur, 1, 'work-plan', 'science-tech');
     expectError(leadFirst, 409, 'lead_signs_last');
-    expect(leadFirst.body.error.message).toContain('basic-ed-2');
+    expect(leadFirst.body.error.message.zh).toContain('basic-ed-2');
 
     expectError(await signOff(cur, 1, 'mid-year', 'basic-ed-2'), 409, 'not_current_milestone');
 

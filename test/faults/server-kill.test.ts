@@ -85,9 +85,10 @@ test('Temporal server SIGKILLed with a reminder due during the outage: API 503 t
 
   const during = await apiRequest(stack.apiUrl, 'GET', '/api/tasks', tokens.office);
   expect(during.status).toBe(503);
-  const error = (during.body as { error: { code: string; message: string } }).error;
+  const error = (during.body as { error: { code: string; message: { zh: string; en: string } } }).error;
   expect(error.code).toBe('temporal_unavailable');
-  expect(error.message).toMatch(/Temporal/);
+  expect(error.message.en).toMatch(/Temporal/);
+  expect(error.message.zh).toMatch(/工作流服务/);
   const health = await apiRequest(stack.apiUrl, 'GET', '/healthz', tokens.office);
   expect(health.status).toBe(503);
   const signDuring = await apiRequest(

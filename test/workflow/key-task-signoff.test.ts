@@ -7,6 +7,7 @@
  * keeps its whole record, and its idempotency, across continue-as-new.
  */
 import { WorkflowUpdateFailedError, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
@@ -19,6 +20,7 @@ import {
   signOffUpdate,
   type KeyTaskView,
   type SignOffArgs,
+  refusalWords,
 } from '../../contracts';
 import { addDays, localDate } from '../../domain/calendar';
 import { createKeyTaskWorker } from '../../worker/create-worker';
@@ -72,14 +74,15 @@ const args = (department: string, over: Partial<SignOffArgs> = {}): SignOffArgs 
   ...over,
 });
 
-/** The refusal type and message of an update the workflow refused. */
-async function refusal(p: Promise<unknown>): Promise<{ type: string; message: string }> {
+/** The refusal type and its Chinese words (`message`; `en` the English ones) of an update the workflow refused. */
+async function refusal(p: Promise<unknown>): Promise<{ type: string; message: string; en: string }> {
   try {
     await p;
   } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) {
-      const cause = err.cause as { type?: string; message: string };
-      return { type: cause.type ?? '', message: cause.message };
+    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+      const words = refusalWords(err.cause.details);
+      if (!words) throw new Error(`refusal ${err.cause.type} carries no words in both languages`);
+      return { type: err.cause.type ?? '', message: words.zh, en: words.en };
     }
     throw err;
   }
@@ -91,6 +94,7 @@ test('co-responsible units sign first; the lead is refused until they have, then
   let r = await refusal(h.executeUpdate(signOffUpdate, { args: [args('alpha')] }));
   expect(r.type).toBe('LeadSignsLast');
   expect(r.message).toContain('beta、gamma');
+  expect(r.en).toContain('beta, gamma');
 
   const afterBeta = await h.executeUpdate(signOffUpdate, { args: [args('beta')] });
   expect(afterBeta.pendingDepartments).toEqual(['gamma', 'alpha']);

@@ -1,18 +1,31 @@
 /**
- * The checks behind every update validator. Each function throws the refusal a coordinator sees (see
- * {@link refuse}) and returns nothing when the request may be applied. Synchronous by design: an update
+ * The checks behind every update validator. Each function throws the refusal a coordinator sees (a
+ * non-retryable `ApplicationFailure` whose type is its code and whose details carry its words in both
+ * languages) and returns nothing when the request may be applied. Synchronous by design: an update
  * validator must be synchronous to be able to reject.
  */
+import { ApplicationFailure } from '@temporalio/common';
 import type {
   CancelArgs,
   ExtensionDecisionArgs,
   ExtensionRequestArgs,
   KeyTaskInput,
+  RefusalType,
   ResubmitArgs,
   SignOffArgs,
 } from '../../contracts';
+import type { Words } from '../../contracts/errors';
 import { localDate } from '../../domain/calendar';
-import { refuse, pendingDepartments, type KeyTaskState, type MilestoneRecord } from './state';
+import { pendingDepartments, type KeyTaskState, type MilestoneRecord } from './state';
+
+/**
+ * Throws a refusal: its type is the stable code the API maps to a status, its message the English words
+ * (for logs), and its one detail the {@link Words} in both languages that the API hands to the user.
+ */
+export function refuse(type: RefusalType, zh: string, en: string): never {
+  const words: Words = { zh, en };
+  throw ApplicationFailure.create({ type, message: en, details: [words], nonRetryable: true });
+}
 
 /** True when a request id was applied before (a retry, to be answered without applying again). */
 export function alreadyApplied(state: KeyTaskState, requestId: string): boolean {
@@ -148,7 +161,12 @@ export function checkResubmit(state: KeyTaskState, input: KeyTaskInput, args: Re
 }
 
 /** Checks an extension request: by the lead, for an unfinished milestone, to a later date that keeps order. */
-export function checkExtensionRequest(state: KeyTaskState, input: KeyTaskInput, args: ExtensionRequestArgs): void {
+export function checkExtensionRequest(
+  state: KeyTaskState,
+  input: KeyTaskInput,
+  args: ExtensionRequestArgs,
+  now: number,
+): void {
   if (alreadyApplied(state, args.requestId)) return;
   requireActive(state);
   const m = findMilestone(state, args.milestoneId);
@@ -167,7 +185,7 @@ export function checkExtensionRequest(state: KeyTaskState, input: KeyTaskInput, 
     );
   }
   // An overdue milestone may not be "extended" to a day already past: its escalations would fire again at once.
-  const today = localDate(Date.now(), input.policy.utcOffset);
+  const today = localDate(now, input.policy.utcOffset);
   if (args.newDueDate <= today) {
     refuse('InvalidDueDate', `新的截止日期须晚于今天 ${today}`, `the new due date must be later than today, ${today}`);
   }

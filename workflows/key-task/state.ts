@@ -1,9 +1,8 @@
 /**
- * The key task's state and the pure rules over it: creating it from the input, deriving the status and
- * pending units from workflow time, and refusing requests that the task cannot accept. Everything here
- * is deterministic (time is always passed in), so the workflow, its validators and its query agree.
+ * The key task's state and what is derived from it: creating it from the input, and deriving the status,
+ * the pending units, the task's row and its full view from workflow time. Everything here is deterministic
+ * (time is always passed in), so the workflow, its validators, its search attributes and its query agree.
  */
-import { ApplicationFailure } from '@temporalio/common';
 import type {
   Escalation,
   Extension,
@@ -11,9 +10,9 @@ import type {
   KeyTaskView,
   MilestoneView,
   Notification,
-  RefusalType,
   TaskStatus,
 } from '../../contracts';
+import type { TaskRowState } from '../../contracts/messages';
 import { deadlineEpoch, dueSoonEpoch, iso } from '../../domain/calendar';
 
 /** A milestone as the workflow stores it (its pending units are derived, not stored). */
@@ -95,9 +94,25 @@ export function taskStatus(state: KeyTaskState, input: KeyTaskInput, now: number
   return 'on_track';
 }
 
-/** The full view the `getState` query answers. */
-export function taskView(state: KeyTaskState, input: KeyTaskInput, now: number): KeyTaskView {
+/**
+ * The task's row at `now`: its status, current milestone, due date, pending units, escalation level and
+ * whether an extension request waits. The one derivation behind the full view, the search attributes the
+ * task list is queried by, and the row every update answers.
+ */
+export function taskRow(state: KeyTaskState, input: KeyTaskInput, now: number): TaskRowState {
   const m = currentMilestone(state);
+  return {
+    status: taskStatus(state, input, now),
+    currentMilestone: m?.id ?? null,
+    nextDue: m?.dueDate ?? null,
+    pendingDepartments: m ? pendingDepartments(m) : [],
+    escalationLevel: m ? (openEscalation(state, m.id)?.level ?? 0) : 0,
+    extensionPending: state.extensions.some((e) => e.state === 'pending'),
+  };
+}
+
+/** The full view the `getState` query answers: the task's identity, its row and its whole record. */
+export function taskView(state: KeyTaskState, input: KeyTaskInput, now: number): KeyTaskView {
   return {
     planId: input.planId,
     taskNumber: input.task.number,
@@ -105,12 +120,8 @@ export function taskView(state: KeyTaskState, input: KeyTaskInput, now: number):
     title: input.task.title,
     lead: input.task.lead,
     coResponsible: input.task.coResponsible,
-    status: taskStatus(state, input, now),
+    ...taskRow(state, input, now),
     asOf: iso(now),
-    currentMilestone: m?.id ?? null,
-    nextDue: m?.dueDate ?? null,
-    pendingDepartments: m ? pendingDepartments(m) : [],
-    escalationLevel: m ? (openEscalation(state, m.id)?.level ?? 0) : 0,
     milestones: state.milestones.map(milestoneView),
     notifications: state.notifications,
     escalations: state.escalations,
@@ -123,12 +134,4 @@ export function taskView(state: KeyTaskState, input: KeyTaskInput, now: number):
 /** A milestone with its pending units derived. */
 export function milestoneView(m: MilestoneRecord): MilestoneView {
   return { ...m, pendingDepartments: pendingDepartments(m) };
-}
-
-/**
- * Throws the refusal the API shows to the user: a non-retryable `ApplicationFailure` whose type is one of
- * contracts/errors.ts and whose message is Chinese first, then English.
- */
-export function refuse(type: RefusalType, zh: string, en: string): never {
-  throw ApplicationFailure.create({ type, message: `${zh} (${en})`, nonRetryable: true });
 }

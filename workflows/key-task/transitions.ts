@@ -1,0 +1,397 @@
+/**
+ * The key task's rules as pure transitions: `transition(state, event, context)` answers the next state, the
+ * effects the workflow must carry out (notifications to start, search attributes to write) and the answer
+ * its caller gets. Nothing here touches Temporal: time, the workflow id and the patch decisions come in
+ * through the {@link TransitionContext}, so every rule is unit-tested without a server and the workflow
+ * (workflow.ts) only wires handlers and timers to these functions.
+ *
+ * The input state is never changed: each transition works on a copy. Requests are checked first by
+ * {@link validate} (the update validators call it); `transition` assumes a request passed it.
+ */
+import type {
+  CancelArgs,
+  Extension,
+  ExtensionDecisionArgs,
+  ExtensionRequestArgs,
+  KeyTaskInput,
+  KeyTaskView,
+  MilestoneView,
+  Notification,
+  NotificationKind,
+  ResubmitArgs,
+  SignOffArgs,
+} from '../../contracts';
+import type { TaskRowState } from '../../contracts/messages';
+import { daysLate, iso } from '../../domain/calendar';
+import {
+  checkCancel,
+  checkExtensionDecision,
+  checkExtensionRequest,
+  checkResubmit,
+  checkSignOff,
+  alreadyApplied,
+} from './requests';
+import { dueEvents, notificationId, pendingEvents } from './schedule';
+import {
+  APPLIED_REQUESTS_KEPT,
+  currentMilestone,
+  milestoneView,
+  openEscalation,
+  pendingDepartments,
+  taskRow,
+  taskView,
+  type KeyTaskState,
+  type MilestoneRecord,
+} from './state';
+
+/**
+ * Patch id: a milestone completed by the lead withdraws its pending extension request, which nobody could
+ * approve any more (runs started before it keep theirs open, as their histories say). Never reuse or rename.
+ */
+export const PATCH_WITHDRAW_ON_COMPLETION = 'withdraw-extension-on-completion';
+
+/** Something that happens to a key task: a request through one of its updates, or the passing of time. */
+export type KeyTaskEvent =
+  | { type: 'signOff'; args: SignOffArgs }
+  | { type: 'resubmit'; args: ResubmitArgs }
+  | { type: 'requestExtension'; args: ExtensionRequestArgs }
+  | { type: 'decideExtension'; args: ExtensionDecisionArgs }
+  | { type: 'cancel'; args: CancelArgs }
+  /**
+   * A workflow turn: the wake timer fired, or a request changed the state. Sends what has fallen due
+   * (reminders, escalations) and publishes the task's row.
+   */
+  | { type: 'turn' };
+
+/** What a request event answers its caller, by event type (a turn answers nothing). */
+export interface KeyTaskAnswers {
+  signOff: MilestoneView;
+  resubmit: MilestoneView;
+  requestExtension: Extension;
+  decideExtension: Extension;
+  cancel: KeyTaskView;
+  turn: undefined;
+}
+
+/** An effect the workflow carries out after a transition, in order. */
+export type Effect =
+  /** Start this notification's delivery workflow (its id is deterministic, so a second start is refused). */
+  | { kind: 'notify'; notification: Notification }
+  /** Write the task's search attributes with this row (the workflow skips a write that changes nothing). */
+  | { kind: 'publish'; row: TaskRowState };
+
+/** The outcome of one transition. */
+export interface Transition<E extends KeyTaskEvent = KeyTaskEvent> {
+  state: KeyTaskState;
+  effects: Effect[];
+  answer: KeyTaskAnswers[E['type']];
+  /** False when the event changed nothing (a retried request already applied, or a quiet turn). */
+  changed: boolean;
+}
+
+/** What a transition needs from outside the state: the task's input, its workflow id, time and patches. */
+export interface TransitionContext {
+  input: KeyTaskInput;
+  workflowId: string;
+  /** Workflow time, epoch ms. */
+  now: number;
+  /**
+   * Whether the run takes the code path of a patch (the workflow passes Temporal's `patched`; tests pass
+   * `() => true` for new runs). Called exactly where the rule branches, as the recorded histories expect.
+   */
+  patched(patchId: string): boolean;
+}
+
+/**
+ * Refuses a request the task cannot accept, with the refusal its caller sees (see requests.ts); answers
+ * nothing when the request may be applied. Synchronous, so the workflow's update validators can call it.
+ */
+export function validate(state: KeyTaskState, event: KeyTaskEvent, input: KeyTaskInput, now: number): void {
+  switch (event.type) {
+    case 'signOff':
+      return checkSignOff(state, input, event.args);
+    case 'resubmit':
+      return checkResubmit(state, input, event.args);
+    case 'requestExtension':
+      return checkExtensionRequest(state, input, event.args, now);
+    case 'decideExtension':
+      return checkExtensionDecision(state, event.args);
+    case 'cancel':
+      return checkCancel(state, event.args);
+    case 'turn':
+      return;
+  }
+}
+
+/** Applies one event to a copy of `state`: the new state, its effects and the caller's answer. */
+export function transition<E extends KeyTaskEvent>(
+  state: KeyTaskState,
+  event: E,
+  ctx: TransitionContext,
+): Transition<E> {
+  const t = new Step(state, ctx);
+  const answer = t.apply(event);
+  return { state: t.state, effects: t.effects, answer: answer as KeyTaskAnswers[E['type']], changed: t.changed };
+}
+
+/** One transition in progress: the copied state, the effects so far and the rules that write them. */
+class Step {
+  readonly state: KeyTaskState;
+  readonly effects: Effect[] = [];
+  changed = false;
+
+  constructor(
+    state: KeyTaskState,
+    private readonly ctx: TransitionContext,
+  ) {
+    // State is plain JSON (it crosses continue-as-new as such), so a JSON copy is exact.
+    this.state = JSON.parse(JSON.stringify(state)) as KeyTaskState;
+  }
+
+  apply(event: KeyTaskEvent): unknown {
+    switch (event.type) {
+      case 'signOff':
+        return this.signOff(event.args);
+      case 'resubmit':
+        return this.resubmit(event.args);
+      case 'requestExtension':
+        return this.requestExtension(event.args);
+      case 'decideExtension':
+        return this.decideExtension(event.args);
+      case 'cancel':
+        return this.cancel(event.args);
+      case 'turn':
+        return this.turn();
+    }
+  }
+
+  private get input(): KeyTaskInput {
+    return this.ctx.input;
+  }
+
+  private milestone(id: string): MilestoneRecord {
+    return this.state.milestones.find((x) => x.id === id)!;
+  }
+
+  /** A sign-off: recorded in the round; a rejection returns the milestone, the lead's approval completes it. */
+  private signOff(args: SignOffArgs): MilestoneView {
+    const m = this.milestone(args.milestoneId);
+    if (alreadyApplied(this.state, args.requestId)) return milestoneView(m);
+    const who = m.required.find((r) => r.department === args.department)!;
+    const round = m.rounds.at(-1)!;
+    const at = iso(this.ctx.now);
+    round.signOffs.push({
+      department: args.department,
+      role: who.role,
+      workItems: who.workItems,
+      decision: args.decision,
+      person: args.person,
+      at,
+      comment: args.comment,
+      figures: args.figures,
+      requestId: args.requestId,
+    });
+    if (args.decision === 'reject') {
+      round.outcome = 'rejected';
+      round.closedAt = at;
+      m.state = 'returned';
+      this.notify('returned', m, [this.input.task.lead], this.noticeId(m, 'returned', `r${round.number}`), {
+        comment: args.comment,
+      });
+    } else if (who.role === 'lead') {
+      round.outcome = 'approved';
+      round.closedAt = at;
+      m.state = 'completed';
+      m.completedAt = at;
+      m.daysLate = daysLate(m.dueDate, this.input.policy.utcOffset, this.ctx.now);
+      this.closeEscalation(m, 'completed');
+      if (this.ctx.patched(PATCH_WITHDRAW_ON_COMPLETION)) this.withdrawPendingExtensions(m.id);
+      this.openNextMilestone();
+    }
+    this.remember(args.requestId);
+    return milestoneView(m);
+  }
+
+  /** The lead's resubmission of a returned milestone: a new round of sign-offs. */
+  private resubmit(args: ResubmitArgs): MilestoneView {
+    const m = this.milestone(args.milestoneId);
+    if (alreadyApplied(this.state, args.requestId)) return milestoneView(m);
+    const at = iso(this.ctx.now);
+    m.state = 'open';
+    m.rounds.push({
+      number: m.rounds.length + 1,
+      openedAt: at,
+      resubmission: { note: args.note, person: args.person, at },
+      signOffs: [],
+    });
+    this.remember(args.requestId);
+    return milestoneView(m);
+  }
+
+  /** The lead's extension request: pending, and the general office is told. */
+  private requestExtension(args: ExtensionRequestArgs): Extension {
+    const known = this.state.extensions.find((e) => e.requestId === args.requestId);
+    if (known) return known;
+    const m = this.milestone(args.milestoneId);
+    const ext: Extension = {
+      id: `ext-${this.state.extensions.length + 1}`,
+      requestId: args.requestId,
+      milestoneId: m.id,
+      requestedBy: { department: args.department, person: args.person },
+      requestedAt: iso(this.ctx.now),
+      previousDueDate: m.dueDate,
+      newDueDate: args.newDueDate,
+      reason: args.reason,
+      state: 'pending',
+    };
+    this.state.extensions.push(ext);
+    this.notify('extension-requested', m, [this.input.offices.generalOffice], this.noticeId(m, 'extension', ext.id), {
+      comment: args.reason,
+      newDueDate: args.newDueDate,
+    });
+    this.remember(args.requestId);
+    return ext;
+  }
+
+  /** The office's decision: an approval moves the due date and closes the escalation; the lead is told. */
+  private decideExtension(args: ExtensionDecisionArgs): Extension {
+    const ext = this.state.extensions.find((e) => e.id === args.extensionId)!;
+    if (alreadyApplied(this.state, args.requestId)) return ext;
+    const m = this.milestone(ext.milestoneId);
+    ext.state = args.approve ? 'approved' : 'declined';
+    ext.decision = { person: args.person, at: iso(this.ctx.now), comment: args.comment };
+    if (args.approve) {
+      m.dueDate = ext.newDueDate;
+      this.closeEscalation(m, 'extended');
+      if (currentMilestone(this.state)?.id === m.id) this.state.plannedFrom = this.ctx.now;
+    }
+    this.notify('extension-decided', m, [this.input.task.lead], this.noticeId(m, 'extension-decided', ext.id), {
+      comment: args.comment,
+      approved: args.approve,
+    });
+    this.remember(args.requestId);
+    return ext;
+  }
+
+  /** An administrator's cancellation: every unfinished milestone cancelled, pending requests withdrawn. */
+  private cancel(args: CancelArgs): KeyTaskView {
+    if (alreadyApplied(this.state, args.requestId)) return taskView(this.state, this.input, this.ctx.now);
+    const m = currentMilestone(this.state);
+    if (m) this.closeEscalation(m, 'cancelled');
+    for (const x of this.state.milestones) if (x.state !== 'completed') x.state = 'cancelled';
+    this.state.lifecycle = 'cancelled';
+    this.state.cancellation = { person: args.person, reason: args.reason, at: iso(this.ctx.now) };
+    this.withdrawPendingExtensions();
+    this.remember(args.requestId);
+    return taskView(this.state, this.input, this.ctx.now);
+  }
+
+  /**
+   * A turn: every reminder and escalation of the current milestone that has fallen due is sent (each once:
+   * its id is in the state afterwards), then the row is published.
+   */
+  private turn(): undefined {
+    const m = currentMilestone(this.state);
+    if (m) {
+      for (const event of dueEvents(pendingEvents(this.state, this.input, this.ctx.workflowId), this.ctx.now)) {
+        this.changed = true;
+        if (event.kind === 'reminder') {
+          // Only units that have not signed are reminded (the lead is pending until the milestone completes).
+          this.notify('reminder', m, pendingDepartments(m), event.id, { daysBefore: event.daysBefore });
+          continue;
+        }
+        this.escalate(m, event.level, event.id);
+      }
+    }
+    this.effects.push({ kind: 'publish', row: taskRow(this.state, this.input, this.ctx.now) });
+    return undefined;
+  }
+
+  /** Raises the milestone's escalation episode (opening one if needed) to `level` and notifies its audience. */
+  private escalate(m: MilestoneRecord, level: number, id: string): void {
+    const rung = this.input.policy.escalation.find((e) => e.level === level)!;
+    let episode = openEscalation(this.state, m.id);
+    if (!episode) {
+      episode = { milestoneId: m.id, dueDate: m.dueDate, level: 0, openedAt: iso(this.ctx.now), levels: [] };
+      this.state.escalations.push(episode);
+    }
+    episode.level = level;
+    episode.levels.push({ level, at: iso(this.ctx.now), notified: rung.notify });
+    this.notify('escalation', m, rung.notify, id, {
+      level,
+      daysLate: daysLate(m.dueDate, this.input.policy.utcOffset, this.ctx.now),
+    });
+  }
+
+  /**
+   * The id of a notification a request causes, from the milestone, a kind segment and what it is about.
+   * Recorded histories hold these ids: never change a segment.
+   */
+  private noticeId(m: MilestoneRecord, segment: string, key: string): string {
+    return notificationId(this.ctx.workflowId, m.id, segment, key);
+  }
+
+  /**
+   * Records a notification and asks for its delivery. Its `id` is deterministic (see {@link notificationId}),
+   * so a replayed or retried step never makes a second one.
+   */
+  private notify(
+    kind: NotificationKind,
+    m: MilestoneRecord,
+    departments: string[],
+    id: string,
+    extra: Partial<Notification>,
+  ): void {
+    const n: Notification = {
+      id,
+      kind,
+      planId: this.input.planId,
+      workflowId: this.ctx.workflowId,
+      taskNumber: this.input.task.number,
+      taskTitle: this.input.task.title,
+      milestoneId: m.id,
+      milestoneTitle: m.title,
+      departments: [...new Set(departments)],
+      pendingDepartments: pendingDepartments(m),
+      dueDate: m.dueDate,
+      at: iso(this.ctx.now),
+      ...extra,
+    };
+    this.state.notifications.push(n);
+    this.effects.push({ kind: 'notify', notification: n });
+  }
+
+  private remember(requestId: string): void {
+    this.state.appliedRequests.push(requestId);
+    if (this.state.appliedRequests.length > APPLIED_REQUESTS_KEPT) this.state.appliedRequests.shift();
+    this.changed = true;
+  }
+
+  private closeEscalation(m: MilestoneRecord, closedBy: 'completed' | 'extended' | 'cancelled'): void {
+    const open = openEscalation(this.state, m.id);
+    if (!open) return;
+    open.closedAt = iso(this.ctx.now);
+    open.closedBy = closedBy;
+    if (closedBy === 'completed') open.daysLate = daysLate(open.dueDate, this.input.policy.utcOffset, this.ctx.now);
+  }
+
+  /** Extension requests still waiting (of one milestone, or all) that nobody can decide any more. */
+  private withdrawPendingExtensions(milestoneId?: string): void {
+    for (const e of this.state.extensions) {
+      if (e.state === 'pending' && (milestoneId === undefined || e.milestoneId === milestoneId)) e.state = 'withdrawn';
+    }
+  }
+
+  private openNextMilestone(): void {
+    this.state.current++;
+    const next = this.state.milestones[this.state.current];
+    if (!next) {
+      this.state.lifecycle = 'completed';
+      this.state.completedAt = iso(this.ctx.now);
+      return;
+    }
+    next.state = 'open';
+    next.rounds.push({ number: 1, openedAt: iso(this.ctx.now), signOffs: [] });
+    this.state.plannedFrom = this.ctx.now;
+  }
+}
