@@ -1,0 +1,261 @@
+/**
+ * The key task's rules, one test each, on the pure transitions alone: no Temporal server, no workflow. The
+ * mini plan's task 1 has lead `alpha` and co-units `beta` and `gamma`; its milestones are `first` (due 30
+ * days after the start) and `final` (120 days, with figures); escalation levels 1, 2 and 3 fall 0, 7 and 14
+ * days after a deadline. Workflow tests (test/workflow) check the same rules through a real server.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { refusalWords, type KeyTaskInput, type SignOffArgs } from '../../contracts';
+import { addDays, deadlineEpoch, localTimeToEpoch } from '../../domain/calendar';
+import { initialState, taskRow, type KeyTaskState } from '../../workflows/key-task/state';
+import {
+  PATCH_WITHDRAW_ON_COMPLETION,
+  transition,
+  validate,
+  type Effect,
+  type KeyTaskEvent,
+} from '../../workflows/key-task/transitions';
+import { miniTaskInput } from '../helpers/mini-plan';
+
+const START = '2030-03-01';
+const input: KeyTaskInput = miniTaskInput(START);
+const WORKFLOW_ID = 'mini-plan-task-1';
+const DAY = 86_400_000;
+const startedAt = localTimeToEpoch(START, '10:00', input.policy.utcOffset);
+const firstDue = input.milestones[0]!.dueDate;
+const finalDue = input.milestones[1]!.dueDate;
+
+let requests = 0;
+const sign = (department: string, over: Partial<SignOffArgs> = {}): KeyTaskEvent => ({
+  type: 'signOff',
+  args: {
+    milestoneId: 'first',
+    department,
+    decision: 'approve',
+    person: `${department} 联络员`,
+    requestId: `req-${++requests}`,
+    ...over,
+  },
+});
+
+/** Validates and applies `event` at `now` (as the workflow's validator and handler do); answers the step. */
+function step(state: KeyTaskState, event: KeyTaskEvent, now = startedAt + DAY, patches = true) {
+  validate(state, event, input, now);
+  return transition(state, event, { input, workflowId: WORKFLOW_ID, now, patched: () => patches });
+}
+
+/** Applies events one after another from the initial state; answers the last state. */
+function run(events: KeyTaskEvent[], now = startedAt + DAY): KeyTaskState {
+  return events.reduce((s, e) => step(s, e, now).state, initialState(input, startedAt));
+}
+
+/** The refusal code and Chinese words `event` is refused with at `now`. */
+function refusal(state: KeyTaskState, event: KeyTaskEvent, now = startedAt + DAY): { code: string; zh: string } {
+  try {
+    validate(state, event, input, now);
+  } catch (err) {
+    if (!(err instanceof ApplicationFailure)) throw err;
+    return { code: err.type ?? '', zh: refusalWords(err.details)?.zh ?? '' };
+  }
+  throw new Error(`${event.type} was accepted but should have been refused`);
+}
+
+const notices = (effects: Effect[]) =>
+  effects
+    .flatMap((e) => (e.kind === 'notify' ? [e.notification] : []))
+    .map((n) => ({ kind: n.kind, to: n.departments }));
+
+test('the lead signs last: refused while co-units are pending, and its approval completes the milestone', () => {
+  const s0 = initialState(input, startedAt);
+  expect(refusal(s0, sign('alpha'))).toEqual({ code: 'LeadSignsLast', zh: expect.stringContaining('beta、gamma') });
+  const s1 = run([sign('beta'), sign('gamma')]);
+  expect(taskRow(s1, input, startedAt + DAY).pendingDepartments).toEqual(['alpha']);
+  const done = step(s1, sign('alpha'));
+  expect(done.answer).toMatchObject({ id: 'first', state: 'completed', daysLate: 0 });
+  expect(done.state.milestones[1]!.state).toBe('open');
+  expect(taskRow(done.state, input, startedAt + DAY)).toMatchObject({
+    currentMilestone: 'final',
+    pendingDepartments: ['beta', 'gamma', 'alpha'],
+  });
+});
+
+test('a unit that is not responsible, or signs twice in a round, is refused', () => {
+  expect(refusal(initialState(input, startedAt), sign('office')).code).toBe('NotResponsible');
+  expect(refusal(run([sign('beta')]), sign('beta')).code).toBe('AlreadySigned');
+});
+
+test('a rejection returns the milestone to the lead, who is told; the resubmission opens round 2 for everyone', () => {
+  const s1 = run([sign('beta')]);
+  expect(refusal(s1, sign('gamma', { decision: 'reject' })).code).toBe('CommentRequired');
+  const rejected = step(s1, sign('gamma', { decision: 'reject', comment: '数据不全' }));
+  expect(rejected.state.milestones[0]!.state).toBe('returned');
+  expect(notices(rejected.effects)).toEqual([{ kind: 'returned', to: ['alpha'] }]);
+  expect(taskRow(rejected.state, input, startedAt + DAY).pendingDepartments).toEqual(['alpha']);
+  expect(refusal(rejected.state, sign('beta')).code).toBe('AwaitingResubmission');
+
+  const resubmit: KeyTaskEvent = {
+    type: 'resubmit',
+    args: { milestoneId: 'first', department: 'beta', note: '已补充', person: '乙', requestId: 'resub-x' },
+  };
+  expect(refusal(rejected.state, resubmit).code).toBe('NotLead');
+  const again = step(rejected.state, { ...resubmit, args: { ...resubmit.args, department: 'alpha' } });
+  const m = again.state.milestones[0]!;
+  expect(m.state).toBe('open');
+  expect(m.rounds.map((r) => [r.number, r.outcome ?? 'open'])).toEqual([
+    [1, 'rejected'],
+    [2, 'open'],
+  ]);
+  // Round 2 starts empty: beta, who approved in round 1, signs again.
+  expect(taskRow(again.state, input, startedAt + DAY).pendingDepartments).toEqual(['beta', 'gamma', 'alpha']);
+});
+
+test('a retried request is applied once and answers what it answered the first time', () => {
+  const event = sign('beta');
+  const once = step(initialState(input, startedAt), event);
+  const twice = step(once.state, event);
+  expect(twice.changed).toBe(false);
+  expect(twice.state.milestones[0]!.rounds[0]!.signOffs).toHaveLength(1);
+  expect(twice.answer).toEqual(once.answer);
+});
+
+test('a transition leaves the state it was given unchanged', () => {
+  const before = initialState(input, startedAt);
+  const copy = JSON.parse(JSON.stringify(before)) as KeyTaskState;
+  const after = step(before, sign('beta')).state;
+  expect(before).toEqual(copy);
+  expect(after).not.toEqual(copy);
+});
+
+test('the year-end milestone asks the lead for its figures, and completing it completes the task', () => {
+  const s1 = run(
+    [sign('beta'), sign('gamma'), sign('alpha')].concat(
+      ['beta', 'gamma'].map((d) => sign(d, { milestoneId: 'final' })),
+    ),
+  );
+  const lead = sign('alpha', { milestoneId: 'final' });
+  expect(refusal(s1, lead)).toEqual({ code: 'FigureMissing', zh: expect.stringContaining('share') });
+  const withFigures = sign('alpha', { milestoneId: 'final', figures: { share: 101, people: 800 } });
+  expect(refusal(s1, withFigures).code).toBe('FigureInvalid');
+  const done = step(s1, sign('alpha', { milestoneId: 'final', figures: { share: 96, people: 812 } }));
+  expect(done.state.lifecycle).toBe('completed');
+  expect(taskRow(done.state, input, startedAt + DAY)).toMatchObject({ status: 'completed', currentMilestone: null });
+  expect(refusal(done.state, sign('beta', { milestoneId: 'final' })).code).toBe('TaskClosed');
+});
+
+test('reminders go before the deadline to the units that have not signed, each once', () => {
+  const s1 = run([sign('beta')]);
+  const sevenBefore = localTimeToEpoch(addDays(firstDue, -7), input.policy.reminderTime, input.policy.utcOffset);
+  const turn = step(s1, { type: 'turn' }, sevenBefore + 1);
+  const reminders = notices(turn.effects);
+  expect(reminders.length).toBeGreaterThan(0);
+  expect(reminders.every((r) => r.kind === 'reminder')).toBe(true);
+  expect(reminders.at(-1)!.to).toEqual(['gamma', 'alpha']);
+  expect(notices(step(turn.state, { type: 'turn' }, sevenBefore + 2).effects)).toEqual([]);
+});
+
+test('an overdue milestone climbs the escalation levels on their days, each level once, to its audience', () => {
+  const deadline = deadlineEpoch(firstDue, input.policy.utcOffset);
+  const quiet = run([], deadline - 1);
+  let s = step(quiet, { type: 'turn' }, deadline + 1).state;
+  expect(taskRow(s, input, deadline + 1)).toMatchObject({ status: 'overdue', escalationLevel: 1 });
+  const level2 = step(s, { type: 'turn' }, deadline + 7 * DAY + 1);
+  expect(notices(level2.effects)).toEqual([{ kind: 'escalation', to: ['inspect'] }]);
+  s = level2.state;
+  expect(taskRow(s, input, deadline + 7 * DAY + 1)).toMatchObject({ status: 'escalated', escalationLevel: 2 });
+  expect(notices(step(s, { type: 'turn' }, deadline + 8 * DAY).effects)).toEqual([]);
+  const level3 = step(s, { type: 'turn' }, deadline + 14 * DAY + 1);
+  expect(notices(level3.effects)).toEqual([{ kind: 'escalation', to: ['leaders'] }]);
+  expect(level3.state.escalations).toHaveLength(1);
+  expect(level3.state.escalations[0]!.levels.map((l) => l.level)).toEqual([1, 2, 3]);
+  // Completing it late, on the third day after its due date, closes the episode with 3 days late.
+  const late = run([sign('beta'), sign('gamma')], deadline - 1);
+  const done = step(step(late, { type: 'turn' }, deadline + 1).state, sign('alpha'), deadline + 2 * DAY + 1);
+  expect(done.state.escalations[0]).toMatchObject({ closedBy: 'completed', daysLate: 3 });
+});
+
+test('every turn publishes the row the search attributes hold', () => {
+  const turn = step(run([sign('beta')]), { type: 'turn' });
+  expect(turn.effects.at(-1)).toEqual({
+    kind: 'publish',
+    row: {
+      status: 'on_track',
+      currentMilestone: 'first',
+      nextDue: firstDue,
+      pendingDepartments: ['gamma', 'alpha'],
+      escalationLevel: 0,
+      extensionPending: false,
+    },
+  });
+});
+
+test('an extension: the lead asks, the office is told; approval moves the due date and closes the escalation', () => {
+  const deadline = deadlineEpoch(firstDue, input.policy.utcOffset);
+  const overdue = step(run([], deadline - 1), { type: 'turn' }, deadline + 1).state;
+  const newDueDate = addDays(firstDue, 20);
+  const ask: KeyTaskEvent = {
+    type: 'requestExtension',
+    args: { milestoneId: 'first', department: 'alpha', newDueDate, reason: '等待数据', person: '甲', requestId: 'x1' },
+  };
+  expect(refusal(overdue, { ...ask, args: { ...ask.args, department: 'beta' } }).code).toBe('NotLead');
+  expect(refusal(overdue, { ...ask, args: { ...ask.args, newDueDate: finalDue } }).code).toBe('InvalidDueDate');
+  const asked = step(overdue, ask, deadline + DAY);
+  expect(notices(asked.effects)).toEqual([{ kind: 'extension-requested', to: ['office'] }]);
+  expect(taskRow(asked.state, input, deadline + DAY).extensionPending).toBe(true);
+  expect(refusal(asked.state, { ...ask, args: { ...ask.args, requestId: 'x2' } }, deadline + DAY).code).toBe(
+    'ExtensionPending',
+  );
+
+  const decide: KeyTaskEvent = {
+    type: 'decideExtension',
+    args: { milestoneId: 'first', extensionId: 'ext-1', approve: true, person: '办公厅', requestId: 'd1' },
+  };
+  const approved = step(asked.state, decide, deadline + DAY);
+  expect(notices(approved.effects)).toEqual([{ kind: 'extension-decided', to: ['alpha'] }]);
+  expect(approved.state.milestones[0]).toMatchObject({ dueDate: newDueDate, originalDueDate: firstDue });
+  expect(approved.state.escalations[0]).toMatchObject({ closedBy: 'extended' });
+  expect(taskRow(approved.state, input, deadline + DAY)).toMatchObject({ escalationLevel: 0, status: 'on_track' });
+  expect(refusal(approved.state, { ...decide, args: { ...decide.args, requestId: 'd2' } }).code).toBe(
+    'ExtensionDecided',
+  );
+});
+
+test('completing a milestone withdraws its pending extension request, but not in runs from before that patch', () => {
+  const ask: KeyTaskEvent = {
+    type: 'requestExtension',
+    args: {
+      milestoneId: 'first',
+      department: 'alpha',
+      newDueDate: addDays(firstDue, 5),
+      reason: '等待数据',
+      person: '甲',
+      requestId: 'w1',
+    },
+  };
+  const waiting = run([ask, sign('beta'), sign('gamma')]);
+  const patches: string[] = [];
+  const now = startedAt + DAY;
+  const withPatch = transition(waiting, sign('alpha'), {
+    input,
+    workflowId: WORKFLOW_ID,
+    now,
+    patched: (id) => (patches.push(id), true),
+  });
+  expect(patches).toEqual([PATCH_WITHDRAW_ON_COMPLETION]);
+  expect(withPatch.state.extensions[0]!.state).toBe('withdrawn');
+  const old = step(waiting, sign('alpha'), now, false);
+  expect(old.state.extensions[0]!.state).toBe('pending');
+});
+
+test('a cancellation cancels every unfinished milestone, closes the escalation and withdraws requests', () => {
+  const deadline = deadlineEpoch(firstDue, input.policy.utcOffset);
+  const overdue = step(run([sign('beta')], deadline - 1), { type: 'turn' }, deadline + 1).state;
+  const cancelled = step(overdue, {
+    type: 'cancel',
+    args: { reason: '任务调整', person: '管理员', requestId: 'c1' },
+  });
+  expect(cancelled.state.lifecycle).toBe('cancelled');
+  expect(cancelled.state.milestones.map((m) => m.state)).toEqual(['cancelled', 'cancelled']);
+  expect(cancelled.state.escalations[0]).toMatchObject({ closedBy: 'cancelled' });
+  expect(taskRow(cancelled.state, input, deadline + 2)).toMatchObject({ status: 'cancelled', pendingDepartments: [] });
+  expect(refusal(cancelled.state, sign('gamma')).code).toBe('TaskClosed');
+});
