@@ -12,7 +12,7 @@ import type {
   Responsibility,
   Task,
 } from '../contracts';
-import { keyTaskWorkflowId } from '../contracts';
+import { keyTaskWorkflowId } from '../contracts/shared';
 import { addDays } from './calendar';
 
 /**

@@ -22,7 +22,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@te
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 // Values only from the zod-free contracts modules (see contracts/messages.ts); types from anywhere.
 import type { Extension, KeyTaskInput, KeyTaskView, Notification, NotificationKind } from '../../contracts';
-import type { TaskRowState, WithTaskRow } from '../../contracts/messages';
+import type { TaskRowState, WithTaskRow } from '../../contracts/shared';
 import {
   cancelUpdate,
   decideExtensionUpdate,
@@ -30,7 +30,7 @@ import {
   requestExtensionUpdate,
   resubmitUpdate,
   signOffUpdate,
-} from '../../contracts/messages';
+} from '../../contracts/shared';
 import {
   SA_ESCALATION_LEVEL,
   SA_EXTENSION_PENDING,
@@ -38,7 +38,7 @@ import {
   SA_NEXT_DUE,
   SA_PENDING,
   SA_STATUS,
-} from '../../contracts/search-attributes';
+} from '../../contracts/shared';
 import { daysLate, iso } from '../../domain/calendar';
 import {
   APPLIED_REQUESTS_KEPT,

@@ -5,20 +5,6 @@
 import { z } from 'zod';
 import { bilingualSchema, departmentIdSchema, escalationRoleSchema, figureKindSchema, isoDateSchema } from './plan';
 
-/** The task queue the worker polls and every client starts workflows on. */
-export const TASK_QUEUE = 'duban-key-tasks';
-
-/** Workflow type name of the key-task workflow (the exported function's name). */
-export const KEY_TASK_WORKFLOW = 'keyTaskWorkflow';
-
-/**
- * The workflow ID of a key task, derived from the plan id and task number so that starting the same
- * task twice finds the running workflow instead of starting a second one.
- */
-export function keyTaskWorkflowId(planId: string, taskNumber: number): string {
-  return `${planId}-task-${taskNumber}`;
-}
-
 /** A figure a milestone asks the lead to report (for example the share of schools online). */
 export const figureRequestSchema = z.object({
   id: z.string().min(1),

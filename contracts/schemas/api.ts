@@ -13,7 +13,7 @@ import {
   milestoneViewSchema,
   responsibilitySchema,
   taskStatusSchema,
-} from './key-task';
+} from './task-view';
 import {
   bilingualSchema,
   departmentIdSchema,

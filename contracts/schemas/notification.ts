@@ -4,11 +4,8 @@
  * answers it, and the shape of the notification log the API lists. No Node imports, no I/O.
  */
 import { z } from 'zod';
-import { notificationKindSchema, notificationSchema } from './key-task';
+import { notificationKindSchema, notificationSchema } from './task-view';
 import { departmentIdSchema } from './plan';
-
-/** Workflow type name of the workflow that delivers one notification (the exported function's name). */
-export const NOTIFICATION_WORKFLOW = 'notificationWorkflow';
 
 /** One department's contacts: its coordinators' e-mail addresses and, optionally, its own webhook. */
 export const departmentContactSchema = z
@@ -92,7 +89,7 @@ export type DeliveryRecord = z.infer<typeof deliveryRecordSchema>;
 /** The overall outcome of a notification: the worst of its deliveries' (or `pending` before they are planned). */
 export const notificationOutcomeSchema = deliveryOutcomeSchema;
 
-/** The state of a notification's workflow, as the `getDelivery` query (contracts/messages.ts) answers it and its memo holds it. */
+/** The state of a notification's workflow, as the `getDelivery` query (contracts/shared/messages.ts) answers it and its memo holds it. */
 export const notificationDeliverySchema = z.object({
   notification: notificationSchema,
   outcome: notificationOutcomeSchema,
