@@ -56,24 +56,6 @@ export const plannedDeliverySchema = z.object({
 /** See {@link plannedDeliverySchema}. */
 export type PlannedDelivery = z.infer<typeof plannedDeliverySchema>;
 
-/** The retry policy of delivery activities, in milliseconds (from the worker's configuration). */
-export const deliveryRetrySchema = z.object({
-  initialIntervalMs: z.number().int().positive(),
-  backoffCoefficient: z.number().min(1),
-  maximumIntervalMs: z.number().int().positive(),
-  maximumAttempts: z.number().int().positive(),
-});
-/** See {@link deliveryRetrySchema}. */
-export type DeliveryRetry = z.infer<typeof deliveryRetrySchema>;
-
-/** What the worker decides for a notification before delivering it: the deliveries and their retry policy. */
-export const deliveryPlanSchema = z.object({
-  deliveries: z.array(plannedDeliverySchema),
-  retry: deliveryRetrySchema,
-});
-/** See {@link deliveryPlanSchema}. */
-export type DeliveryPlan = z.infer<typeof deliveryPlanSchema>;
-
 /** One delivery's record in the notification log. */
 export const deliveryRecordSchema = plannedDeliverySchema.extend({
   outcome: deliveryOutcomeSchema,

@@ -1,9 +1,11 @@
 /**
- * The key-task workflow's contract: its input, its state as the status query returns it, and the
- * messages (query and updates) that the API and tests send it. Plain JSON only: dates are ISO strings.
+ * The key-task workflow's state as the `getState` query returns it and the API answers it (its OpenAPI
+ * document publishes these schemas), with the milestone and notification shapes it is made of. Plain JSON
+ * only: dates are ISO strings. The workflow's input and update payloads, never parsed, are plain types in
+ * contracts/shared.
  */
 import { z } from 'zod';
-import { bilingualSchema, departmentIdSchema, escalationRoleSchema, figureKindSchema, isoDateSchema } from './plan';
+import { bilingualSchema, departmentIdSchema, figureKindSchema, isoDateSchema } from './plan';
 
 /** A figure a milestone asks the lead to report (for example the share of schools online). */
 export const figureRequestSchema = z.object({
@@ -36,44 +38,6 @@ export const milestoneInputSchema = z.object({
 });
 /** See {@link milestoneInputSchema}. */
 export type MilestoneInput = z.infer<typeof milestoneInputSchema>;
-
-/** The reminder and escalation policy, with `$lead` already resolved to a department id. */
-export const resolvedPolicySchema = z.object({
-  reminderDaysBefore: z.array(z.number().int().min(0)),
-  reminderTime: z.string(),
-  utcOffset: z.string(),
-  dueSoonDays: z.number().int().min(0),
-  escalation: z.array(
-    z.object({
-      level: z.number().int().min(1),
-      afterDays: z.number().int().min(0),
-      notify: z.array(departmentIdSchema),
-    }),
-  ),
-});
-/** See {@link resolvedPolicySchema}. */
-export type ResolvedPolicy = z.infer<typeof resolvedPolicySchema>;
-
-/** Everything a key-task workflow needs to run, derived from the plan by `domain/plan.ts`. */
-export const keyTaskInputSchema = z.object({
-  planId: z.string().min(1),
-  startDate: isoDateSchema,
-  task: z.object({
-    number: z.number().int().positive(),
-    section: z.number().int().positive(),
-    title: bilingualSchema,
-    lead: departmentIdSchema,
-    coResponsible: z.array(departmentIdSchema),
-    workItems: z.array(z.object({ text: z.string(), units: z.array(departmentIdSchema).min(1) })),
-    responsibilities: z.array(responsibilitySchema).min(1),
-  }),
-  milestones: z.array(milestoneInputSchema).min(1),
-  policy: resolvedPolicySchema,
-  /** The plan's general office, supervision office and leadership (extension requests go to the office). */
-  offices: escalationRoleSchema,
-});
-/** See {@link keyTaskInputSchema}. */
-export type KeyTaskInput = z.infer<typeof keyTaskInputSchema>;
 
 /** Derived status of a task, computed from workflow time. */
 export const taskStatusSchema = z.enum(['on_track', 'due_soon', 'overdue', 'escalated', 'completed', 'cancelled']);
@@ -230,60 +194,3 @@ export const keyTaskViewSchema = z.object({
 });
 /** See {@link keyTaskViewSchema}. */
 export type KeyTaskView = z.infer<typeof keyTaskViewSchema>;
-
-/** Payload of the `signOff` update. `requestId` becomes the update id, so a retry is applied once. */
-export const signOffArgsSchema = z.object({
-  milestoneId: z.string().min(1),
-  department: departmentIdSchema,
-  decision: z.enum(['approve', 'reject']),
-  comment: z.string().trim().max(2000).optional(),
-  figures: figureValuesSchema.optional(),
-  person: z.string().min(1),
-  requestId: z.string().min(1),
-});
-/** See {@link signOffArgsSchema}. */
-export type SignOffArgs = z.infer<typeof signOffArgsSchema>;
-
-/** Payload of the `resubmit` update, sent by the lead after a rejection. */
-export const resubmitArgsSchema = z.object({
-  milestoneId: z.string().min(1),
-  department: departmentIdSchema,
-  note: z.string().trim().min(1).max(2000),
-  person: z.string().min(1),
-  requestId: z.string().min(1),
-});
-/** See {@link resubmitArgsSchema}. */
-export type ResubmitArgs = z.infer<typeof resubmitArgsSchema>;
-
-/** Payload of the `requestExtension` update, sent by the lead. */
-export const extensionRequestArgsSchema = z.object({
-  milestoneId: z.string().min(1),
-  department: departmentIdSchema,
-  newDueDate: isoDateSchema,
-  reason: z.string().trim().min(1).max(2000),
-  person: z.string().min(1),
-  requestId: z.string().min(1),
-});
-/** See {@link extensionRequestArgsSchema}. */
-export type ExtensionRequestArgs = z.infer<typeof extensionRequestArgsSchema>;
-
-/** Payload of the `decideExtension` update, sent by the general office. */
-export const extensionDecisionArgsSchema = z.object({
-  milestoneId: z.string().min(1),
-  extensionId: z.string().min(1),
-  approve: z.boolean(),
-  comment: z.string().trim().max(2000).optional(),
-  person: z.string().min(1),
-  requestId: z.string().min(1),
-});
-/** See {@link extensionDecisionArgsSchema}. */
-export type ExtensionDecisionArgs = z.infer<typeof extensionDecisionArgsSchema>;
-
-/** Payload of the `cancel` update, sent by an administrator. */
-export const cancelArgsSchema = z.object({
-  reason: z.string().trim().min(1).max(2000),
-  person: z.string().min(1),
-  requestId: z.string().min(1),
-});
-/** See {@link cancelArgsSchema}. */
-export type CancelArgs = z.infer<typeof cancelArgsSchema>;

@@ -8,3 +8,6 @@ export * from './workflows';
 export * from './messages';
 export * from './search-attributes';
 export * from './errors';
+export * from './key-task-input';
+export * from './update-args';
+export * from './delivery-plan';

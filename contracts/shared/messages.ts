@@ -9,18 +9,9 @@
  * learn at once whether the workflow accepted the request, and why not when it did not.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type {
-  CancelArgs,
-  Extension,
-  ExtensionDecisionArgs,
-  ExtensionRequestArgs,
-  KeyTaskView,
-  MilestoneView,
-  ResubmitArgs,
-  SignOffArgs,
-  TaskStatus,
-} from '../schemas/task-view';
+import type { Extension, KeyTaskView, MilestoneView, TaskStatus } from '../schemas/task-view';
 import type { NotificationDelivery } from '../schemas/notification';
+import type { CancelArgs, ExtensionDecisionArgs, ExtensionRequestArgs, ResubmitArgs, SignOffArgs } from './update-args';
 
 /**
  * A task's row of the task list as the workflow sees it right after a change: the values its search
