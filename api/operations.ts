@@ -188,7 +188,7 @@ export const operations = {
   },
   decideExtension: {
     method: 'post',
-    path: '/api/tasks/:number/milestones/:milestoneId/extension-requests/:requestId/decision',
+    path: '/api/tasks/:number/milestones/:milestoneId/extension-requests/:extensionId/decision',
     operationId: 'decideExtension',
     summary: '延期审批 The general office approves or declines an extension request',
     roles: ['office'],

@@ -56,9 +56,9 @@ export const milestoneParamsSchema = taskNumberParamsSchema.extend({
   milestoneId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a milestone id such as work-plan'),
 });
 
-/** A task number, milestone id and extension request id in a path. */
+/** A task number, milestone id and extension id (the `id` of the request being decided) in a path. */
 export const extensionParamsSchema = milestoneParamsSchema.extend({
-  requestId: z.string().min(1).max(200),
+  extensionId: z.string().min(1).max(200),
 });
 
 /** A department id in a path. */
