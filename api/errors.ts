@@ -50,10 +50,3 @@ export class ConflictError extends HttpError {
     super(409, code, message);
   }
 }
-
-/** 503: Temporal could not be reached or did not answer in time. */
-export class UnavailableError extends HttpError {
-  constructor(message: string) {
-    super(503, 'temporal_unavailable', message);
-  }
-}

@@ -259,6 +259,3 @@ export const operations = {
     errors: [400, 403, 503],
   },
 } as const satisfies Record<string, Operation>;
-
-/** Names of the operations. */
-export type OperationName = keyof typeof operations;
