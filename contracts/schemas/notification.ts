@@ -14,8 +14,6 @@ export const departmentContactSchema = z
     webhookUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   })
   .strict();
-/** See {@link departmentContactSchema}. */
-export type DepartmentContact = z.infer<typeof departmentContactSchema>;
 
 /**
  * The contacts file (`CONTACTS_FILE`): department id → contacts. The general office, the supervision office
@@ -23,7 +21,7 @@ export type DepartmentContact = z.infer<typeof departmentContactSchema>;
  * notifications are logged as undeliverable.
  */
 export const contactsFileSchema = z.record(departmentIdSchema, departmentContactSchema);
-/** See {@link contactsFileSchema}. */
+/** The parsed contacts file: each department id with its e-mail addresses and optional webhook. */
 export type ContactsFile = z.infer<typeof contactsFileSchema>;
 
 /**
@@ -38,7 +36,7 @@ export const deliveryChannelSchema = z.string().min(1);
  * (a bad address); `undeliverable` when the recipient has no contacts at all.
  */
 export const deliveryOutcomeSchema = z.enum(['pending', 'retrying', 'delivered', 'failed', 'undeliverable']);
-/** See {@link deliveryOutcomeSchema}. */
+/** Where one delivery (or a whole notification) stands: `pending` to `delivered`, `failed` or `undeliverable`. */
 export type DeliveryOutcome = z.infer<typeof deliveryOutcomeSchema>;
 
 /** A delivery the notification workflow will make: one channel, one target, for some recipients. */
@@ -53,7 +51,7 @@ export const plannedDeliverySchema = z.object({
   /** For channel `none`: why nothing reaches these recipients. */
   reason: z.string().optional(),
 });
-/** See {@link plannedDeliverySchema}. */
+/** One delivery a notification will make: channel, target and the recipients it is for. */
 export type PlannedDelivery = z.infer<typeof plannedDeliverySchema>;
 
 /** One delivery's record in the notification log. */
@@ -65,7 +63,7 @@ export const deliveryRecordSchema = plannedDeliverySchema.extend({
   /** When it was delivered (or given up), workflow time. */
   at: z.string().optional(),
 });
-/** See {@link deliveryRecordSchema}. */
+/** A planned delivery with its outcome so far: attempts, last error, when it ended. */
 export type DeliveryRecord = z.infer<typeof deliveryRecordSchema>;
 
 /** The overall outcome of a notification: the worst of its deliveries' (or `pending` before they are planned). */
@@ -77,7 +75,7 @@ export const notificationDeliverySchema = z.object({
   outcome: notificationOutcomeSchema,
   deliveries: z.array(deliveryRecordSchema),
 });
-/** See {@link notificationDeliverySchema}. */
+/** A notification's delivery state, as its workflow's query answers it and its memo holds it. */
 export type NotificationDelivery = z.infer<typeof notificationDeliverySchema>;
 
 /** Filters of `GET /api/notifications`; all optional and combined with AND. */
@@ -89,8 +87,6 @@ export const notificationListQuerySchema = z
     kind: notificationKindSchema.optional(),
   })
   .strict();
-/** See {@link notificationListQuerySchema}. */
-export type NotificationListQuery = z.infer<typeof notificationListQuerySchema>;
 
 /** One entry of the notification log. */
 export const notificationLogEntrySchema = notificationDeliverySchema.extend({
@@ -99,7 +95,7 @@ export const notificationLogEntrySchema = notificationDeliverySchema.extend({
   /** When its delivery started. */
   startedAt: z.string(),
 });
-/** See {@link notificationLogEntrySchema}. */
+/** A notification as the notification log lists it, with its workflow id and start time. */
 export type NotificationLogEntry = z.infer<typeof notificationLogEntrySchema>;
 
 /** Answer of `GET /api/notifications`, newest first. */

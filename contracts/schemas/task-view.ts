@@ -17,7 +17,7 @@ export const figureRequestSchema = z.object({
   target: z.number().nonnegative(),
   targetNumber: z.number().int().positive(),
 });
-/** See {@link figureRequestSchema}. */
+/** A figure a milestone asks for, with the core target it reports on. */
 export type FigureRequest = z.infer<typeof figureRequestSchema>;
 
 /** A responsible unit of a task and the work items (0-based indices) it answers for. */
@@ -26,7 +26,7 @@ export const responsibilitySchema = z.object({
   role: z.enum(['lead', 'co']),
   workItems: z.array(z.number().int().nonnegative()).min(1),
 });
-/** See {@link responsibilitySchema}. */
+/** A responsible unit of a task, its role (lead or co) and the work items it answers for. */
 export type Responsibility = z.infer<typeof responsibilitySchema>;
 
 /** A milestone as the workflow is given it: its due date already computed from the plan's start date. */
@@ -36,22 +36,20 @@ export const milestoneInputSchema = z.object({
   dueDate: isoDateSchema,
   figures: z.array(figureRequestSchema).default([]),
 });
-/** See {@link milestoneInputSchema}. */
+/** A milestone with its due date, as the workflow receives it. */
 export type MilestoneInput = z.infer<typeof milestoneInputSchema>;
 
 /** Derived status of a task, computed from workflow time. */
 export const taskStatusSchema = z.enum(['on_track', 'due_soon', 'overdue', 'escalated', 'completed', 'cancelled']);
-/** See {@link taskStatusSchema}. */
+/** A task's derived status: `on_track`, `due_soon`, `overdue`, `escalated`, `completed` or `cancelled`. */
 export type TaskStatus = z.infer<typeof taskStatusSchema>;
 
 /** Where a milestone stands. `open` collects sign-offs; `returned` waits for the lead to resubmit. */
 export const milestoneStateSchema = z.enum(['pending', 'open', 'returned', 'completed', 'cancelled']);
-/** See {@link milestoneStateSchema}. */
-export type MilestoneState = z.infer<typeof milestoneStateSchema>;
 
 /** A reported figure value keyed by figure id. */
 export const figureValuesSchema = z.record(z.string(), z.number());
-/** See {@link figureValuesSchema}. */
+/** Reported figure values by figure id. */
 export type FigureValues = z.infer<typeof figureValuesSchema>;
 
 /** One unit's recorded sign-off in a round. */
@@ -67,8 +65,6 @@ export const signOffRecordSchema = z.object({
   figures: figureValuesSchema.optional(),
   requestId: z.string(),
 });
-/** See {@link signOffRecordSchema}. */
-export type SignOffRecord = z.infer<typeof signOffRecordSchema>;
 
 /** A round of sign-offs; a rejection closes it and a resubmission opens the next. */
 export const roundSchema = z.object({
@@ -80,7 +76,7 @@ export const roundSchema = z.object({
   outcome: z.enum(['approved', 'rejected']).optional(),
   closedAt: z.string().optional(),
 });
-/** See {@link roundSchema}. */
+/** One round of sign-offs: who signed, how, and whether it closed approved or rejected. */
 export type Round = z.infer<typeof roundSchema>;
 
 /** An escalation episode of one milestone: opened when it fell overdue, closed when completed or extended. */
@@ -96,7 +92,7 @@ export const escalationSchema = z.object({
   /** Whole days between the missed due date and completion. */
   daysLate: z.number().int().optional(),
 });
-/** See {@link escalationSchema}. */
+/** One escalation episode of a milestone: its levels, when it opened and how it closed. */
 export type Escalation = z.infer<typeof escalationSchema>;
 
 /** An extension request by the lead, decided by the general office. */
@@ -113,7 +109,7 @@ export const extensionSchema = z.object({
   state: z.enum(['pending', 'approved', 'declined', 'withdrawn']),
   decision: z.object({ person: z.string(), at: z.string(), comment: z.string().optional() }).optional(),
 });
-/** See {@link extensionSchema}. */
+/** An extension request with its state and, once decided, the decision. */
 export type Extension = z.infer<typeof extensionSchema>;
 
 /** Kinds of notification the workflow sends. */
@@ -124,7 +120,7 @@ export const notificationKindSchema = z.enum([
   'extension-requested',
   'extension-decided',
 ]);
-/** See {@link notificationKindSchema}. */
+/** The kind of a notification: reminder, escalation, returned, extension requested or decided. */
 export type NotificationKind = z.infer<typeof notificationKindSchema>;
 
 /** A notification the workflow decided to send; its id is deterministic, so a retry never makes a second one. */
@@ -154,7 +150,7 @@ export const notificationSchema = z.object({
   /** For `extension-decided`: whether the extension was approved. */
   approved: z.boolean().optional(),
 });
-/** See {@link notificationSchema}. */
+/** A notification the workflow decided to send, with its recipients and what it is about. */
 export type Notification = z.infer<typeof notificationSchema>;
 
 /** A milestone's full record, with its pending units derived. */
@@ -167,7 +163,7 @@ export const milestoneViewSchema = milestoneInputSchema.extend({
   completedAt: z.string().optional(),
   daysLate: z.number().int().optional(),
 });
-/** See {@link milestoneViewSchema}. */
+/** A milestone as the task view shows it: due dates, state, rounds and pending units. */
 export type MilestoneView = z.infer<typeof milestoneViewSchema>;
 
 /** The full state of a key task, as the `getState` query returns it. */
@@ -192,5 +188,5 @@ export const keyTaskViewSchema = z.object({
   cancellation: z.object({ person: z.string(), reason: z.string(), at: z.string() }).optional(),
   completedAt: z.string().optional(),
 });
-/** See {@link keyTaskViewSchema}. */
+/** The full state of a key task, as the `getState` query answers it. */
 export type KeyTaskView = z.infer<typeof keyTaskViewSchema>;
