@@ -1,7 +1,8 @@
 /**
- * The notification contract: the contacts file that says who a department is, the state a notification's
- * own workflow keeps about its delivery (per channel: attempts, last error, outcome), the query that
- * answers it, and the shape of the notification log the API lists. No Node imports, no I/O.
+ * The notification schemas: the contacts file that says who a department is, the state a notification's
+ * own workflow keeps about its delivery (per channel: attempts, last error, outcome), which the API parses
+ * from the workflow's memo, and the notification log the API lists. No Node imports, no I/O. The query
+ * that answers the delivery state is in contracts/shared/messages.ts.
  */
 import { z } from 'zod';
 import { notificationKindSchema, notificationSchema } from './task-view';
