@@ -41,21 +41,39 @@ export default tseslint.config(
     },
   },
   {
-    // Workflow code takes values only from the zod-free contracts modules (messages, search attributes,
-    // errors): zod in the workflow bundle costs every cached workflow its memory. Types may come from anywhere.
-    files: ['workflows/**/*.ts'],
+    // The workflow bundle loads workflows/, contracts/shared/ and domain/: none of them may take a value from
+    // zod, from contracts/schemas or from the contracts barrel (which re-exports the schemas), since zod in the
+    // workflow bundle costs every cached workflow its memory. Type imports are erased, so they may.
+    files: ['workflows/**/*.ts', 'domain/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'zod', message: 'No zod in workflow code.' }],
+          paths: [{ name: 'zod', allowTypeImports: true, message: 'No zod in code the workflow bundle loads.' }],
           patterns: [
             {
-              regex: 'contracts(/(index|plan|key-task|api|notification))?$',
+              regex: '(^|/)contracts(/index)?$|(^|/)contracts/schemas(/|$)',
               allowTypeImports: true,
-              message: 'Import values from contracts/messages, contracts/search-attributes or contracts/errors.',
+              message: 'Import values from contracts/shared: the barrel and contracts/schemas load zod.',
             },
-            { regex: '^\\.\\./(\\.\\./)?domain/plan$', message: 'domain/plan loads zod through contracts.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['contracts/shared/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'zod', allowTypeImports: true, message: 'contracts/shared loads no zod.' }],
+          patterns: [
+            {
+              regex: '^\\.\\.(/index)?$|^\\.\\./schemas(/|$)',
+              allowTypeImports: true,
+              message: 'contracts/shared may take types, never values, from the schemas (they load zod).',
+            },
           ],
         },
       ],

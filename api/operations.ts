@@ -188,7 +188,7 @@ export const operations = {
   },
   decideExtension: {
     method: 'post',
-    path: '/api/tasks/:number/milestones/:milestoneId/extension-requests/:requestId/decision',
+    path: '/api/tasks/:number/milestones/:milestoneId/extension-requests/:extensionId/decision',
     operationId: 'decideExtension',
     summary: '延期审批 The general office approves or declines an extension request',
     roles: ['office'],
@@ -259,6 +259,3 @@ export const operations = {
     errors: [400, 403, 503],
   },
 } as const satisfies Record<string, Operation>;
-
-/** Names of the operations. */
-export type OperationName = keyof typeof operations;

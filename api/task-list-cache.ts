@@ -14,8 +14,7 @@
  * behind the workflow cannot bring the old row back. Changes this process does not make (timers, other API
  * replicas) show after at most `staleMs` plus one load.
  */
-import type { TaskRow } from '../contracts';
-import type { TaskRowState } from '../contracts/messages';
+import type { TaskRow, TaskRowState } from '../contracts';
 import { matchesTaskFilters, type TaskListFilters } from '../client/task-list';
 
 /** A shared, briefly cached task list. */

@@ -4,8 +4,7 @@
  */
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { UpdateDefinition } from '@temporalio/common';
-import { getStateQuery, type KeyTaskView } from '../contracts';
-import type { WithTaskRow } from '../contracts/messages';
+import { getStateQuery, type KeyTaskView, type WithTaskRow } from '../contracts';
 import type { Request } from 'express';
 import type { Principal } from './auth/tokens';
 import type { AppContext, AppDeps } from './deps';

@@ -1,18 +1,20 @@
 /**
- * Connections to Temporal built from the configuration: plain for the embedded dev server, TLS (client
- * certificate) or API key for a secured cluster. Used by the API, the worker and the scripts.
+ * Client connections to Temporal built from the configuration: plain for the embedded dev server, TLS
+ * (client certificate) or API key for a secured cluster. Used by the API and the scripts; the worker's
+ * native connection (worker/connection.ts) takes the same options from {@link connectionOptions}.
  */
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config/env';
 
-type ConnectionSettings = Pick<
+/** The part of the configuration that says where Temporal is and how to authenticate to it. */
+export type ConnectionSettings = Pick<
   Config,
   'temporalAddress' | 'TEMPORAL_TLS_CERT' | 'TEMPORAL_TLS_KEY' | 'TEMPORAL_TLS_CA' | 'TEMPORAL_API_KEY'
 >;
 
-function connectionOptions(c: ConnectionSettings) {
+/** Address, TLS and API key options, as both `Connection` and `NativeConnection` take them; reads the TLS files. */
+export function connectionOptions(c: ConnectionSettings) {
   const tls = c.TEMPORAL_TLS_CERT
     ? {
         clientCertPair: { crt: readFileSync(c.TEMPORAL_TLS_CERT), key: readFileSync(c.TEMPORAL_TLS_KEY!) },
@@ -32,9 +34,4 @@ export function clientConnection(c: ConnectionSettings): Connection {
 /** A Temporal client on the configured namespace. */
 export function temporalClient(c: ConnectionSettings & Pick<Config, 'TEMPORAL_NAMESPACE'>): Client {
   return new Client({ connection: clientConnection(c), namespace: c.TEMPORAL_NAMESPACE });
-}
-
-/** A worker connection; rejects when Temporal cannot be reached. */
-export function workerConnection(c: ConnectionSettings): Promise<NativeConnection> {
-  return NativeConnection.connect(connectionOptions(c));
 }

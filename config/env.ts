@@ -7,7 +7,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { isoDateSchema } from '../contracts';
-import { PROJECT_ROOT } from '../embedded/binaries';
+import { PROJECT_ROOT } from './paths';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const bool = z

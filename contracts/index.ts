@@ -1,11 +1,7 @@
 /**
- * The contracts module: every schema, type and message definition shared by the API, the worker, the
- * workflows, the scripts and the tests. It imports no Node built-ins and does no I/O.
+ * Every contract, for Node-side code (API, worker, activities, scripts, tests): the zod-free `shared/`
+ * part and the zod `schemas/` of what crosses an edge. Workflow and domain code import values from
+ * `contracts/shared` only, never from here, which would load zod into the workflow bundle.
  */
-export * from './plan';
-export * from './key-task';
-export * from './notification';
-export * from './messages';
-export * from './search-attributes';
-export * from './errors';
-export * from './api';
+export * from './shared';
+export * from './schemas';

@@ -1,7 +1,8 @@
 /**
  * Rules that turn a plan file into what the engine runs: a task's lead and co-responsible units, the
  * work items each unit answers for, its milestones with due dates, and the key-task workflow's input.
- * Pure functions over contracts types; shared by the API, the scripts and the tests.
+ * Pure functions over contracts types, loading no zod (lint keeps it so): the API, the scripts, the tests and
+ * the workflow bundle may all import them.
  */
 import type {
   Department,
@@ -12,7 +13,7 @@ import type {
   Responsibility,
   Task,
 } from '../contracts';
-import { keyTaskWorkflowId } from '../contracts';
+import { keyTaskWorkflowId } from '../contracts/shared';
 import { addDays } from './calendar';
 
 /**

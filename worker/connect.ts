@@ -5,7 +5,7 @@
  */
 import type { NativeConnection } from '@temporalio/worker';
 import type { Config } from '../config/env';
-import { workerConnection } from '../client/connection';
+import { workerConnection } from './connection';
 
 /** Thrown when Temporal did not answer before the deadline; the message says what to check. */
 export class TemporalUnreachableError extends Error {

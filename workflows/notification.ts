@@ -16,7 +16,7 @@ import {
 } from '@temporalio/workflow';
 import type { SearchAttributePair } from '@temporalio/common';
 import type { Activities } from '../activities';
-// Values only from the zod-free contracts modules (see contracts/messages.ts); types from anywhere.
+// Values only from the zod-free contracts/shared (lint keeps zod out of the bundle); types from anywhere.
 import type {
   DeliveryOutcome,
   DeliveryRecord,
@@ -25,7 +25,7 @@ import type {
   NotificationDelivery,
   PlannedDelivery,
 } from '../contracts';
-import { DELIVERY_MEMO_KEY, getDeliveryQuery } from '../contracts/messages';
+import { DELIVERY_MEMO_KEY, getDeliveryQuery } from '../contracts/shared';
 import {
   SA_DELIVERY_OUTCOME,
   SA_DEPARTMENTS,
@@ -33,7 +33,7 @@ import {
   SA_NOTIFICATION_KIND,
   SA_PLAN_ID,
   SA_TASK_NUMBER,
-} from '../contracts/search-attributes';
+} from '../contracts/shared';
 import { iso } from '../domain/calendar';
 
 /** Failure type the delivery activities use for errors retrying cannot fix (see activities/index.ts). */

@@ -21,7 +21,7 @@ export const tokenRecordSchema = z
     message: 'a coordinator token needs a department',
     path: ['department'],
   });
-/** See {@link tokenRecordSchema}. */
+/** One entry of the tokens file: the SHA-256 of a bearer token and who it stands for. */
 export type TokenRecord = z.infer<typeof tokenRecordSchema>;
 
 /** The signed-in person a request acts for. */

@@ -131,7 +131,7 @@ export function milestoneRoutes(deps: AppContext): Router {
       decideExtensionUpdate,
       {
         milestoneId: params.milestoneId,
-        extensionId: params.requestId,
+        extensionId: params.extensionId,
         approve: body.approve,
         comment: body.comment,
       },

@@ -111,7 +111,7 @@ describe('OpenAPI', () => {
     'post /api/tasks/{number}/milestones/{milestoneId}/sign-offs',
     'post /api/tasks/{number}/milestones/{milestoneId}/resubmit',
     'post /api/tasks/{number}/milestones/{milestoneId}/extension-requests',
-    'post /api/tasks/{number}/milestones/{milestoneId}/extension-requests/{requestId}/decision',
+    'post /api/tasks/{number}/milestones/{milestoneId}/extension-requests/{extensionId}/decision',
     'post /api/tasks/{number}/cancel',
     'get /api/departments/{id}/inbox',
     'get /api/escalations',

@@ -12,8 +12,8 @@ import {
   type KeyTaskInput,
   type PlanFile,
   type PlanFileInput,
+  type WithTaskRow,
 } from '../../contracts';
-import type { WithTaskRow } from '../../contracts/messages';
 import { keyTaskInput } from '../../domain/plan';
 
 const dept = (id: string, zh: string, en: string) => ({ id, name: { zh, en }, kind: 'ministry-department' as const });

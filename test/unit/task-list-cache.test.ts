@@ -3,8 +3,7 @@
  * served while a new one loads, a change through the API replaces its row at once (and outranks a lagging
  * load for a while), starting tasks drops it, and filters match the visibility query.
  */
-import type { TaskRow } from '../../contracts';
-import type { TaskRowState } from '../../contracts/messages';
+import type { TaskRow, TaskRowState } from '../../contracts';
 import { createTaskListCache } from '../../api/task-list-cache';
 
 /** The changing fields of a row, as a workflow answers them after an update. */

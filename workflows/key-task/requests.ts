@@ -14,7 +14,7 @@ import type {
   ResubmitArgs,
   SignOffArgs,
 } from '../../contracts';
-import type { Words } from '../../contracts/errors';
+import type { Words } from '../../contracts/shared';
 import { localDate } from '../../domain/calendar';
 import { pendingDepartments, type KeyTaskState, type MilestoneRecord } from './state';
 

@@ -12,7 +12,7 @@ import type {
   Notification,
   TaskStatus,
 } from '../../contracts';
-import type { TaskRowState } from '../../contracts/messages';
+import type { TaskRowState } from '../../contracts/shared';
 import { deadlineEpoch, dueSoonEpoch, iso } from '../../domain/calendar';
 
 /** A milestone as the workflow stores it (its pending units are derived, not stored). */

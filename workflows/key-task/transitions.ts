@@ -21,7 +21,7 @@ import type {
   ResubmitArgs,
   SignOffArgs,
 } from '../../contracts';
-import type { TaskRowState } from '../../contracts/messages';
+import type { TaskRowState } from '../../contracts/shared';
 import { daysLate, iso } from '../../domain/calendar';
 import {
   checkCancel,

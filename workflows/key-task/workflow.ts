@@ -20,9 +20,9 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { SearchAttributeUpdatePair, UpdateDefinition } from '@temporalio/common';
-// Values only from the zod-free contracts modules (see contracts/messages.ts); types from anywhere.
+// Values only from the zod-free contracts/shared; types from anywhere.
 import type { KeyTaskInput, KeyTaskView, Notification } from '../../contracts';
-import type { TaskRowState, WithTaskRow } from '../../contracts/messages';
+import type { TaskRowState, WithTaskRow } from '../../contracts/shared';
 import {
   cancelUpdate,
   decideExtensionUpdate,
@@ -30,15 +30,13 @@ import {
   requestExtensionUpdate,
   resubmitUpdate,
   signOffUpdate,
-} from '../../contracts/messages';
-import {
   SA_ESCALATION_LEVEL,
   SA_EXTENSION_PENDING,
   SA_MILESTONE,
   SA_NEXT_DUE,
   SA_PENDING,
   SA_STATUS,
-} from '../../contracts/search-attributes';
+} from '../../contracts/shared';
 import { nextWake, pendingEvents } from './schedule';
 import { initialState, taskRow, taskView, type KeyTaskState } from './state';
 import { transition, validate, type Effect, type KeyTaskEvent, type TransitionContext } from './transitions';

@@ -2,25 +2,16 @@
  * Message definitions of the key-task workflow, shared by the workflow (which handles them) and every
  * client (API, scripts, tests), so that neither side spells a wire name by hand.
  *
- * This module and `search-attributes.ts` are the only parts of contracts/ the workflow code imports values
- * from: neither loads zod, which would otherwise be bundled into, and kept in memory by, every workflow.
+ * Like all of contracts/shared, this module loads no zod, which would otherwise be bundled into, and kept in
+ * memory by, every workflow: its payload types come type-only from the schemas.
  *
  * Sign-off, resubmission, extensions and cancellation are updates, not signals, because the caller must
  * learn at once whether the workflow accepted the request, and why not when it did not.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type {
-  CancelArgs,
-  Extension,
-  ExtensionDecisionArgs,
-  ExtensionRequestArgs,
-  KeyTaskView,
-  MilestoneView,
-  ResubmitArgs,
-  SignOffArgs,
-  TaskStatus,
-} from './key-task';
-import type { NotificationDelivery } from './notification';
+import type { Extension, KeyTaskView, MilestoneView, TaskStatus } from '../schemas/task-view';
+import type { NotificationDelivery } from '../schemas/notification';
+import type { CancelArgs, ExtensionDecisionArgs, ExtensionRequestArgs, ResubmitArgs, SignOffArgs } from './update-args';
 
 /**
  * A task's row of the task list as the workflow sees it right after a change: the values its search

@@ -1,14 +1,12 @@
 /**
- * The notification contract: the contacts file that says who a department is, the state a notification's
- * own workflow keeps about its delivery (per channel: attempts, last error, outcome), the query that
- * answers it, and the shape of the notification log the API lists. No Node imports, no I/O.
+ * The notification schemas: the contacts file that says who a department is, the state a notification's
+ * own workflow keeps about its delivery (per channel: attempts, last error, outcome), which the API parses
+ * from the workflow's memo, and the notification log the API lists. No Node imports, no I/O. The query
+ * that answers the delivery state is in contracts/shared/messages.ts.
  */
 import { z } from 'zod';
-import { notificationKindSchema, notificationSchema } from './key-task';
+import { notificationKindSchema, notificationSchema } from './task-view';
 import { departmentIdSchema } from './plan';
-
-/** Workflow type name of the workflow that delivers one notification (the exported function's name). */
-export const NOTIFICATION_WORKFLOW = 'notificationWorkflow';
 
 /** One department's contacts: its coordinators' e-mail addresses and, optionally, its own webhook. */
 export const departmentContactSchema = z
@@ -17,8 +15,6 @@ export const departmentContactSchema = z
     webhookUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   })
   .strict();
-/** See {@link departmentContactSchema}. */
-export type DepartmentContact = z.infer<typeof departmentContactSchema>;
 
 /**
  * The contacts file (`CONTACTS_FILE`): department id → contacts. The general office, the supervision office
@@ -26,7 +22,7 @@ export type DepartmentContact = z.infer<typeof departmentContactSchema>;
  * notifications are logged as undeliverable.
  */
 export const contactsFileSchema = z.record(departmentIdSchema, departmentContactSchema);
-/** See {@link contactsFileSchema}. */
+/** The parsed contacts file: each department id with its e-mail addresses and optional webhook. */
 export type ContactsFile = z.infer<typeof contactsFileSchema>;
 
 /**
@@ -41,7 +37,7 @@ export const deliveryChannelSchema = z.string().min(1);
  * (a bad address); `undeliverable` when the recipient has no contacts at all.
  */
 export const deliveryOutcomeSchema = z.enum(['pending', 'retrying', 'delivered', 'failed', 'undeliverable']);
-/** See {@link deliveryOutcomeSchema}. */
+/** Where one delivery (or a whole notification) stands: `pending` to `delivered`, `failed` or `undeliverable`. */
 export type DeliveryOutcome = z.infer<typeof deliveryOutcomeSchema>;
 
 /** A delivery the notification workflow will make: one channel, one target, for some recipients. */
@@ -56,26 +52,8 @@ export const plannedDeliverySchema = z.object({
   /** For channel `none`: why nothing reaches these recipients. */
   reason: z.string().optional(),
 });
-/** See {@link plannedDeliverySchema}. */
+/** One delivery a notification will make: channel, target and the recipients it is for. */
 export type PlannedDelivery = z.infer<typeof plannedDeliverySchema>;
-
-/** The retry policy of delivery activities, in milliseconds (from the worker's configuration). */
-export const deliveryRetrySchema = z.object({
-  initialIntervalMs: z.number().int().positive(),
-  backoffCoefficient: z.number().min(1),
-  maximumIntervalMs: z.number().int().positive(),
-  maximumAttempts: z.number().int().positive(),
-});
-/** See {@link deliveryRetrySchema}. */
-export type DeliveryRetry = z.infer<typeof deliveryRetrySchema>;
-
-/** What the worker decides for a notification before delivering it: the deliveries and their retry policy. */
-export const deliveryPlanSchema = z.object({
-  deliveries: z.array(plannedDeliverySchema),
-  retry: deliveryRetrySchema,
-});
-/** See {@link deliveryPlanSchema}. */
-export type DeliveryPlan = z.infer<typeof deliveryPlanSchema>;
 
 /** One delivery's record in the notification log. */
 export const deliveryRecordSchema = plannedDeliverySchema.extend({
@@ -86,19 +64,19 @@ export const deliveryRecordSchema = plannedDeliverySchema.extend({
   /** When it was delivered (or given up), workflow time. */
   at: z.string().optional(),
 });
-/** See {@link deliveryRecordSchema}. */
+/** A planned delivery with its outcome so far: attempts, last error, when it ended. */
 export type DeliveryRecord = z.infer<typeof deliveryRecordSchema>;
 
 /** The overall outcome of a notification: the worst of its deliveries' (or `pending` before they are planned). */
 export const notificationOutcomeSchema = deliveryOutcomeSchema;
 
-/** The state of a notification's workflow, as the `getDelivery` query (contracts/messages.ts) answers it and its memo holds it. */
+/** The state of a notification's workflow, as the `getDelivery` query (contracts/shared/messages.ts) answers it and its memo holds it. */
 export const notificationDeliverySchema = z.object({
   notification: notificationSchema,
   outcome: notificationOutcomeSchema,
   deliveries: z.array(deliveryRecordSchema),
 });
-/** See {@link notificationDeliverySchema}. */
+/** A notification's delivery state, as its workflow's query answers it and its memo holds it. */
 export type NotificationDelivery = z.infer<typeof notificationDeliverySchema>;
 
 /** Filters of `GET /api/notifications`; all optional and combined with AND. */
@@ -110,8 +88,6 @@ export const notificationListQuerySchema = z
     kind: notificationKindSchema.optional(),
   })
   .strict();
-/** See {@link notificationListQuerySchema}. */
-export type NotificationListQuery = z.infer<typeof notificationListQuerySchema>;
 
 /** One entry of the notification log. */
 export const notificationLogEntrySchema = notificationDeliverySchema.extend({
@@ -120,7 +96,7 @@ export const notificationLogEntrySchema = notificationDeliverySchema.extend({
   /** When its delivery started. */
   startedAt: z.string(),
 });
-/** See {@link notificationLogEntrySchema}. */
+/** A notification as the notification log lists it, with its workflow id and start time. */
 export type NotificationLogEntry = z.infer<typeof notificationLogEntrySchema>;
 
 /** Answer of `GET /api/notifications`, newest first. */

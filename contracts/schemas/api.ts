@@ -13,7 +13,7 @@ import {
   milestoneViewSchema,
   responsibilitySchema,
   taskStatusSchema,
-} from './key-task';
+} from './task-view';
 import {
   bilingualSchema,
   departmentIdSchema,
@@ -32,7 +32,7 @@ import {
  * everything the office reads and changes nothing: the wall screen, a leader's tablet).
  */
 export const roleSchema = z.enum(['coordinator', 'office', 'admin', 'viewer']);
-/** See {@link roleSchema}. */
+/** The role a bearer token carries: `coordinator`, `office`, `admin` or `viewer`. */
 export type Role = z.infer<typeof roleSchema>;
 
 /** The body of every error answer. `code` is stable and machine-readable; `message` is for people. */
@@ -44,7 +44,7 @@ export const errorBodySchema = z.object({
     details: z.unknown().optional(),
   }),
 });
-/** See {@link errorBodySchema}. */
+/** The body of every error answer: a stable `code`, words for people and, for some, details. */
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 /** A task number in a path, e.g. `/api/tasks/7`. */
@@ -57,9 +57,9 @@ export const milestoneParamsSchema = taskNumberParamsSchema.extend({
   milestoneId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a milestone id such as work-plan'),
 });
 
-/** A task number, milestone id and extension request id in a path. */
+/** A task number, milestone id and extension id (the `id` of the request being decided) in a path. */
 export const extensionParamsSchema = milestoneParamsSchema.extend({
-  requestId: z.string().min(1).max(200),
+  extensionId: z.string().min(1).max(200),
 });
 
 /** A department id in a path. */
@@ -86,8 +86,6 @@ export const taskListQuerySchema = z
     section: z.coerce.number().int().positive().optional(),
   })
   .strict();
-/** See {@link taskListQuerySchema}. */
-export type TaskListQuery = z.infer<typeof taskListQuerySchema>;
 
 /** One row of the task list, read from the workflow's search attributes (no query per workflow). */
 export const taskRowSchema = z.object({
@@ -107,7 +105,7 @@ export const taskRowSchema = z.object({
   /** Whether an extension request waits for the general office's decision. */
   extensionPending: z.boolean(),
 });
-/** See {@link taskRowSchema}. */
+/** A task as the task list shows it, read from its search attributes. */
 export type TaskRow = z.infer<typeof taskRowSchema>;
 
 /** Answer of `GET /api/tasks`. */
@@ -136,8 +134,6 @@ export const signOffBodySchema = z
     message: 'give either figure or figures, not both',
     path: ['figure'],
   });
-/** See {@link signOffBodySchema}. */
-export type SignOffBody = z.infer<typeof signOffBodySchema>;
 
 /** Body of a resubmission after a rejection. */
 export const resubmitBodySchema = z.object({ note: z.string().trim().min(1).max(2000) }).strict();
@@ -226,7 +222,7 @@ export const inboxItemSchema = taskMilestoneRefSchema.extend({
   round: z.number().int().positive(),
   escalationLevel: z.number().int().min(0),
 });
-/** See {@link inboxItemSchema}. */
+/** A milestone waiting on a department, with what the department is asked to do. */
 export type InboxItem = z.infer<typeof inboxItemSchema>;
 
 /** Answer of `GET /api/departments/:id/inbox`, soonest due first. */
@@ -240,14 +236,14 @@ export const escalationItemSchema = taskMilestoneRefSchema.extend({
   pendingDepartments: z.array(z.string()),
   levels: escalationSchema.shape.levels,
 });
-/** See {@link escalationItemSchema}. */
+/** An open escalation, with its levels so far and the units still pending. */
 export type EscalationItem = z.infer<typeof escalationItemSchema>;
 
 /** One extension request waiting for the general office's decision. */
 export const extensionRequestItemSchema = taskMilestoneRefSchema.extend({
   extension: extensionSchema,
 });
-/** See {@link extensionRequestItemSchema}. */
+/** A pending extension request with the task and milestone it is about. */
 export type ExtensionRequestItem = z.infer<typeof extensionRequestItemSchema>;
 
 /** Answer of `GET /api/extension-requests`: every pending request, oldest first. */

@@ -34,8 +34,6 @@ export const departmentIdSchema = z
  * a collective that stands for many real bodies (相关业务司局, 地方各级教育行政部门), or ministry leadership.
  */
 export const departmentKindSchema = z.enum(['ministry-department', 'affiliated-unit', 'collective', 'leadership']);
-/** See {@link departmentKindSchema}. */
-export type DepartmentKind = z.infer<typeof departmentKindSchema>;
 
 /** One entry of the plan's department registry. */
 export const departmentSchema = z.object({
@@ -48,7 +46,7 @@ export const departmentSchema = z.object({
   /** For a collective: who it stands for, so that a later step can fan it out to real members. */
   members: z.string().optional(),
 });
-/** See {@link departmentSchema}. */
+/** A department of the plan's registry, with its names and kind. */
 export type Department = z.infer<typeof departmentSchema>;
 
 /** Departments every plan must name, because escalations go to them. */
@@ -57,7 +55,7 @@ export const escalationRoleSchema = z.object({
   supervisionOffice: departmentIdSchema,
   leadership: departmentIdSchema,
 });
-/** See {@link escalationRoleSchema}. */
+/** The departments a plan names as general office, supervision office and leadership. */
 export type EscalationRoles = z.infer<typeof escalationRoleSchema>;
 
 /** A section of the key tasks, （一） to （十） in 2016. */
@@ -67,7 +65,7 @@ export const sectionSchema = z.object({
   numeral: z.string().min(1),
   title: bilingualSchema,
 });
-/** See {@link sectionSchema}. */
+/** A section of the plan's key tasks, with its numeral and title. */
 export type Section = z.infer<typeof sectionSchema>;
 
 /** A paragraph of a key task, ending in （责任单位：…）. */
@@ -77,13 +75,9 @@ export const workItemSchema = z.object({
   /** Responsible units in document order: the first leads (牵头), the rest co-own (配合). */
   units: z.array(departmentIdSchema).min(1, 'a work item needs at least one responsible unit'),
 });
-/** See {@link workItemSchema}. */
-export type WorkItem = z.infer<typeof workItemSchema>;
 
 /** How a reported figure is checked: a share in percent (0–100) or a whole count. */
 export const figureKindSchema = z.enum(['percent', 'count']);
-/** See {@link figureKindSchema}. */
-export type FigureKind = z.infer<typeof figureKindSchema>;
 
 /** One structured figure of a core target, linked to the key tasks that deliver it. */
 export const targetFigureSchema = z.object({
@@ -102,8 +96,6 @@ export const targetFigureSchema = z.object({
   /** Key task numbers whose year-end milestone reports this figure. */
   tasks: z.array(z.number().int().positive()).min(1, 'a figure must be linked to at least one key task'),
 });
-/** See {@link targetFigureSchema}. */
-export type TargetFigure = z.infer<typeof targetFigureSchema>;
 
 /** A core target (核心目标) of part 二. */
 export const targetSchema = z.object({
@@ -113,7 +105,7 @@ export const targetSchema = z.object({
   summary: bilingualSchema,
   figures: z.array(targetFigureSchema),
 });
-/** See {@link targetSchema}. */
+/** A core target of the plan with its structured figures. */
 export type Target = z.infer<typeof targetSchema>;
 
 /** A checkpoint of the milestone schedule, as an offset from the plan's start date. */
@@ -126,7 +118,7 @@ export const milestoneTemplateSchema = z.object({
   /** Whether the lead reports the figures of the core targets linked to the task here. */
   reportsFigures: z.boolean().default(false),
 });
-/** See {@link milestoneTemplateSchema}. */
+/** A milestone of a schedule, due a number of days after the plan starts. */
 export type MilestoneTemplate = z.infer<typeof milestoneTemplateSchema>;
 
 /** A key task (重点任务). Its lead and co-responsible units are derived from its work items. */
@@ -139,7 +131,7 @@ export const taskSchema = z.object({
   /** A schedule of its own; without it the plan's default schedule applies. */
   schedule: z.array(milestoneTemplateSchema).optional(),
 });
-/** See {@link taskSchema}. */
+/** A key task of the plan file, with its work items and optional schedule of its own. */
 export type Task = z.infer<typeof taskSchema>;
 
 /** One escalation level: how long after the due time it fires, and who is told. */
@@ -149,8 +141,6 @@ export const escalationLevelSchema = z.object({
   /** Department ids, or `$lead` for the task's lead unit. */
   notify: z.array(z.union([z.literal('$lead'), departmentIdSchema])).min(1),
 });
-/** See {@link escalationLevelSchema}. */
-export type EscalationLevel = z.infer<typeof escalationLevelSchema>;
 
 /** Reminder and escalation policy of a plan. */
 export const policySchema = z.object({
@@ -170,7 +160,7 @@ export const policySchema = z.object({
   dueSoonDays: z.number().int().min(0).default(7),
   escalation: z.array(escalationLevelSchema).min(1),
 });
-/** See {@link policySchema}. */
+/** A plan's reminder and escalation policy, defaults applied. */
 export type Policy = z.infer<typeof policySchema>;
 
 const planShape = z.object({

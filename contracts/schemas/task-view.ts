@@ -1,23 +1,11 @@
 /**
- * The key-task workflow's contract: its input, its state as the status query returns it, and the
- * messages (query and updates) that the API and tests send it. Plain JSON only: dates are ISO strings.
+ * The key-task workflow's state as the `getState` query returns it and the API answers it (its OpenAPI
+ * document publishes these schemas), with the milestone and notification shapes it is made of. Plain JSON
+ * only: dates are ISO strings. The workflow's input and update payloads, never parsed, are plain types in
+ * contracts/shared.
  */
 import { z } from 'zod';
-import { bilingualSchema, departmentIdSchema, escalationRoleSchema, figureKindSchema, isoDateSchema } from './plan';
-
-/** The task queue the worker polls and every client starts workflows on. */
-export const TASK_QUEUE = 'duban-key-tasks';
-
-/** Workflow type name of the key-task workflow (the exported function's name). */
-export const KEY_TASK_WORKFLOW = 'keyTaskWorkflow';
-
-/**
- * The workflow ID of a key task, derived from the plan id and task number so that starting the same
- * task twice finds the running workflow instead of starting a second one.
- */
-export function keyTaskWorkflowId(planId: string, taskNumber: number): string {
-  return `${planId}-task-${taskNumber}`;
-}
+import { bilingualSchema, departmentIdSchema, figureKindSchema, isoDateSchema } from './plan';
 
 /** A figure a milestone asks the lead to report (for example the share of schools online). */
 export const figureRequestSchema = z.object({
@@ -29,7 +17,7 @@ export const figureRequestSchema = z.object({
   target: z.number().nonnegative(),
   targetNumber: z.number().int().positive(),
 });
-/** See {@link figureRequestSchema}. */
+/** A figure a milestone asks for, with the core target it reports on. */
 export type FigureRequest = z.infer<typeof figureRequestSchema>;
 
 /** A responsible unit of a task and the work items (0-based indices) it answers for. */
@@ -38,7 +26,7 @@ export const responsibilitySchema = z.object({
   role: z.enum(['lead', 'co']),
   workItems: z.array(z.number().int().nonnegative()).min(1),
 });
-/** See {@link responsibilitySchema}. */
+/** A responsible unit of a task, its role (lead or co) and the work items it answers for. */
 export type Responsibility = z.infer<typeof responsibilitySchema>;
 
 /** A milestone as the workflow is given it: its due date already computed from the plan's start date. */
@@ -48,60 +36,20 @@ export const milestoneInputSchema = z.object({
   dueDate: isoDateSchema,
   figures: z.array(figureRequestSchema).default([]),
 });
-/** See {@link milestoneInputSchema}. */
+/** A milestone with its due date, as the workflow receives it. */
 export type MilestoneInput = z.infer<typeof milestoneInputSchema>;
-
-/** The reminder and escalation policy, with `$lead` already resolved to a department id. */
-export const resolvedPolicySchema = z.object({
-  reminderDaysBefore: z.array(z.number().int().min(0)),
-  reminderTime: z.string(),
-  utcOffset: z.string(),
-  dueSoonDays: z.number().int().min(0),
-  escalation: z.array(
-    z.object({
-      level: z.number().int().min(1),
-      afterDays: z.number().int().min(0),
-      notify: z.array(departmentIdSchema),
-    }),
-  ),
-});
-/** See {@link resolvedPolicySchema}. */
-export type ResolvedPolicy = z.infer<typeof resolvedPolicySchema>;
-
-/** Everything a key-task workflow needs to run, derived from the plan by `domain/plan.ts`. */
-export const keyTaskInputSchema = z.object({
-  planId: z.string().min(1),
-  startDate: isoDateSchema,
-  task: z.object({
-    number: z.number().int().positive(),
-    section: z.number().int().positive(),
-    title: bilingualSchema,
-    lead: departmentIdSchema,
-    coResponsible: z.array(departmentIdSchema),
-    workItems: z.array(z.object({ text: z.string(), units: z.array(departmentIdSchema).min(1) })),
-    responsibilities: z.array(responsibilitySchema).min(1),
-  }),
-  milestones: z.array(milestoneInputSchema).min(1),
-  policy: resolvedPolicySchema,
-  /** The plan's general office, supervision office and leadership (extension requests go to the office). */
-  offices: escalationRoleSchema,
-});
-/** See {@link keyTaskInputSchema}. */
-export type KeyTaskInput = z.infer<typeof keyTaskInputSchema>;
 
 /** Derived status of a task, computed from workflow time. */
 export const taskStatusSchema = z.enum(['on_track', 'due_soon', 'overdue', 'escalated', 'completed', 'cancelled']);
-/** See {@link taskStatusSchema}. */
+/** A task's derived status: `on_track`, `due_soon`, `overdue`, `escalated`, `completed` or `cancelled`. */
 export type TaskStatus = z.infer<typeof taskStatusSchema>;
 
 /** Where a milestone stands. `open` collects sign-offs; `returned` waits for the lead to resubmit. */
 export const milestoneStateSchema = z.enum(['pending', 'open', 'returned', 'completed', 'cancelled']);
-/** See {@link milestoneStateSchema}. */
-export type MilestoneState = z.infer<typeof milestoneStateSchema>;
 
 /** A reported figure value keyed by figure id. */
 export const figureValuesSchema = z.record(z.string(), z.number());
-/** See {@link figureValuesSchema}. */
+/** Reported figure values by figure id. */
 export type FigureValues = z.infer<typeof figureValuesSchema>;
 
 /** One unit's recorded sign-off in a round. */
@@ -117,8 +65,6 @@ export const signOffRecordSchema = z.object({
   figures: figureValuesSchema.optional(),
   requestId: z.string(),
 });
-/** See {@link signOffRecordSchema}. */
-export type SignOffRecord = z.infer<typeof signOffRecordSchema>;
 
 /** A round of sign-offs; a rejection closes it and a resubmission opens the next. */
 export const roundSchema = z.object({
@@ -130,7 +76,7 @@ export const roundSchema = z.object({
   outcome: z.enum(['approved', 'rejected']).optional(),
   closedAt: z.string().optional(),
 });
-/** See {@link roundSchema}. */
+/** One round of sign-offs: who signed, how, and whether it closed approved or rejected. */
 export type Round = z.infer<typeof roundSchema>;
 
 /** An escalation episode of one milestone: opened when it fell overdue, closed when completed or extended. */
@@ -146,7 +92,7 @@ export const escalationSchema = z.object({
   /** Whole days between the missed due date and completion. */
   daysLate: z.number().int().optional(),
 });
-/** See {@link escalationSchema}. */
+/** One escalation episode of a milestone: its levels, when it opened and how it closed. */
 export type Escalation = z.infer<typeof escalationSchema>;
 
 /** An extension request by the lead, decided by the general office. */
@@ -163,7 +109,7 @@ export const extensionSchema = z.object({
   state: z.enum(['pending', 'approved', 'declined', 'withdrawn']),
   decision: z.object({ person: z.string(), at: z.string(), comment: z.string().optional() }).optional(),
 });
-/** See {@link extensionSchema}. */
+/** An extension request with its state and, once decided, the decision. */
 export type Extension = z.infer<typeof extensionSchema>;
 
 /** Kinds of notification the workflow sends. */
@@ -174,7 +120,7 @@ export const notificationKindSchema = z.enum([
   'extension-requested',
   'extension-decided',
 ]);
-/** See {@link notificationKindSchema}. */
+/** The kind of a notification: reminder, escalation, returned, extension requested or decided. */
 export type NotificationKind = z.infer<typeof notificationKindSchema>;
 
 /** A notification the workflow decided to send; its id is deterministic, so a retry never makes a second one. */
@@ -204,7 +150,7 @@ export const notificationSchema = z.object({
   /** For `extension-decided`: whether the extension was approved. */
   approved: z.boolean().optional(),
 });
-/** See {@link notificationSchema}. */
+/** A notification the workflow decided to send, with its recipients and what it is about. */
 export type Notification = z.infer<typeof notificationSchema>;
 
 /** A milestone's full record, with its pending units derived. */
@@ -217,7 +163,7 @@ export const milestoneViewSchema = milestoneInputSchema.extend({
   completedAt: z.string().optional(),
   daysLate: z.number().int().optional(),
 });
-/** See {@link milestoneViewSchema}. */
+/** A milestone as the task view shows it: due dates, state, rounds and pending units. */
 export type MilestoneView = z.infer<typeof milestoneViewSchema>;
 
 /** The full state of a key task, as the `getState` query returns it. */
@@ -242,62 +188,5 @@ export const keyTaskViewSchema = z.object({
   cancellation: z.object({ person: z.string(), reason: z.string(), at: z.string() }).optional(),
   completedAt: z.string().optional(),
 });
-/** See {@link keyTaskViewSchema}. */
+/** The full state of a key task, as the `getState` query answers it. */
 export type KeyTaskView = z.infer<typeof keyTaskViewSchema>;
-
-/** Payload of the `signOff` update. `requestId` becomes the update id, so a retry is applied once. */
-export const signOffArgsSchema = z.object({
-  milestoneId: z.string().min(1),
-  department: departmentIdSchema,
-  decision: z.enum(['approve', 'reject']),
-  comment: z.string().trim().max(2000).optional(),
-  figures: figureValuesSchema.optional(),
-  person: z.string().min(1),
-  requestId: z.string().min(1),
-});
-/** See {@link signOffArgsSchema}. */
-export type SignOffArgs = z.infer<typeof signOffArgsSchema>;
-
-/** Payload of the `resubmit` update, sent by the lead after a rejection. */
-export const resubmitArgsSchema = z.object({
-  milestoneId: z.string().min(1),
-  department: departmentIdSchema,
-  note: z.string().trim().min(1).max(2000),
-  person: z.string().min(1),
-  requestId: z.string().min(1),
-});
-/** See {@link resubmitArgsSchema}. */
-export type ResubmitArgs = z.infer<typeof resubmitArgsSchema>;
-
-/** Payload of the `requestExtension` update, sent by the lead. */
-export const extensionRequestArgsSchema = z.object({
-  milestoneId: z.string().min(1),
-  department: departmentIdSchema,
-  newDueDate: isoDateSchema,
-  reason: z.string().trim().min(1).max(2000),
-  person: z.string().min(1),
-  requestId: z.string().min(1),
-});
-/** See {@link extensionRequestArgsSchema}. */
-export type ExtensionRequestArgs = z.infer<typeof extensionRequestArgsSchema>;
-
-/** Payload of the `decideExtension` update, sent by the general office. */
-export const extensionDecisionArgsSchema = z.object({
-  milestoneId: z.string().min(1),
-  extensionId: z.string().min(1),
-  approve: z.boolean(),
-  comment: z.string().trim().max(2000).optional(),
-  person: z.string().min(1),
-  requestId: z.string().min(1),
-});
-/** See {@link extensionDecisionArgsSchema}. */
-export type ExtensionDecisionArgs = z.infer<typeof extensionDecisionArgsSchema>;
-
-/** Payload of the `cancel` update, sent by an administrator. */
-export const cancelArgsSchema = z.object({
-  reason: z.string().trim().min(1).max(2000),
-  person: z.string().min(1),
-  requestId: z.string().min(1),
-});
-/** See {@link cancelArgsSchema}. */
-export type CancelArgs = z.infer<typeof cancelArgsSchema>;
