@@ -25,10 +25,13 @@ import { localDate } from '../domain/calendar';
 import { taskUnits } from '../domain/plan';
 import { PROJECT_ROOT, temporalCliPath } from '../embedded/binaries';
 import { loadPlanFile, DEFAULT_PLAN_FILE } from '../seeds/load-plan';
-import { generatePlan } from './generate-plan';
-import { apiRequest, percentile, round, runPool, type ApiAnswer } from './measure';
-import { cpuSeconds, createProcessStack, residentBytes, spawnProjectScript, STACK_NAMESPACE } from './processes';
-import { waitFor } from '../test/helpers/processes';
+import { generatePlan } from '../support/generate-plan';
+import { apiRequest, type ApiAnswer } from '../support/api-request';
+import { runPool } from '../support/pool';
+import { cpuSeconds, percentile, residentBytes, round } from './measure';
+import { spawnProjectScript } from '../support/os-process';
+import { createProcessStack, STACK_NAMESPACE } from '../support/process-stack';
+import { waitFor } from '../support/wait-for';
 import { RAW_TASK_QUEUE, touchUpdate } from './raw-workflow';
 
 const CONCURRENCY = 32;

@@ -22,10 +22,11 @@ import {
 } from '../../contracts';
 import { addDays, localDate } from '../../domain/calendar';
 import { createKeyTaskWorker } from '../../worker/create-worker';
-import { askExtension, miniTaskInput } from '../helpers/mini-plan';
-import { recordingChannel } from '../helpers/recording-channel';
-import { eventually } from '../helpers/eventually';
-import { bundleWorkflows, createLocalEnv } from '../helpers/temporal';
+import { askExtension, miniTaskInput } from '../../support/mini-plan';
+import { recordingChannel } from '../../support/recording-channel';
+import { eventually } from '../../support/wait-for';
+import { createLocalEnv } from '../../support/temporal-env';
+import { bundleWorkflows } from '../../support/workflow-bundle';
 
 const QUEUE = 'signoff';
 let env: TestWorkflowEnvironment;

@@ -16,9 +16,10 @@ import {
 } from '../../contracts';
 import { addDays, deadlineEpoch, localDate, localTimeToEpoch } from '../../domain/calendar';
 import { createKeyTaskWorker } from '../../worker/create-worker';
-import { grantExtension, miniTaskInput } from '../helpers/mini-plan';
-import { recordingChannel, type RecordingChannel } from '../helpers/recording-channel';
-import { bundleWorkflows, createTimeSkippingEnv } from '../helpers/temporal';
+import { grantExtension, miniTaskInput } from '../../support/mini-plan';
+import { recordingChannel, type RecordingChannel } from '../../support/recording-channel';
+import { createTimeSkippingEnv } from '../../support/temporal-env';
+import { bundleWorkflows } from '../../support/workflow-bundle';
 
 const DAY = 86_400_000;
 let env: TestWorkflowEnvironment;

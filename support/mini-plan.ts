@@ -12,9 +12,9 @@ import {
   type KeyTaskInput,
   type PlanFile,
   type PlanFileInput,
-} from '../../contracts';
-import type { WithTaskRow } from '../../contracts/messages';
-import { keyTaskInput } from '../../domain/plan';
+} from '../contracts';
+import type { WithTaskRow } from '../contracts/messages';
+import { keyTaskInput } from '../domain/plan';
 
 const dept = (id: string, zh: string, en: string) => ({ id, name: { zh, en }, kind: 'ministry-department' as const });
 
