@@ -2,7 +2,7 @@
  * supertest with every 2xx answer checked against the OpenAPI document: the answer's operation is found by
  * method and path in the operations table (`api/operations.ts`, from which `/openapi.json` is generated), its
  * status must be the one the document publishes, and its body must parse with the operation's response
- * schema. A mismatch fails the request's promise (and so the test) with the zod issues, so the document
+ * schema without any field left over. A mismatch fails the request's promise (and so the test) with the zod issues, so the document
  * cannot drift from what the API sends. API tests import `request` from here instead of `supertest`.
  */
 import supertest from 'supertest';
@@ -66,6 +66,25 @@ export function checkAnswer(method: string, url: string, status: number, body: u
       `${where} answered ${status} with a body its published response schema refuses:\n${z.prettifyError(parsed.error)}`,
     );
   }
+  const unpublished = unknownKeys(body, parsed.data);
+  if (unpublished.length > 0) {
+    throw new Error(`${where} answered fields its published response schema does not list: ${unpublished.join(', ')}`);
+  }
+}
+
+/** Paths of the object keys in `sent` that the schema's parse dropped (zod objects strip unknown keys). */
+function unknownKeys(sent: unknown, kept: unknown, at = ''): string[] {
+  if (Array.isArray(sent) && Array.isArray(kept)) {
+    return sent.flatMap((item, i) => unknownKeys(item, kept[i], `${at}[${i}]`));
+  }
+  if (!isObject(sent) || !isObject(kept)) return [];
+  return Object.keys(sent).flatMap((key) =>
+    key in kept ? unknownKeys(sent[key], kept[key], `${at}.${key}`) : [`${at}.${key}`.slice(1)],
+  );
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** `supertest(app)`, with every 2xx answer checked by {@link checkAnswer} before the test sees it. */
