@@ -5,14 +5,12 @@
  * answer against the OpenAPI document; nothing of Temporal is faked.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import type { Express } from 'express';
-import { randomUUID } from 'node:crypto';
 import { createApp } from '../api/app';
 import { hashToken, mintToken, type TokenRecord } from '../api/auth/tokens';
 import { planFileSchema, type PlanFile } from '../contracts';
 import { loadPlanFile } from '../seeds/load-plan';
-import { createKeyTaskWorker } from '../worker/create-worker';
+import { startKeyTaskWorker, type RunningWorker } from './key-task-worker';
 import { recordingChannel, type RecordingChannel } from './recording-channel';
 import { createLocalEnv } from './temporal-env';
 import { bundleWorkflows } from './workflow-bundle';
@@ -88,23 +86,15 @@ export interface Harness {
 export async function startHarness(): Promise<Harness> {
   const [env, bundle] = await Promise.all([createLocalEnv(), bundleWorkflows()]);
   const channel = recordingChannel();
-  const taskQueue = `api-test-${randomUUID()}`;
   const namespace = env.namespace ?? 'default';
-  let worker: Worker;
+  let worker: RunningWorker;
   try {
-    worker = await createKeyTaskWorker({
-      connection: env.nativeConnection,
-      namespace,
-      taskQueue,
-      workflowBundle: bundle,
-      deps: { channels: [channel] },
-      identity: `api-test-worker@${process.pid}`,
-    });
+    worker = await startKeyTaskWorker(env, bundle, { channels: [channel] }, 'api-test');
   } catch (err) {
     await env.teardown();
     throw err;
   }
-  const running = worker.run();
+  const { taskQueue } = worker;
   return {
     env,
     channel,
@@ -126,8 +116,7 @@ export async function startHarness(): Promise<Harness> {
       return { app, tokens, plan };
     },
     async stop() {
-      worker.shutdown();
-      await running;
+      await worker.stop();
       await env.teardown();
     },
   };
