@@ -89,7 +89,7 @@ export async function startHarness(): Promise<Harness> {
   const namespace = env.namespace ?? 'default';
   let worker: RunningWorker;
   try {
-    worker = await startKeyTaskWorker(env, bundle, { channels: [channel] }, 'api-test');
+    worker = await startKeyTaskWorker(env, bundle, { deps: { channels: [channel] }, prefix: 'api-test' });
   } catch (err) {
     await env.teardown();
     throw err;

@@ -1,13 +1,13 @@
 /**
- * A real key-task worker on its own fresh task queue of a test's Temporal server, running until stopped, for
- * suites that share one worker among their tests (the API harness). Tests that scope a worker to one test
- * use `createKeyTaskWorker(...).runUntil(...)` directly.
+ * A real key-task worker on a test's Temporal server, running until stopped, for suites that share one
+ * worker among their tests (the API harness, the workflow suites). A worker scoped to one test can use
+ * `createKeyTaskWorker(...).runUntil(...)` directly.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import type { ActivityDeps } from '../activities';
-import { createKeyTaskWorker } from '../worker/create-worker';
+import { createKeyTaskWorker, type KeyTaskWorkerOptions } from '../worker/create-worker';
 
 /** A running worker and the task queue it polls. */
 export interface RunningWorker {
@@ -16,25 +16,34 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
+/** What {@link startKeyTaskWorker} needs besides the server and the bundle. */
+export interface TestWorkerOptions extends Pick<KeyTaskWorkerOptions, 'maxCachedWorkflows'> {
+  deps: ActivityDeps;
+  /** The task queue; default `<prefix>-<uuid>`, fresh for each worker. */
+  taskQueue?: string;
+  /** Prefix of the default task queue and of the identity (default `test`). */
+  prefix?: string;
+}
+
 /**
- * Starts a key-task worker on `env` with the bundled workflows and `deps`, on a task queue named
- * `<prefix>-<uuid>`.
+ * Starts a key-task worker on `env` with the bundled workflows.
  * @throws what `createKeyTaskWorker` throws (the caller still owns `env` and tears it down).
  */
 export async function startKeyTaskWorker(
   env: TestWorkflowEnvironment,
   workflowBundle: WorkflowBundleWithSourceMap,
-  deps: ActivityDeps,
-  prefix = 'test',
+  options: TestWorkerOptions,
 ): Promise<RunningWorker> {
-  const taskQueue = `${prefix}-${randomUUID()}`;
+  const prefix = options.prefix ?? 'test';
+  const taskQueue = options.taskQueue ?? `${prefix}-${randomUUID()}`;
   const worker = await createKeyTaskWorker({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
     workflowBundle,
-    deps,
+    deps: options.deps,
     identity: `${prefix}-worker@${process.pid}`,
+    ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
   });
   const running = worker.run();
   return {

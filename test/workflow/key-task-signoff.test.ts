@@ -8,7 +8,6 @@
  */
 import { WorkflowUpdateFailedError, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import {
   KEY_TASK_WORKFLOW,
@@ -21,7 +20,7 @@ import {
   type SignOffArgs,
 } from '../../contracts';
 import { addDays, localDate } from '../../domain/calendar';
-import { createKeyTaskWorker } from '../../worker/create-worker';
+import { startKeyTaskWorker, type RunningWorker } from '../../support/key-task-worker';
 import { askExtension, miniTaskInput } from '../../support/mini-plan';
 import { recordingChannel } from '../../support/recording-channel';
 import { eventually } from '../../support/wait-for';
@@ -30,8 +29,7 @@ import { bundleWorkflows } from '../../support/workflow-bundle';
 
 const QUEUE = 'signoff';
 let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
+let worker: RunningWorker | undefined;
 
 beforeAll(async () => {
   const [e, bundle] = await Promise.all([
@@ -39,19 +37,11 @@ beforeAll(async () => {
     bundleWorkflows(),
   ]);
   env = e;
-  worker = await createKeyTaskWorker({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    taskQueue: QUEUE,
-    workflowBundle: bundle,
-    deps: { channels: [recordingChannel()] },
-  });
-  running = worker.run();
+  worker = await startKeyTaskWorker(env, bundle, { taskQueue: QUEUE, deps: { channels: [recordingChannel()] } });
 }, 120_000);
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
+  await worker?.stop();
   await env?.teardown();
 });
 
