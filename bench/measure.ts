@@ -1,42 +1,7 @@
 /**
- * Measuring helpers of the benchmark: a pool of concurrent clients that times every call, percentiles, and
- * timed JSON requests to the API.
+ * Measuring helpers of the benchmark: percentiles, rounding, and a process's memory and CPU time from `/proc`.
  */
-
-/** The outcome of running calls through {@link runPool}: wall time and each call's latency and result. */
-export interface PoolRun<R> {
-  elapsedMs: number;
-  latenciesMs: number[];
-  results: R[];
-}
-
-/**
- * Runs `call` for every item with at most `concurrency` calls in flight (clients that each take the next
- * item when done), timing each call. A call that throws stops nothing: the error is its result.
- */
-export async function runPool<T, R>(
-  items: readonly T[],
-  concurrency: number,
-  call: (item: T, index: number) => Promise<R>,
-): Promise<PoolRun<R | Error>> {
-  const latenciesMs: number[] = new Array(items.length);
-  const results: (R | Error)[] = new Array(items.length);
-  let next = 0;
-  const started = performance.now();
-  const client = async (): Promise<void> => {
-    for (let i = next++; i < items.length; i = next++) {
-      const t0 = performance.now();
-      try {
-        results[i] = await call(items[i]!, i);
-      } catch (err) {
-        results[i] = err instanceof Error ? err : new Error(String(err));
-      }
-      latenciesMs[i] = performance.now() - t0;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, client));
-  return { elapsedMs: performance.now() - started, latenciesMs, results };
-}
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** The `p`-th percentile (0–100) of `values` by nearest rank; NaN for none. */
 export function percentile(values: readonly number[], p: number): number {
@@ -52,36 +17,37 @@ export function round(value: number, digits = 1): number {
   return Math.round(value * f) / f;
 }
 
-/** An answer of {@link apiRequest}. */
-export interface ApiAnswer {
-  status: number;
-  body: unknown;
+/** Resident memory of a process in bytes, from `/proc/<pid>/status` (VmRSS). @throws when it is gone. */
+export function residentBytes(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
+  if (!kb) throw new Error(`no VmRSS for process ${pid}`);
+  return Number(kb) * 1024;
 }
 
-/** Sends a JSON request to the API with a bearer token and reads the whole answer. */
-export async function apiRequest(
-  baseUrl: string,
-  method: string,
-  path: string,
-  token: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): Promise<ApiAnswer> {
-  const res = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: {
-      Authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      ...headers,
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    // not JSON: keep the text
+/**
+ * CPU time (user + system, seconds) used so far by a process and every live descendant of it, from
+ * `/proc/<pid>/stat`. Answers 0 for a process that is gone.
+ */
+export function cpuSeconds(pid: number): number {
+  const tick = 100; // USER_HZ on Linux
+  const stats = new Map<number, { ppid: number; cpu: number }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // Fields after the command name, which is in parentheses and may hold spaces.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      stats.set(Number(entry), { ppid: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12])) / tick });
+    } catch {
+      // the process ended while the table was read
+    }
   }
-  return { status: res.status, body: parsed };
+  let total = 0;
+  const visit = (p: number): void => {
+    total += stats.get(p)?.cpu ?? 0;
+    for (const [child, s] of stats) if (s.ppid === p) visit(child);
+  };
+  visit(pid);
+  return total;
 }

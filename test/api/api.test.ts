@@ -3,11 +3,12 @@
  * the plan, sign-offs to completion, rejection and resubmission, extensions, cancellation, the task list
  * and its filters, inbox, escalations, every error code and idempotent retries.
  */
-import request from 'supertest';
+import type { Response } from 'supertest';
+import { request } from '../../support/checked-request';
 import { localDate, addDays } from '../../domain/calendar';
 import { taskUnits } from '../../domain/plan';
 import type { KeyTaskView, MilestoneView, TaskRow } from '../../contracts';
-import { eventually, plan2016, startHarness, type Harness, type Tokens } from '../helpers/api-harness';
+import { eventually, plan2016, startHarness, type Harness, type Tokens } from '../../support/api-harness';
 
 let h: Harness;
 let cur: ReturnType<Harness['app']>;
@@ -44,7 +45,7 @@ async function list(a: typeof cur, query = '', token: string = a.tokens.office):
   return res.body.tasks;
 }
 
-function expectError(res: request.Response, status: number, code: string) {
+function expectError(res: Response, status: number, code: string) {
   expect({ status: res.status, code: res.body?.error?.code }).toEqual({ status, code });
   // Both languages' words, each written.
   const { zh, en } = res.body.error.message as { zh: string; en: string };

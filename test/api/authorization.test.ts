@@ -7,9 +7,9 @@
  * Requests an allowed principal sends are built so that the workflow refuses them or they change nothing
  * lasting, so the order of the walk does not matter.
  */
-import request from 'supertest';
+import { request } from '../../support/checked-request';
 import { taskUnits } from '../../domain/plan';
-import { plan2016, startHarness, type Harness } from '../helpers/api-harness';
+import { plan2016, startHarness, type Harness } from '../../support/api-harness';
 
 type Who =
   | { kind: 'none' }

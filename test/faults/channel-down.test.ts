@@ -7,8 +7,8 @@
 import { localDate } from '../../domain/calendar';
 import { taskUnits } from '../../domain/plan';
 import { DEFAULT_PLAN_FILE, loadPlanFile } from '../../seeds/load-plan';
-import { apiRequest } from '../../bench/measure';
-import { waitFor } from '../helpers/processes';
+import { apiRequest } from '../../support/api-request';
+import { waitFor } from '../../support/wait-for';
 import { signOffWithRetry, startFaultStack, taskView, type FaultStack, type SignOffAttempt } from './support';
 
 const OUTAGE_MS = 150_000; // "down for minutes": two and a half
@@ -67,18 +67,18 @@ test('webhook receiver down for minutes: sign-offs go on, its notifications arri
     }),
   );
   await new Promise((r) => setTimeout(r, Math.max(0, downSince + OUTAGE_MS - Date.now())));
-  expect(receiver.accepted).toEqual([]);
+  expect(receiver.acceptedIds()).toEqual([]);
   await receiver.up();
   const upAt = Date.now();
 
   await waitFor(
     'the returned notices to arrive',
-    async () => (returned.every((id) => receiver.accepted.includes(id)) ? true : undefined),
+    async () => (returned.every((id) => receiver.acceptedIds().includes(id)) ? true : undefined),
     180_000,
     500,
   );
   const arrivedAfterS = Math.round((Date.now() - upAt) / 1000);
   console.log(`channel down ${OUTAGE_MS / 1000} s; notices arrived ${arrivedAfterS} s after it came back`);
   await new Promise((r) => setTimeout(r, 5_000));
-  expect([...receiver.accepted].sort()).toEqual([...returned].sort());
+  expect([...receiver.acceptedIds()].sort()).toEqual([...returned].sort());
 });

@@ -11,8 +11,8 @@ import { planFileSchema, type PlanFile } from '../../contracts';
 import { localDate, localTimeToEpoch } from '../../domain/calendar';
 import { taskUnits } from '../../domain/plan';
 import { DEFAULT_PLAN_FILE, loadPlanFile } from '../../seeds/load-plan';
-import { apiRequest } from '../../bench/measure';
-import { waitFor } from '../helpers/processes';
+import { apiRequest } from '../../support/api-request';
+import { waitFor } from '../../support/wait-for';
 import {
   signOffRecords,
   signOffWithRetry,
@@ -76,7 +76,7 @@ test('Temporal server SIGKILLed with a reminder due during the outage: API 503 t
   );
   for (const a of signed) await signOffWithRetry(stack.apiUrl, a);
   expect(signed.map((a) => a.final?.status)).toEqual(signed.map(() => 200));
-  expect(receiver.accepted).toEqual([]);
+  expect(receiver.acceptedIds()).toEqual([]);
 
   // Down until after the reminder has fallen due.
   const downAt = Math.max(Date.now(), reminderAt - 20_000);
@@ -101,7 +101,7 @@ test('Temporal server SIGKILLed with a reminder due during the outage: API 503 t
   expect(signDuring.status).toBe(503);
 
   await new Promise((r) => setTimeout(r, Math.max(0, reminderAt + 5_000 - Date.now())));
-  expect(receiver.accepted).toEqual([]);
+  expect(receiver.acceptedIds()).toEqual([]);
   await stack.startServer();
 
   // The same API process serves again without a restart.
@@ -117,18 +117,18 @@ test('Temporal server SIGKILLed with a reminder due during the outage: API 503 t
   // The timer fired after the restart: one reminder per task, delivered once.
   await waitFor(
     'the reminders to arrive',
-    async () => (receiver.accepted.length >= plan.tasks.length ? true : undefined),
+    async () => (receiver.acceptedIds().length >= plan.tasks.length ? true : undefined),
     120_000,
     500,
   );
   await new Promise((r) => setTimeout(r, 5_000));
-  expect(receiver.accepted.length).toBe(plan.tasks.length);
-  expect(new Set(receiver.accepted).size).toBe(plan.tasks.length);
+  expect(receiver.acceptedIds().length).toBe(plan.tasks.length);
+  expect(new Set(receiver.acceptedIds()).size).toBe(plan.tasks.length);
   for (const task of plan.tasks) {
     const view = await taskView(stack.apiUrl, tokens.office, task.number);
     const reminders = view.notifications.filter((n) => n.kind === 'reminder');
     expect(reminders).toHaveLength(1);
-    expect(receiver.accepted).toContain(reminders[0]!.id);
+    expect(receiver.acceptedIds()).toContain(reminders[0]!.id);
     // The reminder went to the units still pending: the lead only (the others signed before the crash).
     expect(reminders[0]!.departments).toEqual([taskUnits(task).lead]);
     expect(signOffRecords(view, milestoneId).map((r) => r.department)).toEqual(taskUnits(task).coResponsible);

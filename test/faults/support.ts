@@ -1,21 +1,21 @@
 /**
- * What the fault tests share: a webhook receiver that can go down and come back on the same port, a client
- * that signs off the way a careful user's browser would (retrying an unanswered request with the same
- * `Idempotency-Key`), the update id the API derives from that key, and reading tasks back.
+ * What the fault tests share: the process stack with the webhook receiver of support/ (which can go down and
+ * come back on the same port), a client that signs off the way a careful user's browser would (retrying an
+ * unanswered request with the same `Idempotency-Key`), the update id the API derives from that key, and
+ * reading tasks back.
  */
 import { createHash } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { KeyTaskView, PlanFile } from '../../contracts';
 import { hashToken } from '../../api/auth/tokens';
-import { apiRequest, type ApiAnswer } from '../../bench/measure';
-import { createProcessStack, type DemoTokens, type ProcessStack } from '../../bench/processes';
-import { signatureIsValid } from '../helpers/webhook-receiver';
+import { apiRequest, type ApiAnswer } from '../../support/api-request';
+import type { DemoTokens } from '../../support/demo-tokens';
+import { createProcessStack, type ProcessStack } from '../../support/process-stack';
+import { startWebhookReceiver, type WebhookReceiver } from '../../support/webhook-receiver';
 
 /** What a fault test runs against: the embedded default as processes, and the receiver of its webhooks. */
 export interface FaultStack {
   stack: ProcessStack;
-  receiver: FlakyReceiver;
+  receiver: WebhookReceiver;
   tokens: DemoTokens;
   /** Stops every process and the receiver, and removes the stack's folder. */
   dispose(): Promise<void>;
@@ -35,11 +35,11 @@ export async function startFaultStack(
   onStarted: (fault: FaultStack) => void,
   plan?: PlanFile,
 ): Promise<FaultStack> {
-  const receiver = await startFlakyReceiver(FAULT_SECRET);
+  const receiver = await startWebhookReceiver(FAULT_SECRET);
   const stack = await createProcessStack({
     label,
     plan,
-    workerEnv: { WEBHOOK_URL: receiver.url, WEBHOOK_SECRET: FAULT_SECRET },
+    workerEnv: { WEBHOOK_URL: `${receiver.url}/hook`, WEBHOOK_SECRET: FAULT_SECRET },
   });
   const fault: FaultStack = {
     stack,
@@ -57,76 +57,6 @@ export async function startFaultStack(
   await stack.startWorker();
   await stack.startApi();
   return fault;
-}
-
-/** A webhook receiver on loopback whose port survives {@link FlakyReceiver.down} / {@link FlakyReceiver.up}. */
-export interface FlakyReceiver {
-  readonly url: string;
-  /** `X-Notification-Id` of every request answered 2xx, in arrival order (a re-delivery appears twice). */
-  readonly accepted: string[];
-  /** `X-Notification-Id` of every correctly signed request as it arrives, answered or not. */
-  readonly received: string[];
-  /**
-   * How long to hold each answer (default 0). A request whose sender is gone by then is not answered, and
-   * not counted as accepted: it never reached its sender as delivered.
-   */
-  holdMs: number;
-  /** Stops listening: connections are refused, as when the receiving system is down. */
-  down(): Promise<void>;
-  /** Listens again on the same port. */
-  up(): Promise<void>;
-  close(): Promise<void>;
-}
-
-/** Starts a receiver that checks each request's HMAC signature with `secret` (401 when it does not match). */
-export async function startFlakyReceiver(secret: string): Promise<FlakyReceiver> {
-  const accepted: string[] = [];
-  const received: string[] = [];
-  let server: Server | undefined;
-  let port = 0;
-  const listen = async (): Promise<void> => {
-    const s = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const raw = Buffer.concat(chunks);
-        const ok = signatureIsValid(raw, req.headers['x-signature'], secret);
-        const id = String(req.headers['x-notification-id']);
-        if (ok) received.push(id);
-        const answer = () => {
-          if (req.socket.destroyed) return;
-          if (ok) accepted.push(id);
-          res.writeHead(ok ? 204 : 401).end();
-        };
-        if (receiver.holdMs > 0) setTimeout(answer, receiver.holdMs);
-        else answer();
-      });
-    });
-    await new Promise<void>((resolve, reject) => {
-      s.once('error', reject);
-      s.listen(port, '127.0.0.1', () => resolve());
-    });
-    port = (s.address() as AddressInfo).port;
-    server = s;
-  };
-  const stop = async (): Promise<void> => {
-    const s = server;
-    server = undefined;
-    if (!s) return;
-    s.closeAllConnections();
-    await new Promise<void>((resolve) => s.close(() => resolve()));
-  };
-  const receiver: FlakyReceiver = {
-    url: '',
-    accepted,
-    received,
-    holdMs: 0,
-    down: stop,
-    up: listen,
-    close: stop,
-  };
-  await listen();
-  return Object.assign(receiver, { url: `http://127.0.0.1:${port}/hook` });
 }
 
 /** The update id the API makes from an `Idempotency-Key` (see api/idempotency.ts): caller, path and key. */

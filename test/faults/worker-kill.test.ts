@@ -6,9 +6,10 @@
  */
 import { addDays, localDate } from '../../domain/calendar';
 import { taskUnits } from '../../domain/plan';
-import { generatePlan } from '../../bench/generate-plan';
-import { apiRequest, runPool } from '../../bench/measure';
-import { waitFor } from '../helpers/processes';
+import { generatePlan } from '../../support/generate-plan';
+import { apiRequest } from '../../support/api-request';
+import { runPool } from '../../support/pool';
+import { waitFor } from '../../support/wait-for';
 import {
   signOffRecords,
   signOffWithRetry,
@@ -38,10 +39,10 @@ test('worker SIGKILLed mid sign-off storm: every acknowledged sign-off is applie
   const expectedEscalations = TASKS * 2;
   await waitFor(
     `${expectedEscalations} escalations delivered`,
-    async () => (new Set(receiver.accepted).size >= expectedEscalations ? true : undefined),
+    async () => (new Set(receiver.acceptedIds()).size >= expectedEscalations ? true : undefined),
     120_000,
   );
-  const deliveredBeforeCrash = [...receiver.accepted];
+  const deliveredBeforeCrash = [...receiver.acceptedIds()];
 
   const milestoneId = plan.schedule[0]!.id;
   const attempt = (task: number, department: string, key: string): SignOffAttempt => ({
@@ -75,7 +76,7 @@ test('worker SIGKILLed mid sign-off storm: every acknowledged sign-off is applie
         // The receiver holds its answers; four leads ask for an extension, and the worker dies while their
         // notices to the general office wait for an answer.
         receiver.holdMs = 10_000;
-        const before = receiver.received.length;
+        const before = receiver.receivedIds().length;
         for (const n of IN_FLIGHT_TASKS) {
           const lead = taskUnits(plan.tasks.find((t) => t.number === n)!).lead;
           const asked = await apiRequest(
@@ -89,10 +90,10 @@ test('worker SIGKILLed mid sign-off storm: every acknowledged sign-off is applie
         }
         await waitFor(
           'the extension notices to reach the receiver',
-          async () => (receiver.received.length - before >= IN_FLIGHT_TASKS.length ? true : undefined),
+          async () => (receiver.receivedIds().length - before >= IN_FLIGHT_TASKS.length ? true : undefined),
           30_000,
         );
-        inFlight.push(...receiver.received.slice(before));
+        inFlight.push(...receiver.receivedIds().slice(before));
         await stack.worker!.kill('SIGKILL');
         receiver.holdMs = 0;
         await new Promise((r) => setTimeout(r, 3_000));
@@ -143,12 +144,12 @@ test('worker SIGKILLed mid sign-off storm: every acknowledged sign-off is applie
   // The deliveries the crash cut off are retried once their attempt times out (1 minute), and then answered.
   await waitFor(
     'the notices in flight at the crash to be delivered',
-    async () => (inFlight.every((id) => receiver.accepted.includes(id)) ? true : undefined),
+    async () => (inFlight.every((id) => receiver.acceptedIds().includes(id)) ? true : undefined),
     150_000,
     1_000,
   );
   await new Promise((r) => setTimeout(r, 3_000));
-  for (const id of inFlight) expect(receiver.received.filter((x) => x === id).length).toBeGreaterThanOrEqual(2);
-  expect(receiver.accepted.length).toBe(new Set(receiver.accepted).size);
-  expect(receiver.accepted.length).toBe(decided.length);
+  for (const id of inFlight) expect(receiver.receivedIds().filter((x) => x === id).length).toBeGreaterThanOrEqual(2);
+  expect(receiver.acceptedIds().length).toBe(new Set(receiver.acceptedIds()).size);
+  expect(receiver.acceptedIds().length).toBe(decided.length);
 });

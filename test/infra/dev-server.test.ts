@@ -17,7 +17,8 @@ import {
   type DevServer,
   type SearchAttributeSpec,
 } from '../../embedded/dev-server';
-import { freePorts, isAlive } from '../helpers/processes';
+import { isAlive } from '../../support/os-process';
+import { freePorts } from '../../support/ports';
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'duban-dev-server-'));
 const running: DevServer[] = [];

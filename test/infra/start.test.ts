@@ -5,7 +5,7 @@
  * missing binary or a bad value with one line. Servers are started as few times as the claims allow.
  */
 import { Client, Connection } from '@temporalio/client';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -14,10 +14,12 @@ import { ALL_SEARCH_ATTRIBUTES, KEY_TASK_WORKFLOW, SA_PLAN_ID } from '../../cont
 import { CONFIG_VARIABLES } from '../../config/env';
 import { INSTALL_ADVICE, PROJECT_ROOT, temporalCliPath } from '../../embedded/binaries';
 import { loadPlanFile } from '../../seeds/load-plan';
-import { readDemoTokens } from '../../bench/processes';
+import { readDemoTokens } from '../../support/demo-tokens';
 import { taskUnits, taskWorkflowId } from '../../domain/plan';
 import { temporal } from '@temporalio/proto';
-import { freePorts, isAlive } from '../helpers/processes';
+import { isAlive, spawnProcess, type OsProcess } from '../../support/os-process';
+import { freePorts } from '../../support/ports';
+import { giveUp, waitFor } from '../../support/wait-for';
 
 const plan = loadPlanFile();
 const planQuery = `WorkflowType = '${KEY_TASK_WORKFLOW}' AND ${SA_PLAN_ID.name} = '${plan.id}'`;
@@ -31,19 +33,11 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-interface Started {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
+/** `scripts/start.ts` running as a user starts it, in its own process group. */
+type Started = OsProcess;
 
 function startScript(env: Record<string, string>): Started {
-  const child = spawn(TSX, ['scripts/start.ts'], { cwd: PROJECT_ROOT, env: cleanEnv(env) });
-  let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
+  return spawnProcess(TSX, ['scripts/start.ts'], { env: cleanEnv(env), replaceEnv: true, label: 'scripts/start.ts' });
 }
 
 async function portIsFree(port: number): Promise<boolean> {
@@ -54,17 +48,20 @@ async function portIsFree(port: number): Promise<boolean> {
   });
 }
 
-/** Polls until `check` holds; fails early with the process output when the process has exited. */
-async function waitFor(what: string, started: Started | undefined, timeoutMs: number, check: () => Promise<boolean>) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (started && started.child.exitCode !== null) {
-      throw new Error(`exited (${started.child.exitCode}) before ${what}:\n${started.output()}`);
-    }
-    if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 250));
+/** Polls until `check` holds; fails at once with the process output when the process has exited. */
+async function until(what: string, started: Started | undefined, timeoutMs: number, check: () => Promise<boolean>) {
+  try {
+    await waitFor(
+      what,
+      async () => {
+        if (started && !started.running()) giveUp(`exited (${await started.exited}) before ${what}`);
+        return (await check()) ? true : undefined;
+      },
+      timeoutMs,
+    );
+  } catch (err) {
+    throw new Error(`${(err as Error).message}:\n${started?.output() ?? ''}`);
   }
-  throw new Error(`no ${what} within ${timeoutMs / 1000} s:\n${started?.output() ?? ''}`);
 }
 
 async function healthz(port: number): Promise<{ status: number; body: { temporal?: { address?: string } } }> {
@@ -105,7 +102,7 @@ async function planWorkflows(address: string): Promise<Map<string, string>> {
 /** Waits until the plan's workflows are all visible (visibility is eventually consistent). */
 async function waitForPlan(address: string, started: Started): Promise<Map<string, string>> {
   let runs = new Map<string, string>();
-  await waitFor(`${plan.tasks.length} workflows`, started, 60_000, async () => {
+  await until(`${plan.tasks.length} workflows`, started, 60_000, async () => {
     runs = await planWorkflows(address);
     return runs.size === plan.tasks.length;
   });
@@ -113,8 +110,8 @@ async function waitForPlan(address: string, started: Started): Promise<Map<strin
 }
 
 /** Ctrl-C; resolves with the exit code. */
-async function interrupt(started: Started): Promise<number | null> {
-  started.child.kill('SIGINT');
+async function interrupt(started: Started): Promise<number | string> {
+  started.signal('SIGINT');
   const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 40_000).unref());
   const code = await Promise.race([started.exited, timeout]);
   if (code === 'timeout') throw new Error(`still running 40 s after SIGINT:\n${started.output()}`);
@@ -164,8 +161,8 @@ afterAll(() => cleanups.forEach((c) => c()));
 /** Makes sure nothing survives a failed test. */
 function track(started: Started): Started {
   cleanups.push(() => {
-    for (const d of descendants(started.child.pid!)) if (isAlive(d.pid)) process.kill(d.pid, 'SIGKILL');
-    if (started.child.exitCode === null) started.child.kill('SIGKILL');
+    for (const d of descendants(started.pid)) if (isAlive(d.pid)) process.kill(d.pid, 'SIGKILL');
+    void started.kill('SIGKILL', 0);
   });
   return started;
 }
@@ -199,9 +196,9 @@ describe('npm start', () => {
   it('embeds Temporal, answers /healthz within 60 s, starts the plan, and leaves nothing behind on Ctrl-C', async () => {
     const t0 = Date.now();
     const { started, temporalPort, uiPort, port } = await startOnData();
-    await waitFor('/healthz 200', started, 60_000, async () => (await healthz(port)).status === 200);
+    await until('/healthz 200', started, 60_000, async () => (await healthz(port)).status === 200);
     expect(Date.now() - t0).toBeLessThan(60_000);
-    await waitFor('the start banner', started, 30_000, async () => started.output().includes('Ctrl-C'));
+    await until('the start banner', started, 30_000, async () => started.output().includes('Ctrl-C'));
     expect(started.output()).toContain(`http://localhost:${port}`);
     expect(started.output()).toContain(`http://localhost:${uiPort}`);
 
@@ -222,7 +219,7 @@ describe('npm start', () => {
     await connection.close();
     expect(Number(ns.config?.workflowExecutionRetentionTtl?.seconds)).toBeGreaterThanOrEqual(365 * 24 * 3600);
 
-    const children = descendants(started.child.pid!);
+    const children = descendants(started.pid);
     expect(children.some((c) => c.args.includes('server start-dev'))).toBe(true);
     expect(await interrupt(started)).toBe(0);
     // Helpers such as tsx's esbuild service exit when their parent's pipe closes: allow them a moment.
@@ -236,11 +233,11 @@ describe('npm start', () => {
   it('finds every workflow, timer and sign-off again when started on the same data', async () => {
     expect(firstRuns.size).toBe(plan.tasks.length);
     const { started, temporalPort, port } = await startOnData();
-    await waitFor('the start banner', started, 60_000, async () => started.output().includes('Ctrl-C'));
+    await until('the start banner', started, 60_000, async () => started.output().includes('Ctrl-C'));
     expect(started.output()).toContain('already started');
     expect(await waitForPlan(`127.0.0.1:${temporalPort}`, started)).toEqual(firstRuns);
     expect(await pendingTimers(`127.0.0.1:${temporalPort}`, TASK_WORKFLOW_ID)).toEqual(timersBefore);
-    await waitFor('the API', started, 60_000, async () => (await healthz(port)).status === 200);
+    await until('the API', started, 60_000, async () => (await healthz(port)).status === 200);
     const view = await api(port, readDemoTokens(dataDir).office, `/api/tasks/${TASK.number}`);
     expect(view.status).toBe(200);
     const first = (
@@ -255,7 +252,7 @@ describe('npm start', () => {
 
   it('uses the Temporal server TEMPORAL_ADDRESS points at and spawns none', async () => {
     const [temporalPort] = (await freePorts(1)) as [number];
-    const server = spawn(
+    const server = spawnProcess(
       temporalCliPath(),
       [
         'server',
@@ -271,26 +268,26 @@ describe('npm start', () => {
         'error',
         ...ALL_SEARCH_ATTRIBUTES.flatMap((k) => ['--search-attribute', `${k.name}=${cliType(k.type)}`]),
       ],
-      { stdio: 'ignore' },
+      { label: 'temporal server start-dev' },
     );
-    cleanups.push(() => server.kill('SIGKILL'));
+    cleanups.push(() => void server.kill('SIGKILL', 0));
     const address = `127.0.0.1:${temporalPort}`;
-    await waitFor('the test server', undefined, 30_000, async () => {
+    await until('the test server', undefined, 30_000, async () => {
       await planWorkflows(address);
       return true;
     });
 
     const [port] = (await freePorts(1)) as [number];
     const started = track(startScript({ TEMPORAL_ADDRESS: address, PORT: String(port), DATA_DIR: dataDir }));
-    await waitFor('/healthz 200', started, 60_000, async () => (await healthz(port)).status === 200);
+    await until('/healthz 200', started, 60_000, async () => (await healthz(port)).status === 200);
     expect((await healthz(port)).body.temporal?.address).toBe(address);
-    expect(descendants(started.child.pid!).filter((c) => c.args.includes('start-dev'))).toEqual([]);
-    await waitFor('the start banner', started, 30_000, async () => started.output().includes('Ctrl-C'));
+    expect(descendants(started.pid).filter((c) => c.args.includes('start-dev'))).toEqual([]);
+    await until('the start banner', started, 30_000, async () => started.output().includes('Ctrl-C'));
     expect((await waitForPlan(address, started)).size).toBe(plan.tasks.length);
     expect(await interrupt(started)).toBe(0);
     // The server belongs to whoever started it: stopping the engine leaves it running.
-    expect(server.exitCode).toBeNull();
-    server.kill('SIGTERM');
+    expect(server.running()).toBe(true);
+    await server.kill('SIGTERM');
   }, 150_000);
 });
 

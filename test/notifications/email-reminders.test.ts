@@ -20,10 +20,11 @@ import { parseContacts } from '../../activities/contacts';
 import { emailMessageId } from '../../activities/email';
 import { addDays, deadlineEpoch, localDate, localTimeToEpoch } from '../../domain/calendar';
 import { createKeyTaskWorker } from '../../worker/create-worker';
-import { startMailSink, type MailSink } from '../helpers/mail-sink';
-import { miniPlan, miniTaskInput } from '../helpers/mini-plan';
-import { bundleWorkflows, createTimeSkippingEnv } from '../helpers/temporal';
-import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';
+import { startMailSink, type MailSink } from '../../support/mail-sink';
+import { miniPlan, miniTaskInput } from '../../support/mini-plan';
+import { createTimeSkippingEnv } from '../../support/temporal-env';
+import { bundleWorkflows } from '../../support/workflow-bundle';
+import { startWebhookReceiver, type WebhookReceiver } from '../../support/webhook-receiver';
 
 const DAY = 86_400_000;
 const PUBLIC_URL = 'https://duban.example.org';

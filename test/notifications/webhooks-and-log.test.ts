@@ -9,7 +9,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Express } from 'express';
 import { randomUUID } from 'node:crypto';
-import request from 'supertest';
+import { request } from '../../support/checked-request';
 import { createApp } from '../../api/app';
 import { consoleChannel } from '../../activities';
 import { parseContacts } from '../../activities/contacts';
@@ -24,10 +24,11 @@ import {
 import { addDays, localDate } from '../../domain/calendar';
 import { taskWorkflowId } from '../../domain/plan';
 import { createKeyTaskWorker } from '../../worker/create-worker';
-import { eventually, mintTokens, type Tokens } from '../helpers/api-harness';
-import { grantExtension, miniPlan, miniTaskInput } from '../helpers/mini-plan';
-import { bundleWorkflows, createLocalEnv } from '../helpers/temporal';
-import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';
+import { eventually, mintTokens, type Tokens } from '../../support/api-harness';
+import { grantExtension, miniPlan, miniTaskInput } from '../../support/mini-plan';
+import { createLocalEnv } from '../../support/temporal-env';
+import { bundleWorkflows } from '../../support/workflow-bundle';
+import { startWebhookReceiver, type WebhookReceiver } from '../../support/webhook-receiver';
 
 const DAY = 86_400_000;
 const SECRET = 'webhook-secret';

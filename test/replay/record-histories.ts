@@ -24,10 +24,11 @@ import {
 } from '../../contracts';
 import { addDays, localDate } from '../../domain/calendar';
 import { createKeyTaskWorker } from '../../worker/create-worker';
-import { miniTaskInput } from '../helpers/mini-plan';
+import { miniTaskInput } from '../../support/mini-plan';
 import type { NotificationChannel } from '../../activities';
-import { recordingChannel } from '../helpers/recording-channel';
-import { bundleWorkflows, createLocalEnv, createTimeSkippingEnv } from '../helpers/temporal';
+import { recordingChannel } from '../../support/recording-channel';
+import { createLocalEnv, createTimeSkippingEnv } from '../../support/temporal-env';
+import { bundleWorkflows } from '../../support/workflow-bundle';
 
 /** Where the histories are kept. */
 export const HISTORIES_DIR = process.env.HISTORIES_DIR ?? path.resolve(__dirname, '../fixtures/histories');

@@ -15,7 +15,7 @@ import {
   type Effect,
   type KeyTaskEvent,
 } from '../../workflows/key-task/transitions';
-import { miniTaskInput } from '../helpers/mini-plan';
+import { miniTaskInput } from '../../support/mini-plan';
 
 const START = '2030-03-01';
 const input: KeyTaskInput = miniTaskInput(START);

@@ -9,7 +9,6 @@
 import { WorkflowUpdateFailedError, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import {
   KEY_TASK_WORKFLOW,
@@ -23,16 +22,16 @@ import {
   refusalWords,
 } from '../../contracts';
 import { addDays, localDate } from '../../domain/calendar';
-import { createKeyTaskWorker } from '../../worker/create-worker';
-import { askExtension, miniTaskInput } from '../helpers/mini-plan';
-import { recordingChannel } from '../helpers/recording-channel';
-import { eventually } from '../helpers/eventually';
-import { bundleWorkflows, createLocalEnv } from '../helpers/temporal';
+import { startKeyTaskWorker, type RunningWorker } from '../../support/key-task-worker';
+import { askExtension, miniTaskInput } from '../../support/mini-plan';
+import { recordingChannel } from '../../support/recording-channel';
+import { eventually } from '../../support/wait-for';
+import { createLocalEnv } from '../../support/temporal-env';
+import { bundleWorkflows } from '../../support/workflow-bundle';
 
 const QUEUE = 'signoff';
 let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
+let worker: RunningWorker | undefined;
 
 beforeAll(async () => {
   const [e, bundle] = await Promise.all([
@@ -40,19 +39,11 @@ beforeAll(async () => {
     bundleWorkflows(),
   ]);
   env = e;
-  worker = await createKeyTaskWorker({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    taskQueue: QUEUE,
-    workflowBundle: bundle,
-    deps: { channels: [recordingChannel()] },
-  });
-  running = worker.run();
+  worker = await startKeyTaskWorker(env, bundle, { taskQueue: QUEUE, deps: { channels: [recordingChannel()] } });
 }, 120_000);
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
+  await worker?.stop();
   await env?.teardown();
 });
 

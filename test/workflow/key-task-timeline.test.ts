@@ -4,7 +4,7 @@
  * handlers are synchronous), so they are safe on this server.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import {
   KEY_TASK_WORKFLOW,
@@ -15,17 +15,17 @@ import {
   type Notification,
 } from '../../contracts';
 import { addDays, deadlineEpoch, localDate, localTimeToEpoch } from '../../domain/calendar';
-import { createKeyTaskWorker } from '../../worker/create-worker';
-import { grantExtension, miniTaskInput } from '../helpers/mini-plan';
-import { recordingChannel, type RecordingChannel } from '../helpers/recording-channel';
-import { bundleWorkflows, createTimeSkippingEnv } from '../helpers/temporal';
+import { startKeyTaskWorker, type RunningWorker } from '../../support/key-task-worker';
+import { grantExtension, miniTaskInput } from '../../support/mini-plan';
+import { recordingChannel, type RecordingChannel } from '../../support/recording-channel';
+import { createTimeSkippingEnv } from '../../support/temporal-env';
+import { bundleWorkflows } from '../../support/workflow-bundle';
 
 const DAY = 86_400_000;
 let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
 let channel: RecordingChannel;
-let worker: Worker;
-let running: Promise<void>;
+let worker: RunningWorker | undefined;
 
 beforeAll(async () => {
   [env, bundle] = await Promise.all([createTimeSkippingEnv(), bundleWorkflows()]);
@@ -34,23 +34,18 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
+  await worker?.stop();
   await env?.teardown();
 });
 
 /** Starts a worker on the suite's bundle and channel. */
 async function startWorker(): Promise<void> {
-  worker = await createKeyTaskWorker({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
+  worker = await startKeyTaskWorker(env, bundle, {
     taskQueue: 'timeline',
-    workflowBundle: bundle,
     deps: { channels: [channel] },
     // Every turn replays from history, so a replacement worker is never waiting on a stopped one's cache.
     maxCachedWorkflows: 0,
   });
-  running = worker.run();
 }
 
 async function startTask(input: KeyTaskInput) {
@@ -196,8 +191,7 @@ test('a worker stopped in the middle of a milestone loses nothing and sends no r
 
   // The worker goes away; a new one, with nothing cached, rebuilds the task from its history and goes on.
   // (The time-skipping server does not skip time while no worker can take the task's turn.)
-  worker.shutdown();
-  await running;
+  await worker!.stop();
   await startWorker();
   await env.sleep(reminderAt(due, 0) + 3_600_000 - (await env.currentTimeMs()));
   const view = await handle.query(getStateQuery);

@@ -1,13 +1,11 @@
 /**
- * Real Temporal servers for tests, from the binaries the project installs (never downloaded, never
- * mocked). A missing binary fails the suite with the install advice instead of skipping it.
+ * Real Temporal servers for tests (one per test file, torn down in `afterAll`), from the binaries the project
+ * installs (never downloaded, never mocked). A missing binary fails the suite with the install advice.
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
-import path from 'node:path';
-import { ALL_SEARCH_ATTRIBUTES } from '../../contracts';
-import { temporalCliPath, temporalTestServerPath } from '../../embedded/binaries';
+import { ALL_SEARCH_ATTRIBUTES } from '../contracts';
+import { temporalCliPath, temporalTestServerPath } from '../embedded/binaries';
 
 /**
  * A dev server (`temporal server start-dev`, in memory) with the project's search attributes.
@@ -44,17 +42,3 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
   });
   return env;
 }
-
-/** Bundles the project's workflow code once (call it in `beforeAll`). */
-export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath: path.resolve(__dirname, '../../workflows'), logger: quietLogger });
-}
-
-const quietLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: (message: string, meta?: Record<string, unknown>) => console.error(message, meta),
-};

@@ -1,21 +1,22 @@
 /**
  * The API under test: a real Temporal dev server (one per test file), a real key-task worker on its own
  * task queue, and apps built with `createApp` for one or more plans, with a token minted for every role
- * and every department. Requests go through supertest; nothing of Temporal is faked.
+ * and every department. Requests go through `request` (support/checked-request.ts), which checks every 2xx
+ * answer against the OpenAPI document; nothing of Temporal is faked.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import type { Express } from 'express';
-import { randomUUID } from 'node:crypto';
-import { createApp } from '../../api/app';
-import { hashToken, mintToken, type TokenRecord } from '../../api/auth/tokens';
-import { planFileSchema, type PlanFile } from '../../contracts';
-import { loadPlanFile } from '../../seeds/load-plan';
-import { createKeyTaskWorker } from '../../worker/create-worker';
+import { createApp } from '../api/app';
+import { hashToken, mintToken, type TokenRecord } from '../api/auth/tokens';
+import { planFileSchema, type PlanFile } from '../contracts';
+import { loadPlanFile } from '../seeds/load-plan';
+import { startKeyTaskWorker, type RunningWorker } from './key-task-worker';
 import { recordingChannel, type RecordingChannel } from './recording-channel';
-import { bundleWorkflows, createLocalEnv } from './temporal';
+import { createLocalEnv } from './temporal-env';
+import { bundleWorkflows } from './workflow-bundle';
 
-export { eventually } from './eventually';
+export { eventually } from './wait-for';
+export { request } from './checked-request';
 
 /** The tokens of one app: `admin`, `office`, `viewer` and `coordinator(departmentId)`. */
 export interface Tokens {
@@ -85,23 +86,15 @@ export interface Harness {
 export async function startHarness(): Promise<Harness> {
   const [env, bundle] = await Promise.all([createLocalEnv(), bundleWorkflows()]);
   const channel = recordingChannel();
-  const taskQueue = `api-test-${randomUUID()}`;
   const namespace = env.namespace ?? 'default';
-  let worker: Worker;
+  let worker: RunningWorker;
   try {
-    worker = await createKeyTaskWorker({
-      connection: env.nativeConnection,
-      namespace,
-      taskQueue,
-      workflowBundle: bundle,
-      deps: { channels: [channel] },
-      identity: `api-test-worker@${process.pid}`,
-    });
+    worker = await startKeyTaskWorker(env, bundle, { deps: { channels: [channel] }, prefix: 'api-test' });
   } catch (err) {
     await env.teardown();
     throw err;
   }
-  const running = worker.run();
+  const { taskQueue } = worker;
   return {
     env,
     channel,
@@ -123,8 +116,7 @@ export async function startHarness(): Promise<Harness> {
       return { app, tokens, plan };
     },
     async stop() {
-      worker.shutdown();
-      await running;
+      await worker.stop();
       await env.teardown();
     },
   };

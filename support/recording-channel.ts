@@ -1,8 +1,8 @@
 /**
  * A notification channel that records what it is given: the outside world's inbox, for tests.
  */
-import type { NotificationChannel } from '../../activities';
-import type { Notification } from '../../contracts';
+import type { NotificationChannel } from '../activities';
+import type { Notification } from '../contracts';
 
 /** A channel whose `received` lists every notification it was handed, in order, duplicates included. */
 export interface RecordingChannel extends NotificationChannel {

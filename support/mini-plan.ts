@@ -13,8 +13,8 @@ import {
   type PlanFile,
   type PlanFileInput,
   type WithTaskRow,
-} from '../../contracts';
-import { keyTaskInput } from '../../domain/plan';
+} from '../contracts';
+import { keyTaskInput } from '../domain/plan';
 
 const dept = (id: string, zh: string, en: string) => ({ id, name: { zh, en }, kind: 'ministry-department' as const });
 

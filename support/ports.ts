@@ -1,6 +1,5 @@
 /**
- * Small tools for tests and the benchmark that run the project's processes for real: free ports, waiting
- * for a process to become ready, and telling whether a process is still alive.
+ * Free ports for the servers and processes tests and the benchmark start.
  */
 import fs from 'node:fs';
 import net from 'node:net';
@@ -54,40 +53,4 @@ export async function freePorts(count: number): Promise<number[]> {
     ports.push(port);
   }
   return ports;
-}
-
-/**
- * Polls `probe` until it answers a value (not undefined) or `timeoutMs` passes.
- * @throws an error naming `what` and the probe's last error on timeout.
- */
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs: number,
-  intervalMs = 250,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    }
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
-
-/** Whether a process with this pid exists. */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -1,0 +1,234 @@
+/**
+ * The delivery activities on their own, in `MockActivityEnvironment` (no worker, no server), against a real
+ * SMTP server and a real HTTP receiver on loopback: what a department's inbox and a receiving system get,
+ * and how each failure is reported to Temporal (retryable or not, with its attempt number).
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
+import nodemailer from 'nodemailer';
+import {
+  createActivities,
+  DELIVERY_ATTEMPT_FAILED,
+  PERMANENT_DELIVERY_ERROR,
+  type ActivityDeps,
+} from '../../activities';
+import type { DeliveryPlan, Notification, PlannedDelivery } from '../../contracts';
+import { startMailSink, type MailSink } from '../../support/mail-sink';
+import { freePorts } from '../../support/ports';
+import { recordingChannel } from '../../support/recording-channel';
+import { waitFor } from '../../support/wait-for';
+import { startWebhookReceiver, type WebhookReceiver } from '../../support/webhook-receiver';
+
+const SECRET = 'activity-test-secret';
+const SENT_AT = Date.parse('2030-02-27T01:00:00.000Z');
+const REFUSED = 'nobody@alpha.example';
+
+let smtp: MailSink;
+let hooks: WebhookReceiver;
+
+beforeAll(async () => {
+  [smtp, hooks] = await Promise.all([startMailSink({ reject: [REFUSED] }), startWebhookReceiver(SECRET)]);
+});
+
+afterAll(async () => {
+  await Promise.all([smtp?.close(), hooks?.close()]);
+});
+
+beforeEach(() => {
+  smtp.mails.length = 0;
+  hooks.requests.length = 0;
+  hooks.failNext(0);
+  hooks.holdMs = 0;
+});
+
+const reminder: Notification = {
+  id: 'mini-plan-task-1/first/reminder-3',
+  kind: 'reminder',
+  planId: 'mini-plan',
+  workflowId: 'mini-plan-task-1',
+  taskNumber: 1,
+  taskTitle: { zh: '任务一', en: 'Task one' },
+  milestoneId: 'first',
+  milestoneTitle: { zh: '第一节点', en: 'First' },
+  departments: ['alpha'],
+  pendingDepartments: ['alpha', 'beta'],
+  dueDate: '2030-03-02',
+  at: '2030-02-27T00:00:00.000Z',
+  daysBefore: 3,
+};
+
+/** An activity context on attempt `attempt`; failures are the test's to show, not the SDK's log's. */
+function mockEnv(attempt = 1): MockActivityEnvironment {
+  return new MockActivityEnvironment({ attempt }, { logger: new DefaultLogger('ERROR') });
+}
+
+/** The activities as the worker builds them, with SMTP on `smtpPort` and webhooks signed with `secret`. */
+function activities(options: { smtpPort?: number; secret?: string; emails?: string[] } = {}) {
+  const deps: ActivityDeps = {
+    channels: [recordingChannel()],
+    contacts: { alpha: { emails: options.emails ?? ['alpha@alpha.example'], webhookUrl: `${hooks.url}/alpha` } },
+    email: {
+      transport: nodemailer.createTransport({
+        host: '127.0.0.1',
+        port: options.smtpPort ?? smtp.port,
+        secure: false,
+        ignoreTLS: true,
+      }),
+      from: '督办系统 <duban@moe.example>',
+    },
+    webhook: { url: `${hooks.url}/global`, secret: options.secret ?? SECRET },
+    publicUrl: 'https://duban.example.org',
+    now: () => SENT_AT,
+  };
+  return createActivities(deps);
+}
+
+/** The planned delivery of `reminder` with this key. */
+async function planned(key: string, acts = activities()): Promise<PlannedDelivery> {
+  const plan = (await mockEnv().run(acts.planDelivery, reminder)) as DeliveryPlan;
+  const delivery = plan.deliveries.find((d) => d.key === key);
+  if (!delivery) throw new Error(`no delivery ${key} in ${JSON.stringify(plan.deliveries)}`);
+  return delivery;
+}
+
+/** Runs an activity that must fail and answers its failure. */
+async function failureOf(run: Promise<unknown>): Promise<ApplicationFailure> {
+  const err = await run.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ApplicationFailure);
+  return err as ApplicationFailure;
+}
+
+describe('e-mail delivery', () => {
+  test('the department receives one mail with the reminder subject, from the sender, with the notification id', async () => {
+    const acts = activities();
+    const result = await mockEnv(1).run(acts.deliverEmail, reminder, await planned('email:alpha', acts));
+    expect(result).toEqual({ attempt: 1 });
+    expect(smtp.mails).toHaveLength(1);
+    const mail = smtp.mails[0]!;
+    expect(mail.to).toEqual(['alpha@alpha.example']);
+    expect(mail.subject).toBe('【督办提醒】任务1「任务一」“第一节点”将于3天后（2030-03-02）到期');
+    expect(mail.headers.get('from')).toContain('duban@moe.example');
+    expect(mail.headers.get('x-notification-id')).toBe(reminder.id);
+    expect(mail.text).toContain('https://duban.example.org');
+  });
+
+  test('an address the server refuses is noted; the others still get the mail and it is not retried', async () => {
+    const acts = activities({ emails: ['alpha@alpha.example', REFUSED] });
+    const result = await mockEnv(2).run(acts.deliverEmail, reminder, await planned('email:alpha', acts));
+    expect(result).toEqual({ attempt: 2, note: `refused: ${REFUSED}` });
+    expect(smtp.mails.map((m) => m.to)).toEqual([['alpha@alpha.example']]);
+  });
+
+  test('a department whose only address is refused (550) fails for good: not retryable', async () => {
+    const acts = activities({ emails: [REFUSED] });
+    const delivery = await planned('email:alpha', acts);
+    const failure = await failureOf(mockEnv(1).run(acts.deliverEmail, reminder, delivery));
+    expect(failure).toMatchObject({ type: PERMANENT_DELIVERY_ERROR, nonRetryable: true, details: [{ attempt: 1 }] });
+    expect(failure.message).toContain(REFUSED);
+    expect(smtp.mails).toEqual([]);
+  });
+
+  test('an SMTP server that cannot be reached fails the attempt, to be retried, with its attempt number', async () => {
+    const [closed] = (await freePorts(1)) as [number];
+    const acts = activities({ smtpPort: closed });
+    const delivery = await planned('email:alpha', acts);
+    const failure = await failureOf(mockEnv(4).run(acts.deliverEmail, reminder, delivery));
+    expect(failure).toMatchObject({ type: DELIVERY_ATTEMPT_FAILED, nonRetryable: false, details: [{ attempt: 4 }] });
+  });
+});
+
+describe('webhook delivery', () => {
+  test('the receiver gets the notification as JSON, signed with the shared secret, with its id', async () => {
+    const acts = activities();
+    const result = await mockEnv(1).run(acts.deliverWebhook, reminder, await planned('webhook:global', acts));
+    expect(result).toEqual({ attempt: 1 });
+    expect(hooks.accepted()).toHaveLength(1);
+    const request = hooks.accepted()[0]!;
+    expect(request).toMatchObject({ path: '/global', notificationId: reminder.id, signatureValid: true, status: 204 });
+    expect(request.body).toMatchObject({
+      id: reminder.id,
+      kind: 'reminder',
+      taskNumber: 1,
+      milestoneId: 'first',
+      departments: ['alpha'],
+      daysBefore: 3,
+      decidedAt: reminder.at,
+      sentAt: new Date(SENT_AT).toISOString(),
+      link: expect.stringContaining('https://duban.example.org'),
+    });
+  });
+
+  test("a department's own webhook gets its own POST", async () => {
+    const acts = activities();
+    await mockEnv().run(acts.deliverWebhook, reminder, await planned('webhook:alpha', acts));
+    expect(hooks.accepted().map((r) => r.path)).toEqual(['/alpha']);
+  });
+
+  test('a receiver answering 503 fails the attempt, to be retried, with the status in the message', async () => {
+    const acts = activities();
+    const delivery = await planned('webhook:global', acts);
+    hooks.failNext(1);
+    const failure = await failureOf(mockEnv(2).run(acts.deliverWebhook, reminder, delivery));
+    expect(failure).toMatchObject({ type: DELIVERY_ATTEMPT_FAILED, nonRetryable: false, details: [{ attempt: 2 }] });
+    expect(failure.message).toBe('webhook answered HTTP 503');
+    expect(hooks.requests.map((r) => r.status)).toEqual([503]);
+  });
+
+  test('a receiver refusing the signature (401) is also retried: the worker may have the wrong secret for now', async () => {
+    const acts = activities({ secret: 'another-secret' });
+    const delivery = await planned('webhook:global', acts);
+    const failure = await failureOf(mockEnv().run(acts.deliverWebhook, reminder, delivery));
+    expect(failure).toMatchObject({ type: DELIVERY_ATTEMPT_FAILED, nonRetryable: false });
+    expect(failure.message).toBe('webhook answered HTTP 401');
+    expect(hooks.requests.map((r) => [r.signatureValid, r.status])).toEqual([[false, 401]]);
+  });
+
+  test('a webhook no longer configured on this worker fails for good', async () => {
+    const delivery = await planned('webhook:alpha');
+    const withoutContacts = createActivities({ channels: [], webhook: { secret: SECRET } });
+    const failure = await failureOf(mockEnv().run(withoutContacts.deliverWebhook, reminder, delivery));
+    expect(failure).toMatchObject({ type: PERMANENT_DELIVERY_ERROR, nonRetryable: true });
+    expect(hooks.requests).toEqual([]);
+  });
+
+  test('cancelling the activity abandons a request the receiver is holding; it does not count as delivered', async () => {
+    const acts = activities();
+    const delivery = await planned('webhook:global', acts);
+    hooks.holdMs = 20_000;
+    const env = mockEnv();
+    const started = Date.now();
+    const run = failureOf(env.run(acts.deliverWebhook, reminder, delivery));
+    await waitFor(
+      'the request to reach the receiver',
+      async () => (hooks.requests.length > 0 ? true : undefined),
+      5_000,
+      20,
+    );
+    env.cancel();
+    const failure = await run;
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(failure.type).toBe(DELIVERY_ATTEMPT_FAILED);
+    hooks.holdMs = 0;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(hooks.accepted()).toEqual([]);
+  });
+});
+
+describe('plugged-in channels', () => {
+  test('a channel by name gets the notification; one not plugged in fails for good', async () => {
+    const channel = recordingChannel();
+    const acts = createActivities({ channels: [channel] });
+    const plan = (await mockEnv().run(acts.planDelivery, reminder)) as DeliveryPlan;
+    const delivery = plan.deliveries.find((d) => d.channel === 'recording')!;
+    expect(await mockEnv(1).run(acts.deliverToChannel, reminder, delivery)).toEqual({
+      attempt: 1,
+    });
+    expect(channel.received).toEqual([reminder]);
+    const failure = await failureOf(mockEnv().run(acts.deliverToChannel, reminder, { ...delivery, channel: 'pager' }));
+    expect(failure).toMatchObject({ type: PERMANENT_DELIVERY_ERROR, nonRetryable: true });
+  });
+});
