@@ -181,6 +181,8 @@ export const keyTaskViewSchema = z.object({
   nextDue: isoDateSchema.nullable(),
   pendingDepartments: z.array(z.string()),
   escalationLevel: z.number().int().min(0),
+  /** Whether an extension request of the task waits for a decision (as on its row of the task list). */
+  extensionPending: z.boolean(),
   milestones: z.array(milestoneViewSchema),
   notifications: z.array(notificationSchema),
   escalations: z.array(escalationSchema),
