@@ -79,4 +79,34 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Tests reach the API through support/checked-request, which checks every 2xx answer against the schema
+    // the OpenAPI document publishes; a test importing supertest itself would skip that check. Tests and the
+    // benchmark share what they start through support/, never each other's files.
+    files: ['test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'supertest',
+              allowTypeImports: true,
+              message: 'Use request() from support/checked-request: it checks answers against their schemas.',
+            },
+          ],
+          patterns: [{ regex: '(^|/)bench(/|$)', message: 'Tests import support/, not bench/.' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['bench/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '(^|/)test(/|$)', message: 'The benchmark imports support/, not test/.' }] },
+      ],
+    },
+  },
 );
