@@ -156,6 +156,11 @@ export type Notification = z.infer<typeof notificationSchema>;
 /** A milestone's full record, with its pending units derived. */
 export const milestoneViewSchema = milestoneInputSchema.extend({
   originalDueDate: isoDateSchema,
+  /**
+   * The day (plan time zone) the milestone opened: its lateness counts from this day when it is later than
+   * the due date, since nobody could sign before. Absent in runs started before this was recorded.
+   */
+  openedOn: isoDateSchema.optional(),
   state: milestoneStateSchema,
   required: z.array(responsibilitySchema),
   rounds: z.array(roundSchema),

@@ -90,7 +90,8 @@ async function log(token: string, query = ''): Promise<NotificationLogEntry[]> {
 
 test('an outage delays webhooks without blocking the task; each arrives once, signed; the log tells all', async () => {
   hooks.failNext(Infinity);
-  // The first milestone fell due eight days ago: escalation levels 1 and 2 are sent at once.
+  // The first milestone fell due eight days ago: levels 1 and 2 are due at once and make one notice at level 2,
+  // addressed to both levels' audiences.
   const input = miniTaskInput(localDate(Date.now() - 38 * DAY, '+08:00'));
   const handle = await env.client.workflow.start(KEY_TASK_WORKFLOW, {
     taskQueue: TASK_QUEUE,
@@ -101,7 +102,7 @@ test('an outage delays webhooks without blocking the task; each arrives once, si
   // While the receiver is down, the log shows the escalations' webhooks retrying with the receiver's answer.
   const retrying = await eventually(async () => {
     const entries = await log(tokens.office, '?kind=escalation');
-    expect(entries).toHaveLength(2);
+    expect(entries).toHaveLength(1);
     const global = entries.map((e) => e.deliveries.find((d) => d.key === 'webhook:global')!);
     expect(global.every((d) => d.outcome === 'retrying' && d.attempts >= 2)).toBe(true);
     return entries;
@@ -137,7 +138,6 @@ test('an outage delays webhooks without blocking the task; each arrives once, si
   expect(view.nextDue).toBe(newDue);
   expect(view.notifications.map((n) => n.kind)).toEqual([
     'escalation',
-    'escalation',
     'returned',
     'extension-requested',
     'extension-decided',
@@ -148,7 +148,7 @@ test('an outage delays webhooks without blocking the task; each arrives once, si
   hooks.failNext(0);
   const forAlpha = view.notifications.filter((n) => n.departments.includes('alpha')).map((n) => n.id);
   await eventually(async () => {
-    expect(hooks.accepted().filter((r) => r.path === '/global')).toHaveLength(5);
+    expect(hooks.accepted().filter((r) => r.path === '/global')).toHaveLength(4);
     expect(hooks.accepted().filter((r) => r.path === '/alpha')).toHaveLength(forAlpha.length);
   }, 30_000);
   await new Promise((r) => setTimeout(r, 1_500)); // a duplicate would come within one retry interval
@@ -168,8 +168,15 @@ test('an outage delays webhooks without blocking the task; each arrives once, si
   ).toEqual(forAlpha.sort());
   const body = (kind: string) => accepted.find((r) => r.path === '/global' && r.body.kind === kind)!.body;
   const escalations = accepted.filter((r) => r.path === '/global' && r.body.kind === 'escalation').map((r) => r.body);
-  expect(escalations.map((b) => b.level).sort()).toEqual([1, 2]);
-  expect(escalations[0]).toMatchObject({ planId: 'mini-plan', taskNumber: 1, milestoneId: 'first', daysLate: 8 });
+  expect(escalations).toHaveLength(1);
+  expect(escalations[0]).toMatchObject({
+    planId: 'mini-plan',
+    taskNumber: 1,
+    milestoneId: 'first',
+    level: 2,
+    daysLate: 8,
+    departments: ['alpha', 'office', 'inspect'],
+  });
   expect(body('returned')).toMatchObject({ departments: ['alpha'], comment: '数据不全' });
   expect(body('extension-requested')).toMatchObject({
     departments: ['office'],
@@ -182,7 +189,7 @@ test('an outage delays webhooks without blocking the task; each arrives once, si
   // The log: what was sent to whom, through which channel, with what outcome, after how many attempts.
   const all = await eventually(async () => {
     const entries = await log(tokens.office, '?taskNumber=1');
-    expect(entries).toHaveLength(5);
+    expect(entries).toHaveLength(4);
     expect(entries.every((e) => e.deliveries.every((d) => d.outcome !== 'pending' && d.outcome !== 'retrying'))).toBe(
       true,
     );
@@ -196,10 +203,10 @@ test('an outage delays webhooks without blocking the task; each arrives once, si
   ]);
   expect(requested.deliveries[2]!.lastError).toBe(NO_SMTP);
   expect(requested.outcome).toBe('undeliverable');
-  const level1 = all.find((e) => e.notification.kind === 'escalation' && e.notification.level === 1)!;
-  expect(level1.deliveries.find((d) => d.key === 'webhook:global')!.attempts).toBeGreaterThan(2);
-  expect(level1.deliveries.find((d) => d.key === 'webhook:global')!.to).toEqual([`${hooks.url}/global`]);
-  expect(consoleLines.filter((l) => l.includes(level1.notification.id))).toHaveLength(1);
+  const escalation = all.find((e) => e.notification.kind === 'escalation')!;
+  expect(escalation.deliveries.find((d) => d.key === 'webhook:global')!.attempts).toBeGreaterThan(2);
+  expect(escalation.deliveries.find((d) => d.key === 'webhook:global')!.to).toEqual([`${hooks.url}/global`]);
+  expect(consoleLines.filter((l) => l.includes(escalation.notification.id))).toHaveLength(1);
 
   // A coordinator sees what was sent to its own department, and only that.
   const alphaLog = await log(tokens.coordinator('alpha'));
@@ -232,7 +239,7 @@ test('a receiver that never recovers: the log says "failed" after the last of it
   });
   try {
     await giveUp.runUntil(async () => {
-      // Task 2's first milestone (due 31 days after the start) fell due 9 days ago: levels 1 and 2 go out at once.
+      // Task 2's first milestone (due 31 days after the start) fell due 9 days ago: one notice at level 2.
       await env.client.workflow.start(KEY_TASK_WORKFLOW, {
         taskQueue: queue,
         workflowId: taskWorkflowId(miniPlan, { number: 2 }),
@@ -240,7 +247,7 @@ test('a receiver that never recovers: the log says "failed" after the last of it
       });
       const entries = await eventually(async () => {
         const found = await log(tokens.office, '?taskNumber=2&kind=escalation');
-        expect(found.map((e) => e.outcome)).toEqual(['failed', 'failed']);
+        expect(found.map((e) => [e.notification.level, e.outcome])).toEqual([[2, 'failed']]);
         return found;
       });
       for (const entry of entries) {

@@ -35,8 +35,9 @@ export const HISTORIES_DIR = process.env.HISTORIES_DIR ?? path.resolve(__dirname
 /**
  * The generation recorded now. 2: after the patches `extension-pending-search-attribute`,
  * `withdraw-extension-on-completion` and `stable-wake-timer`, with a notification workflow that retried.
+ * 3: after `lateness-from-opening` and `one-escalation-notice`, with a plan started in the past (`backdated`).
  */
-export const GENERATION = 2;
+export const GENERATION = 3;
 const QUEUE = 'record';
 const named = (scenario: string) => `${scenario}-${GENERATION}`;
 const DAY = 86_400_000;
@@ -96,6 +97,22 @@ async function updatesScenario(client: Client): Promise<WorkflowHandle> {
     args: [{ milestoneId: 'final', extensionId: ext.id, approve: true, person: '办公厅', requestId: rid() }],
   });
   await h.executeUpdate(cancelUpdate, { args: [{ reason: '计划调整', person: '管理员', requestId: rid() }] });
+  await h.result();
+  return h;
+}
+
+/**
+ * A task started 60 days in the past: its first milestone opened on that start date is 30 days late, so its
+ * three escalation levels fall due together and send one notice; then it is signed and the next one opens.
+ */
+async function backdatedScenario(client: Client): Promise<WorkflowHandle> {
+  const h = await client.workflow.start(KEY_TASK_WORKFLOW, {
+    taskQueue: QUEUE,
+    workflowId: `replay-${named('backdated')}`,
+    args: [miniTaskInput(addDays(localDate(Date.now(), '+08:00'), -60))],
+  });
+  for (const d of ['beta', 'gamma', 'alpha']) await h.executeUpdate(signOffUpdate, { args: [approve(d, 'first')] });
+  await h.executeUpdate(cancelUpdate, { args: [{ reason: '录制结束', person: '管理员', requestId: rid() }] });
   await h.result();
   return h;
 }
@@ -173,6 +190,7 @@ async function main(): Promise<void> {
   const local = await createLocalEnv();
   try {
     await record(local, 'updates', () => updatesScenario(local.client));
+    await record(local, 'backdated', () => backdatedScenario(local.client));
   } finally {
     await local.teardown();
   }

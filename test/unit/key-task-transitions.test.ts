@@ -9,6 +9,7 @@ import { refusalWords, type KeyTaskInput, type SignOffArgs } from '../../contrac
 import { addDays, deadlineEpoch, localTimeToEpoch } from '../../domain/calendar';
 import { initialState, taskRow, type KeyTaskState } from '../../workflows/key-task/state';
 import {
+  PATCH_ONE_ESCALATION_NOTICE,
   PATCH_WITHDRAW_ON_COMPLETION,
   transition,
   validate,
@@ -240,7 +241,7 @@ test('completing a milestone withdraws its pending extension request, but not in
     now,
     patched: (id) => (patches.push(id), true),
   });
-  expect(patches).toEqual([PATCH_WITHDRAW_ON_COMPLETION]);
+  expect(patches).toContain(PATCH_WITHDRAW_ON_COMPLETION);
   expect(withPatch.state.extensions[0]!.state).toBe('withdrawn');
   const old = step(waiting, sign('alpha'), now, false);
   expect(old.state.extensions[0]!.state).toBe('pending');
@@ -258,4 +259,79 @@ test('a cancellation cancels every unfinished milestone, closes the escalation a
   expect(cancelled.state.escalations[0]).toMatchObject({ closedBy: 'cancelled' });
   expect(taskRow(cancelled.state, input, deadline + 2)).toMatchObject({ status: 'cancelled', pendingDepartments: [] });
   expect(refusal(cancelled.state, sign('gamma')).code).toBe('TaskClosed');
+});
+
+test('levels due together send one notice, at the highest level, to the audiences of every level up to it', () => {
+  const deadline = deadlineEpoch(firstDue, input.policy.utcOffset);
+  // Reminded before the deadline, then looked at again only 15 days after it (a worker down, say).
+  const quiet = step(run([], deadline - 1), { type: 'turn' }, deadline - 1).state;
+  const late = step(quiet, { type: 'turn' }, deadline + 15 * DAY);
+  expect(notices(late.effects)).toEqual([{ kind: 'escalation', to: ['alpha', 'office', 'inspect', 'leaders'] }]);
+  expect(taskRow(late.state, input, deadline + 15 * DAY).escalationLevel).toBe(3);
+  expect(late.state.notifications.at(-1)).toMatchObject({ level: 3, daysLate: 16 });
+  expect(notices(step(late.state, { type: 'turn' }, deadline + 16 * DAY).effects)).toEqual([]);
+  // Runs from before the patch sent each level, as their histories say.
+  const patches: string[] = [];
+  const old = transition(
+    quiet,
+    { type: 'turn' },
+    {
+      input,
+      workflowId: WORKFLOW_ID,
+      now: deadline + 15 * DAY,
+      patched: (id) => (patches.push(id), false),
+    },
+  );
+  expect(patches).toEqual([PATCH_ONE_ESCALATION_NOTICE]);
+  expect(notices(old.effects).map((n) => n.to)).toEqual([['alpha', 'office'], ['inspect'], ['leaders']]);
+});
+
+test('a plan started in the past opens its first milestone on its start date: one notice at the level its dates reach', () => {
+  const past = miniTaskInput('2016-02-02');
+  const now = Date.parse('2026-12-01T02:00:00Z');
+  const s0 = initialState(past, now);
+  expect(s0.milestones[0]!.openedOn).toBe('2016-02-02');
+  const t = transition(s0, { type: 'turn' }, { input: past, workflowId: WORKFLOW_ID, now, patched: () => true });
+  const sent = t.state.notifications;
+  expect(sent.map((n) => [n.kind, n.level])).toEqual([['escalation', 3]]);
+  expect(sent[0]!.daysLate).toBeGreaterThan(3900);
+});
+
+test('a milestone opened after its due date is late from the day it opened, not from its due date', () => {
+  // The first milestone completes 40 days after the start, 10 days after its due date; "final" opens that day.
+  const opened = startedAt + 40 * DAY;
+  const s = run([sign('beta'), sign('gamma'), sign('alpha')], opened);
+  const final = s.milestones[1]!;
+  // Pretend its due date had already passed when it opened (as when the plan's dates are close together).
+  final.dueDate = addDays(final.openedOn!, -5);
+  expect(taskRow(s, input, opened).status).not.toBe('overdue');
+  expect(notices(step(s, { type: 'turn' }, opened + 60_000).effects)).toEqual([]);
+  const endOfOpeningDay = deadlineEpoch(final.openedOn!, input.policy.utcOffset);
+  const level1 = step(s, { type: 'turn' }, endOfOpeningDay + 1);
+  expect(notices(level1.effects)).toEqual([{ kind: 'escalation', to: ['alpha', 'office'] }]);
+  expect(level1.state.notifications.at(-1)).toMatchObject({ level: 1, daysLate: 1 });
+  expect(notices(step(level1.state, { type: 'turn' }, endOfOpeningDay + 6 * DAY).effects)).toEqual([]);
+});
+
+test('an extension whose date has passed by the time it is decided is refused: the lead must ask for a later date', () => {
+  const newDueDate = addDays(firstDue, 3);
+  const asked = step(run([]), {
+    type: 'requestExtension',
+    args: {
+      milestoneId: 'first',
+      department: 'alpha',
+      newDueDate,
+      reason: '等待数据',
+      person: '甲',
+      requestId: 'late-1',
+    },
+  }).state;
+  const decide: KeyTaskEvent = {
+    type: 'decideExtension',
+    args: { milestoneId: 'first', extensionId: 'ext-1', approve: true, person: '办公厅', requestId: 'late-d' },
+  };
+  const afterIt = deadlineEpoch(newDueDate, input.policy.utcOffset) + DAY;
+  expect(refusal(asked, decide, afterIt)).toEqual({ code: 'InvalidDueDate', zh: expect.stringContaining('重新申请') });
+  // Declining it stays possible.
+  expect(() => validate(asked, { ...decide, args: { ...decide.args, approve: false } }, input, afterIt)).not.toThrow();
 });

@@ -199,8 +199,16 @@ export function checkExtensionRequest(
   }
 }
 
-/** Checks an extension decision: an existing, still pending request of that milestone. */
-export function checkExtensionDecision(state: KeyTaskState, args: ExtensionDecisionArgs): void {
+/**
+ * Checks an extension decision: an existing, still pending request of that milestone, and an approval only
+ * while the date asked for is still ahead (approved after it, the milestone would be overdue again at once).
+ */
+export function checkExtensionDecision(
+  state: KeyTaskState,
+  input: KeyTaskInput,
+  args: ExtensionDecisionArgs,
+  now: number,
+): void {
   if (alreadyApplied(state, args.requestId)) return;
   requireActive(state);
   const m = findMilestone(state, args.milestoneId);
@@ -220,6 +228,14 @@ export function checkExtensionDecision(state: KeyTaskState, args: ExtensionDecis
   }
   if (args.approve && m.state === 'completed') {
     refuse('MilestoneClosed', `节点“${m.title.zh}”已完成，无需延期`, `milestone "${m.id}" is already completed`);
+  }
+  const today = localDate(now, input.policy.utcOffset);
+  if (args.approve && ext.newDueDate <= today) {
+    refuse(
+      'InvalidDueDate',
+      `申请延至的日期 ${ext.newDueDate} 已到或已过，不能批准；请牵头单位重新申请更晚的日期`,
+      `the date asked for, ${ext.newDueDate}, is not after today (${today}); the lead must ask for a later date`,
+    );
   }
 }
 

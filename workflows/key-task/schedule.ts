@@ -5,7 +5,7 @@
  */
 import type { KeyTaskInput } from '../../contracts';
 import { addDays, deadlineEpoch, dueSoonEpoch, localTimeToEpoch } from '../../domain/calendar';
-import { currentMilestone, openEscalation, type KeyTaskState } from './state';
+import { currentMilestone, lateFrom, openEscalation, type KeyTaskState } from './state';
 
 const DAY_MS = 86_400_000;
 
@@ -23,15 +23,17 @@ export function notificationId(workflowId: string, milestoneId: string, kind: st
 /**
  * Every event of the current milestone that has not happened yet (whether it is due now or later), in
  * time order. Reminders planned for before the milestone opened (or was re-planned by an extension) are
- * dropped: they would remind of a deadline nobody could yet act on. Escalations are never dropped: a
- * milestone opened after its due date is overdue at once.
+ * dropped: they would remind of a deadline nobody could yet act on. Escalations are never dropped: they
+ * count from the later of the due date and the day the milestone opened, and the levels already due when
+ * the task looks are sent as one notice (transitions.ts).
  */
 export function pendingEvents(state: KeyTaskState, input: KeyTaskInput, workflowId: string): ScheduledEvent[] {
   const m = currentMilestone(state);
   if (!m) return [];
   const { policy } = input;
   const sent = new Set(state.notifications.map((n) => n.id));
-  const deadline = deadlineEpoch(m.dueDate, policy.utcOffset);
+  // Lateness, and so escalation, counts from the later of the due date and the day the milestone opened.
+  const deadline = deadlineEpoch(lateFrom(m), policy.utcOffset);
   const events: ScheduledEvent[] = [];
   for (const daysBefore of policy.reminderDaysBefore) {
     const at = localTimeToEpoch(addDays(m.dueDate, -daysBefore), policy.reminderTime, policy.utcOffset);

@@ -38,13 +38,18 @@ export interface KeyTaskState {
 /** How many applied request ids are remembered across continue-as-new. */
 export const APPLIED_REQUESTS_KEPT = 500;
 
-/** The initial state: the first milestone open in round 1, the others pending. */
-export function initialState(input: KeyTaskInput, now: number): KeyTaskState {
+/**
+ * The initial state: the first milestone open in round 1, the others pending. With `opensOnStartDate` the
+ * first milestone counts as opened on the plan's start date (a plan started in the past is as late as its
+ * dates say); without it (runs from before that rule) it has no opening day.
+ */
+export function initialState(input: KeyTaskInput, now: number, opensOnStartDate = true): KeyTaskState {
   return {
     lifecycle: 'active',
     milestones: input.milestones.map((m, i) => ({
       ...m,
       originalDueDate: m.dueDate,
+      ...(i === 0 && opensOnStartDate ? { openedOn: input.startDate } : {}),
       state: i === 0 ? 'open' : 'pending',
       required: input.task.responsibilities,
       rounds: i === 0 ? [{ number: 1, openedAt: iso(now), signOffs: [] }] : [],
@@ -61,6 +66,14 @@ export function initialState(input: KeyTaskInput, now: number): KeyTaskState {
 /** The milestone being worked, if any. */
 export function currentMilestone(state: KeyTaskState): MilestoneRecord | undefined {
   return state.lifecycle === 'active' ? state.milestones[state.current] : undefined;
+}
+
+/**
+ * The date a milestone's lateness counts from: its due date, or the day it opened when that is later (a
+ * milestone opened late by a late predecessor is not late for days in which nobody could sign it).
+ */
+export function lateFrom(m: Pick<MilestoneRecord, 'dueDate' | 'openedOn'>): string {
+  return m.openedOn && m.openedOn > m.dueDate ? m.openedOn : m.dueDate;
 }
 
 /** The open escalation of a milestone, if it has one. */
@@ -88,8 +101,7 @@ export function taskStatus(state: KeyTaskState, input: KeyTaskInput, now: number
   const m = currentMilestone(state);
   if (state.lifecycle === 'completed' || !m) return 'completed';
   if ((openEscalation(state, m.id)?.level ?? 0) >= 2) return 'escalated';
-  const deadline = deadlineEpoch(m.dueDate, input.policy.utcOffset);
-  if (now >= deadline) return 'overdue';
+  if (now >= deadlineEpoch(lateFrom(m), input.policy.utcOffset)) return 'overdue';
   if (now >= dueSoonEpoch(m.dueDate, input.policy.dueSoonDays, input.policy.utcOffset)) return 'due_soon';
   return 'on_track';
 }

@@ -22,7 +22,7 @@ import type {
   SignOffArgs,
 } from '../../contracts';
 import type { TaskRowState } from '../../contracts/shared';
-import { daysLate, iso } from '../../domain/calendar';
+import { daysLate, iso, localDate } from '../../domain/calendar';
 import {
   checkCancel,
   checkExtensionDecision,
@@ -35,6 +35,7 @@ import { dueEvents, notificationId, pendingEvents } from './schedule';
 import {
   APPLIED_REQUESTS_KEPT,
   currentMilestone,
+  lateFrom,
   milestoneView,
   openEscalation,
   pendingDepartments,
@@ -49,6 +50,16 @@ import {
  * approve any more (runs started before it keep theirs open, as their histories say). Never reuse or rename.
  */
 export const PATCH_WITHDRAW_ON_COMPLETION = 'withdraw-extension-on-completion';
+/**
+ * Patch id: a milestone records the day it opened, and its lateness (escalation times, days late, the overdue
+ * status) counts from that day when it is later than the due date. Never reuse or rename.
+ */
+export const PATCH_LATENESS_FROM_OPENING = 'lateness-from-opening';
+/**
+ * Patch id: escalation levels that fall due together (a plan started in the past, a worker that was down)
+ * send one notice, at the highest level, to the audiences of every level up to it. Never reuse or rename.
+ */
+export const PATCH_ONE_ESCALATION_NOTICE = 'one-escalation-notice';
 
 /** Something that happens to a key task: a request through one of its updates, or the passing of time. */
 export type KeyTaskEvent =
@@ -115,7 +126,7 @@ export function validate(state: KeyTaskState, event: KeyTaskEvent, input: KeyTas
     case 'requestExtension':
       return checkExtensionRequest(state, input, event.args, now);
     case 'decideExtension':
-      return checkExtensionDecision(state, event.args);
+      return checkExtensionDecision(state, input, event.args, now);
     case 'cancel':
       return checkCancel(state, event.args);
     case 'turn':
@@ -203,7 +214,7 @@ class Step {
       round.closedAt = at;
       m.state = 'completed';
       m.completedAt = at;
-      m.daysLate = daysLate(m.dueDate, this.input.policy.utcOffset, this.ctx.now);
+      m.daysLate = daysLate(lateFrom(m), this.input.policy.utcOffset, this.ctx.now);
       this.closeEscalation(m, 'completed');
       if (this.ctx.patched(PATCH_WITHDRAW_ON_COMPLETION)) this.withdrawPendingExtensions(m.id);
       this.openNextMilestone();
@@ -293,33 +304,42 @@ class Step {
   private turn(): undefined {
     const m = currentMilestone(this.state);
     if (m) {
-      for (const event of dueEvents(pendingEvents(this.state, this.input, this.ctx.workflowId), this.ctx.now)) {
+      const due = dueEvents(pendingEvents(this.state, this.input, this.ctx.workflowId), this.ctx.now);
+      const levels = due.flatMap((e) => (e.kind === 'escalation' ? [e] : []));
+      // Several levels due at once make one notice at the highest (runs from before the patch sent each).
+      const together = levels.length > 1 && this.ctx.patched(PATCH_ONE_ESCALATION_NOTICE);
+      for (const event of due) {
         this.changed = true;
         if (event.kind === 'reminder') {
           // Only units that have not signed are reminded (the lead is pending until the milestone completes).
           this.notify('reminder', m, pendingDepartments(m), event.id, { daysBefore: event.daysBefore });
-          continue;
-        }
-        this.escalate(m, event.level, event.id);
+        } else if (!together) this.escalate(m, event.level, event.id, false);
       }
+      if (together) this.escalate(m, levels.at(-1)!.level, levels.at(-1)!.id, true);
     }
     this.effects.push({ kind: 'publish', row: taskRow(this.state, this.input, this.ctx.now) });
     return undefined;
   }
 
-  /** Raises the milestone's escalation episode (opening one if needed) to `level` and notifies its audience. */
-  private escalate(m: MilestoneRecord, level: number, id: string): void {
-    const rung = this.input.policy.escalation.find((e) => e.level === level)!;
+  /**
+   * Raises the milestone's escalation episode (opening one if needed) to `level` and notifies that level's
+   * audience, or with `upTo` the audiences of every level up to it (the levels it skipped were never sent).
+   */
+  private escalate(m: MilestoneRecord, level: number, id: string, upTo: boolean): void {
+    const audience = this.input.policy.escalation
+      .filter((e) => (upTo ? e.level <= level : e.level === level))
+      .sort((a, b) => a.level - b.level)
+      .flatMap((e) => e.notify);
     let episode = openEscalation(this.state, m.id);
     if (!episode) {
       episode = { milestoneId: m.id, dueDate: m.dueDate, level: 0, openedAt: iso(this.ctx.now), levels: [] };
       this.state.escalations.push(episode);
     }
     episode.level = level;
-    episode.levels.push({ level, at: iso(this.ctx.now), notified: rung.notify });
-    this.notify('escalation', m, rung.notify, id, {
+    episode.levels.push({ level, at: iso(this.ctx.now), notified: [...new Set(audience)] });
+    this.notify('escalation', m, audience, id, {
       level,
-      daysLate: daysLate(m.dueDate, this.input.policy.utcOffset, this.ctx.now),
+      daysLate: daysLate(lateFrom(m), this.input.policy.utcOffset, this.ctx.now),
     });
   }
 
@@ -372,7 +392,7 @@ class Step {
     if (!open) return;
     open.closedAt = iso(this.ctx.now);
     open.closedBy = closedBy;
-    if (closedBy === 'completed') open.daysLate = daysLate(open.dueDate, this.input.policy.utcOffset, this.ctx.now);
+    if (closedBy === 'completed') open.daysLate = daysLate(lateFrom(m), this.input.policy.utcOffset, this.ctx.now);
   }
 
   /** Extension requests still waiting (of one milestone, or all) that nobody can decide any more. */
@@ -391,6 +411,8 @@ class Step {
       return;
     }
     next.state = 'open';
+    if (this.ctx.patched(PATCH_LATENESS_FROM_OPENING))
+      next.openedOn = localDate(this.ctx.now, this.input.policy.utcOffset);
     next.rounds.push({ number: 1, openedAt: iso(this.ctx.now), signOffs: [] });
     this.state.plannedFrom = this.ctx.now;
   }

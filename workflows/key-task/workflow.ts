@@ -39,7 +39,14 @@ import {
 } from '../../contracts/shared';
 import { nextWake, pendingEvents } from './schedule';
 import { initialState, taskRow, taskView, type KeyTaskState } from './state';
-import { transition, validate, type Effect, type KeyTaskEvent, type TransitionContext } from './transitions';
+import {
+  PATCH_LATENESS_FROM_OPENING,
+  transition,
+  validate,
+  type Effect,
+  type KeyTaskEvent,
+  type TransitionContext,
+} from './transitions';
 import { notificationMemo, notificationSearchAttributes, notificationWorkflow } from '../notification';
 
 /** Patch id: the `DubanExtensionPending` search attribute (see `publish`). Never reuse or rename. */
@@ -56,7 +63,7 @@ const PATCH_STABLE_WAKE_TIMER = 'stable-wake-timer';
  */
 export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskState): Promise<KeyTaskView> {
   const { workflowId } = workflowInfo();
-  let state: KeyTaskState = carried ?? initialState(input, Date.now());
+  let state: KeyTaskState = carried ?? initialState(input, Date.now(), patched(PATCH_LATENESS_FROM_OPENING));
   /** Bumped by every accepted request; the main loop wakes on it. */
   let changes = 0;
   /** Notification workflows being started; awaited before continue-as-new and completion. */
