@@ -1,27 +1,18 @@
 /**
  * Connections to Temporal built from the configuration: plain for the embedded dev server, TLS (client
- * certificate) or API key for a secured cluster. Used by the API, the worker and the scripts.
+ * certificate) or API key for a secured cluster, as resolved from the environment and an optional
+ * `temporal.toml` profile by `config/temporal-profile.ts`. Used by the API, the worker and the scripts.
  */
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { readFileSync } from 'node:fs';
 import type { Config } from '../config/env';
 
-type ConnectionSettings = Pick<
-  Config,
-  'temporalAddress' | 'TEMPORAL_TLS_CERT' | 'TEMPORAL_TLS_KEY' | 'TEMPORAL_TLS_CA' | 'TEMPORAL_API_KEY'
->;
+type ConnectionSettings = Pick<Config, 'temporalAddress' | 'temporalConnection'>;
 
+/** The options of both kinds of connection, from the resolved profile (config/temporal-profile.ts). */
 function connectionOptions(c: ConnectionSettings) {
-  const tls = c.TEMPORAL_TLS_CERT
-    ? {
-        clientCertPair: { crt: readFileSync(c.TEMPORAL_TLS_CERT), key: readFileSync(c.TEMPORAL_TLS_KEY!) },
-        serverRootCACertificate: c.TEMPORAL_TLS_CA ? readFileSync(c.TEMPORAL_TLS_CA) : undefined,
-      }
-    : c.TEMPORAL_API_KEY
-      ? true
-      : undefined;
-  return { address: c.temporalAddress, tls, apiKey: c.TEMPORAL_API_KEY };
+  const { tls, apiKey, metadata } = c.temporalConnection;
+  return { address: c.temporalAddress, tls, apiKey, metadata };
 }
 
 /** A client connection for the API and scripts. Lazy: it does not fail when Temporal is down at start. */

@@ -24,7 +24,7 @@ import {
 import { ensureClusterServer, type ClusterServerTools } from '../../scripts/install-cluster-server';
 import { startPostgres, type PostgresInstance } from '../../support/cluster/postgres';
 import { createClusterServer, setupSchemas, type ClusterServer } from '../../support/cluster/temporal-server';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -36,6 +36,8 @@ let pg: PostgresInstance | undefined;
 let server: ClusterServer | undefined;
 let receiver: FlakyReceiver | undefined;
 let dataDir: string;
+/** A `temporal.toml` with a profile `cluster` naming the server and the namespace. */
+let tomlFile: string;
 const processes: NodeProcess[] = [];
 
 /** The environment every worker and API process of the scenario shares. */
@@ -64,10 +66,18 @@ async function runToEnd(script: string, env: NodeJS.ProcessEnv): Promise<string>
   return p.output();
 }
 
-async function startWorker(name: string): Promise<NodeProcess> {
+/**
+ * The environment of a process that finds the cluster through a `temporal.toml` profile (TEMPORAL_PROFILE,
+ * TEMPORAL_CONFIG_FILE) instead of TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE.
+ */
+function profileEnv(): NodeJS.ProcessEnv {
+  return { TEMPORAL_ADDRESS: '', TEMPORAL_NAMESPACE: '', TEMPORAL_PROFILE: 'cluster', TEMPORAL_CONFIG_FILE: tomlFile };
+}
+
+async function startWorker(name: string, env: NodeJS.ProcessEnv = {}): Promise<NodeProcess> {
   const worker = spawnProjectScript(
     'worker/main.ts',
-    { ...baseEnv(), WEBHOOK_URL: receiver!.url, WEBHOOK_SECRET: SECRET },
+    { ...baseEnv(), WEBHOOK_URL: receiver!.url, WEBHOOK_SECRET: SECRET, ...env },
     name,
   );
   processes.push(worker);
@@ -82,8 +92,8 @@ async function startWorker(name: string): Promise<NodeProcess> {
   return worker;
 }
 
-async function startApi(name: string, port: number): Promise<NodeProcess> {
-  const api = spawnProjectScript('api/main.ts', { ...baseEnv(), PORT: String(port) }, name);
+async function startApi(name: string, port: number, env: NodeJS.ProcessEnv = {}): Promise<NodeProcess> {
+  const api = spawnProjectScript('api/main.ts', { ...baseEnv(), PORT: String(port), ...env }, name);
   processes.push(api);
   await waitFor(
     `${name} to listen`,
@@ -119,6 +129,8 @@ beforeAll(async () => {
   console.log(`[cluster] PostgreSQL, schemas and Temporal server up in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'duban-cluster-'));
   receiver = await startFlakyReceiver(SECRET);
+  tomlFile = path.join(dataDir, 'temporal.toml');
+  writeFileSync(tomlFile, `[profile.cluster]\naddress = "${server.address}"\nnamespace = "duban"\n`);
 }, 900_000);
 
 afterAll(async () => {
@@ -147,12 +159,23 @@ test('the 2016 plan on a multi-service Temporal server on PostgreSQL survives ki
   const second = await runToEnd('scripts/cluster-setup.ts', baseEnv());
   expect(second).toMatch(/13 search attributes: 0 registered, 13 already there/);
 
+  // A profile that does not exist stops start-up with one line naming it.
+  const badProfile = spawnProjectScript('api/main.ts', { ...baseEnv(), ...profileEnv(), TEMPORAL_PROFILE: 'nope' });
+  expect(await badProfile.exited).toBe(1);
+  expect(badProfile.output().trim().split('\n')).toEqual([
+    expect.stringMatching(/TEMPORAL_PROFILE="nope".*temporal\.toml/),
+  ]);
+
+  // worker-1 and api-1 find the cluster by TEMPORAL_ADDRESS, worker-2 and api-2 by the temporal.toml profile.
   const [port1, port2] = (await freePorts(2)) as [number, number];
-  const workers = [await startWorker('worker-1'), await startWorker('worker-2')];
+  const workers = [await startWorker('worker-1'), await startWorker('worker-2', profileEnv())];
+  expect(workers[1]!.output()).toContain(`running on ${server!.address}, namespace duban`);
   // The first replica writes the demo tokens; the second reads them.
   const apis = [await startApi('api-1', port1)];
-  apis.push(await startApi('api-2', port2));
+  apis.push(await startApi('api-2', port2, profileEnv()));
   const urls = [`http://127.0.0.1:${port1}`, `http://127.0.0.1:${port2}`];
+  const health = await apiRequest(urls[1]!, 'GET', '/healthz', '');
+  expect(health.body).toMatchObject({ status: 'ok', temporal: { address: server!.address, namespace: 'duban' } });
   const tokens = readDemoTokens(dataDir);
 
   // Started 40 days ago: the work plans (due on day 28) are 12 days late, so escalations L1 and L2 go out.
@@ -229,7 +252,7 @@ test('the 2016 plan on a multi-service Temporal server on PostgreSQL survives ki
         await Promise.all([workers[0]!.kill('SIGKILL'), apis[1]!.kill('SIGKILL')]);
         workers[0] = await startWorker('worker-1 (restarted)');
         const workerMs = Date.now() - t0;
-        apis[1] = await startApi('api-2 (restarted)', port2);
+        apis[1] = await startApi('api-2 (restarted)', port2, profileEnv());
         apiDown = -1;
         return { workerMs, apiMs: Date.now() - t0 };
       })();
