@@ -23,7 +23,15 @@ async function main(): Promise<void> {
   // The plan names the departments in notifications and checks the contacts file's department ids.
   const deps = activityDepsFromConfig(config, loadPlanFile(config.PLAN_FILE));
   // The process handles its own signals: a signal during the connect loop must stop it too.
-  Runtime.install({ logger: new DefaultLogger(runtimeLogLevel(config.LOG_LEVEL)), shutdownSignals: [] });
+  // WORKER_METRICS_PORT: the SDK's own Prometheus metrics (task slots, poll latencies, …) on that port.
+  const metricsPort = config.WORKER_METRICS_PORT;
+  Runtime.install({
+    logger: new DefaultLogger(runtimeLogLevel(config.LOG_LEVEL)),
+    shutdownSignals: [],
+    ...(metricsPort
+      ? { telemetryOptions: { metrics: { prometheus: { bindAddress: `0.0.0.0:${metricsPort}` } } } }
+      : {}),
+  });
   const stopping = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => stopping.abort());
 

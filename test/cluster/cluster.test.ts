@@ -108,6 +108,25 @@ async function startApi(name: string, port: number, env: NodeJS.ProcessEnv = {})
   return api;
 }
 
+/** The samples of a Prometheus text answer: `name{labels}` → value. */
+async function scrape(url: string): Promise<Map<string, number>> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+  expect(res.status).toBe(200);
+  const samples = new Map<string, number>();
+  for (const line of (await res.text()).split('\n')) {
+    const m = /^([a-zA-Z_:][\w:]*(?:\{[^}]*\})?) (\S+)/.exec(line);
+    if (m) samples.set(m[1]!, Number(m[2]));
+  }
+  return samples;
+}
+
+/** The sum of the worker SDK's counters and histogram counts (`temporal_*_total`, `temporal_*_count`). */
+function sdkActivity(samples: Map<string, number>): number {
+  let sum = 0;
+  for (const [k, v] of samples) if (/^temporal_\w*(_total|_count)\b/.test(k)) sum += v;
+  return sum;
+}
+
 async function healthz(url: string): Promise<number> {
   try {
     const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(5_000) });
@@ -167,8 +186,13 @@ test('the 2016 plan on a multi-service Temporal server on PostgreSQL survives ki
   ]);
 
   // worker-1 and api-1 find the cluster by TEMPORAL_ADDRESS, worker-2 and api-2 by the temporal.toml profile.
-  const [port1, port2] = (await freePorts(2)) as [number, number];
-  const workers = [await startWorker('worker-1'), await startWorker('worker-2', profileEnv())];
+  const [port1, port2, metricsPort1, metricsPort2] = (await freePorts(4)) as [number, number, number, number];
+  const workers = [
+    await startWorker('worker-1', { WORKER_METRICS_PORT: String(metricsPort1) }),
+    await startWorker('worker-2', { ...profileEnv(), WORKER_METRICS_PORT: String(metricsPort2) }),
+  ];
+  const workerMetrics = `http://127.0.0.1:${metricsPort2}/metrics`;
+  const sdkBefore = sdkActivity(await scrape(workerMetrics));
   expect(workers[1]!.output()).toContain(`running on ${server!.address}, namespace duban`);
   // The first replica writes the demo tokens; the second reads them.
   const apis = [await startApi('api-1', port1)];
@@ -191,6 +215,19 @@ test('the 2016 plan on a multi-service Temporal server on PostgreSQL survives ki
     },
     240_000,
     500,
+  );
+
+  // The API's gauges, from its task list: every task escalated to level 2, its work plan overdue.
+  await waitFor(
+    'the API metrics to show 24 tasks at escalation level 2',
+    async () => {
+      const m = await scrape(`${urls[0]}/metrics`);
+      return m.get('duban_open_escalations{level="2"}') === 24 && m.get('duban_overdue_milestones') === 24
+        ? true
+        : undefined;
+    },
+    30_000,
+    1_000,
   );
 
   const milestoneId = plan.schedule[0]!.id;
@@ -288,6 +325,15 @@ test('the 2016 plan on a multi-service Temporal server on PostgreSQL survives ki
       `sign-offs after the restart in ${(leadRun.elapsedMs / 1000).toFixed(1)} s`,
   );
   for (const a of leads) expect({ key: a.key, status: a.final?.status }).toEqual({ key: a.key, status: 200 });
+
+  // Both metrics endpoints answer, and the counters moved: the API's sign-offs and requests (summed over the
+  // replicas, as a Prometheus query would), the worker SDK's own counters.
+  const apiSamples = await Promise.all(urls.map((u) => scrape(`${u}/metrics`)));
+  const sum = (k: string) => apiSamples.reduce((n, m) => n + (m.get(k) ?? 0), 0);
+  expect(sum('duban_sign_offs_total{decision="approve"}')).toBeGreaterThanOrEqual(leads.length);
+  expect(sum('duban_api_requests_total{operation="signOff",status="200"}')).toBeGreaterThanOrEqual(leads.length);
+  expect(sum('duban_api_request_duration_seconds_count{operation="signOff"}')).toBeGreaterThanOrEqual(leads.length);
+  expect(sdkActivity(await scrape(workerMetrics))).toBeGreaterThan(sdkBefore);
 
   // Every acknowledged sign-off is in its workflow exactly once; every work plan is complete.
   const views = new Map<number, Awaited<ReturnType<typeof taskView>>>();
