@@ -62,6 +62,8 @@ const envSchema = z.object({
   WEBHOOK_SECRET: optionalString,
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
   /** Task workflows a worker keeps in memory; others are rebuilt from history on their next turn. */
+  /** A prebuilt workflow bundle (`npm run build:workflows`); used when the file exists, else webpack runs. */
+  WORKFLOW_BUNDLE_PATH: optionalString,
   /** Port of the worker's Prometheus endpoint (the Temporal SDK's own metrics); unset: no endpoint. */
   WORKER_METRICS_PORT: port.optional(),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(1_500),

@@ -4,7 +4,10 @@
  * drains (in-flight activities and workflow tasks finish) and exits 0. A bad configuration value exits 1
  * with one line naming the variable.
  */
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../embedded/binaries';
 import os from 'node:os';
 import { loadConfig } from '../config/env';
 import { activityDepsFromConfig } from '../activities';
@@ -14,6 +17,17 @@ import { connectWithRetry } from './connect';
 import { runtimeLogLevel } from './log-level';
 import { bundleKeyTaskWorkflows } from './bundle';
 import { startupErrorMessage } from './startup-error';
+
+/** The prebuilt bundle when `WORKFLOW_BUNDLE_PATH` names a file that exists, else a fresh webpack bundle. */
+async function workflowBundle(file: string | undefined): Promise<WorkflowBundleWithSourceMap> {
+  const prebuilt = file && path.resolve(PROJECT_ROOT, file);
+  if (prebuilt && existsSync(prebuilt)) {
+    console.log(`[worker] using the prebuilt workflow bundle ${prebuilt}`);
+    // Source maps are inline in the code; the separate field is deprecated and unused.
+    return { code: readFileSync(prebuilt, 'utf8'), sourceMap: '' };
+  }
+  return bundleKeyTaskWorkflows();
+}
 
 let context: { temporalAddress?: string; namespace?: string } = {};
 
@@ -44,7 +58,7 @@ async function main(): Promise<void> {
     const worker = await createKeyTaskWorker({
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
-      workflowBundle: await bundleKeyTaskWorkflows(),
+      workflowBundle: await workflowBundle(config.WORKFLOW_BUNDLE_PATH),
       deps,
       maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
       identity: `duban-worker@${os.hostname()}:${process.pid}`,

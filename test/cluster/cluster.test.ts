@@ -21,6 +21,7 @@ import {
   updateIdFor,
   type FlakyReceiver,
 } from '../faults/support';
+import { buildWorkflowBundle } from '../../scripts/build-workflow-bundle';
 import { ensureClusterServer, type ClusterServerTools } from '../../scripts/install-cluster-server';
 import { startPostgres, type PostgresInstance } from '../../support/cluster/postgres';
 import { createClusterServer, setupSchemas, type ClusterServer } from '../../support/cluster/temporal-server';
@@ -38,6 +39,7 @@ let receiver: FlakyReceiver | undefined;
 let dataDir: string;
 /** A `temporal.toml` with a profile `cluster` naming the server and the namespace. */
 let tomlFile: string;
+let bundleFile: string;
 const processes: NodeProcess[] = [];
 
 /** The environment every worker and API process of the scenario shares. */
@@ -148,6 +150,8 @@ beforeAll(async () => {
   console.log(`[cluster] PostgreSQL, schemas and Temporal server up in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'duban-cluster-'));
   receiver = await startFlakyReceiver(SECRET);
+  // worker-1 loads a prebuilt workflow bundle (WORKFLOW_BUNDLE_PATH), as the production image does.
+  bundleFile = await buildWorkflowBundle(path.join(dataDir, 'workflow-bundle.js'));
   tomlFile = path.join(dataDir, 'temporal.toml');
   writeFileSync(tomlFile, `[profile.cluster]\naddress = "${server.address}"\nnamespace = "duban"\n`);
 }, 900_000);
@@ -188,11 +192,12 @@ test('the 2016 plan on a multi-service Temporal server on PostgreSQL survives ki
   // worker-1 and api-1 find the cluster by TEMPORAL_ADDRESS, worker-2 and api-2 by the temporal.toml profile.
   const [port1, port2, metricsPort1, metricsPort2] = (await freePorts(4)) as [number, number, number, number];
   const workers = [
-    await startWorker('worker-1', { WORKER_METRICS_PORT: String(metricsPort1) }),
+    await startWorker('worker-1', { WORKER_METRICS_PORT: String(metricsPort1), WORKFLOW_BUNDLE_PATH: bundleFile }),
     await startWorker('worker-2', { ...profileEnv(), WORKER_METRICS_PORT: String(metricsPort2) }),
   ];
   const workerMetrics = `http://127.0.0.1:${metricsPort2}/metrics`;
   const sdkBefore = sdkActivity(await scrape(workerMetrics));
+  expect(workers[0]!.output()).toContain(`using the prebuilt workflow bundle ${bundleFile}`);
   expect(workers[1]!.output()).toContain(`running on ${server!.address}, namespace duban`);
   // The first replica writes the demo tokens; the second reads them.
   const apis = [await startApi('api-1', port1)];
@@ -287,7 +292,7 @@ test('the 2016 plan on a multi-service Temporal server on PostgreSQL survives ki
         const t0 = Date.now();
         apiDown = 1;
         await Promise.all([workers[0]!.kill('SIGKILL'), apis[1]!.kill('SIGKILL')]);
-        workers[0] = await startWorker('worker-1 (restarted)');
+        workers[0] = await startWorker('worker-1 (restarted)', { WORKFLOW_BUNDLE_PATH: bundleFile });
         const workerMs = Date.now() - t0;
         apis[1] = await startApi('api-2 (restarted)', port2, profileEnv());
         apiDown = -1;
