@@ -8,8 +8,13 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // Browser tests (`npm run test:e2e`) and fault tests (`npm run test:faults`) have their own commands.
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/faults/', '<rootDir>/test/e2e/'],
+  // Browser tests (`npm run test:e2e`) and fault tests (`npm run test:faults`) and the cluster suite (`npm run test:cluster`) have their own commands.
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    '<rootDir>/test/faults/',
+    '<rootDir>/test/e2e/',
+    '<rootDir>/test/cluster/',
+  ],
   transform: { '^.+\\.tsx?$': ['@swc/jest'] },
   maxWorkers: 1,
   testTimeout: 60_000,

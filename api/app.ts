@@ -15,6 +15,7 @@ import { withDeadline } from './temporal';
 import { errorHandler, notFoundHandler } from './middleware/error-handler';
 import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
+import { createApiMetrics } from './metrics';
 import { milestoneRoutes } from './routes/milestones';
 import { notificationRoutes } from './routes/notifications';
 import { planRoutes } from './routes/plan';
@@ -34,7 +35,11 @@ export function createApp(appDeps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  const metrics = createApiMetrics(deps.taskList);
+  app.use(metrics.middleware);
   app.use(express.json({ limit: deps.bodyLimit ?? '64kb' }));
+  // Prometheus scrapes without a token, like /healthz; see api/metrics.ts for what each metric counts.
+  app.get('/metrics', metrics.handler);
 
   app.use(healthRoutes(deps));
   app.use(docsRoutes());

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { isoDateSchema } from '../contracts';
 import { PROJECT_ROOT } from './paths';
+import { resolveTemporalConnection, type TemporalConnectionSettings } from './temporal-profile';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const bool = z
@@ -27,7 +28,16 @@ const envSchema = z.object({
       .regex(/^[^\s:/]+:\d{1,5}$/, 'must be host:port, e.g. temporal.example.org:7233')
       .optional(),
   ),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('duban'),
+  /** Empty counts as unset: the profile's namespace, else `duban`. */
+  TEMPORAL_NAMESPACE: optionalString,
+  /** A profile of a `temporal.toml` file (see config/temporal-profile.ts); the file is read only when set. */
+  TEMPORAL_PROFILE: optionalString,
+  TEMPORAL_CONFIG_FILE: optionalString,
+  TEMPORAL_TLS_CLIENT_CERT_PATH: optionalString,
+  TEMPORAL_TLS_CLIENT_KEY_PATH: optionalString,
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: optionalString,
+  TEMPORAL_TLS_SERVER_NAME: optionalString,
+  /** Deprecated aliases of the three standard names above. */
   TEMPORAL_TLS_CERT: optionalString,
   TEMPORAL_TLS_KEY: optionalString,
   TEMPORAL_TLS_CA: optionalString,
@@ -52,6 +62,10 @@ const envSchema = z.object({
   WEBHOOK_SECRET: optionalString,
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
   /** Task workflows a worker keeps in memory; others are rebuilt from history on their next turn. */
+  /** A prebuilt workflow bundle (`npm run build:workflows`); used when the file exists, else webpack runs. */
+  WORKFLOW_BUNDLE_PATH: optionalString,
+  /** Port of the worker's Prometheus endpoint (the Temporal SDK's own metrics); unset: no endpoint. */
+  WORKER_METRICS_PORT: port.optional(),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(1_500),
 });
 
@@ -70,7 +84,17 @@ export class ConfigError extends Error {
 }
 
 /** Variables that name a file the process reads at start-up: it must exist and be readable. */
-const READ_FILES = ['PLAN_FILE', 'TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_KEY', 'TEMPORAL_TLS_CA', 'CONTACTS_FILE'] as const;
+const READ_FILES = [
+  'PLAN_FILE',
+  'TEMPORAL_CONFIG_FILE',
+  'TEMPORAL_TLS_CLIENT_CERT_PATH',
+  'TEMPORAL_TLS_CLIENT_KEY_PATH',
+  'TEMPORAL_TLS_SERVER_CA_CERT_PATH',
+  'TEMPORAL_TLS_CERT',
+  'TEMPORAL_TLS_KEY',
+  'TEMPORAL_TLS_CA',
+  'CONTACTS_FILE',
+] as const;
 
 function readableFile(file: string): boolean {
   try {
@@ -115,8 +139,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       );
     }
   }
-  const embedded = !c.TEMPORAL_ADDRESS;
   const absOptional = (p: string | undefined) => p && abs(p);
+  // The connection, the standard way (profile file, standard variables); file paths made absolute first.
+  const connectionEnv: NodeJS.ProcessEnv = { ...env };
+  for (const name of READ_FILES) if (name.startsWith('TEMPORAL_') && c[name]) connectionEnv[name] = abs(c[name]!);
+  let temporalConnection: TemporalConnectionSettings;
+  try {
+    temporalConnection = resolveTemporalConnection(connectionEnv);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+  const embedded = !temporalConnection.address;
   return {
     ...c,
     DATA_DIR: abs(c.DATA_DIR),
@@ -124,12 +157,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     TEMPORAL_TLS_CERT: absOptional(c.TEMPORAL_TLS_CERT),
     TEMPORAL_TLS_KEY: absOptional(c.TEMPORAL_TLS_KEY),
     TEMPORAL_TLS_CA: absOptional(c.TEMPORAL_TLS_CA),
+    /** The profile's namespace when it names one and `TEMPORAL_NAMESPACE` is unset. */
+    TEMPORAL_NAMESPACE: c.TEMPORAL_NAMESPACE ?? temporalConnection.namespace ?? 'duban',
+    /** What the clients and the worker connect with (address, TLS, API key, gRPC metadata). */
+    temporalConnection,
     AUTH_TOKENS_FILE: c.AUTH_TOKENS_FILE && abs(c.AUTH_TOKENS_FILE),
     CONTACTS_FILE: absOptional(c.CONTACTS_FILE),
     /** True when no cluster is configured and `npm start` runs its own dev server. */
     embedded,
     /** The address clients connect to. */
-    temporalAddress: c.TEMPORAL_ADDRESS ?? `127.0.0.1:${c.TEMPORAL_PORT}`,
+    temporalAddress: temporalConnection.address ?? `127.0.0.1:${c.TEMPORAL_PORT}`,
     temporalUiUrl: c.TEMPORAL_UI_URL ?? (embedded ? `http://localhost:${c.TEMPORAL_UI_PORT}` : undefined),
     publicUrl: c.PUBLIC_URL ?? `http://localhost:${c.PORT}`,
   };
@@ -141,8 +178,9 @@ export function describeConfig(c: Config): Record<string, unknown> {
     temporal: c.temporalAddress,
     namespace: c.TEMPORAL_NAMESPACE,
     embedded: c.embedded,
-    tls: Boolean(c.TEMPORAL_TLS_CERT),
-    apiKey: c.TEMPORAL_API_KEY ? 'set' : 'unset',
+    profile: c.temporalConnection.profile ?? 'none',
+    tls: Boolean(c.temporalConnection.tls),
+    apiKey: c.temporalConnection.apiKey ? 'set' : 'unset',
     dataDir: c.DATA_DIR,
     port: c.PORT,
     plan: c.PLAN_FILE,

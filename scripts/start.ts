@@ -3,7 +3,7 @@
  * embedded dev server, state in `DATA_DIR`); then the worker and the HTTP API in this process; then starts
  * the plan's key tasks that are not running yet (unless `AUTO_START_PLAN=false`), and prints where to look.
  *
- * Ctrl-C or SIGTERM closes the API, drains the worker, stops the embedded server and exits 0, leaving no
+ * Ctrl-C or SIGTERM (to this process, or to `npm` alone: it watches its launchers) closes the API, drains the worker, stops the embedded server and exits 0, leaving no
  * process behind. Anything that keeps it from starting (a bad configuration value, a missing Temporal
  * binary, a port in use, an unreachable Temporal) prints one line saying what to do and exits 1.
  */
@@ -15,7 +15,9 @@ import { temporalClient } from '../client/connection';
 import { startPlan } from '../client/start-plan';
 import { localDate } from '../domain/calendar';
 import { temporalCliPath } from '../embedded/binaries';
-import { startDevServer, type DevServer } from '../embedded/dev-server';
+import { DEV_SERVER_DB_FILE, startDevServer, type DevServer } from '../embedded/dev-server';
+import { removeServerPid, stopStaleServer, watchLaunchers, writeServerPid } from '../embedded/supervision';
+import path from 'node:path';
 import { loadPlanFile } from '../seeds/load-plan';
 import { readTokensFile, resolveTokensFile } from '../api/auth/tokens';
 import { createApp } from '../api/app';
@@ -59,6 +61,7 @@ async function main(): Promise<void> {
   bundling.catch(() => undefined);
 
   if (cliPath) {
+    await stopStaleServer(c.DATA_DIR, path.join(c.DATA_DIR, DEV_SERVER_DB_FILE), log);
     log(`starting the embedded Temporal server on ${c.temporalAddress} (data in ${c.DATA_DIR}) …`);
     const server = await startDevServer({
       cliPath,
@@ -72,7 +75,14 @@ async function main(): Promise<void> {
       },
     });
     devServer = server;
-    cleanups.push({ name: 'Temporal server', run: () => server.stop() });
+    writeServerPid(c.DATA_DIR, server.pid);
+    cleanups.push({
+      name: 'Temporal server',
+      run: async () => {
+        await server.stop();
+        removeServerPid(c.DATA_DIR);
+      },
+    });
     void server.exited.then((code) => {
       if (stopping.signal.aborted) return;
       console.error(`[start] the embedded Temporal server exited unexpectedly (${code}); stopping.`);
@@ -203,6 +213,12 @@ function onSignal(signal: NodeJS.Signals): void {
 }
 
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
+// A signal sent to `npm` alone (or its death) reaches no one here: stop when a launcher above is gone.
+watchLaunchers((pid, args) => {
+  if (stopping.signal.aborted) return;
+  log(`the process that started this one is gone (pid ${pid}, ${args.slice(0, 60)}): stopping …`);
+  stopping.abort();
+});
 
 async function run(): Promise<void> {
   let failed = false;
