@@ -5,8 +5,9 @@
  * through the {@link TransitionContext}, so every rule is unit-tested without a server and the workflow
  * (workflow.ts) only wires handlers and timers to these functions.
  *
- * The input state is never changed: each transition works on a copy. Requests are checked first by
- * {@link validate} (the update validators call it); `transition` assumes a request passed it.
+ * The input state is never changed: a transition that changes something works on a copy (a quiet turn, the
+ * most frequent, copies nothing). Requests are checked first by {@link validate} (the update validators call
+ * it); `transition` assumes a request passed it.
  */
 import type {
   CancelArgs,
@@ -140,9 +141,24 @@ export function transition<E extends KeyTaskEvent>(
   event: E,
   ctx: TransitionContext,
 ): Transition<E> {
+  // Most turns (one after every request) send nothing: they only publish the row, without copying the state.
+  if (event.type === 'turn' && dueNow(state, ctx).length === 0) {
+    const row = taskRow(state, ctx.input, ctx.now);
+    return {
+      state,
+      effects: [{ kind: 'publish', row }],
+      answer: undefined as KeyTaskAnswers[E['type']],
+      changed: false,
+    };
+  }
   const t = new Step(state, ctx);
   const answer = t.apply(event);
   return { state: t.state, effects: t.effects, answer: answer as KeyTaskAnswers[E['type']], changed: t.changed };
+}
+
+/** The reminders and escalations of the current milestone that have fallen due by `ctx.now`, in time order. */
+function dueNow(state: KeyTaskState, ctx: TransitionContext) {
+  return currentMilestone(state) ? dueEvents(pendingEvents(state, ctx.input, ctx.workflowId), ctx.now) : [];
 }
 
 /** One transition in progress: the copied state, the effects so far and the rules that write them. */
@@ -304,7 +320,7 @@ class Step {
   private turn(): undefined {
     const m = currentMilestone(this.state);
     if (m) {
-      const due = dueEvents(pendingEvents(this.state, this.input, this.ctx.workflowId), this.ctx.now);
+      const due = dueNow(this.state, this.ctx);
       const levels = due.flatMap((e) => (e.kind === 'escalation' ? [e] : []));
       // Several levels due at once make one notice at the highest (runs from before the patch sent each).
       const together = levels.length > 1 && this.ctx.patched(PATCH_ONE_ESCALATION_NOTICE);
