@@ -8,7 +8,7 @@
 import express, { type Express } from 'express';
 import { dashboardRouter } from '../dashboard';
 import { authenticate } from './auth/middleware';
-import { listTasks } from '../client/task-list';
+import { loadTaskRows } from '../client/task-list';
 import type { AppContext, AppDeps } from './deps';
 import { createTaskListCache } from './task-list-cache';
 import { withDeadline } from './temporal';
@@ -24,13 +24,21 @@ import { taskRoutes } from './routes/tasks';
 
 export type { AppContext, AppDeps, ApiConfig } from './deps';
 
-/** Creates the API app. Never throws for a request: every failure becomes an error answer. */
+/** What {@link closeApp} stops, by app. */
+const closers = new WeakMap<Express, () => void>();
+
+/**
+ * Creates the API app. Never throws for a request: every failure becomes an error answer. It starts loading
+ * the task list at once and keeps it current in the background until {@link closeApp}.
+ */
 export function createApp(appDeps: AppDeps): Express {
   const deps: AppContext = {
     ...appDeps,
-    taskList: createTaskListCache(() => withDeadline(appDeps, () => listTasks(appDeps.temporalClient, appDeps.plan)), {
-      freshMs: appDeps.taskListFreshMs,
-    }),
+    taskList: createTaskListCache(
+      (changedSince) =>
+        withDeadline(appDeps, () => loadTaskRows(appDeps.temporalClient, appDeps.plan, { changedSince })),
+      { ...appDeps.taskListTiming, onError: appDeps.logError },
+    ),
   };
   const app = express();
   app.disable('x-powered-by');
@@ -54,5 +62,11 @@ export function createApp(appDeps: AppDeps): Express {
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logError));
+  closers.set(app, () => deps.taskList.close());
   return app;
+}
+
+/** Stops what an app does in the background (its task list's polls); call when the server closes. */
+export function closeApp(app: Express): void {
+  closers.get(app)?.();
 }
