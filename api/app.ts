@@ -25,7 +25,7 @@ import { taskRoutes } from './routes/tasks';
 export type { AppContext, AppDeps, ApiConfig } from './deps';
 
 /** What {@link closeApp} stops, by app. */
-const closers = new WeakMap<Express, () => void>();
+const closers = new WeakMap<Express, () => Promise<void>>();
 
 /**
  * Creates the API app. Never throws for a request: every failure becomes an error answer. It starts loading
@@ -35,8 +35,10 @@ export function createApp(appDeps: AppDeps): Express {
   const deps: AppContext = {
     ...appDeps,
     taskList: createTaskListCache(
-      (changedSince) =>
-        withDeadline(appDeps, () => loadTaskRows(appDeps.temporalClient, appDeps.plan, { changedSince })),
+      (changedSince, signal) =>
+        appDeps.temporalClient.connection.withAbortSignal(signal, () =>
+          withDeadline(appDeps, () => loadTaskRows(appDeps.temporalClient, appDeps.plan, { changedSince })),
+        ),
       { ...appDeps.taskListTiming, onError: appDeps.logError },
     ),
   };
@@ -66,7 +68,10 @@ export function createApp(appDeps: AppDeps): Express {
   return app;
 }
 
-/** Stops what an app does in the background (its task list's polls); call when the server closes. */
-export function closeApp(app: Express): void {
-  closers.get(app)?.();
+/**
+ * Stops what an app does in the background (its task list's polls) and resolves once none is in flight;
+ * call when the server has closed, before closing the Temporal connection.
+ */
+export async function closeApp(app: Express): Promise<void> {
+  await closers.get(app)?.();
 }

@@ -45,11 +45,12 @@ function main(): void {
     }, SHUTDOWN_GRACE_MS);
     force.unref();
     server.close(() => {
-      closeApp(app);
-      client.connection.close().then(
-        () => process.exit(0),
-        () => process.exit(0),
-      );
+      closeApp(app)
+        .then(() => client.connection.close())
+        .then(
+          () => process.exit(0),
+          () => process.exit(0),
+        );
     });
     server.closeIdleConnections();
   };

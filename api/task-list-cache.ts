@@ -18,6 +18,9 @@
 import type { TaskRow, TaskRowState } from '../contracts';
 import { matchesTaskFilters, type LoadedTaskRows, type TaskListFilters } from '../client/task-list';
 
+/** How long `close` waits for a load in flight to end. */
+const CLOSE_WAIT_MS = 2_000;
+
 /** The task list of one replica. */
 export interface TaskListCache {
   /** The rows matching `filters`, ordered by task number. Rejects only while the first load has not succeeded. */
@@ -30,8 +33,8 @@ export interface TaskListCache {
   ready(): boolean;
   /** Runs one incremental poll now (`full`: one full reload). Resolves when its rows are in the list. */
   refresh(full?: boolean): Promise<void>;
-  /** Stops the background polls and reloads. */
-  close(): void;
+  /** Stops the background polls and reloads, cancelling one in flight; resolves once it has ended (or after 2 s). */
+  close(): Promise<void>;
 }
 
 /** Options of {@link createTaskListCache}. */
@@ -51,10 +54,10 @@ export interface TaskListCacheOptions {
 
 /**
  * Creates the list over `load`, which answers the plan's task rows: all of them, or with `changedSince`
- * those changed at or after it. Starts loading at once.
+ * those changed at or after it, and gives up when `signal` aborts (on `close`). Starts loading at once.
  */
 export function createTaskListCache(
-  load: (changedSince?: number) => Promise<LoadedTaskRows>,
+  load: (changedSince: number | undefined, signal: AbortSignal) => Promise<LoadedTaskRows>,
   {
     pollMs = 1_000,
     overlapMs = 5_000,
@@ -82,6 +85,7 @@ export function createTaskListCache(
   let awaited: Promise<void> | undefined;
   let failing = false;
   let closed = false;
+  const closing = new AbortController();
   const timers = new Set<NodeJS.Timeout>();
 
   const withPatch = (row: TaskRow): TaskRow => {
@@ -123,13 +127,13 @@ export function createTaskListCache(
     const isFull = full || !loaded;
     const startedAt = now();
     const since = watermark === undefined ? undefined : watermark - overlapMs;
-    const done = load(isFull ? undefined : since).then(
+    const done = load(isFull ? undefined : since, closing.signal).then(
       (answer) => {
         apply(answer, isFull, startedAt);
         failing = false;
       },
       (err: unknown) => {
-        if (!failing) onError('[api] task list: visibility load failed; retrying', err);
+        if (!failing && !closed) onError('[api] task list: visibility load failed; retrying', err);
         failing = true;
         throw err;
       },
@@ -210,9 +214,16 @@ export function createTaskListCache(
     },
     ready: () => loaded,
     refresh,
-    close() {
+    async close() {
       closed = true;
       for (const timer of timers) clearTimeout(timer);
+      closing.abort();
+      const loads = [running?.done, queued?.done].filter((p): p is Promise<void> => p !== undefined);
+      // A call still connecting to an unreachable server ignores the abort: wait for it a moment only.
+      let timer: NodeJS.Timeout | undefined;
+      const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)));
+      await Promise.race([Promise.all(loads.map((p) => p.catch(() => undefined))), bound]);
+      clearTimeout(timer);
     },
   };
 }

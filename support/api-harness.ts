@@ -122,7 +122,7 @@ export async function startHarness(): Promise<Harness> {
       return { app, tokens, plan };
     },
     async stop() {
-      for (const app of apps) closeApp(app);
+      await Promise.all(apps.map((app) => closeApp(app)));
       await worker.stop();
       await env.teardown();
     },

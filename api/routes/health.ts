@@ -17,25 +17,25 @@ export function healthRoutes(deps: AppContext): Router {
     const temporal = { address: deps.config.temporalAddress, namespace: deps.config.TEMPORAL_NAMESPACE };
     const connection = deps.temporalClient.connection;
     // Both the health shape and the API's error shape, so monitors and API clients each find what they read.
-    const unavailable = (code: string, message: Words) =>
-      res.status(503).json({
-        status: 'unavailable',
-        temporal,
-        reason: `${message.zh} ${message.en}`,
-        error: { code, message },
-      });
+    const unavailable = (error: { code: string; message: Words }) =>
+      res
+        .status(503)
+        .json({ status: 'unavailable', temporal, reason: `${error.message.zh} ${error.message.en}`, error });
     try {
       await connection.withDeadline(Date.now() + HEALTH_TIMEOUT_MS, () => connection.workflowService.getSystemInfo({}));
     } catch (err) {
       const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
-      unavailable('temporal_unavailable', {
-        zh: `无法连接 Temporal：${reason}`,
-        en: `Temporal cannot be reached: ${reason}`,
+      unavailable({
+        code: 'temporal_unavailable',
+        message: { zh: `无法连接 Temporal：${reason}`, en: `Temporal cannot be reached: ${reason}` },
       });
       return;
     }
     if (!deps.taskList.ready()) {
-      unavailable('task_list_loading', { zh: '任务列表仍在加载', en: 'The task list is still loading.' });
+      unavailable({
+        code: 'task_list_loading',
+        message: { zh: '任务列表仍在加载', en: 'The task list is still loading.' },
+      });
       return;
     }
     res.json({ status: 'ok', temporal });

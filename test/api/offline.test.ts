@@ -52,7 +52,7 @@ beforeAll(async () => {
 const apps: Express[] = [];
 
 afterAll(async () => {
-  for (const app of apps) closeApp(app);
+  await Promise.all(apps.map((app) => closeApp(app)));
   await connection?.close();
 });
 

@@ -93,6 +93,6 @@ test('a replica that reported healthy answers the board from memory, even with T
     // Whatever needs Temporal itself now fails, which shows the list did not come from it.
     expect((await request(app).get('/healthz')).status).toBe(503);
   } finally {
-    closeApp(app);
+    await closeApp(app);
   }
 });

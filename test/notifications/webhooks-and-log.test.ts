@@ -77,7 +77,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  if (app) closeApp(app);
+  if (app) await closeApp(app);
   worker?.shutdown();
   await running;
   await Promise.all([env?.teardown(), hooks?.close()]);

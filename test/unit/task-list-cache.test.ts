@@ -196,7 +196,7 @@ test('background polls and reloads keep the list current with no request asking'
   }
   expect((await cache.list())[0]!.status).toBe('due_soon');
   expect(src.calls.filter((c) => c !== undefined).length).toBeGreaterThan(0); // incremental, not full
-  cache.close();
+  await cache.close();
   const calls = src.calls.length;
   await new Promise((r) => setTimeout(r, 30));
   expect(src.calls.length).toBe(calls); // closed: no more loads
