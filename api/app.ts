@@ -45,7 +45,7 @@ export function createApp(appDeps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  const metrics = createApiMetrics(deps.taskList);
+  const metrics = createApiMetrics(deps);
   app.use(metrics.middleware);
   app.use(express.json({ limit: deps.bodyLimit ?? '64kb' }));
   // Prometheus scrapes without a token, like /healthz; see api/metrics.ts for what each metric counts.

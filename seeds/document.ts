@@ -6,9 +6,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PROJECT_ROOT } from '../config/paths';
 
 /** Absolute path of the 2016 source text, kept exactly as published. */
-export const SOURCE_TEXT_FILE = join(__dirname, '2016-education-informatization-work-points.zh.txt');
+export const SOURCE_TEXT_FILE = join(PROJECT_ROOT, 'seeds', '2016-education-informatization-work-points.zh.txt');
 
 /** Reads the 2016 source text. Throws the file system's error when the file is missing. */
 export function readSourceText(file: string = SOURCE_TEXT_FILE): string {

@@ -3,7 +3,7 @@
  * `POST /api/tasks/:number/cancel` (administrators).
  */
 import { Router } from 'express';
-import { cancelUpdate } from '../../contracts';
+import { cancelUpdate, type Role } from '../../contracts';
 import { taskWorkflowId } from '../../domain/plan';
 import { principalOf } from '../auth/middleware';
 import type { AppContext, AppDeps } from '../deps';
@@ -14,10 +14,14 @@ import { operations } from '../operations';
 import { mount } from '../middleware/route';
 import { queryState, updateAs } from '../temporal';
 
-/** The link to a workflow in the Temporal Web UI, or null when no UI address is configured. */
-export function temporalUiLink(deps: AppDeps, workflowId: string): string | null {
+/**
+ * The link to a workflow in the Temporal Web UI, for administrators only: the UI shows a task's whole history
+ * and acts on Temporal without the API's checks, so nobody else is sent there. Null for any other role, and
+ * when no UI address is configured.
+ */
+export function temporalUiLink(deps: AppDeps, workflowId: string, role: Role): string | null {
   const base = deps.config.temporalUiUrl;
-  if (!base) return null;
+  if (!base || role !== 'admin') return null;
   const ns = encodeURIComponent(deps.config.TEMPORAL_NAMESPACE);
   return `${base.replace(/\/+$/, '')}/namespaces/${ns}/workflows/${encodeURIComponent(workflowId)}`;
 }
@@ -63,7 +67,7 @@ export function taskRoutes(deps: AppContext): Router {
     }
     const workflowId = taskWorkflowId(deps.plan, task);
     const state = await queryState(deps, workflowId);
-    res.json({ ...state, workflowId, temporalUiUrl: temporalUiLink(deps, workflowId) });
+    res.json({ ...state, workflowId, temporalUiUrl: temporalUiLink(deps, workflowId, principal.role) });
   });
 
   mount(router, cancel, async (req, res) => {

@@ -114,7 +114,7 @@ export const taskListResponseSchema = z.object({ tasks: z.array(taskRowSchema) }
 /** Answer of `GET /api/tasks/:number`: the workflow's state plus where to find it in Temporal. */
 export const taskDetailResponseSchema = keyTaskViewSchema.extend({
   workflowId: z.string(),
-  /** Link to the workflow in the Temporal Web UI, when a UI address is configured. */
+  /** Link to the workflow in the Temporal Web UI, for administrators only (null for other roles, or with no UI address). */
   temporalUiUrl: z.string().nullable(),
 });
 
