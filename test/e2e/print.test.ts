@@ -2,10 +2,12 @@
  * Printing and the ledger downloads in a real browser (Debian's Chromium, playwright-core) against the engine
  * as `npm start` runs it, with the 2016 plan started 22 days ago. The office prints the board and a task page
  * (print media: no navigation, every row, the plan and the date at the top; the PDF is A4 landscape) and
- * downloads the ledger from the board's buttons with the board's filters. PDFs and screenshots go to
- * test-results/print/.
+ * downloads the ledger from the board's buttons with the board's filters. Then two tasks are signed off for
+ * real and the board's progress chart shows them, with words beside every colour, in both languages. PDFs and
+ * screenshots go to test-results/print/; the chart's to docs/section-progress.png for the README when
+ * UPDATE_README_SCREENSHOT=1.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -126,5 +128,78 @@ describe('the ledger buttons of the board', () => {
     expect(taskRows).toHaveLength(shown);
     const expected = plan.tasks.filter((t) => t.workItems.some((w) => w.units.includes(department)));
     expect(shown).toBe(expected.length);
+  });
+});
+
+/** Approves a milestone through the API as the coordinator of `department`. */
+async function approve(task: number, milestone: string, department: string): Promise<void> {
+  const res = await fetch(`${stack.baseUrl}/api/tasks/${task}/milestones/${milestone}/sign-offs`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${stack.tokens.coordinator(department)}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ department, decision: 'approve' }),
+  });
+  expect(res.status).toBe(200);
+}
+
+describe('the progress chart of the board', () => {
+  beforeAll(async () => {
+    // Task 4 (section 三, one unit) moves on to its mid-year milestone; task 17 (section 八) is completed.
+    await approve(4, 'work-plan', 'vocational-adult');
+    for (const m of plan.schedule) await approve(17, m.id, 'local-authorities');
+  });
+
+  const segments = async (section: number) => {
+    const out: Record<string, number> = {};
+    const bar = page.locator(`[data-testid=chart-section][data-section="${section}"]`);
+    for (const seg of await bar.getByTestId('chart-segment').all()) {
+      out[(await seg.getAttribute('data-status'))!] = Number(await seg.getAttribute('data-count'));
+    }
+    return out;
+  };
+
+  it('shows per section the tasks done, on track and due soon, each colour with its words', async () => {
+    await page.goto(stack.baseUrl);
+    const chart = page.getByTestId('section-chart');
+    await chart.waitFor();
+    expect(await page.getByTestId('chart-section').count()).toBe(plan.sections.length);
+    expect(await segments(3)).toEqual({ on_track: 1, due_soon: 5 });
+    expect(await segments(8)).toEqual({ completed: 1, due_soon: 1 });
+    expect(await segments(1)).toEqual({ due_soon: 1 });
+    const bar8 = page.locator('[data-testid=chart-section][data-section="8"]');
+    expect(await bar8.locator('.bar-done').textContent()).toBe('已完成 1/2');
+    // Every segment shows its number; the legend puts the words beside every colour.
+    expect(await bar8.locator('.seg-count').allTextContents()).toEqual(['1', '1']);
+    const legend = await page.getByTestId('chart-legend').locator('text').allTextContents();
+    expect(legend).toEqual(['已完成', '正常推进', '即将到期', '已逾期', '升级督办']);
+    const card = page.getByTestId('section-progress');
+    await card.screenshot({ path: path.join(RESULTS, 'section-progress.png') });
+    if (process.env.UPDATE_README_SCREENSHOT === '1') {
+      copyFileSync(path.join(RESULTS, 'section-progress.png'), path.join(PROJECT_ROOT, 'docs', 'section-progress.png'));
+    }
+  });
+
+  it('speaks English after the switch', async () => {
+    await page.getByTestId('lang-switch').click();
+    await page.getByTestId('section-chart').waitFor();
+    expect(await page.getByTestId('section-progress').locator('h2').textContent()).toBe('Progress by section');
+    const legend = await page.getByTestId('chart-legend').locator('text').allTextContents();
+    expect(legend).toEqual(['Completed', 'On track', 'Due soon', 'Overdue', 'Escalated']);
+    expect(await page.locator('[data-testid=chart-section][data-section="8"] .bar-done').textContent()).toBe(
+      '1/2 done',
+    );
+    await page.getByTestId('section-progress').screenshot({ path: path.join(RESULTS, 'section-progress-en.png') });
+    await page.getByTestId('lang-switch').click();
+  });
+
+  it('follows the board’s department filter', async () => {
+    await page.goto(`${stack.baseUrl}/?department=local-authorities`);
+    await page.getByTestId('section-chart').waitFor();
+    const involved = plan.tasks.filter(
+      (t) => t.section === 8 && t.workItems.some((w) => w.units.includes('local-authorities')),
+    );
+    expect(involved.length).toBe(2);
+    expect(await segments(8)).toEqual({ completed: 1, due_soon: 1 });
+    expect(await page.getByTestId('chart-section').count()).toBeLessThan(plan.sections.length);
+    expect(await page.locator('[data-testid=chart-section][data-section="1"]').count()).toBe(0);
   });
 });

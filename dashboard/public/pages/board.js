@@ -2,6 +2,7 @@
 // department and light (kept in the address, so a wall screen can be set to one view), and a table of
 // what each department holds up. One `GET /api/tasks` (read from Temporal visibility) per refresh.
 import { api, download, loadPlan } from '../api.js';
+import { sectionProgressChart } from '../charts.js';
 import { h, replace } from '../dom.js';
 import { daysBetween, formatTime, pick, planDate, t } from '../i18n.js';
 import { LIGHTS, departmentNames, errorBox, lightBadge, lightOf, milestoneTitle } from '../ui.js';
@@ -285,6 +286,13 @@ export async function renderBoard(ctx) {
       ),
       countsBar,
       filterBar,
+      h(
+        'section',
+        { class: 'card chart-card', 'data-testid': 'section-progress' },
+        h('h2', {}, t('chart.sections.title')),
+        h('p', { class: 'muted small' }, t('chart.sections.help')),
+        sectionProgressChart(plan, counted),
+      ),
       h(
         'div',
         { class: 'board-grid' },
