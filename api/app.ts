@@ -18,6 +18,7 @@ import { healthRoutes } from './routes/health';
 import { createApiMetrics } from './metrics';
 import { milestoneRoutes } from './routes/milestones';
 import { notificationRoutes } from './routes/notifications';
+import { exportRoutes } from './routes/export';
 import { planRoutes } from './routes/plan';
 import { supervisionRoutes } from './routes/supervision';
 import { taskRoutes } from './routes/tasks';
@@ -61,6 +62,7 @@ export function createApp(appDeps: AppDeps): Express {
   app.use(milestoneRoutes(deps));
   app.use(supervisionRoutes(deps));
   app.use(notificationRoutes(deps));
+  app.use(exportRoutes(deps));
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logError));

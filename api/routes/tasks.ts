@@ -3,7 +3,9 @@
  * `POST /api/tasks/:number/cancel` (administrators).
  */
 import { Router } from 'express';
-import { cancelUpdate, type Role } from '../../contracts';
+import { cancelUpdate, type PlanFile, type Role, type TaskStatus } from '../../contracts';
+import type { TaskListFilters } from '../../client/task-list';
+import type { Principal } from '../auth/tokens';
 import { taskWorkflowId } from '../../domain/plan';
 import { principalOf } from '../auth/middleware';
 import type { AppContext, AppDeps } from '../deps';
@@ -26,6 +28,37 @@ export function temporalUiLink(deps: AppDeps, workflowId: string, role: Role): s
   return `${base.replace(/\/+$/, '')}/namespaces/${ns}/workflows/${encodeURIComponent(workflowId)}`;
 }
 
+/**
+ * The task-list filters a request may use: its department, status and section checked against the plan, and
+ * for a coordinator its own department (shared by the task list and the ledger export).
+ * @throws BadRequestError (`unknown_department`, `unknown_section`) for ids the plan does not have;
+ * ForbiddenError when a coordinator asks for another department's tasks.
+ */
+export function visibleTaskFilters(
+  plan: PlanFile,
+  principal: Principal,
+  query: { department?: string; status?: TaskStatus; section?: number },
+): TaskListFilters {
+  if (query.department) requireDepartment(plan, query.department, 'query');
+  if (query.section !== undefined && !plan.sections.some((s) => s.number === query.section)) {
+    throw new BadRequestError('unknown_section', {
+      zh: `没有第${query.section}部分`,
+      en: `No section ${query.section} in the plan.`,
+    });
+  }
+  let department = query.department;
+  if (principal.role === 'coordinator') {
+    if (department && department !== principal.department) {
+      throw new ForbiddenError({
+        zh: '联络员只能查看本单位的任务',
+        en: 'A coordinator sees only its own department’s tasks.',
+      });
+    }
+    department = principal.department;
+  }
+  return { department, status: query.status, section: query.section };
+}
+
 /** The task routes (mounted after authentication). */
 export function taskRoutes(deps: AppContext): Router {
   const router = Router();
@@ -33,25 +66,7 @@ export function taskRoutes(deps: AppContext): Router {
 
   mount(router, list, async (_req, res) => {
     const { query } = inputOf(res, list.input);
-    const principal = principalOf(res);
-    if (query.department) requireDepartment(deps.plan, query.department, 'query');
-    if (query.section !== undefined && !deps.plan.sections.some((s) => s.number === query.section)) {
-      throw new BadRequestError('unknown_section', {
-        zh: `没有第${query.section}部分`,
-        en: `No section ${query.section} in the plan.`,
-      });
-    }
-    let department = query.department;
-    if (principal.role === 'coordinator') {
-      if (department && department !== principal.department) {
-        throw new ForbiddenError({
-          zh: '联络员只能查看本单位的任务',
-          en: 'A coordinator sees only its own department’s tasks.',
-        });
-      }
-      department = principal.department;
-    }
-    const tasks = await deps.taskList.list({ department, status: query.status, section: query.section });
+    const tasks = await deps.taskList.list(visibleTaskFilters(deps.plan, principalOf(res), query));
     res.json({ tasks });
   });
 
