@@ -19,7 +19,8 @@ import { DEV_SERVER_DB_FILE, startDevServer, type DevServer } from '../embedded/
 import { removeServerPid, stopStaleServer, watchLaunchers, writeServerPid } from '../embedded/supervision';
 import path from 'node:path';
 import { loadPlanFile } from '../seeds/load-plan';
-import { readTokensFile, resolveTokensFile } from '../api/auth/tokens';
+import { resolveTokensFile, watchTokensFile } from '../api/auth/tokens';
+import { protectionsFromConfig } from '../api/deps';
 import { createApp } from '../api/app';
 import { activityDepsFromConfig } from '../activities';
 import { createKeyTaskWorker } from '../worker/create-worker';
@@ -51,7 +52,7 @@ async function main(): Promise<void> {
   const cliPath = c.embedded ? temporalCliPath() : undefined;
   Runtime.install({ logger: new DefaultLogger(runtimeLogLevel(c.LOG_LEVEL)), shutdownSignals: [] });
   const activityDeps = activityDepsFromConfig(c, plan);
-  const tokens = readTokensFile(
+  const tokens = watchTokensFile(
     resolveTokensFile(c, plan, (line) => console.log(line)),
     plan,
   );
@@ -119,7 +120,7 @@ async function main(): Promise<void> {
 
   const client = temporalClient(c);
   cleanups.push({ name: 'client connection', run: () => client.connection.close() });
-  const server = await listen(createApp({ temporalClient: client, config: c, plan, tokens }), c.PORT);
+  const server = await listen(createApp({ temporalClient: client, config: c, plan, tokens, ...protectionsFromConfig(c) }), c.PORT);
   cleanups.push({ name: 'API', run: () => closeServer(server) });
   if (stopping.signal.aborted) return;
 

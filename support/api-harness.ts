@@ -6,7 +6,7 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Express } from 'express';
-import { createApp } from '../api/app';
+import { createApp, type AppDeps } from '../api/app';
 import { hashToken, mintToken, type TokenRecord } from '../api/auth/tokens';
 import { planFileSchema, type PlanFile } from '../contracts';
 import { loadPlanFile } from '../seeds/load-plan';
@@ -77,8 +77,15 @@ export interface Harness {
   env: TestWorkflowEnvironment;
   channel: RecordingChannel;
   taskQueue: string;
-  /** Builds an app for `plan` with fresh tokens. */
-  app(plan: PlanFile, config?: { temporalUiUrl?: string }): { app: Express; tokens: Tokens; plan: PlanFile };
+  /**
+   * Builds an app for `plan` with fresh tokens; `deps` replaces any of the app's dependencies (a tokens file
+   * to re-read, rate limits, an audit log, an idempotency store).
+   */
+  app(
+    plan: PlanFile,
+    config?: { temporalUiUrl?: string },
+    deps?: Partial<AppDeps>,
+  ): { app: Express; tokens: Tokens; plan: PlanFile };
   stop(): Promise<void>;
 }
 
@@ -99,7 +106,7 @@ export async function startHarness(): Promise<Harness> {
     env,
     channel,
     taskQueue,
-    app(plan, config = {}) {
+    app(plan, config = {}, deps = {}) {
       const tokens = mintTokens(plan);
       const app = createApp({
         temporalClient: env.client,
@@ -112,6 +119,7 @@ export async function startHarness(): Promise<Harness> {
         tokens: tokens.records,
         taskQueue,
         temporalTimeoutMs: 20_000,
+        ...deps,
       });
       return { app, tokens, plan };
     },
