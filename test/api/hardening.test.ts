@@ -11,9 +11,17 @@ import type { Response } from 'supertest';
 import { writeTokensFile, watchTokensFile } from '../../api/auth/tokens';
 import { createIdempotencyStore } from '../../api/idempotency';
 import { DOCS_CONTENT_SECURITY_POLICY } from '../../api/routes/docs';
-import type { KeyTaskView, PlanFile } from '../../contracts';
-import { taskUnits } from '../../domain/plan';
-import { plan2016, request, startHarness, type Harness, type Tokens } from '../../support/api-harness';
+import {
+  KEY_TASK_WORKFLOW,
+  SA_DEPARTMENTS,
+  SA_PENDING,
+  SA_PLAN_ID,
+  SA_TASK_NUMBER,
+  type KeyTaskView,
+  type PlanFile,
+} from '../../contracts';
+import { taskUnits, taskWorkflowId } from '../../domain/plan';
+import { eventually, plan2016, request, startHarness, type Harness, type Tokens } from '../../support/api-harness';
 
 let h: Harness;
 let dir: string;
@@ -275,4 +283,43 @@ describe('audit log', () => {
     expect((unknown!.who as { token: string }).token).toMatch(/^[0-9a-f]{12}$/);
     expect(unknown!.who).not.toHaveProperty('name');
   });
+});
+
+describe('a list that includes a task whose state cannot be read', () => {
+  test('the inbox answers with the other tasks and names the one whose query failed', async () => {
+    const broken = plan2016({ id: 'harden-broken', tasks: [9, 10] });
+    const department = taskUnits(broken.tasks.find((t) => t.number === 10)!).coResponsible[0]!;
+    // Task 9's workflow is on a task queue no worker polls: it never ran a workflow task, so Temporal
+    // refuses to query it (as it would a task whose worker cannot answer), while visibility lists it.
+    const task9 = broken.tasks.find((t) => t.number === 9)!;
+    await h.env.client.workflow.start(KEY_TASK_WORKFLOW, {
+      workflowId: taskWorkflowId(broken, task9),
+      taskQueue: `nobody-polls-${Date.now()}`,
+      args: [],
+      typedSearchAttributes: [
+        { key: SA_PLAN_ID, value: broken.id },
+        { key: SA_TASK_NUMBER, value: 9 },
+        { key: SA_DEPARTMENTS, value: [department] },
+        { key: SA_PENDING, value: [department] },
+      ],
+    });
+    const errors: string[] = [];
+    const a = h.app(broken, {}, { logError: (m) => errors.push(m) });
+    expect((await request(a.app).post('/api/plan/start').set(auth(a.tokens.admin)).send({})).status).toBe(200);
+
+    const inbox = await eventually(async () => {
+      const res = await request(a.app).get(`/api/departments/${department}/inbox`).set(auth(a.tokens.office));
+      expect(res.status).toBe(200);
+      expect(res.body.unavailable).toHaveLength(1);
+      expect(res.body.items.map((i: { taskNumber: number }) => i.taskNumber)).toContain(10);
+      return res.body;
+    }, 60_000);
+    expect(inbox.unavailable[0]).toEqual({
+      taskNumber: 9,
+      workflowId: taskWorkflowId(broken, task9),
+      reason: { zh: expect.stringContaining('任务9'), en: expect.stringContaining('task 9') },
+    });
+    expect(errors.join('\n')).toContain('the state of task 9');
+    await h.env.client.workflow.getHandle(taskWorkflowId(broken, task9)).terminate('test over');
+  }, 90_000);
 });
