@@ -120,7 +120,10 @@ async function main(): Promise<void> {
 
   const client = temporalClient(c);
   cleanups.push({ name: 'client connection', run: () => client.connection.close() });
-  const server = await listen(createApp({ temporalClient: client, config: c, plan, tokens, ...protectionsFromConfig(c) }), c.PORT);
+  const server = await listen(
+    createApp({ temporalClient: client, config: c, plan, tokens, ...protectionsFromConfig(c) }),
+    c.PORT,
+  );
   cleanups.push({ name: 'API', run: () => closeServer(server) });
   if (stopping.signal.aborted) return;
 
