@@ -77,10 +77,14 @@ export interface Harness {
   env: TestWorkflowEnvironment;
   channel: RecordingChannel;
   taskQueue: string;
-  /** Builds an app for `plan` with fresh tokens. */
+  /**
+   * Builds an app for `plan` with fresh tokens; `deps` replaces any of the app's dependencies (a tokens file
+   * to re-read, rate limits, an audit log, an idempotency store).
+   */
   app(
     plan: PlanFile,
     config?: { temporalUiUrl?: string; taskListTiming?: AppDeps['taskListTiming'] },
+    deps?: Partial<AppDeps>,
   ): { app: Express; tokens: Tokens; plan: PlanFile };
   stop(): Promise<void>;
 }
@@ -103,7 +107,7 @@ export async function startHarness(): Promise<Harness> {
     env,
     channel,
     taskQueue,
-    app(plan, config = {}) {
+    app(plan, config = {}, deps = {}) {
       const tokens = mintTokens(plan);
       const app = createApp({
         temporalClient: env.client,
@@ -117,6 +121,7 @@ export async function startHarness(): Promise<Harness> {
         taskQueue,
         temporalTimeoutMs: 20_000,
         taskListTiming: config.taskListTiming,
+        ...deps,
       });
       apps.push(app);
       return { app, tokens, plan };
