@@ -12,6 +12,7 @@ import {
   milestoneStateSchema,
   milestoneViewSchema,
   responsibilitySchema,
+  roleSchema,
   taskStatusSchema,
 } from './task-view';
 import {
@@ -26,14 +27,8 @@ import {
   escalationRoleSchema,
 } from './plan';
 
-/**
- * Roles a bearer token may carry: a department's `coordinator` (signs for it), the general `office` (reads
- * everything, decides extensions), an `admin` (starts plans, cancels tasks) and a read-only `viewer` (reads
- * everything the office reads and changes nothing: the wall screen, a leader's tablet).
- */
-export const roleSchema = z.enum(['coordinator', 'office', 'admin', 'viewer']);
-/** The role a bearer token carries: `coordinator`, `office`, `admin` or `viewer`. */
-export type Role = z.infer<typeof roleSchema>;
+/** The roles a bearer token may carry (defined beside the task view, which records them). */
+export { roleSchema, type Role } from './task-view';
 
 /** The body of every error answer. `code` is stable and machine-readable; `message` is for people. */
 export const errorBodySchema = z.object({
