@@ -22,6 +22,11 @@ export const ENCRYPTED_ENCODING = 'binary/encrypted';
 export const KEY_ID_METADATA_KEY = 'encryption-key-id';
 /** Metadata: the cipher that encrypted the payload (`aes-256-gcm` or `sm4-ctr-hmac-sm3`). */
 export const CIPHER_METADATA_KEY = 'encryption-cipher';
+/**
+ * Metadata inside a payload encrypted for someone else than the API (the Web UI, through the codec
+ * endpoint's `/encode`): authentic, but never sealed on decode, so that the workflows refuse it as input.
+ */
+export const UNSEALED_METADATA_KEY = 'duban-unsealed';
 /** Metadata of a placeholder: why the payload could not be decrypted. */
 export const UNDECODABLE_METADATA_KEY = 'duban-undecodable';
 
@@ -52,16 +57,23 @@ export class EncryptionCodec implements PayloadCodec {
     return payloads.map((p) => this.encodeOne(p));
   }
 
+  /**
+   * Encrypts payloads for a sender that is not the API (the codec endpoint's `/encode`, for the Web UI):
+   * they decode as authentic but never as sealed, so a task refuses them as a request.
+   */
+  async encodeUnsealed(payloads: Payload[]): Promise<Payload[]> {
+    return payloads.map((p) => this.encodeOne(p, true));
+  }
+
   async decode(payloads: Payload[]): Promise<Payload[]> {
     return payloads.map((p) => this.decodeOne(p));
   }
 
-  private encodeOne(payload: Payload): Payload {
+  private encodeOne(payload: Payload, unsealed = false): Payload {
     const key = this.keys.active;
-    const inner = temporal.api.common.v1.Payload.encode({
-      ...payload,
-      metadata: withoutKey(payload.metadata, SEALED_METADATA_KEY),
-    }).finish();
+    const metadata = withoutKey(payload.metadata, SEALED_METADATA_KEY);
+    if (unsealed) metadata[UNSEALED_METADATA_KEY] = utf8.encode('1');
+    const inner = temporal.api.common.v1.Payload.encode({ ...payload, metadata }).finish();
     return {
       metadata: {
         [METADATA_ENCODING_KEY]: utf8.encode(ENCRYPTED_ENCODING),
@@ -88,10 +100,9 @@ export class EncryptionCodec implements PayloadCodec {
     } catch (err) {
       return placeholder((err as Error).message);
     }
-    return {
-      metadata: { ...withoutKey(inner.metadata, SEALED_METADATA_KEY), [SEALED_METADATA_KEY]: utf8.encode(keyId) },
-      data: inner.data,
-    };
+    const metadata = withoutKey(inner.metadata, SEALED_METADATA_KEY);
+    if (!metadata[UNSEALED_METADATA_KEY]) metadata[SEALED_METADATA_KEY] = utf8.encode(keyId);
+    return { metadata, data: inner.data };
   }
 }
 

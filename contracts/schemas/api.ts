@@ -254,3 +254,22 @@ export const healthResponseSchema = z.object({
   reason: z.string().optional(),
   error: errorBodySchema.shape.error.optional(),
 });
+
+/**
+ * A payload as the Temporal Web UI's codec protocol carries it: metadata values and data base64-encoded
+ * (protobuf JSON of `temporal.api.common.v1.Payload`).
+ */
+export const codecPayloadSchema = z.object({
+  metadata: z.record(z.string(), z.string().regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'must be base64')).optional(),
+  data: z
+    .string()
+    .regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'must be base64')
+    .optional(),
+});
+/** A payload in the codec protocol. */
+export type CodecPayload = z.infer<typeof codecPayloadSchema>;
+
+/** Body and answer of `/api/codec/decode` and `/api/codec/encode`: `{payloads: [...]}`. */
+export const codecBodySchema = z.object({ payloads: z.array(codecPayloadSchema).max(10_000) });
+/** Body and answer of the codec endpoint. */
+export type CodecBody = z.infer<typeof codecBodySchema>;

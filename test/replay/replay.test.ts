@@ -10,6 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { dataConverter, EncryptionCodec, generateKey, readKeyringFile } from '../../codec';
 import type { Keyring } from '../../contracts';
+import { historyPayloads } from '../../support/history-payloads';
 import { bundleWorkflows } from '../../support/workflow-bundle';
 
 const dir = path.resolve(__dirname, '../fixtures/histories');
@@ -72,7 +73,7 @@ test.each(encrypted)('after a key rotation, %s still replays and decodes', async
     `replay-${path.basename(file, '.binpb')}`,
   );
   const raw = Buffer.from(temporal.api.history.v1.History.encode(history).finish());
-  const payloads = collectPayloads(history);
+  const payloads = historyPayloads(history);
   const decoded = await new EncryptionCodec(rotated).decode(payloads);
   const text = decoded.map((p) => Buffer.from(p.data ?? []).toString('utf8')).join('\n');
   // Every payload opened: none became a placeholder.
@@ -90,7 +91,7 @@ test('the updates history holds the plan text, comments and names only encrypted
     expect(plain.includes(Buffer.from(secret))).toBe(true);
     expect(raw.includes(Buffer.from(secret))).toBe(false);
   }
-  const decoded = await new EncryptionCodec(fixtureKeyring).decode(collectPayloads(history));
+  const decoded = await new EncryptionCodec(fixtureKeyring).decode(historyPayloads(history));
   const text = decoded.map((p) => Buffer.from(p.data ?? []).toString('utf8')).join('\n');
   expect(text).toContain('请补充材料');
   expect(text).toContain('"refusedCancellations"');
@@ -100,19 +101,3 @@ test('the updates history holds the plan text, comments and names only encrypted
   expect(types).toContain(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED);
   expect(types.at(-1)).toBe(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
 });
-
-/** Every payload of a history's events (inputs, results, update arguments, memos), wherever it sits. */
-function collectPayloads(history: temporal.api.history.v1.IHistory): temporal.api.common.v1.IPayload[] {
-  const found: temporal.api.common.v1.IPayload[] = [];
-  const walk = (value: unknown): void => {
-    if (!value || typeof value !== 'object' || ArrayBuffer.isView(value)) return;
-    const o = value as Record<string, unknown>;
-    if (o.metadata && o.data !== undefined && ArrayBuffer.isView(o.data)) {
-      found.push(o as temporal.api.common.v1.IPayload);
-      return;
-    }
-    for (const v of Object.values(o)) walk(v);
-  };
-  walk(history);
-  return found;
-}
