@@ -12,8 +12,7 @@ import { generateKey } from './ciphers';
 
 /** Where the keyring is: inline, or a file that may be generated when missing. */
 export type KeyringSource =
-  | { kind: 'inline'; keyring: Keyring }
-  | { kind: 'file'; file: string; generate: boolean; cipher: PayloadCipher };
+  { kind: 'inline'; keyring: Keyring } | { kind: 'file'; file: string; generate: boolean; cipher: PayloadCipher };
 
 /** Thrown when a keyring cannot be read or is malformed; the message names the source and the problem. */
 export class KeyringError extends Error {
@@ -94,7 +93,12 @@ export function loadKeyring(source: KeyringSource, log?: (line: string) => void)
   if (source.kind === 'inline') return source.keyring;
   const found = readKeyringFile(source.file);
   if (found) return found;
-  if (!source.generate) throw new KeyringError(`${source.file} does not exist`);
+  if (!source.generate) {
+    throw new KeyringError(
+      `No payload keyring: ${source.file} does not exist — a production cluster needs PAYLOAD_KEYS_FILE or ` +
+        'PAYLOAD_KEYS, one keyring shared by every worker and API replica (see the README, Payload encryption).',
+    );
+  }
   const made = writeKeyringOnce(source.file, newKeyring(source.cipher));
   log?.(`generated the payload keyring ${source.file} (mode 0600, ${made.keys[0]!.cipher}): back it up`);
   return made;

@@ -188,14 +188,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
 
 /**
  * Where the payload keys are, checked now so that a bad keyring stops start-up with one line: `PAYLOAD_KEYS`,
- * `PAYLOAD_KEYS_FILE`, or the generated default in `DATA_DIR` (not for a production cluster, whose workers
- * and API replicas must all share one keyring).
+ * `PAYLOAD_KEYS_FILE`, or the default in `DATA_DIR`, generated on first start except for a production cluster
+ * (whose workers and API replicas must all share one keyring: there `loadKeyring` stops start-up instead).
  */
-function keyringSource(
-  c: z.infer<typeof envSchema>,
-  abs: (p: string) => string,
-  embedded: boolean,
-): KeyringSource {
+function keyringSource(c: z.infer<typeof envSchema>, abs: (p: string) => string, embedded: boolean): KeyringSource {
   const fail = (name: string, why: string): never => {
     throw new ConfigError(`Bad configuration: ${name} ${why} — fix or unset ${name}.`);
   };
@@ -225,12 +221,11 @@ function keyringSource(
     parse('PAYLOAD_KEYS_FILE', () => readKeyringFile(file));
     return { kind: 'file', file, generate: false, cipher };
   }
-  if (c.NODE_ENV === 'production' && !embedded) {
-    fail('PAYLOAD_KEYS_FILE', 'is not set: a production cluster needs one keyring shared by every worker and API');
-  }
   const file = path.join(abs(c.DATA_DIR), DEFAULT_KEYRING_FILE);
   parse('PAYLOAD_KEYS_FILE', () => readKeyringFile(file));
-  return { kind: 'file', file, generate: true, cipher };
+  // Workers and API replicas of a production cluster must share one keyring: none is generated for them.
+  const generate = c.NODE_ENV !== 'production' || embedded;
+  return { kind: 'file', file, generate, cipher };
 }
 
 /** A loggable summary of the configuration, without secrets. */
