@@ -240,5 +240,7 @@ export function describeConfig(c: Config): Record<string, unknown> {
     dataDir: c.DATA_DIR,
     port: c.PORT,
     plan: c.PLAN_FILE,
+    /** Where the payload keys come from, never the keys. */
+    payloadKeys: c.payloadKeys.kind === 'inline' ? 'PAYLOAD_KEYS' : c.payloadKeys.file,
   };
 }

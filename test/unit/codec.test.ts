@@ -19,7 +19,7 @@ import {
   seal,
   SealBrokenError,
 } from '../../codec';
-import { ConfigError, DEFAULT_KEYRING_FILE, loadConfig } from '../../config/env';
+import { ConfigError, DEFAULT_KEYRING_FILE, describeConfig, loadConfig } from '../../config/env';
 import { PAYLOAD_CIPHERS, SEALED_METADATA_KEY, isSealed, type Keyring, type PayloadKey } from '../../contracts';
 import { payloadConverter } from '../../contracts/shared/payload-converter';
 
@@ -137,7 +137,9 @@ describe('the keyring configuration', () => {
 
   it('takes PAYLOAD_KEYS or PAYLOAD_KEYS_FILE, and stops start-up with one line for a bad one, printing no key', () => {
     const keyring = newKeyring('aes-256-gcm');
-    expect(loadKeyring(loadConfig({ PAYLOAD_KEYS: JSON.stringify(keyring) }).payloadKeys)).toEqual(keyring);
+    const inline = loadConfig({ PAYLOAD_KEYS: JSON.stringify(keyring) });
+    expect(loadKeyring(inline.payloadKeys)).toEqual(keyring);
+    expect(JSON.stringify(describeConfig(inline))).not.toContain(keyring.keys[0]!.key);
     const file = path.join(dir, 'keys.json');
     writeFileSync(file, JSON.stringify(keyring));
     expect(loadKeyring(loadConfig({ PAYLOAD_KEYS_FILE: file }).payloadKeys)).toEqual(keyring);
