@@ -96,7 +96,9 @@ export class EncryptionCodec implements PayloadCodec {
     if (key.cipher !== cipher) return placeholder(`key "${keyId}" is not a ${cipher.slice(0, 32)} key`);
     let inner: temporal.api.common.v1.Payload;
     try {
-      inner = temporal.api.common.v1.Payload.decode(open(key, payload.data ?? new Uint8Array(), associatedData(keyId, cipher)));
+      inner = temporal.api.common.v1.Payload.decode(
+        open(key, payload.data ?? new Uint8Array(), associatedData(keyId, cipher)),
+      );
     } catch (err) {
       return placeholder((err as Error).message);
     }
@@ -126,10 +128,7 @@ function textOf(bytes: Uint8Array | null | undefined): string | undefined {
   return bytes ? text.decode(bytes) : undefined;
 }
 
-function withoutKey(
-  metadata: Payload['metadata'],
-  key: string,
-): Record<string, Uint8Array> {
+function withoutKey(metadata: Payload['metadata'], key: string): Record<string, Uint8Array> {
   const out: Record<string, Uint8Array> = {};
   for (const [k, v] of Object.entries(metadata ?? {})) if (k !== key && v) out[k] = v;
   return out;

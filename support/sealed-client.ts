@@ -42,12 +42,20 @@ export function sealedClientOptions(keyring: Keyring = TEST_KEYRING) {
 
 /** A client on `env` with the project's codec, as the API builds its own (it adds no actor). */
 export function codecClient(env: TestWorkflowEnvironment, keyring: Keyring = TEST_KEYRING): Client {
-  return new Client({ connection: env.connection, namespace: env.namespace ?? 'default', dataConverter: dataConverter(keyring) });
+  return new Client({
+    connection: env.connection,
+    namespace: env.namespace ?? 'default',
+    dataConverter: dataConverter(keyring),
+  });
 }
 
 /** A client on `env` with the project's codec that sends updates as the API would (see the module doc). */
 export function sealedClient(env: TestWorkflowEnvironment, keyring: Keyring = TEST_KEYRING): Client {
-  return new Client({ connection: env.connection, namespace: env.namespace ?? 'default', ...sealedClientOptions(keyring) });
+  return new Client({
+    connection: env.connection,
+    namespace: env.namespace ?? 'default',
+    ...sealedClientOptions(keyring),
+  });
 }
 
 /** A client on `env` without the codec: plain JSON payloads, as the Temporal CLI or a raw script sends them. */

@@ -50,7 +50,11 @@ export function requireActor(args: Acted & { person?: string }, may: (actor: Act
     );
   }
   if (actor.person !== args.person || !may(actor)) {
-    refuse('ActorNotAllowed', `${actor.person}（${actor.role}）无权${what.zh}`, `${actor.role} ${actor.person} may not ${what.en}`);
+    refuse(
+      'ActorNotAllowed',
+      `${actor.person}（${actor.role}）无权${what.zh}`,
+      `${actor.role} ${actor.person} may not ${what.en}`,
+    );
   }
 }
 
@@ -99,7 +103,10 @@ function requireLead(input: KeyTaskInput, department: string): void {
 
 /** Checks a sign-off: responsible unit, current open milestone, once per round, lead last, figures. */
 export function checkSignOff(state: KeyTaskState, input: KeyTaskInput, args: SignOffArgs): void {
-  requireActor(args, coordinatorOf(args.department), { zh: `代表 ${args.department} 签核`, en: `sign for ${args.department}` });
+  requireActor(args, coordinatorOf(args.department), {
+    zh: `代表 ${args.department} 签核`,
+    en: `sign for ${args.department}`,
+  });
   if (alreadyApplied(state, args.requestId)) return;
   requireActive(state);
   const m = requireCurrent(state, args.milestoneId);
