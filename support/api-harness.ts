@@ -7,7 +7,7 @@
 import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Express } from 'express';
-import { createApp } from '../api/app';
+import { closeApp, createApp, type AppDeps } from '../api/app';
 import { hashToken, mintToken, type TokenRecord } from '../api/auth/tokens';
 import { planFileSchema, type PlanFile } from '../contracts';
 import { loadPlanFile } from '../seeds/load-plan';
@@ -82,7 +82,10 @@ export interface Harness {
   channel: RecordingChannel;
   taskQueue: string;
   /** Builds an app for `plan` with fresh tokens. */
-  app(plan: PlanFile, config?: { temporalUiUrl?: string }): { app: Express; tokens: Tokens; plan: PlanFile };
+  app(
+    plan: PlanFile,
+    config?: { temporalUiUrl?: string; taskListTiming?: AppDeps['taskListTiming'] },
+  ): { app: Express; tokens: Tokens; plan: PlanFile };
   stop(): Promise<void>;
 }
 
@@ -100,6 +103,7 @@ export async function startHarness(): Promise<Harness> {
   }
   const { taskQueue } = worker;
   const client = codecClient(env);
+  const apps: Express[] = [];
   return {
     env,
     client,
@@ -118,10 +122,13 @@ export async function startHarness(): Promise<Harness> {
         tokens: tokens.records,
         taskQueue,
         temporalTimeoutMs: 20_000,
+        taskListTiming: config.taskListTiming,
       });
+      apps.push(app);
       return { app, tokens, plan };
     },
     async stop() {
+      await Promise.all(apps.map((app) => closeApp(app)));
       await worker.stop();
       await env.teardown();
     },

@@ -39,12 +39,13 @@ export const HISTORIES_DIR = process.env.HISTORIES_DIR ?? path.resolve(__dirname
  * The generation recorded now. 2: after the patches `extension-pending-search-attribute`,
  * `withdraw-extension-on-completion` and `stable-wake-timer`, with a notification workflow that retried.
  * 3: after `lateness-from-opening` and `one-escalation-notice`, with a plan started in the past (`backdated`).
- * 4: after `refuse-outside-cancellation`, with every payload encrypted under the fixture keyring
+ * 4: after `updated-at-search-attribute`.
+ * 5: after `refuse-outside-cancellation`, with every payload encrypted under the fixture keyring
  * (`keyring.json` beside the histories: `updates` and `backdated` by its AES-256-GCM key, `timeline` and its
  * notification by its SM4 key) and every update naming its actor, as the API sends them.
  */
-export const GENERATION = 4;
-/** The keyring the generation-4 histories were encrypted with (test keys, committed on purpose). */
+export const GENERATION = 5;
+/** The keyring the generation-5 histories were encrypted with (test keys, committed on purpose). */
 export const FIXTURE_KEYRING_FILE = path.join(HISTORIES_DIR, 'keyring.json');
 const QUEUE = 'record';
 const named = (scenario: string) => `${scenario}-${GENERATION}`;

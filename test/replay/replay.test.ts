@@ -1,7 +1,7 @@
 /**
  * Replays the saved histories of real runs against the current workflow code. A change that would make
  * running executions non-deterministic fails here; guard such a change with `patched()`. Histories of
- * generation 4 are encrypted (test/fixtures/histories/keyring.json); older ones are plain JSON, recorded
+ * generation 5 are encrypted (test/fixtures/histories/keyring.json); older ones are plain JSON, recorded
  * before the codec, and replay through the same codec, which passes unencrypted payloads through.
  */
 import { temporal } from '@temporalio/proto';
@@ -15,8 +15,8 @@ import { bundleWorkflows } from '../../support/workflow-bundle';
 
 const dir = path.resolve(__dirname, '../fixtures/histories');
 const files = readdirSync(dir).filter((f) => f.endsWith('.binpb'));
-const encrypted = files.filter((f) => f.endsWith('-4.binpb'));
-/** The keyring the generation-4 histories were written under. */
+const encrypted = files.filter((f) => f.endsWith('-5.binpb'));
+/** The keyring the generation-5 histories were written under. */
 const fixtureKeyring = readKeyringFile(path.join(dir, 'keyring.json'))!;
 /** The same after a rotation: a new active key added, the old ones kept for decryption. */
 const rotated: Keyring = {
@@ -40,16 +40,20 @@ test('there are saved histories to replay, of every generation, the notification
   expect(files.sort()).toEqual([
     'backdated-3.binpb',
     'backdated-4.binpb',
+    'backdated-5.binpb',
     'notification-2.binpb',
     'notification-3.binpb',
     'notification-4.binpb',
+    'notification-5.binpb',
     'timeline-2.binpb',
     'timeline-3.binpb',
     'timeline-4.binpb',
+    'timeline-5.binpb',
     'timeline.binpb',
     'updates-2.binpb',
     'updates-3.binpb',
     'updates-4.binpb',
+    'updates-5.binpb',
     'updates.binpb',
   ]);
 });
@@ -84,7 +88,7 @@ test.each(encrypted)('after a key rotation, %s still replays and decodes', async
 });
 
 test('the updates history holds the plan text, comments and names only encrypted, and the refused cancellation', async () => {
-  const history = historyOf('updates-4.binpb');
+  const history = historyOf('updates-5.binpb');
   const raw = Buffer.from(temporal.api.history.v1.History.encode(history).finish());
   const plain = Buffer.from(temporal.api.history.v1.History.encode(historyOf('updates-3.binpb')).finish());
   for (const secret of ['请补充材料', '计划调整', '数据延迟', '办公厅', '协调人']) {

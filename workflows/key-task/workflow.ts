@@ -36,6 +36,7 @@ import {
   SA_NEXT_DUE,
   SA_PENDING,
   SA_STATUS,
+  SA_UPDATED_AT,
 } from '../../contracts/shared';
 import { iso } from '../../domain/calendar';
 import { nextWake, pendingEvents } from './schedule';
@@ -57,6 +58,11 @@ const PATCH_EXTENSION_PENDING = 'extension-pending-search-attribute';
  * instead of a new timer every turn (a sign-off then costs no timer events). Never reuse or rename.
  */
 const PATCH_STABLE_WAKE_TIMER = 'stable-wake-timer';
+/**
+ * Patch id: every upsert that changes the row also sets `DubanUpdatedAt`, so the API's replicas can poll
+ * for changed rows instead of reloading every task. Never reuse or rename.
+ */
+const PATCH_UPDATED_AT = 'updated-at-search-attribute';
 /**
  * Patch id: a Temporal cancellation request (the CLI's `workflow cancel`, the Web UI, a raw client) is
  * refused: the task runs on and its record lists the request. The API cancels through the `cancel` update,
@@ -134,6 +140,8 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
     const serialized = JSON.stringify(pairs.map((p) => p.value));
     if (serialized === lastAttributes) return;
     lastAttributes = serialized;
+    // Only when the row changed (above), so the time says when it last changed, not when it was last looked at.
+    if (patched(PATCH_UPDATED_AT)) pairs.push({ key: SA_UPDATED_AT, value: new Date(Date.now()) });
     upsertSearchAttributes(pairs);
   };
 
