@@ -23,6 +23,7 @@ import type { AppContext, AppDeps } from './deps';
 import { createTaskListCache } from './task-list-cache';
 import { withDeadline } from './temporal';
 import { errorHandler, notFoundHandler } from './middleware/error-handler';
+import { codecPreflight, codecRoutes } from './routes/codec';
 import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
 import { createApiMetrics } from './metrics';
@@ -87,6 +88,7 @@ export function createApp(appDeps: AppDeps): Express {
   });
   const metrics = createApiMetrics(deps);
   app.use(metrics.middleware);
+  app.use(codecPreflight(deps));
   app.use(express.json({ limit: deps.bodyLimit ?? '64kb' }));
   // Prometheus scrapes without a token, like /healthz; see api/metrics.ts for what each metric counts.
   app.get('/metrics', metrics.handler);
@@ -103,6 +105,7 @@ export function createApp(appDeps: AppDeps): Express {
   app.use(supervisionRoutes(deps));
   app.use(notificationRoutes(deps));
   app.use(exportRoutes(deps));
+  app.use(codecRoutes(deps));
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logError));

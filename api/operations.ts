@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import {
   cancelBodySchema,
   cancelResponseSchema,
+  codecBodySchema,
   departmentParamsSchema,
   escalationsResponseSchema,
   extensionRequestsResponseSchema,
@@ -286,5 +287,35 @@ export const operations = {
     status: 200,
     errors: [400, 503],
     contentType: 'text/csv; charset=utf-8',
+  },
+  codecDecode: {
+    method: 'post',
+    path: '/api/codec/decode',
+    operationId: 'codecDecode',
+    summary: "解密载荷 The Temporal Web UI's codec endpoint: decrypts payloads of the histories (administrators)",
+    description:
+      "The Web UI's codec-server protocol (configure `http(s)://<api>/api/codec` as its codec endpoint, with an " +
+      'administrator token): the payloads of a history, as the Web UI sends them, decrypted with the keyring. ' +
+      'Payloads that are not encrypted come back as they are; one that cannot be decrypted comes back as a ' +
+      "placeholder saying why. `X-Namespace`, when sent, must be the engine's namespace.",
+    roles: ['admin'],
+    input: { body: codecBodySchema },
+    status: 200,
+    response: codecBodySchema,
+    errors: [400],
+  },
+  codecEncode: {
+    method: 'post',
+    path: '/api/codec/encode',
+    operationId: 'codecEncode',
+    summary: "加密载荷 The codec endpoint's encryption (administrators)",
+    description:
+      'Encrypts payloads the Web UI is about to send. They are never sealed as the API seals its own: a task ' +
+      'refuses an update or signal typed into the Web UI (`not_from_api`), as one sent with the Temporal CLI.',
+    roles: ['admin'],
+    input: { body: codecBodySchema },
+    status: 200,
+    response: codecBodySchema,
+    errors: [400],
   },
 } as const satisfies Record<string, Operation>;

@@ -4,7 +4,7 @@
  */
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { UpdateDefinition } from '@temporalio/common';
-import { getStateQuery, type KeyTaskView, type WithTaskRow } from '../contracts';
+import { getStateQuery, type Actor, type KeyTaskView, type WithTaskRow } from '../contracts';
 import type { Request } from 'express';
 import type { Principal } from './auth/tokens';
 import type { AppContext, AppDeps } from './deps';
@@ -75,20 +75,32 @@ export async function executeUpdate<Ret, Arg>(
   }
 }
 
+/** The acting principal as the workflow checks and records it: role, department, name, token hash prefix. */
+export function actorOf(principal: Principal): Actor {
+  return {
+    role: principal.role,
+    ...(principal.department ? { department: principal.department } : {}),
+    person: principal.name,
+    token: principal.sha256.slice(0, 12),
+  };
+}
+
 /**
  * Sends `update` on behalf of the signed-in caller: the token's name is recorded as the person (never a name
- * the client sends) and the request's `Idempotency-Key` (or a fresh id) is both the workflow's `requestId`
- * and the Temporal update id, so a retry is applied once.
+ * the client sends), the caller as the `actor` the workflow's validators check, and the request's
+ * `Idempotency-Key` (or a fresh id) is both the workflow's `requestId` and the Temporal update id, so a
+ * retry is applied once.
  * @throws as {@link executeUpdate}; BadRequestError for a malformed `Idempotency-Key`.
  */
-export function updateAs<Ret, Arg extends { person: string; requestId: string }>(
+export function updateAs<Ret, Arg extends { person: string; requestId: string; actor?: Actor }>(
   deps: AppContext,
   req: Request,
   principal: Principal,
   workflowId: string,
   update: UpdateDefinition<WithTaskRow<Ret>, [Arg]>,
-  args: Omit<Arg, 'person' | 'requestId'>,
+  args: Omit<Arg, 'person' | 'requestId' | 'actor'>,
 ): Promise<Ret> {
   const requestId = updateIdOf(req, principal);
-  return executeUpdate(deps, workflowId, update, { ...args, person: principal.name, requestId } as Arg, requestId);
+  const full = { ...args, person: principal.name, requestId, actor: actorOf(principal) } as Arg;
+  return executeUpdate(deps, workflowId, update, full, requestId);
 }

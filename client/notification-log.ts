@@ -6,6 +6,8 @@
  * notification may appear a moment after it was decided.
  */
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
+import type { Payload } from '@temporalio/common';
+import type { temporal } from '@temporalio/proto';
 import {
   DELIVERY_MEMO_KEY,
   NOTIFICATION_WORKFLOW,
@@ -52,6 +54,19 @@ export function logEntryOf(info: WorkflowExecutionInfo): NotificationLogEntry | 
 }
 
 /** Adds the attempts so far and the last error of deliveries still in flight, from the workflow's pending activities. */
+/**
+ * A raw failure's message. The failure converter moves messages into `encodedAttributes`, which the codec
+ * encrypts (a delivery error may name an address), so the message is read back through the client's codec.
+ */
+async function failureMessage(client: Client, failure: temporal.api.failure.v1.IFailure): Promise<string> {
+  const { payloadCodecs, payloadConverter } = client.options.loadedDataConverter;
+  if (!failure.encodedAttributes) return failure.message ?? '';
+  let encoded: Payload[] = [failure.encodedAttributes];
+  for (const codec of [...payloadCodecs].reverse()) encoded = await codec.decode(encoded);
+  const attrs = payloadConverter.fromPayload<{ message?: unknown }>(encoded[0]!);
+  return typeof attrs?.message === 'string' ? attrs.message : (failure.message ?? '');
+}
+
 async function withRetries(client: Client, entry: NotificationLogEntry): Promise<NotificationLogEntry> {
   const description = await client.workflow.getHandle(entry.workflowId).describe();
   const pending = description.raw.pendingActivities ?? [];
@@ -63,7 +78,7 @@ async function withRetries(client: Client, entry: NotificationLogEntry): Promise
     d.attempts = failed;
     if (activity.lastFailure?.message) {
       d.outcome = 'retrying';
-      d.lastError = activity.lastFailure.message;
+      d.lastError = await failureMessage(client, activity.lastFailure);
     }
   }
   if (entry.deliveries.some((d) => d.outcome === 'retrying') && entry.outcome === 'pending') entry.outcome = 'retrying';

@@ -12,6 +12,7 @@ import type { Server } from 'node:http';
 import os from 'node:os';
 import { loadConfig, type Config } from '../config/env';
 import { temporalClient } from '../client/connection';
+import { loadKeyring } from '../codec/keyring';
 import { startPlan } from '../client/start-plan';
 import { localDate } from '../domain/calendar';
 import { temporalCliPath } from '../embedded/binaries';
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
   const cliPath = c.embedded ? temporalCliPath() : undefined;
   Runtime.install({ logger: new DefaultLogger(runtimeLogLevel(c.LOG_LEVEL)), shutdownSignals: [] });
   const activityDeps = activityDepsFromConfig(c, plan);
+  const keyring = loadKeyring(c.payloadKeys, log);
   const tokens = watchTokensFile(
     resolveTokensFile(c, plan, (line) => console.log(line)),
     plan,
@@ -105,6 +107,7 @@ async function main(): Promise<void> {
     connection,
     namespace: c.TEMPORAL_NAMESPACE,
     workflowBundle: await bundling,
+    keyring,
     deps: activityDeps,
     maxCachedWorkflows: c.WORKER_MAX_CACHED_WORKFLOWS,
     identity: `duban-start@${os.hostname()}:${process.pid}`,
@@ -118,7 +121,7 @@ async function main(): Promise<void> {
     },
   });
 
-  const client = temporalClient(c);
+  const client = temporalClient(c, keyring);
   cleanups.push({ name: 'client connection', run: () => client.connection.close() });
   const app = createApp({
     temporalClient: client,

@@ -4,6 +4,7 @@
  * and every department. Requests go through `request` (support/checked-request.ts), which checks every 2xx
  * answer against the OpenAPI document; nothing of Temporal is faked.
  */
+import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Express } from 'express';
 import { closeApp, createApp, type AppDeps } from '../api/app';
@@ -12,6 +13,7 @@ import { planFileSchema, type PlanFile } from '../contracts';
 import { loadPlanFile } from '../seeds/load-plan';
 import { startKeyTaskWorker, type RunningWorker } from './key-task-worker';
 import { recordingChannel, type RecordingChannel } from './recording-channel';
+import { codecClient } from './sealed-client';
 import { createLocalEnv } from './temporal-env';
 import { bundleWorkflows } from './workflow-bundle';
 
@@ -75,6 +77,8 @@ export function plan2016(options: { id?: string; tasks?: number[] } = {}): PlanF
 /** A running test server and worker. */
 export interface Harness {
   env: TestWorkflowEnvironment;
+  /** The client the apps use: the project's codec, like the API's own. */
+  client: Client;
   channel: RecordingChannel;
   taskQueue: string;
   /**
@@ -102,15 +106,17 @@ export async function startHarness(): Promise<Harness> {
     throw err;
   }
   const { taskQueue } = worker;
+  const client = codecClient(env);
   const apps: Express[] = [];
   return {
     env,
+    client,
     channel,
     taskQueue,
     app(plan, config = {}, deps = {}) {
       const tokens = mintTokens(plan);
       const app = createApp({
-        temporalClient: env.client,
+        temporalClient: client,
         config: {
           TEMPORAL_NAMESPACE: namespace,
           temporalAddress: env.address,

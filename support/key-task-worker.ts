@@ -8,6 +8,7 @@ import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import type { ActivityDeps } from '../activities';
 import { createKeyTaskWorker, type KeyTaskWorkerOptions } from '../worker/create-worker';
+import { TEST_KEYRING } from './sealed-client';
 
 /** A running worker and the task queue it polls. */
 export interface RunningWorker {
@@ -17,7 +18,7 @@ export interface RunningWorker {
 }
 
 /** What {@link startKeyTaskWorker} needs besides the server and the bundle. */
-export interface TestWorkerOptions extends Pick<KeyTaskWorkerOptions, 'maxCachedWorkflows'> {
+export interface TestWorkerOptions extends Partial<Pick<KeyTaskWorkerOptions, 'maxCachedWorkflows' | 'keyring'>> {
   deps: ActivityDeps;
   /** The task queue; default `<prefix>-<uuid>`, fresh for each worker. */
   taskQueue?: string;
@@ -41,6 +42,7 @@ export async function startKeyTaskWorker(
     namespace: env.namespace ?? 'default',
     taskQueue,
     workflowBundle,
+    keyring: options.keyring ?? TEST_KEYRING,
     deps: options.deps,
     identity: `${prefix}-worker@${process.pid}`,
     ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),

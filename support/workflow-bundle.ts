@@ -3,10 +3,15 @@
  */
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import path from 'node:path';
+import { BUNDLE_CONVERTERS } from '../codec/data-converter';
 
 /** Bundles the project's workflow code once (call it in `beforeAll`). */
 export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath: path.resolve(__dirname, '../workflows'), logger: quietLogger });
+  return bundleWorkflowCode({
+    workflowsPath: path.resolve(__dirname, '../workflows'),
+    ...BUNDLE_CONVERTERS,
+    logger: quietLogger,
+  });
 }
 
 const quietLogger = {

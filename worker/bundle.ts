@@ -5,12 +5,15 @@
  */
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import path from 'node:path';
+import { BUNDLE_CONVERTERS } from '../codec/data-converter';
 
 /** Bundles `workflows/` for {@link createKeyTaskWorker}'s `workflowBundle`. Rejects on a build error. */
 export function bundleKeyTaskWorkflows(): Promise<WorkflowBundleWithSourceMap> {
   const drop = (): void => undefined;
   return bundleWorkflowCode({
     workflowsPath: path.resolve(__dirname, '../workflows'),
+    // The converters the worker uses: sealed payloads marked for the validators, failure messages encrypted.
+    ...BUNDLE_CONVERTERS,
     logger: {
       log: drop,
       trace: drop,

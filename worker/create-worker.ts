@@ -5,7 +5,8 @@
  */
 import { Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import path from 'node:path';
-import { TASK_QUEUE } from '../contracts';
+import { dataConverter } from '../codec/data-converter';
+import { TASK_QUEUE, type Keyring } from '../contracts';
 import { createActivities, type ActivityDeps } from '../activities';
 
 /** Options of {@link createKeyTaskWorker}. */
@@ -16,6 +17,8 @@ export interface KeyTaskWorkerOptions {
   taskQueue?: string;
   /** A pre-built bundle (tests bundle once per suite); without it the workflows are bundled now. */
   workflowBundle?: WorkflowBundleWithSourceMap;
+  /** The payload keys: every payload is encrypted with the active one (see codec/). */
+  keyring: Keyring;
   /** The activities' outside world. */
   deps: ActivityDeps;
   /** Identity shown in the Temporal Web UI. */
@@ -29,6 +32,8 @@ export function createKeyTaskWorker(options: KeyTaskWorkerOptions): Promise<Work
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
+    // The bundle must be built with the same payload converter (worker/bundle.ts, support/workflow-bundle.ts).
+    dataConverter: dataConverter(options.keyring),
     taskQueue: options.taskQueue ?? TASK_QUEUE,
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }

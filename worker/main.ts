@@ -10,6 +10,7 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '../embedded/binaries';
 import os from 'node:os';
 import { loadConfig } from '../config/env';
+import { loadKeyring } from '../codec/keyring';
 import { activityDepsFromConfig } from '../activities';
 import { loadPlanFile } from '../seeds/load-plan';
 import { createKeyTaskWorker } from './create-worker';
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
   context = { temporalAddress: config.temporalAddress, namespace: config.TEMPORAL_NAMESPACE };
   // The plan names the departments in notifications and checks the contacts file's department ids.
   const deps = activityDepsFromConfig(config, loadPlanFile(config.PLAN_FILE));
+  const keyring = loadKeyring(config.payloadKeys, (line) => console.log(`[worker] ${line}`));
   // The process handles its own signals: a signal during the connect loop must stop it too.
   // WORKER_METRICS_PORT: the SDK's own Prometheus metrics (task slots, poll latencies, …) on that port.
   const metricsPort = config.WORKER_METRICS_PORT;
@@ -59,6 +61,7 @@ async function main(): Promise<void> {
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
       workflowBundle: await workflowBundle(config.WORKFLOW_BUNDLE_PATH),
+      keyring,
       deps,
       maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
       identity: `duban-worker@${os.hostname()}:${process.pid}`,

@@ -12,6 +12,7 @@ import {
   milestoneStateSchema,
   milestoneViewSchema,
   responsibilitySchema,
+  roleSchema,
   taskStatusSchema,
   type TaskStatus,
 } from './task-view';
@@ -27,14 +28,8 @@ import {
   escalationRoleSchema,
 } from './plan';
 
-/**
- * Roles a bearer token may carry: a department's `coordinator` (signs for it), the general `office` (reads
- * everything, decides extensions), an `admin` (starts plans, cancels tasks) and a read-only `viewer` (reads
- * everything the office reads and changes nothing: the wall screen, a leader's tablet).
- */
-export const roleSchema = z.enum(['coordinator', 'office', 'admin', 'viewer']);
-/** The role a bearer token carries: `coordinator`, `office`, `admin` or `viewer`. */
-export type Role = z.infer<typeof roleSchema>;
+/** The roles a bearer token may carry (defined beside the task view, which records them). */
+export { roleSchema, type Role } from './task-view';
 
 /** The body of every error answer. `code` is stable and machine-readable; `message` is for people. */
 export const errorBodySchema = z.object({
@@ -308,3 +303,22 @@ export const healthResponseSchema = z.object({
   reason: z.string().optional(),
   error: errorBodySchema.shape.error.optional(),
 });
+
+/**
+ * A payload as the Temporal Web UI's codec protocol carries it: metadata values and data base64-encoded
+ * (protobuf JSON of `temporal.api.common.v1.Payload`).
+ */
+export const codecPayloadSchema = z.object({
+  metadata: z.record(z.string(), z.string().regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'must be base64')).optional(),
+  data: z
+    .string()
+    .regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'must be base64')
+    .optional(),
+});
+/** A payload in the codec protocol. */
+export type CodecPayload = z.infer<typeof codecPayloadSchema>;
+
+/** Body and answer of `/api/codec/decode` and `/api/codec/encode`: `{payloads: [...]}`. */
+export const codecBodySchema = z.object({ payloads: z.array(codecPayloadSchema).max(10_000) });
+/** Body and answer of the codec endpoint. */
+export type CodecBody = z.infer<typeof codecBodySchema>;

@@ -7,3 +7,4 @@ export * from './plan';
 export * from './task-view';
 export * from './notification';
 export * from './api';
+export * from './keyring';

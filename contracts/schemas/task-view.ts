@@ -52,6 +52,26 @@ export const figureValuesSchema = z.record(z.string(), z.number());
 /** Reported figure values by figure id. */
 export type FigureValues = z.infer<typeof figureValuesSchema>;
 
+/**
+ * Roles a bearer token may carry: a department's `coordinator` (signs for it), the general `office` (reads
+ * everything, decides extensions), an `admin` (starts plans, cancels tasks) and a read-only `viewer` (reads
+ * everything the office reads and changes nothing: the wall screen, a leader's tablet).
+ */
+export const roleSchema = z.enum(['coordinator', 'office', 'admin', 'viewer']);
+/** The role a bearer token carries: `coordinator`, `office`, `admin` or `viewer`. */
+export type Role = z.infer<typeof roleSchema>;
+
+/**
+ * Who made a decision, as the API named it to the workflow: the token's role, a coordinator's department,
+ * the token's name and the first 12 hex digits of its SHA-256. Absent from decisions recorded before it.
+ */
+export const actorSchema = z.object({
+  role: roleSchema,
+  department: departmentIdSchema.optional(),
+  person: z.string(),
+  token: z.string(),
+});
+
 /** One unit's recorded sign-off in a round. */
 export const signOffRecordSchema = z.object({
   department: departmentIdSchema,
@@ -64,6 +84,7 @@ export const signOffRecordSchema = z.object({
   comment: z.string().optional(),
   figures: figureValuesSchema.optional(),
   requestId: z.string(),
+  actor: actorSchema.optional(),
 });
 
 /** A round of sign-offs; a rejection closes it and a resubmission opens the next. */
@@ -71,7 +92,9 @@ export const roundSchema = z.object({
   number: z.number().int().positive(),
   openedAt: z.string(),
   /** The lead's resubmission note that opened this round (none for round 1). */
-  resubmission: z.object({ note: z.string(), person: z.string(), at: z.string() }).optional(),
+  resubmission: z
+    .object({ note: z.string(), person: z.string(), at: z.string(), actor: actorSchema.optional() })
+    .optional(),
   signOffs: z.array(signOffRecordSchema),
   outcome: z.enum(['approved', 'rejected']).optional(),
   closedAt: z.string().optional(),
@@ -101,13 +124,15 @@ export const extensionSchema = z.object({
   /** The request id (idempotency key) it was created with. */
   requestId: z.string(),
   milestoneId: z.string(),
-  requestedBy: z.object({ department: departmentIdSchema, person: z.string() }),
+  requestedBy: z.object({ department: departmentIdSchema, person: z.string(), actor: actorSchema.optional() }),
   requestedAt: z.string(),
   previousDueDate: isoDateSchema,
   newDueDate: isoDateSchema,
   reason: z.string(),
   state: z.enum(['pending', 'approved', 'declined', 'withdrawn']),
-  decision: z.object({ person: z.string(), at: z.string(), comment: z.string().optional() }).optional(),
+  decision: z
+    .object({ person: z.string(), at: z.string(), comment: z.string().optional(), actor: actorSchema.optional() })
+    .optional(),
 });
 /** An extension request with its state and, once decided, the decision. */
 export type Extension = z.infer<typeof extensionSchema>;
@@ -192,7 +217,14 @@ export const keyTaskViewSchema = z.object({
   notifications: z.array(notificationSchema),
   escalations: z.array(escalationSchema),
   extensions: z.array(extensionSchema),
-  cancellation: z.object({ person: z.string(), reason: z.string(), at: z.string() }).optional(),
+  cancellation: z
+    .object({ person: z.string(), reason: z.string(), at: z.string(), actor: actorSchema.optional() })
+    .optional(),
+  /**
+   * Cancellation requests that reached the workflow from Temporal itself (the CLI, the Web UI, a client),
+   * not through the API's `cancel`: refused, the task ran on; when each arrived.
+   */
+  refusedCancellations: z.array(z.object({ at: z.string() })).optional(),
   completedAt: z.string().optional(),
 });
 /** The full state of a key task, as the `getState` query answers it. */

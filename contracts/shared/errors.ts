@@ -38,13 +38,24 @@ export const CONFLICT_REFUSALS = [
   'TaskClosed',
 ] as const;
 
+/**
+ * Refusals that mean "not you" (HTTP 403): `NotFromApi`, a request that did not come through the API (its
+ * payload not sealed by the project's codec, or without an actor: plain JSON sent with the Temporal CLI,
+ * the Web UI or a raw client); `ActorNotAllowed`, a sealed request whose actor may not make it.
+ */
+export const FORBIDDEN_REFUSALS = ['NotFromApi', 'ActorNotAllowed'] as const;
+
 /** Every refusal type name the workflow may throw. */
 export type RefusalType =
-  (typeof NOT_FOUND_REFUSALS)[number] | (typeof INVALID_REFUSALS)[number] | (typeof CONFLICT_REFUSALS)[number];
+  | (typeof NOT_FOUND_REFUSALS)[number]
+  | (typeof INVALID_REFUSALS)[number]
+  | (typeof CONFLICT_REFUSALS)[number]
+  | (typeof FORBIDDEN_REFUSALS)[number];
 
 /** The HTTP status for a refusal type, or undefined when the type is not a workflow refusal. */
-export function refusalStatus(type: string | undefined | null): 400 | 404 | 409 | undefined {
+export function refusalStatus(type: string | undefined | null): 400 | 403 | 404 | 409 | undefined {
   if (!type) return undefined;
+  if ((FORBIDDEN_REFUSALS as readonly string[]).includes(type)) return 403;
   if ((NOT_FOUND_REFUSALS as readonly string[]).includes(type)) return 404;
   if ((INVALID_REFUSALS as readonly string[]).includes(type)) return 400;
   if ((CONFLICT_REFUSALS as readonly string[]).includes(type)) return 409;

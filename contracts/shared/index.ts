@@ -11,3 +11,4 @@ export * from './errors';
 export * from './key-task-input';
 export * from './update-args';
 export * from './delivery-plan';
+export * from './sealed';

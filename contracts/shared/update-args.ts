@@ -2,11 +2,32 @@
  * Payloads of the key-task workflow's updates (contracts/shared/messages.ts). The API builds them from a
  * body it has already parsed and the caller's token; the workflow's synchronous validators check them
  * against its state. Each `requestId` becomes the update id, so a retried request is applied once.
+ *
+ * Every payload the API sends names its {@link Actor}, and the workflow's validators check it (an update
+ * without one, or not sealed by the codec, did not come through the API and is refused). Histories recorded
+ * before the actor existed have none: the handlers never read it, so their replay is unchanged.
  */
+import type { Role } from '../schemas/api';
 import type { FigureValues } from '../schemas/task-view';
 
+/** Who sent a request through the API: the signed-in token's role, department and name. */
+export interface Actor {
+  role: Role;
+  /** A coordinator's department. */
+  department?: string;
+  /** The token's name. */
+  person: string;
+  /** The first 12 hex digits of the token's SHA-256: names the token in the record without revealing it. */
+  token: string;
+}
+
+/** The acting principal the API adds to every update (optional: histories older than it have none). */
+export interface Acted {
+  actor?: Actor;
+}
+
 /** Payload of the `signOff` update: a responsible unit approves or rejects the current milestone. */
-export interface SignOffArgs {
+export interface SignOffArgs extends Acted {
   milestoneId: string;
   department: string;
   decision: 'approve' | 'reject';
@@ -18,7 +39,7 @@ export interface SignOffArgs {
 }
 
 /** Payload of the `resubmit` update, sent by the lead after a rejection. */
-export interface ResubmitArgs {
+export interface ResubmitArgs extends Acted {
   milestoneId: string;
   department: string;
   note: string;
@@ -27,7 +48,7 @@ export interface ResubmitArgs {
 }
 
 /** Payload of the `requestExtension` update, sent by the lead. */
-export interface ExtensionRequestArgs {
+export interface ExtensionRequestArgs extends Acted {
   milestoneId: string;
   department: string;
   /** The due date asked for, `YYYY-MM-DD`. */
@@ -38,7 +59,7 @@ export interface ExtensionRequestArgs {
 }
 
 /** Payload of the `decideExtension` update, sent by the general office. */
-export interface ExtensionDecisionArgs {
+export interface ExtensionDecisionArgs extends Acted {
   milestoneId: string;
   extensionId: string;
   approve: boolean;
@@ -48,7 +69,7 @@ export interface ExtensionDecisionArgs {
 }
 
 /** Payload of the `cancel` update, sent by an administrator. */
-export interface CancelArgs {
+export interface CancelArgs extends Acted {
   reason: string;
   person: string;
   requestId: string;

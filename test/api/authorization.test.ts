@@ -174,6 +174,20 @@ function probesFor(who: Who): Probe[] {
       path: `/api/notifications?department=${other}`,
       allowed: (w) => w.kind !== 'coordinator',
     },
+    {
+      name: 'codec decode',
+      method: 'post',
+      path: '/api/codec/decode',
+      body: { payloads: [] },
+      allowed: (w) => w.kind === 'admin',
+    },
+    {
+      name: 'codec encode',
+      method: 'post',
+      path: '/api/codec/encode',
+      body: { payloads: [] },
+      allowed: (w) => w.kind === 'admin',
+    },
   ];
 }
 
@@ -225,7 +239,7 @@ test('every role × endpoint × department gets 401, 403 or through exactly as t
     }
   }
   expect(wrong).toEqual([]);
-  expect(walked).toBe(everyone.length * 20);
+  expect(walked).toBe(everyone.length * 22);
 });
 
 test('the open endpoints need no token', async () => {

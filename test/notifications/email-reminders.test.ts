@@ -20,6 +20,7 @@ import { parseContacts } from '../../activities/contacts';
 import { emailMessageId } from '../../activities/email';
 import { addDays, deadlineEpoch, localDate, localTimeToEpoch } from '../../domain/calendar';
 import { createKeyTaskWorker } from '../../worker/create-worker';
+import { TEST_KEYRING } from '../../support/sealed-client';
 import { startMailSink, type MailSink } from '../../support/mail-sink';
 import { miniPlan, miniTaskInput } from '../../support/mini-plan';
 import { createTimeSkippingEnv } from '../../support/temporal-env';
@@ -57,6 +58,7 @@ beforeAll(async () => {
   const names = new Map(miniPlan.departments.map((d) => [d.id, d.name]));
   worker = await createKeyTaskWorker({
     connection: env.nativeConnection,
+    keyring: TEST_KEYRING,
     namespace: env.namespace ?? 'default',
     taskQueue: 'notifications-email',
     workflowBundle: bundle,

@@ -24,6 +24,7 @@ import {
 import { addDays, localDate } from '../../domain/calendar';
 import { taskWorkflowId } from '../../domain/plan';
 import { createKeyTaskWorker } from '../../worker/create-worker';
+import { codecClient, TEST_KEYRING } from '../../support/sealed-client';
 import { eventually, mintTokens, type Tokens } from '../../support/api-harness';
 import { grantExtension, miniPlan, miniTaskInput } from '../../support/mini-plan';
 import { createLocalEnv } from '../../support/temporal-env';
@@ -48,6 +49,7 @@ beforeAll(async () => {
   bundle = await bundleWorkflows();
   worker = await createKeyTaskWorker({
     connection: env.nativeConnection,
+    keyring: TEST_KEYRING,
     namespace: env.namespace ?? 'default',
     taskQueue: TASK_QUEUE,
     workflowBundle: bundle,
@@ -67,7 +69,7 @@ beforeAll(async () => {
   running = worker.run();
   tokens = mintTokens(miniPlan);
   app = createApp({
-    temporalClient: env.client,
+    temporalClient: codecClient(env),
     config: { TEMPORAL_NAMESPACE: env.namespace ?? 'default', temporalAddress: env.address },
     plan: miniPlan,
     tokens: tokens.records,
@@ -229,6 +231,7 @@ test('a receiver that never recovers: the log says "failed" after the last of it
   const queue = `notifications-dead-${randomUUID()}`;
   const giveUp = await createKeyTaskWorker({
     connection: env.nativeConnection,
+    keyring: TEST_KEYRING,
     namespace: env.namespace ?? 'default',
     taskQueue: queue,
     workflowBundle: bundle,

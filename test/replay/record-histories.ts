@@ -18,11 +18,14 @@ import {
   KEY_TASK_WORKFLOW,
   cancelUpdate,
   decideExtensionUpdate,
+  getStateQuery,
   requestExtensionUpdate,
   resubmitUpdate,
   signOffUpdate,
 } from '../../contracts';
 import { addDays, localDate } from '../../domain/calendar';
+import { readKeyringFile } from '../../codec/keyring';
+import type { Keyring } from '../../contracts';
 import { createKeyTaskWorker } from '../../worker/create-worker';
 import { miniTaskInput } from '../../support/mini-plan';
 import type { NotificationChannel } from '../../activities';
@@ -37,8 +40,13 @@ export const HISTORIES_DIR = process.env.HISTORIES_DIR ?? path.resolve(__dirname
  * `withdraw-extension-on-completion` and `stable-wake-timer`, with a notification workflow that retried.
  * 3: after `lateness-from-opening` and `one-escalation-notice`, with a plan started in the past (`backdated`).
  * 4: after `updated-at-search-attribute`.
+ * 5: after `refuse-outside-cancellation`, with every payload encrypted under the fixture keyring
+ * (`keyring.json` beside the histories: `updates` and `backdated` by its AES-256-GCM key, `timeline` and its
+ * notification by its SM4 key) and every update naming its actor, as the API sends them.
  */
-export const GENERATION = 4;
+export const GENERATION = 5;
+/** The keyring the generation-5 histories were encrypted with (test keys, committed on purpose). */
+export const FIXTURE_KEYRING_FILE = path.join(HISTORIES_DIR, 'keyring.json');
 const QUEUE = 'record';
 const named = (scenario: string) => `${scenario}-${GENERATION}`;
 const DAY = 86_400_000;
@@ -97,6 +105,9 @@ async function updatesScenario(client: Client): Promise<WorkflowHandle> {
   await h.executeUpdate(decideExtensionUpdate, {
     args: [{ milestoneId: 'final', extensionId: ext.id, approve: true, person: '办公厅', requestId: rid() }],
   });
+  // A cancellation request straight to Temporal: refused and recorded, the task runs on.
+  await h.cancel();
+  while (!(await h.query(getStateQuery)).refusedCancellations) await new Promise((r) => setTimeout(r, 200));
   await h.executeUpdate(cancelUpdate, { args: [{ reason: '计划调整', person: '管理员', requestId: rid() }] });
   await h.result();
   return h;
@@ -159,11 +170,13 @@ function save(name: string, history: temporal.api.history.v1.IHistory): void {
 
 async function record(
   env: TestWorkflowEnvironment,
+  keyring: Keyring,
   scenario: string,
   run: () => Promise<WorkflowHandle>,
   options: { channel?: NotificationChannel; firstChild?: string } = {},
 ) {
   const worker = await createKeyTaskWorker({
+    keyring,
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue: QUEUE,
@@ -188,16 +201,18 @@ async function record(
 }
 
 async function main(): Promise<void> {
-  const local = await createLocalEnv();
+  const aes = readKeyringFile(FIXTURE_KEYRING_FILE)!;
+  const sm4: Keyring = { ...aes, active: aes.keys.find((k) => k.cipher === 'sm4-ctr-hmac-sm3')!.id };
+  const local = await createLocalEnv({}, aes);
   try {
-    await record(local, 'updates', () => updatesScenario(local.client));
-    await record(local, 'backdated', () => backdatedScenario(local.client));
+    await record(local, aes, 'updates', () => updatesScenario(local.client));
+    await record(local, aes, 'backdated', () => backdatedScenario(local.client));
   } finally {
     await local.teardown();
   }
-  const skipping = await createTimeSkippingEnv();
+  const skipping = await createTimeSkippingEnv(sm4);
   try {
-    await record(skipping, 'timeline', () => timelineScenario(skipping), {
+    await record(skipping, sm4, 'timeline', () => timelineScenario(skipping), {
       channel: failingOnceChannel(),
       firstChild: 'notification',
     });

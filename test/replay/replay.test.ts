@@ -1,16 +1,31 @@
 /**
  * Replays the saved histories of real runs against the current workflow code. A change that would make
- * running executions non-deterministic fails here; guard such a change with `patched()`.
+ * running executions non-deterministic fails here; guard such a change with `patched()`. Histories of
+ * generation 5 are encrypted (test/fixtures/histories/keyring.json); older ones are plain JSON, recorded
+ * before the codec, and replay through the same codec, which passes unencrypted payloads through.
  */
 import { temporal } from '@temporalio/proto';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { dataConverter, EncryptionCodec, generateKey, readKeyringFile } from '../../codec';
+import type { Keyring } from '../../contracts';
+import { historyPayloads } from '../../support/history-payloads';
 import { bundleWorkflows } from '../../support/workflow-bundle';
 
 const dir = path.resolve(__dirname, '../fixtures/histories');
 const files = readdirSync(dir).filter((f) => f.endsWith('.binpb'));
+const encrypted = files.filter((f) => f.endsWith('-5.binpb'));
+/** The keyring the generation-5 histories were written under. */
+const fixtureKeyring = readKeyringFile(path.join(dir, 'keyring.json'))!;
+/** The same after a rotation: a new active key added, the old ones kept for decryption. */
+const rotated: Keyring = {
+  active: 'rotated-1',
+  keys: [generateKey('rotated-1', 'sm4-ctr-hmac-sm3'), ...fixtureKeyring.keys],
+};
 let bundle: WorkflowBundleWithSourceMap;
+
+const historyOf = (file: string) => temporal.api.history.v1.History.decode(readFileSync(path.join(dir, file)));
 
 beforeAll(async () => {
   bundle = await bundleWorkflows();
@@ -25,23 +40,68 @@ test('there are saved histories to replay, of every generation, the notification
   expect(files.sort()).toEqual([
     'backdated-3.binpb',
     'backdated-4.binpb',
+    'backdated-5.binpb',
     'notification-2.binpb',
     'notification-3.binpb',
     'notification-4.binpb',
+    'notification-5.binpb',
     'timeline-2.binpb',
     'timeline-3.binpb',
     'timeline-4.binpb',
+    'timeline-5.binpb',
     'timeline.binpb',
     'updates-2.binpb',
     'updates-3.binpb',
     'updates-4.binpb',
+    'updates-5.binpb',
     'updates.binpb',
   ]);
 });
 
-test.each(files)('the history %s replays on the current workflow code', async (file) => {
-  const history = temporal.api.history.v1.History.decode(readFileSync(path.join(dir, file)));
+test.each(files)('the history %s replays on the current workflow code, with the codec', async (file) => {
+  const history = historyOf(file);
   expect(history.events?.length).toBeGreaterThan(10);
   // The workflow id is part of what is replayed (notification ids derive from it): record.ts names it so.
-  await Worker.runReplayHistory({ workflowBundle: bundle }, history, `replay-${path.basename(file, '.binpb')}`);
+  await Worker.runReplayHistory(
+    { workflowBundle: bundle, dataConverter: dataConverter(fixtureKeyring) },
+    history,
+    `replay-${path.basename(file, '.binpb')}`,
+  );
+});
+
+test.each(encrypted)('after a key rotation, %s still replays and decodes', async (file) => {
+  const history = historyOf(file);
+  await Worker.runReplayHistory(
+    { workflowBundle: bundle, dataConverter: dataConverter(rotated) },
+    history,
+    `replay-${path.basename(file, '.binpb')}`,
+  );
+  const raw = Buffer.from(temporal.api.history.v1.History.encode(history).finish());
+  const payloads = historyPayloads(history);
+  const decoded = await new EncryptionCodec(rotated).decode(payloads);
+  const text = decoded.map((p) => Buffer.from(p.data ?? []).toString('utf8')).join('\n');
+  // Every payload opened: none became a placeholder.
+  expect(decoded.filter((p) => p.metadata?.['duban-undecodable'])).toEqual([]);
+  // The task's title in Chinese is in every history's input: readable only once decrypted.
+  expect(raw.includes(Buffer.from('任务一'))).toBe(false);
+  expect(text).toContain('任务一');
+});
+
+test('the updates history holds the plan text, comments and names only encrypted, and the refused cancellation', async () => {
+  const history = historyOf('updates-5.binpb');
+  const raw = Buffer.from(temporal.api.history.v1.History.encode(history).finish());
+  const plain = Buffer.from(temporal.api.history.v1.History.encode(historyOf('updates-3.binpb')).finish());
+  for (const secret of ['请补充材料', '计划调整', '数据延迟', '办公厅', '协调人']) {
+    expect(plain.includes(Buffer.from(secret))).toBe(true);
+    expect(raw.includes(Buffer.from(secret))).toBe(false);
+  }
+  const decoded = await new EncryptionCodec(fixtureKeyring).decode(historyPayloads(history));
+  const text = decoded.map((p) => Buffer.from(p.data ?? []).toString('utf8')).join('\n');
+  expect(text).toContain('请补充材料');
+  expect(text).toContain('"refusedCancellations"');
+  expect(text).toContain('"actor":{"role":"admin"');
+  const { EventType } = temporal.api.enums.v1;
+  const types = history.events!.map((e) => e.eventType);
+  expect(types).toContain(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED);
+  expect(types.at(-1)).toBe(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
 });

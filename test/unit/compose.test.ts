@@ -5,7 +5,9 @@
  * instead of a deployment.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { ALL_SEARCH_ATTRIBUTES } from '../../contracts';
@@ -26,12 +28,14 @@ interface Service {
   environment?: Record<string, string>;
   healthcheck?: { test: string[] };
   configs?: { source: string; target: string }[];
+  secrets?: string[];
 }
 
 const read = (file: string) => readFileSync(path.join(PROJECT_ROOT, file), 'utf8');
 const compose = parse(read('docker-compose.yml'), { merge: true }) as {
   services: Record<string, Service>;
   configs?: Record<string, { content?: string }>;
+  secrets?: Record<string, { file?: string }>;
 };
 const services = compose.services;
 const appServices = ['worker', 'api', 'temporal-setup'] as const;
@@ -42,10 +46,26 @@ function interpolate(value: string): string {
   return value.replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1').replace(/\$\$/g, '$');
 }
 
-/** A service's environment as the container gets it. */
+/** Where compose mounts a secret in a container. */
+const SECRET_MOUNT = '/run/secrets/';
+/** A keyring standing in for the `payload-keys` secret, which only a deployment has. */
+const keyringDir = mkdtempSync(path.join(tmpdir(), 'duban-compose-'));
+const keyringFile = path.join(keyringDir, 'payload-keys.json');
+writeFileSync(
+  keyringFile,
+  JSON.stringify({
+    active: 'k1',
+    keys: [{ id: 'k1', cipher: 'aes-256-gcm', key: randomBytes(32).toString('base64') }],
+  }),
+);
+
+/** A service's environment as the container gets it (its mounted keyring secret replaced by a test keyring). */
 function envOf(name: string): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(services[name]!.environment ?? {}).map(([k, v]) => [k, interpolate(String(v))]),
+    Object.entries(services[name]!.environment ?? {}).map(([k, v]) => {
+      const value = interpolate(String(v));
+      return [k, k === 'PAYLOAD_KEYS_FILE' && value.startsWith(SECRET_MOUNT) ? keyringFile : value];
+    }),
   );
 }
 
@@ -248,5 +268,16 @@ describe('docker-compose.yml', () => {
   it('runs in production mode, where the API needs a tokens file', () => {
     for (const name of appServices) expect(loadConfig(envOf(name)).NODE_ENV).toBe('production');
     expect(loadConfig(envOf('api')).AUTH_TOKENS_FILE).toMatch(/^\/app\/data\//);
+  });
+
+  it('gives every worker, API and setup the same payload keyring, mounted as a secret', () => {
+    expect(compose.secrets?.['payload-keys']?.file).toMatch(/payload-keys\.json/);
+    for (const name of appServices) {
+      expect([name, service(name).secrets]).toEqual([name, ['payload-keys']]);
+      expect([name, interpolate(String(service(name).environment?.PAYLOAD_KEYS_FILE))]).toEqual([
+        name,
+        `${SECRET_MOUNT}payload-keys`,
+      ]);
+    }
   });
 });

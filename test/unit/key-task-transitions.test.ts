@@ -17,6 +17,7 @@ import {
   type KeyTaskEvent,
 } from '../../workflows/key-task/transitions';
 import { miniTaskInput } from '../../support/mini-plan';
+import { asFromApi } from '../../support/sealed-args';
 
 const START = '2030-03-01';
 const input: KeyTaskInput = miniTaskInput(START);
@@ -39,9 +40,13 @@ const sign = (department: string, over: Partial<SignOffArgs> = {}): KeyTaskEvent
   },
 });
 
+/** The event as the validators receive it from the API: sealed, with the actor the API names. */
+const fromApi = (event: KeyTaskEvent): KeyTaskEvent =>
+  event.type === 'turn' ? event : ({ ...event, args: asFromApi(event.type, event.args) } as KeyTaskEvent);
+
 /** Validates and applies `event` at `now` (as the workflow's validator and handler do); answers the step. */
 function step(state: KeyTaskState, event: KeyTaskEvent, now = startedAt + DAY, patches = true) {
-  validate(state, event, input, now);
+  validate(state, fromApi(event), input, now);
   return transition(state, event, { input, workflowId: WORKFLOW_ID, now, patched: () => patches });
 }
 
@@ -53,7 +58,7 @@ function run(events: KeyTaskEvent[], now = startedAt + DAY): KeyTaskState {
 /** The refusal code and Chinese words `event` is refused with at `now`. */
 function refusal(state: KeyTaskState, event: KeyTaskEvent, now = startedAt + DAY): { code: string; zh: string } {
   try {
-    validate(state, event, input, now);
+    validate(state, fromApi(event), input, now);
   } catch (err) {
     if (!(err instanceof ApplicationFailure)) throw err;
     return { code: err.type ?? '', zh: refusalWords(err.details)?.zh ?? '' };
@@ -333,5 +338,7 @@ test('an extension whose date has passed by the time it is decided is refused: t
   const afterIt = deadlineEpoch(newDueDate, input.policy.utcOffset) + DAY;
   expect(refusal(asked, decide, afterIt)).toEqual({ code: 'InvalidDueDate', zh: expect.stringContaining('重新申请') });
   // Declining it stays possible.
-  expect(() => validate(asked, { ...decide, args: { ...decide.args, approve: false } }, input, afterIt)).not.toThrow();
+  expect(() =>
+    validate(asked, fromApi({ ...decide, args: { ...decide.args, approve: false } }), input, afterIt),
+  ).not.toThrow();
 });

@@ -6,6 +6,8 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type {
+  Acted,
+  Actor,
   CancelArgs,
   ExtensionDecisionArgs,
   ExtensionRequestArgs,
@@ -14,7 +16,7 @@ import type {
   ResubmitArgs,
   SignOffArgs,
 } from '../../contracts';
-import type { Words } from '../../contracts/shared';
+import { isSealed, type Words } from '../../contracts/shared';
 import { localDate } from '../../domain/calendar';
 import { pendingDepartments, type KeyTaskState, type MilestoneRecord } from './state';
 
@@ -31,6 +33,36 @@ export function refuse(type: RefusalType, zh: string, en: string): never {
 export function alreadyApplied(state: KeyTaskState, requestId: string): boolean {
   return state.appliedRequests.includes(requestId);
 }
+
+/**
+ * Refuses a request that did not come through the API: arguments the codec did not seal (decrypted and
+ * authenticated), such as plain JSON sent with the Temporal CLI, or without the acting principal the API
+ * adds (`NotFromApi`); and a sealed one whose actor may not make it (`ActorNotAllowed`). Runs first in every
+ * validator, before the arguments are read. Validators do not run on replay, so old histories are untouched.
+ */
+export function requireActor(args: Acted & { person?: string }, may: (actor: Actor) => boolean, what: Words): void {
+  const actor = isSealed(args) ? args.actor : undefined;
+  if (!actor || typeof actor !== 'object') {
+    refuse(
+      'NotFromApi',
+      '此请求未经督办接口发出，已拒绝：请通过督办看板或接口办理',
+      'this request did not come through the duban API and is refused: use the dashboard or the API',
+    );
+  }
+  if (actor.person !== args.person || !may(actor)) {
+    refuse(
+      'ActorNotAllowed',
+      `${actor.person}（${actor.role}）无权${what.zh}`,
+      `${actor.role} ${actor.person} may not ${what.en}`,
+    );
+  }
+}
+
+/** The actor is the coordinator of `department`. */
+const coordinatorOf =
+  (department: string) =>
+  (a: Actor): boolean =>
+    a.role === 'coordinator' && a.department === department;
 
 function requireActive(state: KeyTaskState): void {
   if (state.lifecycle === 'cancelled') refuse('TaskClosed', '任务已撤销', 'the task has been cancelled');
@@ -71,6 +103,10 @@ function requireLead(input: KeyTaskInput, department: string): void {
 
 /** Checks a sign-off: responsible unit, current open milestone, once per round, lead last, figures. */
 export function checkSignOff(state: KeyTaskState, input: KeyTaskInput, args: SignOffArgs): void {
+  requireActor(args, coordinatorOf(args.department), {
+    zh: `代表 ${args.department} 签核`,
+    en: `sign for ${args.department}`,
+  });
   if (alreadyApplied(state, args.requestId)) return;
   requireActive(state);
   const m = requireCurrent(state, args.milestoneId);
@@ -151,6 +187,10 @@ function checkFigures(m: MilestoneRecord, role: 'lead' | 'co', args: SignOffArgs
 
 /** Checks a resubmission: by the lead, of a returned current milestone. */
 export function checkResubmit(state: KeyTaskState, input: KeyTaskInput, args: ResubmitArgs): void {
+  requireActor(args, coordinatorOf(args.department), {
+    zh: `代表 ${args.department} 重新提交`,
+    en: `resubmit for ${args.department}`,
+  });
   if (alreadyApplied(state, args.requestId)) return;
   requireActive(state);
   const m = requireCurrent(state, args.milestoneId);
@@ -167,6 +207,10 @@ export function checkExtensionRequest(
   args: ExtensionRequestArgs,
   now: number,
 ): void {
+  requireActor(args, coordinatorOf(args.department), {
+    zh: `代表 ${args.department} 申请延期`,
+    en: `ask for an extension for ${args.department}`,
+  });
   if (alreadyApplied(state, args.requestId)) return;
   requireActive(state);
   const m = findMilestone(state, args.milestoneId);
@@ -209,6 +253,7 @@ export function checkExtensionDecision(
   args: ExtensionDecisionArgs,
   now: number,
 ): void {
+  requireActor(args, (a) => a.role === 'office', { zh: '审批延期申请', en: 'decide extension requests' });
   if (alreadyApplied(state, args.requestId)) return;
   requireActive(state);
   const m = findMilestone(state, args.milestoneId);
@@ -241,6 +286,7 @@ export function checkExtensionDecision(
 
 /** Checks a cancellation: the task must still be running. */
 export function checkCancel(state: KeyTaskState, args: CancelArgs): void {
+  requireActor(args, (a) => a.role === 'admin', { zh: '撤销任务', en: 'cancel the task' });
   if (alreadyApplied(state, args.requestId)) return;
   requireActive(state);
 }

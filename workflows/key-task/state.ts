@@ -12,7 +12,7 @@ import type {
   Notification,
   TaskStatus,
 } from '../../contracts';
-import type { TaskRowState } from '../../contracts/shared';
+import type { Actor, TaskRowState } from '../../contracts/shared';
 import { deadlineEpoch, dueSoonEpoch, iso, lateFrom } from '../../domain/calendar';
 
 /** A milestone as the workflow stores it (its pending units are derived, not stored). */
@@ -29,7 +29,9 @@ export interface KeyTaskState {
   notifications: Notification[];
   escalations: Escalation[];
   extensions: Extension[];
-  cancellation?: { person: string; reason: string; at: string };
+  cancellation?: { person: string; reason: string; at: string; actor?: Actor };
+  /** Temporal cancellation requests that did not come through the API: refused and recorded (workflow.ts). */
+  refusedCancellations?: { at: string }[];
   completedAt?: string;
   /** Request ids already applied (newest last, bounded), so a retry is applied once even after continue-as-new. */
   appliedRequests: string[];
@@ -134,6 +136,7 @@ export function taskView(state: KeyTaskState, input: KeyTaskInput, now: number):
     escalations: state.escalations,
     extensions: state.extensions,
     cancellation: state.cancellation,
+    ...(state.refusedCancellations ? { refusedCancellations: state.refusedCancellations } : {}),
     completedAt: state.completedAt,
   };
 }

@@ -10,6 +10,7 @@
  * it); `transition` assumes a request passed it.
  */
 import type {
+  Acted,
   CancelArgs,
   Extension,
   ExtensionDecisionArgs,
@@ -61,6 +62,11 @@ export const PATCH_LATENESS_FROM_OPENING = 'lateness-from-opening';
  * send one notice, at the highest level, to the audiences of every level up to it. Never reuse or rename.
  */
 export const PATCH_ONE_ESCALATION_NOTICE = 'one-escalation-notice';
+
+/** The request's actor for its record (who, which role), when it names one (older requests do not). */
+function actorOf(args: Acted): Acted {
+  return args.actor ? { actor: args.actor } : {};
+}
 
 /** Something that happens to a key task: a request through one of its updates, or the passing of time. */
 export type KeyTaskEvent =
@@ -217,6 +223,7 @@ class Step {
       comment: args.comment,
       figures: args.figures,
       requestId: args.requestId,
+      ...actorOf(args),
     });
     if (args.decision === 'reject') {
       round.outcome = 'rejected';
@@ -248,7 +255,7 @@ class Step {
     m.rounds.push({
       number: m.rounds.length + 1,
       openedAt: at,
-      resubmission: { note: args.note, person: args.person, at },
+      resubmission: { note: args.note, person: args.person, at, ...actorOf(args) },
       signOffs: [],
     });
     this.remember(args.requestId);
@@ -264,7 +271,7 @@ class Step {
       id: `ext-${this.state.extensions.length + 1}`,
       requestId: args.requestId,
       milestoneId: m.id,
-      requestedBy: { department: args.department, person: args.person },
+      requestedBy: { department: args.department, person: args.person, ...actorOf(args) },
       requestedAt: iso(this.ctx.now),
       previousDueDate: m.dueDate,
       newDueDate: args.newDueDate,
@@ -286,7 +293,7 @@ class Step {
     if (alreadyApplied(this.state, args.requestId)) return ext;
     const m = this.milestone(ext.milestoneId);
     ext.state = args.approve ? 'approved' : 'declined';
-    ext.decision = { person: args.person, at: iso(this.ctx.now), comment: args.comment };
+    ext.decision = { person: args.person, at: iso(this.ctx.now), comment: args.comment, ...actorOf(args) };
     if (args.approve) {
       m.dueDate = ext.newDueDate;
       this.closeEscalation(m, 'extended');
@@ -307,7 +314,7 @@ class Step {
     if (m) this.closeEscalation(m, 'cancelled');
     for (const x of this.state.milestones) if (x.state !== 'completed') x.state = 'cancelled';
     this.state.lifecycle = 'cancelled';
-    this.state.cancellation = { person: args.person, reason: args.reason, at: iso(this.ctx.now) };
+    this.state.cancellation = { person: args.person, reason: args.reason, at: iso(this.ctx.now), ...actorOf(args) };
     this.withdrawPendingExtensions();
     this.remember(args.requestId);
     return taskView(this.state, this.input, this.ctx.now);

@@ -38,6 +38,7 @@ import {
   SA_STATUS,
   SA_UPDATED_AT,
 } from '../../contracts/shared';
+import { iso } from '../../domain/calendar';
 import { nextWake, pendingEvents } from './schedule';
 import { initialState, taskRow, taskView, type KeyTaskState } from './state';
 import {
@@ -62,6 +63,12 @@ const PATCH_STABLE_WAKE_TIMER = 'stable-wake-timer';
  * for changed rows instead of reloading every task. Never reuse or rename.
  */
 const PATCH_UPDATED_AT = 'updated-at-search-attribute';
+/**
+ * Patch id: a Temporal cancellation request (the CLI's `workflow cancel`, the Web UI, a raw client) is
+ * refused: the task runs on and its record lists the request. The API cancels through the `cancel` update,
+ * which checks who asks. Never reuse or rename.
+ */
+const PATCH_REFUSE_OUTSIDE_CANCELLATION = 'refuse-outside-cancellation';
 
 /**
  * Runs one key task. `carried` is the state handed over by continue-as-new; a new task starts without it.
@@ -75,6 +82,8 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
   /** Notification workflows being started; awaited before continue-as-new and completion. */
   const deliveries = new Set<Promise<void>>();
   const context = (): TransitionContext => ({ input, workflowId, now: Date.now(), patched });
+  // Runs that started with this code refuse a cancellation request that did not come through the API.
+  const refuseCancellation = patched(PATCH_REFUSE_OUTSIDE_CANCELLATION);
 
   /** Runs one event through the transitions and carries out its effects; answers the caller's answer. */
   const step = <E extends KeyTaskEvent>(event: E) => {
@@ -94,14 +103,17 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
   // of the same notification is refused by the server. It is abandoned, not awaited, so a channel down for
   // hours delays only its messages, never the task; only the start is awaited (before closing).
   const deliver = (n: Notification): void => {
-    const delivery: Promise<void> = startChild(notificationWorkflow, {
-      workflowId: n.id,
-      args: [n],
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      typedSearchAttributes: notificationSearchAttributes(n),
-      memo: notificationMemo(n),
-    })
+    const start = () =>
+      startChild(notificationWorkflow, {
+        workflowId: n.id,
+        args: [n],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        typedSearchAttributes: notificationSearchAttributes(n),
+        memo: notificationMemo(n),
+      });
+    // Started from an update handler, a start belongs to the root scope: shielded from a refused cancellation.
+    const delivery: Promise<void> = (refuseCancellation ? CancellationScope.nonCancellable(start) : start())
       .then(
         () => undefined,
         (err: unknown) => {
@@ -151,27 +163,55 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
   handle(decideExtensionUpdate, 'decideExtension');
   handle(cancelUpdate, 'cancel');
 
-  const wakeTimer = createWakeTimer();
-  while (state.lifecycle === 'active') {
-    const now = Date.now();
-    step({ type: 'turn' });
-    if (workflowInfo().continueAsNewSuggested) {
-      await closingTurn(deliveries);
-      await continueAsNew<typeof keyTaskWorkflow>(input, state);
-    }
-    const seen = changes;
-    const wake = nextWake(pendingEvents(state, input, workflowId), now);
-    if (patched(PATCH_STABLE_WAKE_TIMER)) {
-      const timer = wakeTimer.at(wake, now);
-      await condition(() => changes !== seen || timer.fired);
-    } else if (wake === undefined) await condition(() => changes !== seen);
-    else await condition(() => changes !== seen, wake - now);
+  if (refuseCancellation) {
+    onOutsideCancellation(() => {
+      state = recordRefusedCancellation(state, Date.now());
+      changes++;
+    });
+    return CancellationScope.nonCancellable(run);
   }
+  return run();
 
-  publish(taskRow(state, input, Date.now()));
-  // Let in-flight updates answer their callers and notifications reach their channels before closing.
-  await closingTurn(deliveries);
-  return taskView(state, input, Date.now());
+  async function run(): Promise<KeyTaskView> {
+    const wakeTimer = createWakeTimer();
+    while (state.lifecycle === 'active') {
+      const now = Date.now();
+      step({ type: 'turn' });
+      if (workflowInfo().continueAsNewSuggested) {
+        await closingTurn(deliveries);
+        await continueAsNew<typeof keyTaskWorkflow>(input, state);
+      }
+      const seen = changes;
+      const wake = nextWake(pendingEvents(state, input, workflowId), now);
+      if (patched(PATCH_STABLE_WAKE_TIMER)) {
+        const timer = wakeTimer.at(wake, now);
+        await condition(() => changes !== seen || timer.fired);
+      } else if (wake === undefined) await condition(() => changes !== seen);
+      else await condition(() => changes !== seen, wake - now);
+    }
+
+    publish(taskRow(state, input, Date.now()));
+    // Let in-flight updates answer their callers and notifications reach their channels before closing.
+    await closingTurn(deliveries);
+    return taskView(state, input, Date.now());
+  }
+}
+
+/**
+ * Calls `record` when the workflow's root scope is asked to cancel: a cancellation request sent to Temporal
+ * directly. The main loop runs in a non-cancellable scope, so the request cancels nothing; the API's own
+ * `cancel` update is the one way to end a task early.
+ */
+function onOutsideCancellation(record: () => void): void {
+  CancellationScope.current().cancelRequested.catch(() => {
+    log.warn('cancellation request refused: tasks are cancelled through the duban API');
+    record();
+  });
+}
+
+/** The state with one more refused cancellation request, at `now`. */
+function recordRefusedCancellation(state: KeyTaskState, now: number): KeyTaskState {
+  return { ...state, refusedCancellations: [...(state.refusedCancellations ?? []), { at: iso(now) }] };
 }
 
 /** A timer that fired or not; `fired` flips when it does. */
