@@ -13,15 +13,54 @@ import type {
   Responsibility,
   Task,
 } from '../contracts';
-import { keyTaskWorkflowId } from '../contracts/shared';
+import { ACTING_KINDS, keyTaskWorkflowId, type WorkItemUnits } from '../contracts/shared';
 import { addDays } from './calendar';
+
+/** A work item's lead: its first unit, or its steward when a collective leads it (task 17). */
+export function itemLead(item: Task['workItems'][number]): string {
+  return item.steward ?? item.units[0]!;
+}
+
+/**
+ * Each work item's own units, resolved against the registry: its lead (signs last), its co-units (sign
+ * before), the collectives whose members each report, and the collectives its lead designates members of.
+ */
+export function workItemUnits(plan: Pick<PlanFile, 'departments'>, task: Pick<Task, 'workItems'>): WorkItemUnits[] {
+  const byId = new Map(plan.departments.map((d) => [d.id, d]));
+  return task.workItems.map((item) => {
+    const lead = itemLead(item);
+    const units: WorkItemUnits = { lead, steward: !!item.steward, co: [], collectives: [], designations: [] };
+    for (const id of item.units) {
+      const d = byId.get(id);
+      if (d?.members) units.collectives.push({ id, members: d.members });
+      else if (d?.designatedFrom) {
+        const from = d.designatedFrom;
+        units.designations.push({
+          id,
+          candidates: plan.departments.filter((x) => from.includes(x.kind)).map((x) => x.id),
+        });
+      } else if (id !== lead) units.co.push(id);
+    }
+    return units;
+  });
+}
+
+/**
+ * Every department a task concerns, for its `DubanDepartments` (a coordinator's task list): its units, the
+ * collectives they name and the members of those collectives (a province sees the tasks it reports on).
+ */
+export function taskDepartmentIds(plan: Pick<PlanFile, 'departments'>, task: Pick<Task, 'workItems'>): string[] {
+  const { lead, coResponsible } = taskUnits(task);
+  const members = workItemUnits(plan, task).flatMap((w) => w.collectives.flatMap((c) => c.members));
+  return [...new Set([lead, ...coResponsible, ...members])];
+}
 
 /**
  * A task's lead (the lead of its first work item) and co-responsible units (every other unit of its work
  * items, in order of first appearance).
  */
 export function taskUnits(task: Pick<Task, 'workItems'>): { lead: string; coResponsible: string[] } {
-  const lead = task.workItems[0]!.units[0]!;
+  const lead = itemLead(task.workItems[0]!);
   const coResponsible: string[] = [];
   for (const item of task.workItems) {
     for (const unit of item.units) if (unit !== lead && !coResponsible.includes(unit)) coResponsible.push(unit);
@@ -80,6 +119,8 @@ export function keyTaskInput(plan: PlanFile, task: Task, startDate: string): Key
       coResponsible,
       workItems: task.workItems.map((w) => ({ text: w.text, units: w.units })),
       responsibilities: responsibilities(task),
+      items: workItemUnits(plan, task),
+      assignable: plan.departments.filter((d) => ACTING_KINDS.includes(d.kind)).map((d) => d.id),
     },
     milestones: taskMilestones(plan, task, startDate),
     policy: {
