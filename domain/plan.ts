@@ -74,7 +74,9 @@ export function responsibilities(task: Pick<Task, 'workItems'>): Responsibility[
   return [lead, ...coResponsible].map((department) => ({
     department,
     role: department === lead ? 'lead' : 'co',
-    workItems: task.workItems.flatMap((item, i) => (item.units.includes(department) ? [i] : [])),
+    workItems: task.workItems.flatMap((item, i) =>
+      item.units.includes(department) || itemLead(item) === department ? [i] : [],
+    ),
   }));
 }
 

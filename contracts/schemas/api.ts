@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import {
+  collectivePartCountSchema,
   escalationSchema,
   extensionSchema,
   figureValuesSchema,
@@ -106,16 +107,7 @@ export const taskRowSchema = z.object({
   /** Whether an extension request waits for the general office's decision. */
   extensionPending: z.boolean(),
   /** Each collective's count on the current milestone's work items (地方 27/32); tasks with work items only. */
-  parts: z
-    .array(
-      z.object({
-        workItem: z.number().int().nonnegative(),
-        id: z.string(),
-        reported: z.number().int().nonnegative(),
-        total: z.number().int().positive(),
-      }),
-    )
-    .optional(),
+  parts: z.array(collectivePartCountSchema).optional(),
 });
 /** A task as the task list shows it, read from its search attributes. */
 export type TaskRow = z.infer<typeof taskRowSchema>;

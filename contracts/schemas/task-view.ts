@@ -145,6 +145,14 @@ export const milestoneItemViewSchema = milestoneItemSchema.extend({
 /** A work item's progress on a milestone. */
 export type MilestoneItemView = z.infer<typeof milestoneItemViewSchema>;
 
+/** How many members of a collective have reported on a work item of the current milestone (地方 27/32). */
+export const collectivePartCountSchema = z.object({
+  workItem: z.number().int().nonnegative(),
+  id: z.string(),
+  reported: z.number().int().nonnegative(),
+  total: z.number().int().positive(),
+});
+
 /** A change of who answers for a work item, made while the task runs, with who made it, when and why. */
 export const responsibilityChangeSchema = z.object({
   id: z.string(),
@@ -302,6 +310,10 @@ export const keyTaskViewSchema = z.object({
   extensions: z.array(extensionSchema),
   cancellation: z.object({ person: z.string(), reason: z.string(), at: z.string() }).optional(),
   completedAt: z.string().optional(),
+  /** Tasks with work items: every department the task concerns now (designated and added units too). */
+  departments: z.array(z.string()).optional(),
+  /** Tasks with work items: each collective's count on the current milestone. */
+  parts: z.array(collectivePartCountSchema).optional(),
   /** Designations, waivers, reassignments, added co-units and early closures, oldest first. */
   changes: z.array(responsibilityChangeSchema).optional(),
 });
