@@ -146,3 +146,25 @@ export function taskWorkflowId(plan: Pick<PlanFile, 'id'>, task: Pick<Task, 'num
 export function findDepartment(plan: Pick<PlanFile, 'departments'>, idOrName: string): Department | undefined {
   return plan.departments.find((d) => d.id === idOrName || d.name.zh === idOrName || d.aliases.includes(idOrName));
 }
+
+/** One act that a milestone of a task asks for: a unit's sign-off of an item (or the close), a member's report. */
+export type MilestoneAct =
+  { kind: 'sign'; department: string; workItem?: number } | { kind: 'report'; department: string; workItem: number };
+
+/**
+ * The acts that complete a milestone of a task as the plan starts it, in an order the rule accepts: item by
+ * item, its co-units' sign-offs and its collectives' members' reports, then its lead's sign-off (unless it is
+ * the task's lead); last, the task's lead closes (without `workItem`), signing the items it leads. A designated
+ * collective nobody was designated for blocks nothing and asks for no act.
+ */
+export function milestoneActs(plan: Pick<PlanFile, 'departments'>, task: Pick<Task, 'workItems'>): MilestoneAct[] {
+  const { lead } = taskUnits(task);
+  const acts: MilestoneAct[] = workItemUnits(plan, task).flatMap((item, workItem): MilestoneAct[] => [
+    ...item.co.map((department) => ({ kind: 'sign' as const, department, workItem })),
+    ...item.collectives.flatMap((c) =>
+      c.members.map((department) => ({ kind: 'report' as const, department, workItem })),
+    ),
+    ...(item.lead === lead ? [] : [{ kind: 'sign' as const, department: item.lead, workItem }]),
+  ]);
+  return [...acts, { kind: 'sign', department: lead }];
+}

@@ -8,7 +8,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { KeyTaskInput, MilestoneView } from '../../contracts';
 import { localTimeToEpoch } from '../../domain/calendar';
-import { keyTaskInput } from '../../domain/plan';
+import { keyTaskInput, milestoneActs } from '../../domain/plan';
 import { DEFAULT_PLAN_FILE, loadPlanFile } from '../../seeds/load-plan';
 import { pendingEvents } from '../../workflows/key-task/schedule';
 import { initialState, milestoneView, taskRow, type KeyTaskState } from '../../workflows/key-task/state';
@@ -336,5 +336,22 @@ describe('the provinces’ own reports, reminders and overdue notices', () => {
     expect(taskRow(t.state, t.input, Date.now()).parts).toEqual([
       { workItem: 0, id: 'local-authorities', reported: 30, total: 32 },
     ]);
+  });
+});
+
+describe('the acts that complete a milestone (domain/plan.ts milestoneActs, used by tests and the bench)', () => {
+  it.each(plan.tasks.map((t) => t.number))('complete the first milestone of 2016 task %i, the close last', (n) => {
+    const t = task(n);
+    const acts = milestoneActs(
+      plan,
+      plan.tasks.find((x) => x.number === n)!,
+    );
+    for (const act of acts.slice(0, -1)) {
+      t.act(act.kind === 'sign' ? t.sign(act.department, act.workItem) : t.report(act.department, act.workItem));
+      expect(t.state.current).toBe(0);
+    }
+    expect(acts.at(-1)).toEqual({ kind: 'sign', department: t.input.task.lead });
+    t.act(t.sign(acts.at(-1)!.department));
+    expect(t.state.milestones[0]!.state).toBe('completed');
   });
 });
