@@ -221,7 +221,8 @@ export const planTaskSchema = z.object({
   title: bilingualSchema,
   lead: z.string(),
   coResponsible: z.array(z.string()),
-  workItems: z.array(z.object({ text: z.string(), units: z.array(z.string()) })),
+  /** Each paragraph's text and units; `steward` leads an item the collective leads alone. */
+  workItems: z.array(z.object({ text: z.string(), units: z.array(z.string()), steward: z.string().optional() })),
   milestones: z.array(milestoneTemplateSchema),
 });
 

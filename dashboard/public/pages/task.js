@@ -277,7 +277,8 @@ export async function renderTask(ctx) {
           h(
             'p',
             { class: 'unit-chips' },
-            w.units.map((u, i) =>
+            // An item the collective leads alone is led by its steward (task 17: 科技司).
+            (w.steward ? [w.steward, ...w.units] : w.units).map((u, i) =>
               h(
                 'span',
                 { class: `chip${i === 0 ? ' lead' : ''}`, lang: lang() === 'en' ? 'en' : 'zh-CN' },
