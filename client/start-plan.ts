@@ -11,6 +11,7 @@ import {
   SA_PLAN_ID,
   SA_SECTION,
   SA_TASK_NUMBER,
+  SA_UPDATED_AT,
   TASK_QUEUE,
   type PlanFile,
 } from '../contracts';
@@ -62,6 +63,8 @@ export async function startPlan(client: Client, plan: PlanFile, options: StartPl
               { key: SA_LEAD, value: lead },
               // Its units and its collectives' members: a province's task list finds the tasks it reports on.
               { key: SA_DEPARTMENTS, value: taskDepartmentIds(plan, task) },
+              // A new row: the API replicas' next poll for changed rows finds it before its first turn.
+              { key: SA_UPDATED_AT, value: new Date() },
             ]),
           }),
         );

@@ -6,7 +6,7 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Express } from 'express';
-import { createApp } from '../api/app';
+import { closeApp, createApp, type AppDeps } from '../api/app';
 import { hashToken, mintToken, type TokenRecord } from '../api/auth/tokens';
 import { planFileSchema, type PlanFile } from '../contracts';
 import { loadPlanFile } from '../seeds/load-plan';
@@ -78,7 +78,10 @@ export interface Harness {
   channel: RecordingChannel;
   taskQueue: string;
   /** Builds an app for `plan` with fresh tokens. */
-  app(plan: PlanFile, config?: { temporalUiUrl?: string }): { app: Express; tokens: Tokens; plan: PlanFile };
+  app(
+    plan: PlanFile,
+    config?: { temporalUiUrl?: string; taskListTiming?: AppDeps['taskListTiming'] },
+  ): { app: Express; tokens: Tokens; plan: PlanFile };
   stop(): Promise<void>;
 }
 
@@ -95,6 +98,7 @@ export async function startHarness(): Promise<Harness> {
     throw err;
   }
   const { taskQueue } = worker;
+  const apps: Express[] = [];
   return {
     env,
     channel,
@@ -112,10 +116,13 @@ export async function startHarness(): Promise<Harness> {
         tokens: tokens.records,
         taskQueue,
         temporalTimeoutMs: 20_000,
+        taskListTiming: config.taskListTiming,
       });
+      apps.push(app);
       return { app, tokens, plan };
     },
     async stop() {
+      await Promise.all(apps.map((app) => closeApp(app)));
       await worker.stop();
       await env.teardown();
     },

@@ -42,10 +42,11 @@ export const HISTORIES_DIR = process.env.HISTORIES_DIR ?? path.resolve(__dirname
  * The generation recorded now. 2: after the patches `extension-pending-search-attribute`,
  * `withdraw-extension-on-completion` and `stable-wake-timer`, with a notification workflow that retried.
  * 3: after `lateness-from-opening` and `one-escalation-notice`, with a plan started in the past (`backdated`).
- * 4: after `work-item-responsibility`: every scenario runs item by item, and `items` adds members' reports, an
+ * 4: after `updated-at-search-attribute`.
+ * 5: after `work-item-responsibility`: every scenario runs item by item, and `items` adds members' reports, an
  * early close, a designation and the office's waiver, reassignment and added co-unit.
  */
-export const GENERATION = 4;
+export const GENERATION = 5;
 const QUEUE = 'record';
 const named = (scenario: string) => `${scenario}-${GENERATION}`;
 const DAY = 86_400_000;

@@ -25,7 +25,6 @@ test('there are saved histories to replay, of every generation, the notification
   expect(files.sort()).toEqual([
     'backdated-3.binpb',
     'backdated-4.binpb',
-    'items-4.binpb',
     'notification-2.binpb',
     'notification-3.binpb',
     'notification-4.binpb',
