@@ -25,16 +25,21 @@ test('there are saved histories to replay, of every generation, the notification
   expect(files.sort()).toEqual([
     'backdated-3.binpb',
     'backdated-4.binpb',
+    'backdated-5.binpb',
+    'items-5.binpb',
     'notification-2.binpb',
     'notification-3.binpb',
     'notification-4.binpb',
+    'notification-5.binpb',
     'timeline-2.binpb',
     'timeline-3.binpb',
     'timeline-4.binpb',
+    'timeline-5.binpb',
     'timeline.binpb',
     'updates-2.binpb',
     'updates-3.binpb',
     'updates-4.binpb',
+    'updates-5.binpb',
     'updates.binpb',
   ]);
 });
