@@ -8,12 +8,15 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import nodemailer from 'nodemailer';
 import {
+  activityDepsFromConfig,
   createActivities,
   DELIVERY_ATTEMPT_FAILED,
   PERMANENT_DELIVERY_ERROR,
   type ActivityDeps,
 } from '../../activities';
 import type { DeliveryPlan, Notification, PlannedDelivery } from '../../contracts';
+import { loadConfig } from '../../config/env';
+import { miniPlan } from '../../support/mini-plan';
 import { startMailSink, type MailSink } from '../../support/mail-sink';
 import { freePorts } from '../../support/ports';
 import { recordingChannel } from '../../support/recording-channel';
@@ -156,6 +159,53 @@ describe('e-mail delivery', () => {
     const delivery = await planned('email:alpha', acts);
     const failure = await failureOf(mockEnv(4).run(acts.deliverEmail, reminder, delivery));
     expect(failure).toMatchObject({ type: DELIVERY_ATTEMPT_FAILED, nonRetryable: false, details: [{ attempt: 4 }] });
+  });
+});
+
+describe('SMTP as SMTP_URL says', () => {
+  const PASSWORD = 'p#ss/w0rd%';
+  let authSink: MailSink;
+  beforeAll(async () => {
+    authSink = await startMailSink({ auth: { user: 'duban', pass: PASSWORD } });
+  });
+  afterAll(async () => {
+    await authSink?.close();
+  });
+  beforeEach(() => {
+    authSink.mails.length = 0;
+    authSink.logins.length = 0;
+  });
+
+  /** The activities the worker builds from this SMTP_URL, with alpha's address. */
+  function fromUrl(smtpUrl: string) {
+    const config = loadConfig({ SMTP_URL: smtpUrl, SMTP_FROM: '督办系统 <duban@moe.example>' });
+    const deps = activityDepsFromConfig(config, miniPlan);
+    return createActivities({ ...deps, channels: [], contacts: { alpha: { emails: ['alpha@alpha.example'] } } });
+  }
+
+  test('a password with #, / and % works percent-encoded: the server sees the real one and takes the mail', async () => {
+    const acts = fromUrl(`smtp://duban:${encodeURIComponent(PASSWORD)}@127.0.0.1:${authSink.port}`);
+    expect(await mockEnv().run(acts.deliverEmail, reminder, await planned('email:alpha', acts))).toEqual({
+      attempt: 1,
+    });
+    expect(authSink.logins).toEqual(['duban']);
+    expect(authSink.mails.map((m) => m.to)).toEqual([['alpha@alpha.example']]);
+  });
+
+  test('?requireTLS=true refuses a server that offers no STARTTLS: nothing is sent in clear, and it fails for good', async () => {
+    const acts = fromUrl(`smtp://duban:${encodeURIComponent(PASSWORD)}@127.0.0.1:${authSink.port}?requireTLS=true`);
+    const delivery = await planned('email:alpha', acts);
+    const failure = await failureOf(mockEnv(2).run(acts.deliverEmail, reminder, delivery));
+    expect(failure).toMatchObject({ type: PERMANENT_DELIVERY_ERROR, nonRetryable: true, details: [{ attempt: 2 }] });
+    expect(failure.message).toMatch(/STARTTLS/);
+    expect(authSink.logins).toEqual([]);
+    expect(authSink.mails).toEqual([]);
+  });
+
+  test('without requireTLS the same server gets the mail in clear (opportunistic STARTTLS, the nodemailer default)', async () => {
+    const acts = fromUrl(`smtp://127.0.0.1:${smtp.port}`);
+    await mockEnv().run(acts.deliverEmail, reminder, await planned('email:alpha', acts));
+    expect(smtp.mails).toHaveLength(1);
   });
 });
 
