@@ -13,6 +13,7 @@ import type { AppContext, AppDeps } from './deps';
 import { createTaskListCache } from './task-list-cache';
 import { withDeadline } from './temporal';
 import { errorHandler, notFoundHandler } from './middleware/error-handler';
+import { calendarRoutes } from './routes/calendar';
 import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
 import { createApiMetrics } from './metrics';
@@ -44,6 +45,9 @@ export function createApp(appDeps: AppDeps): Express {
   app.use(healthRoutes(deps));
   app.use(docsRoutes());
   app.use(dashboardRouter());
+  // The calendar feed takes a feed token in its URL (calendar apps send no bearer header): before authentication.
+  const calendar = calendarRoutes(deps);
+  app.use(calendar.feed);
 
   app.use('/api', authenticate(deps.tokens));
   app.use(planRoutes(deps));
@@ -51,6 +55,7 @@ export function createApp(appDeps: AppDeps): Express {
   app.use(milestoneRoutes(deps));
   app.use(supervisionRoutes(deps));
   app.use(notificationRoutes(deps));
+  app.use(calendar.manage);
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logError));

@@ -18,7 +18,7 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 const STATE_CONCURRENCY = 8;
 
 /** The states of the listed tasks, a few at a time; a workflow gone since the listing is left out. */
-async function statesOf(deps: AppDeps, rows: TaskRow[]): Promise<{ row: TaskRow; view: KeyTaskView }[]> {
+export async function statesOf(deps: AppDeps, rows: TaskRow[]): Promise<{ row: TaskRow; view: KeyTaskView }[]> {
   const out: ({ row: TaskRow; view: KeyTaskView } | undefined)[] = new Array(rows.length);
   let next = 0;
   const worker = async () => {
