@@ -6,7 +6,7 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Express } from 'express';
-import { createApp } from '../api/app';
+import { createApp, type ApiConfig } from '../api/app';
 import { hashToken, mintToken, type TokenRecord } from '../api/auth/tokens';
 import { planFileSchema, type PlanFile } from '../contracts';
 import { loadPlanFile } from '../seeds/load-plan';
@@ -59,6 +59,24 @@ export function mintTokens(plan: PlanFile): Tokens {
   };
 }
 
+/**
+ * An app on a test's Temporal server for `plan`, with these tokens and task queue, as the harness and the
+ * suites that run their own worker build it; `config` adds to the server's namespace and address.
+ */
+export function testApp(
+  env: TestWorkflowEnvironment,
+  options: { plan: PlanFile; tokens: Tokens; taskQueue: string; config?: Partial<ApiConfig> },
+): Express {
+  return createApp({
+    temporalClient: env.client,
+    config: { TEMPORAL_NAMESPACE: env.namespace ?? 'default', temporalAddress: env.address, ...options.config },
+    plan: options.plan,
+    tokens: options.tokens.records,
+    taskQueue: options.taskQueue,
+    temporalTimeoutMs: 20_000,
+  });
+}
+
 /** The 2016 plan, optionally under another id and with only some tasks (targets dropped then). */
 export function plan2016(options: { id?: string; tasks?: number[] } = {}): PlanFile {
   const plan = loadPlanFile();
@@ -86,7 +104,6 @@ export interface Harness {
 export async function startHarness(): Promise<Harness> {
   const [env, bundle] = await Promise.all([createLocalEnv(), bundleWorkflows()]);
   const channel = recordingChannel();
-  const namespace = env.namespace ?? 'default';
   let worker: RunningWorker;
   try {
     worker = await startKeyTaskWorker(env, bundle, { deps: { channels: [channel] }, prefix: 'api-test' });
@@ -101,18 +118,7 @@ export async function startHarness(): Promise<Harness> {
     taskQueue,
     app(plan, config = {}) {
       const tokens = mintTokens(plan);
-      const app = createApp({
-        temporalClient: env.client,
-        config: {
-          TEMPORAL_NAMESPACE: namespace,
-          temporalAddress: env.address,
-          temporalUiUrl: config.temporalUiUrl,
-        },
-        plan,
-        tokens: tokens.records,
-        taskQueue,
-        temporalTimeoutMs: 20_000,
-      });
+      const app = testApp(env, { plan, tokens, taskQueue, config: { temporalUiUrl: config.temporalUiUrl } });
       return { app, tokens, plan };
     },
     async stop() {

@@ -3,9 +3,7 @@
  * stand-ins of both services that check each format and the DingTalk signature and answer as the services
  * do (HTTP 200 with `errcode`): what the group chat shows, and how each refusal is reported to Temporal.
  */
-import { ApplicationFailure } from '@temporalio/common';
-import { MockActivityEnvironment } from '@temporalio/testing';
-import { DefaultLogger } from '@temporalio/worker';
+import { failureOf, mockActivityEnv as mockEnv } from '../../support/activity-env';
 import { createActivities, DELIVERY_ATTEMPT_FAILED, PERMANENT_DELIVERY_ERROR } from '../../activities';
 import { dingtalkSignedUrl } from '../../activities/chat-robots';
 import type { Bilingual, DeliveryPlan, Notification, PlannedDelivery } from '../../contracts';
@@ -47,10 +45,6 @@ const NAMES: Record<string, Bilingual> = {
   beta: { zh: '乙司', en: 'Beta Dept.' },
 };
 
-function mockEnv(attempt = 1): MockActivityEnvironment {
-  return new MockActivityEnvironment({ attempt }, { logger: new DefaultLogger('ERROR') });
-}
-
 function activities(
   dingtalk = { webhookUrl: robots.dingtalkUrl('dt-alpha'), secret: DING_SECRET },
   wecomKey = 'wk-alpha',
@@ -68,15 +62,6 @@ async function planned(acts: ReturnType<typeof activities>, key: string, n = esc
   const d = plan.deliveries.find((x) => x.key === key);
   if (!d) throw new Error(`no ${key} in ${JSON.stringify(plan.deliveries)}`);
   return d;
-}
-
-async function failureOf(run: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await run.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ApplicationFailure);
-  return err as ApplicationFailure;
 }
 
 test('the plan has one WeCom and one DingTalk delivery for the department, shown without their keys', async () => {

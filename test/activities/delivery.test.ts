@@ -3,9 +3,7 @@
  * SMTP server and a real HTTP receiver on loopback: what a department's inbox and a receiving system get,
  * and how each failure is reported to Temporal (retryable or not, with its attempt number).
  */
-import { ApplicationFailure } from '@temporalio/common';
-import { MockActivityEnvironment } from '@temporalio/testing';
-import { DefaultLogger } from '@temporalio/worker';
+import { failureOf, mockActivityEnv as mockEnv } from '../../support/activity-env';
 import nodemailer from 'nodemailer';
 import {
   activityDepsFromConfig,
@@ -73,11 +71,6 @@ const reminder: Notification = {
   daysBefore: 3,
 };
 
-/** An activity context on attempt `attempt`; failures are the test's to show, not the SDK's log's. */
-function mockEnv(attempt = 1): MockActivityEnvironment {
-  return new MockActivityEnvironment({ attempt }, { logger: new DefaultLogger('ERROR') });
-}
-
 /** The activities as the worker builds them, with SMTP on `smtpPort` and webhooks signed with `secret`. */
 function activities(options: { smtpPort?: number; secret?: string; emails?: string[]; now?: () => number } = {}) {
   const deps: ActivityDeps = {
@@ -111,16 +104,6 @@ async function planned(key: string, acts = activities()): Promise<PlannedDeliver
   const delivery = plan.deliveries.find((d) => d.key === key);
   if (!delivery) throw new Error(`no delivery ${key} in ${JSON.stringify(plan.deliveries)}`);
   return delivery;
-}
-
-/** Runs an activity that must fail and answers its failure. */
-async function failureOf(run: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await run.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ApplicationFailure);
-  return err as ApplicationFailure;
 }
 
 describe('e-mail delivery', () => {

@@ -11,11 +11,18 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Response } from 'supertest';
-import { createApp } from '../../api/app';
 import { foldIcsLine } from '../../api/calendar-ics';
 import { addDays, localDate } from '../../domain/calendar';
 import { taskWorkflowId } from '../../domain/plan';
-import { mintTokens, plan2016, request, startHarness, type Harness, type Tokens } from '../../support/api-harness';
+import {
+  mintTokens,
+  plan2016,
+  request,
+  startHarness,
+  testApp,
+  type Harness,
+  type Tokens,
+} from '../../support/api-harness';
 
 const DEPT = 'basic-ed-2';
 const PUBLIC_URL = 'https://duban.example.org';
@@ -29,19 +36,7 @@ let app: Express;
 let replica: Express;
 
 function build(): Express {
-  return createApp({
-    temporalClient: h.env.client,
-    config: {
-      TEMPORAL_NAMESPACE: h.env.namespace ?? 'default',
-      temporalAddress: h.env.address,
-      DATA_DIR: dataDir,
-      publicUrl: PUBLIC_URL,
-    },
-    plan,
-    tokens: tokens.records,
-    taskQueue: h.taskQueue,
-    temporalTimeoutMs: 20_000,
-  });
+  return testApp(h.env, { plan, tokens, taskQueue: h.taskQueue, config: { DATA_DIR: dataDir, publicUrl: PUBLIC_URL } });
 }
 
 beforeAll(async () => {

@@ -7,16 +7,14 @@
  * service's errcode for the one that failed for good.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import type { Express } from 'express';
 import { randomUUID } from 'node:crypto';
-import { createApp } from '../../api/app';
 import { parseContacts } from '../../activities/contacts';
 import { KEY_TASK_WORKFLOW, type NotificationLogEntry } from '../../contracts';
 import { localDate } from '../../domain/calendar';
 import { taskWorkflowId } from '../../domain/plan';
-import { createKeyTaskWorker } from '../../worker/create-worker';
-import { eventually, mintTokens, request, type Tokens } from '../../support/api-harness';
+import { startKeyTaskWorker, type RunningWorker } from '../../support/key-task-worker';
+import { eventually, mintTokens, request, testApp, type Tokens } from '../../support/api-harness';
 import { startChatRobotReceiver, type ChatRobotReceiver } from '../../support/chat-robot-receiver';
 import { miniPlan, miniTaskInput } from '../../support/mini-plan';
 import { createLocalEnv } from '../../support/temporal-env';
@@ -27,8 +25,7 @@ const ALPHA_SEC = `SEC${'0123456789abcdef'.repeat(4)}`;
 const OFFICE_SEC = `SEC${'fedcba9876543210'.repeat(4)}`;
 const TASK_QUEUE = `chat-robots-${randomUUID()}`;
 let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
+let worker: RunningWorker;
 let robots: ChatRobotReceiver;
 let app: Express;
 let tokens: Tokens;
@@ -41,11 +38,8 @@ beforeAll(async () => {
       dingtalk: { 'dt-alpha': ALPHA_SEC, 'dt-office': OFFICE_SEC },
     }),
   ]);
-  worker = await createKeyTaskWorker({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
+  worker = await startKeyTaskWorker(env, await bundleWorkflows(), {
     taskQueue: TASK_QUEUE,
-    workflowBundle: await bundleWorkflows(),
     deps: {
       channels: [],
       contacts: parseContacts(
@@ -65,21 +59,12 @@ beforeAll(async () => {
       retry: { initialIntervalMs: 200, backoffCoefficient: 2, maximumIntervalMs: 1_000, maximumAttempts: 20 },
     },
   });
-  running = worker.run();
   tokens = mintTokens(miniPlan);
-  app = createApp({
-    temporalClient: env.client,
-    config: { TEMPORAL_NAMESPACE: env.namespace ?? 'default', temporalAddress: env.address },
-    plan: miniPlan,
-    tokens: tokens.records,
-    taskQueue: TASK_QUEUE,
-    temporalTimeoutMs: 20_000,
-  });
+  app = testApp(env, { plan: miniPlan, tokens, taskQueue: TASK_QUEUE });
 }, 120_000);
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
+  await worker?.stop();
   await Promise.all([env?.teardown(), robots?.close()]);
 });
 

@@ -10,7 +10,6 @@ import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Express } from 'express';
 import { randomUUID } from 'node:crypto';
 import { request } from '../../support/checked-request';
-import { createApp } from '../../api/app';
 import { consoleChannel } from '../../activities';
 import { parseContacts } from '../../activities/contacts';
 import { NO_SMTP } from '../../activities/delivery-plan';
@@ -24,7 +23,7 @@ import {
 import { addDays, localDate } from '../../domain/calendar';
 import { taskWorkflowId } from '../../domain/plan';
 import { createKeyTaskWorker } from '../../worker/create-worker';
-import { eventually, mintTokens, type Tokens } from '../../support/api-harness';
+import { eventually, mintTokens, testApp, type Tokens } from '../../support/api-harness';
 import { grantExtension, miniPlan, miniTaskInput } from '../../support/mini-plan';
 import { createLocalEnv } from '../../support/temporal-env';
 import { bundleWorkflows } from '../../support/workflow-bundle';
@@ -66,14 +65,7 @@ beforeAll(async () => {
   });
   running = worker.run();
   tokens = mintTokens(miniPlan);
-  app = createApp({
-    temporalClient: env.client,
-    config: { TEMPORAL_NAMESPACE: env.namespace ?? 'default', temporalAddress: env.address },
-    plan: miniPlan,
-    tokens: tokens.records,
-    taskQueue: TASK_QUEUE,
-    temporalTimeoutMs: 20_000,
-  });
+  app = testApp(env, { plan: miniPlan, tokens, taskQueue: TASK_QUEUE });
 }, 120_000);
 
 afterAll(async () => {

@@ -140,15 +140,7 @@ describe('webhook and robot secrets', () => {
       writeFileSync(file, JSON.stringify(data));
       return file;
     };
-    const config = (CONTACTS_FILE: string, over: Record<string, string> = {}) => ({
-      CONTACTS_FILE,
-      SMTP_URL: undefined,
-      SMTP_FROM: undefined,
-      WEBHOOK_URL: undefined,
-      WEBHOOK_SECRET: undefined,
-      publicUrl: 'http://localhost:3000',
-      ...over,
-    });
+    const config = (CONTACTS_FILE: string, over: Record<string, string> = {}) => loadConfig({ CONTACTS_FILE, ...over });
     const own = write({ 'science-tech': { webhookUrl: 'https://hooks.example/kjs', webhookSecret: WHSEC } });
     expect(activityDepsFromConfig(config(own), plan).contacts?.['science-tech']?.webhookSecret).toBe(WHSEC);
 
