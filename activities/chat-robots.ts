@@ -142,7 +142,9 @@ export async function postToRobot(
       : robot.webhookUrl;
   const res = await postJson(url, JSON.stringify(body), {}, options);
   const text = await res.text().catch(() => '');
-  if (res.status < 200 || res.status > 299) throw new WebhookStatusError(res.status);
+  if (res.status < 200 || res.status > 299) {
+    throw Object.assign(new WebhookStatusError(res.status), { message: `robot answered HTTP ${res.status}` });
+  }
   let answer: { errcode?: unknown; errmsg?: unknown } = {};
   try {
     answer = JSON.parse(text) as typeof answer;

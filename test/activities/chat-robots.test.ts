@@ -167,3 +167,15 @@ test('a robot no longer in the contacts fails for good', async () => {
   expect(failure).toMatchObject({ type: PERMANENT_DELIVERY_ERROR, nonRetryable: true });
   expect(robots.messages).toEqual([]);
 });
+
+test('a robot URL the service does not serve (HTTP 404) fails the attempt, to be retried, saying so', async () => {
+  const acts = createActivities({
+    channels: [],
+    contacts: { alpha: { emails: [], wecom: { webhookUrl: robots.wecomUrl('wk-alpha').replace('/send', '/sned') } } },
+  });
+  const failure = await failureOf(
+    mockEnv(2).run(acts.deliverToChannel, escalation, await planned(acts, 'wecom:alpha')),
+  );
+  expect(failure).toMatchObject({ type: DELIVERY_ATTEMPT_FAILED, nonRetryable: false, details: [{ attempt: 2 }] });
+  expect(failure.message).toBe('robot answered HTTP 404');
+});
