@@ -8,7 +8,7 @@
 import express, { type Express } from 'express';
 import { dashboardRouter } from '../dashboard';
 import { authenticate } from './auth/middleware';
-import { listTasks } from '../client/task-list';
+import { loadTaskRows } from '../client/task-list';
 import type { AppContext, AppDeps } from './deps';
 import { createTaskListCache } from './task-list-cache';
 import { withDeadline } from './temporal';
@@ -19,24 +19,35 @@ import { healthRoutes } from './routes/health';
 import { createApiMetrics } from './metrics';
 import { milestoneRoutes } from './routes/milestones';
 import { notificationRoutes } from './routes/notifications';
+import { exportRoutes } from './routes/export';
 import { planRoutes } from './routes/plan';
 import { supervisionRoutes } from './routes/supervision';
 import { taskRoutes } from './routes/tasks';
 
 export type { AppContext, AppDeps, ApiConfig } from './deps';
 
-/** Creates the API app. Never throws for a request: every failure becomes an error answer. */
+/** What {@link closeApp} stops, by app. */
+const closers = new WeakMap<Express, () => Promise<void>>();
+
+/**
+ * Creates the API app. Never throws for a request: every failure becomes an error answer. It starts loading
+ * the task list at once and keeps it current in the background until {@link closeApp}.
+ */
 export function createApp(appDeps: AppDeps): Express {
   const deps: AppContext = {
     ...appDeps,
-    taskList: createTaskListCache(() => withDeadline(appDeps, () => listTasks(appDeps.temporalClient, appDeps.plan)), {
-      freshMs: appDeps.taskListFreshMs,
-    }),
+    taskList: createTaskListCache(
+      (changedSince, signal) =>
+        appDeps.temporalClient.connection.withAbortSignal(signal, () =>
+          withDeadline(appDeps, () => loadTaskRows(appDeps.temporalClient, appDeps.plan, { changedSince })),
+        ),
+      { ...appDeps.taskListTiming, onError: appDeps.logError },
+    ),
   };
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  const metrics = createApiMetrics(deps.taskList);
+  const metrics = createApiMetrics(deps);
   app.use(metrics.middleware);
   app.use(express.json({ limit: deps.bodyLimit ?? '64kb' }));
   // Prometheus scrapes without a token, like /healthz; see api/metrics.ts for what each metric counts.
@@ -55,9 +66,19 @@ export function createApp(appDeps: AppDeps): Express {
   app.use(milestoneRoutes(deps));
   app.use(supervisionRoutes(deps));
   app.use(notificationRoutes(deps));
+  app.use(exportRoutes(deps));
   app.use(calendar.manage);
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logError));
+  closers.set(app, () => deps.taskList.close());
   return app;
+}
+
+/**
+ * Stops what an app does in the background (its task list's polls) and resolves once none is in flight;
+ * call when the server has closed, before closing the Temporal connection.
+ */
+export async function closeApp(app: Express): Promise<void> {
+  await closers.get(app)?.();
 }

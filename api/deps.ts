@@ -5,7 +5,7 @@
 import type { Client } from '@temporalio/client';
 import type { PlanFile } from '../contracts';
 import type { TokenRecord } from './auth/tokens';
-import type { TaskListCache } from './task-list-cache';
+import type { TaskListCache, TaskListCacheOptions } from './task-list-cache';
 
 /** The part of the configuration the API uses. */
 export interface ApiConfig {
@@ -37,12 +37,12 @@ export interface AppDeps {
   logError?: (message: string, err: unknown) => void;
   /** Clock for the default plan start date (tests). */
   now?: () => number;
-  /** How long one task-list load is shared by requests, in ms (default 1,000; 0 loads for every request). */
-  taskListFreshMs?: number;
+  /** How often the task list polls for changed rows and reloads in full (api/task-list-cache.ts defaults). */
+  taskListTiming?: Pick<TaskListCacheOptions, 'pollMs' | 'reloadMs' | 'overlapMs'>;
 }
 
 /** The dependencies with what {@link createApp} builds from them once, shared by the routes. */
 export interface AppContext extends AppDeps {
-  /** The plan's task list from visibility, shared briefly between requests (`task-list-cache.ts`). */
+  /** The plan's task list, held in memory and kept current from visibility (`task-list-cache.ts`). */
   taskList: TaskListCache;
 }

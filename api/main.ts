@@ -9,7 +9,7 @@ import { describeConfig, loadConfig } from '../config/env';
 import { temporalClient } from '../client/connection';
 import { loadPlanFile } from '../seeds/load-plan';
 import { readTokensFile, resolveTokensFile } from './auth/tokens';
-import { createApp } from './app';
+import { closeApp, createApp } from './app';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -18,7 +18,13 @@ function main(): void {
   const plan = loadPlanFile(config.PLAN_FILE);
   const tokens = readTokensFile(resolveTokensFile(config, plan), plan);
   const client = temporalClient(config);
-  const app = createApp({ temporalClient: client, config, plan, tokens });
+  const app = createApp({
+    temporalClient: client,
+    config,
+    plan,
+    tokens,
+    taskListTiming: { pollMs: config.TASK_LIST_POLL_MS, reloadMs: config.TASK_LIST_RELOAD_MS },
+  });
   const server: Server = app.listen(config.PORT, () => {
     console.log(`[api] 督办接口已启动 listening on http://localhost:${config.PORT}`, describeConfig(config));
     console.log(`[api] plan ${plan.id}: ${plan.tasks.length} tasks, ${tokens.length} tokens; docs at /docs`);
@@ -39,10 +45,12 @@ function main(): void {
     }, SHUTDOWN_GRACE_MS);
     force.unref();
     server.close(() => {
-      client.connection.close().then(
-        () => process.exit(0),
-        () => process.exit(0),
-      );
+      closeApp(app)
+        .then(() => client.connection.close())
+        .then(
+          () => process.exit(0),
+          () => process.exit(0),
+        );
     });
     server.closeIdleConnections();
   };

@@ -8,11 +8,16 @@
  *   with the board, at most 5 s old): `duban_tasks{status}`, `duban_open_escalations{level}` (tasks whose
  *   current milestone is escalated, by level), `duban_overdue_milestones` (current milestones past due,
  *   escalated or not) and `duban_extension_requests_pending`;
+ * - `duban_notice_deliveries{channel,outcome}`: the plan's notice deliveries by channel and outcome, computed
+ *   at each scrape from one visibility query over the notification log (memos only: a delivery being retried
+ *   counts as `pending`);
  * - Node's default process metrics (`process_*`, `nodejs_*`).
  */
 import type { RequestHandler } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { TaskListCache } from './task-list-cache';
+import { countDeliveries } from '../client/notification-log';
+import type { AppContext } from './deps';
+import { withDeadline } from './temporal';
 
 /** The API's metrics and the middleware that feeds them. */
 export interface ApiMetrics {
@@ -26,8 +31,12 @@ export interface ApiMetrics {
 /** The operationId of the operation answering a request, set by `mount()` in `res.locals`. */
 export const OPERATION_LOCAL = 'operationId';
 
-/** Creates the metrics of one app, reading its gauges from `taskList` at each scrape. */
-export function createApiMetrics(taskList: Pick<TaskListCache, 'list'>): ApiMetrics {
+/**
+ * Creates the metrics of one app, reading its gauges at each scrape: the task gauges from the app's task
+ * list, the notice deliveries from the plan's notification log (within the app's Temporal deadline).
+ */
+export function createApiMetrics(deps: AppContext): ApiMetrics {
+  const { taskList } = deps;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const requests = new Counter({
@@ -71,6 +80,12 @@ export function createApiMetrics(taskList: Pick<TaskListCache, 'list'>): ApiMetr
     help: 'Tasks with an extension request waiting for the general office.',
     registers: [registry],
   });
+  const notices = new Gauge({
+    name: 'duban_notice_deliveries',
+    help: 'Deliveries of the plan’s notices (one per channel and target), by channel and outcome, from the notification log.',
+    labelNames: ['channel', 'outcome'],
+    registers: [registry],
+  });
 
   const middleware: RequestHandler = (req, res, next) => {
     const started = process.hrtime.bigint();
@@ -88,18 +103,25 @@ export function createApiMetrics(taskList: Pick<TaskListCache, 'list'>): ApiMetr
   };
 
   const handler: RequestHandler = async (_req, res) => {
-    try {
-      const rows = await taskList.list();
+    // Both reads at once, so that an unreachable Temporal costs one deadline, not two. A read that fails
+    // leaves its gauges at their last values; the request counters always answer.
+    const [rows, counts] = await Promise.allSettled([
+      taskList.list(),
+      withDeadline(deps, () => countDeliveries(deps.temporalClient, deps.plan.id)),
+    ]);
+    if (rows.status === 'fulfilled') {
       tasks.reset();
       escalations.reset();
-      for (const r of rows) {
+      for (const r of rows.value) {
         if (r.status) tasks.inc({ status: r.status });
         if (r.escalationLevel > 0) escalations.inc({ level: String(r.escalationLevel) });
       }
-      overdue.set(rows.filter((r) => r.status === 'overdue' || r.status === 'escalated').length);
-      extensions.set(rows.filter((r) => r.extensionPending).length);
-    } catch {
-      // Temporal unreachable: the gauges keep their last values; the request counters still answer.
+      overdue.set(rows.value.filter((r) => r.status === 'overdue' || r.status === 'escalated').length);
+      extensions.set(rows.value.filter((r) => r.extensionPending).length);
+    }
+    if (counts.status === 'fulfilled') {
+      notices.reset();
+      for (const c of counts.value) notices.set({ channel: c.channel, outcome: c.outcome }, c.count);
     }
     res.type(registry.contentType).send(await registry.metrics());
   };

@@ -18,6 +18,7 @@ import {
   extensionResponseSchema,
   healthResponseSchema,
   inboxResponseSchema,
+  ledgerQuerySchema,
   milestoneParamsSchema,
   milestoneResponseSchema,
   notificationListQuerySchema,
@@ -259,6 +260,34 @@ export const operations = {
     status: 200,
     response: notificationLogResponseSchema,
     errors: [400, 403, 503],
+  },
+  ledgerXlsx: {
+    method: 'get',
+    path: '/api/export/ledger.xlsx',
+    operationId: 'exportLedgerXlsx',
+    summary: '督办台账（Excel） The supervision ledger as a workbook: a row per task and milestone',
+    description:
+      'Sheet 1 has every row (section, task, milestone, lead and co-responsible units, due date, status, days ' +
+      'late, pending units, escalation level, latest report); sheet 2 sums up per unit; then one sheet per unit. ' +
+      'The board’s filters apply. A coordinator gets only its own department’s tasks.',
+    roles: ALL,
+    input: { query: ledgerQuerySchema },
+    status: 200,
+    errors: [400, 503],
+    contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  },
+  ledgerCsv: {
+    method: 'get',
+    path: '/api/export/ledger.csv',
+    operationId: 'exportLedgerCsv',
+    summary: '督办台账（CSV） The supervision ledger as CSV (UTF-8 with a BOM, RFC 4180)',
+    description:
+      'The rows and filters of the workbook’s first sheet. A coordinator gets only its own department’s tasks.',
+    roles: ALL,
+    input: { query: ledgerQuerySchema },
+    status: 200,
+    errors: [400, 503],
+    contentType: 'text/csv; charset=utf-8',
   },
   calendarFeed: {
     method: 'get',

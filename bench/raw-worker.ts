@@ -1,10 +1,13 @@
 /**
  * The ceiling's bare worker, run by the benchmark as its own process (like `worker/main.ts`), so that raw
  * Temporal and the engine are measured with the same topology: client → server → worker process. It runs
- * bench/raw-workflow.ts on the `bench-raw` task queue of `TEMPORAL_ADDRESS` until SIGTERM.
+ * bench/raw-workflow.ts on the `bench-raw` task queue of `TEMPORAL_ADDRESS` until SIGTERM, with the engine
+ * worker's settings: `WORKER_MAX_CACHED_WORKFLOWS` read the same way, the SDK's default concurrency, and a
+ * webpack bundle made at start (as `npm run worker` without a prebuilt bundle).
  */
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import path from 'node:path';
+import { loadConfig } from '../config/env';
 import { RAW_TASK_QUEUE } from './raw-workflow';
 
 async function main(): Promise<void> {
@@ -15,6 +18,7 @@ async function main(): Promise<void> {
     connection,
     namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
     taskQueue: RAW_TASK_QUEUE,
+    maxCachedWorkflows: loadConfig().WORKER_MAX_CACHED_WORKFLOWS,
     workflowBundle: await bundleWorkflowCode({
       workflowsPath: path.resolve(__dirname, 'raw-workflow.ts'),
       logger: { log: drop, trace: drop, debug: drop, info: drop, warn: drop, error: (m) => console.error(m) },

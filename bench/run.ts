@@ -1,14 +1,17 @@
 /**
- * `npm run bench [-- --quick]`: the engine measured against raw Temporal on the same server in the same run.
+ * `npm run bench [-- --quick] [-- --tasks N]`: the engine measured against raw Temporal on the same server in
+ * the same run.
  *
- * 1. Ceiling: a bare worker (bench/raw-workflow.ts) on its own task queue; N starts, one untimed trivial
- *    update each (so every workflow has run), then as many timed updates as the storm has sign-offs, spread
- *    over the N workflows, 32 clients. 2. Starts through `POST /api/plan/start`: the 24 tasks of 2016, then a
- *    generated plan of N tasks. 3. Sign-off storm through the HTTP API, 32 clients, co-responsible units
- *    before leads. 4. The board: `GET /api/tasks` (all, by department, by status; from the API's shared
- *    snapshot; cold after 6 s of quiet, when it waits for a visibility query; and every half second while
- *    coordinators sign the next milestone of half the tasks) and `GET /api/tasks/:number`. 5. Resident memory
- *    of the worker and API processes with N open task workflows.
+ * 1. Ceiling set-up: a bare worker (bench/raw-workflow.ts) with the engine worker's cache size on its own task
+ *    queue; N starts timed, one untimed trivial update each (so every workflow has run). 2. Starts through
+ *    `POST /api/plan/start`: the 24 tasks of 2016, then a generated plan of N tasks. 3. Three rounds each,
+ *    interleaved (raw, API, raw, API, raw, API): a raw round sends as many trivial updates as an API round has
+ *    sign-offs; an API round signs the next milestone of the first min(N, 2,000) tasks through the HTTP API,
+ *    co-responsible units before leads; medians are reported, so one noisy round does not decide the ratio.
+ *    4. The board: `GET /api/tasks` (all, by department, by status; cold after 6 s of quiet; and every half
+ *    second while coordinators sign the next milestone of half the storm's tasks) and `GET /api/tasks/:number`.
+ *    5. Resident memory of the worker, the raw worker and the API with N open task workflows, and per cached
+ *    workflow (over each worker's memory before any workflow ran).
  *
  * N is 1,000 (100 with `--quick`). Everything runs in a temporary `DATA_DIR` on free ports: the dev server
  * (embedded/dev-server.ts, SQLite with WAL), `worker/main.ts` and `api/main.ts` as child processes. Prints a
@@ -29,7 +32,7 @@ import { generatePlan } from '../support/generate-plan';
 import { apiRequest, type ApiAnswer } from '../support/api-request';
 import { runPool } from '../support/pool';
 import { cpuSeconds, percentile, residentBytes, round } from './measure';
-import { spawnProjectScript } from '../support/os-process';
+import { spawnProjectScript, type NodeProcess } from '../support/os-process';
 import type { DevServer } from '../embedded/dev-server';
 import type { DemoTokens } from '../support/demo-tokens';
 import { createProcessStack, STACK_NAMESPACE, type ProcessStack } from '../support/process-stack';
@@ -38,9 +41,18 @@ import { RAW_TASK_QUEUE, touchUpdate } from './raw-workflow';
 
 const CONCURRENCY = 32;
 const MiB = 1024 * 1024;
+/** Raw and API sign-off rounds, interleaved (raw, API, raw, API, …); the report gives their medians. */
+const ROUNDS = 3;
+/**
+ * At most this many tasks sign in each round (the first ones): at 10,000 tasks a round over every task would
+ * be 50,000 sign-offs, and six of them would take the run past an hour without changing the rates.
+ */
+const STORM_TASKS_MAX = 2_000;
 
 interface Options {
   tasks: number;
+  /** Tasks whose milestones the storms sign (all of them up to {@link STORM_TASKS_MAX}). */
+  stormTasks: number;
   quick: boolean;
   out: string;
   /** `--no-wal`: the dev server without its SQLite WAL pragmas, to measure what they are worth. */
@@ -51,10 +63,12 @@ function parseArgs(argv: string[]): Options {
   const quick = argv.includes('--quick');
   const outIndex = argv.indexOf('--out');
   const tasksIndex = argv.indexOf('--tasks');
+  const tasks = tasksIndex >= 0 ? Number(argv[tasksIndex + 1]) : quick ? 100 : 1000;
   return {
     quick,
     wal: !argv.includes('--no-wal'),
-    tasks: tasksIndex >= 0 ? Number(argv[tasksIndex + 1]) : quick ? 100 : 1000,
+    tasks,
+    stormTasks: Math.min(tasks, STORM_TASKS_MAX),
     out: path.resolve(
       PROJECT_ROOT,
       outIndex >= 0
@@ -123,64 +137,103 @@ interface Bench {
   /** The generated plan's file, for the API's `PLAN_FILE`. */
   planFile: string;
   startDate: string;
+  /** The cache size of both workers, engine and raw: every open workflow fits. */
+  maxCachedWorkflows: number;
 }
 
-/** Phase 1, the ceiling: raw Temporal on the same server (a bare worker, N starts, then the storm's updates). */
-async function measureRaw(b: Bench, resources: { close(): Promise<void> }[]) {
-  const { n, stack, server, generated } = b;
-  const rawWorker = spawnProjectScript(
+/** The ceiling's bare worker and its N started workflows, kept running for the interleaved rounds. */
+interface Raw {
+  client: Client;
+  ids: string[];
+  worker: NodeProcess;
+  /** The raw worker's resident memory before any workflow ran. */
+  idleBytes: number;
+  figures: {
+    startsPerSecond: number;
+    cpuSecondsPer1000Starts: Record<string, number>;
+    start: ReturnType<typeof latencySummary>;
+    firstUpdatesPerSecond: number;
+  };
+}
+
+/**
+ * Phase 1, the ceiling's set-up: a bare worker with the engine worker's cache size (and, like it, the SDK's
+ * default concurrency and a webpack bundle made at start), N starts timed, then one untimed trivial update
+ * each (so every workflow has run its first task, as the engine's have when the storm reaches them).
+ */
+async function startRaw(b: Bench, resources: { close(): Promise<void> }[]): Promise<Raw> {
+  const { n, stack, server } = b;
+  const worker = spawnProjectScript(
     'bench/raw-worker.ts',
-    { TEMPORAL_ADDRESS: stack.temporalAddress, TEMPORAL_NAMESPACE: STACK_NAMESPACE },
+    {
+      TEMPORAL_ADDRESS: stack.temporalAddress,
+      TEMPORAL_NAMESPACE: STACK_NAMESPACE,
+      WORKER_MAX_CACHED_WORKFLOWS: String(b.maxCachedWorkflows),
+    },
     'raw worker',
   );
-  resources.push({ close: () => rawWorker.kill('SIGKILL') });
+  resources.push({ close: () => worker.kill('SIGKILL') });
   await waitFor(
     'the raw worker to run',
     async () => {
-      if (!rawWorker.running()) giveUp(`the raw worker exited: ${rawWorker.output()}`);
-      return rawWorker.output().includes('raw worker running') ? true : undefined;
+      if (!worker.running()) giveUp(`the raw worker exited: ${worker.output()}`);
+      return worker.output().includes('raw worker running') ? true : undefined;
     },
     120_000,
   );
+  const idleBytes = residentBytes(worker.pid);
   const connection = await Connection.connect({ address: stack.temporalAddress });
   resources.push(connection);
   const client = new Client({ connection, namespace: STACK_NAMESPACE });
   const ids = Array.from({ length: n }, (_, i) => `raw-${i + 1}`);
-  const rawStartCpu = cpuMeter({ server: server.pid, worker: rawWorker.pid });
-  const rawStarts = await runPool(ids, CONCURRENCY, (workflowId) =>
+  const startCpu = cpuMeter({ server: server.pid, worker: worker.pid });
+  const starts = await runPool(ids, CONCURRENCY, (workflowId) =>
     client.workflow.start('rawWorkflow', { taskQueue: RAW_TASK_QUEUE, workflowId }),
   );
-  const rawStartCpuUsed = rawStartCpu.perThousand(n);
-  const startErrors = rawStarts.results.filter((r) => r instanceof Error);
+  const cpuSecondsPer1000Starts = startCpu.perThousand(n);
+  const startErrors = starts.results.filter((r) => r instanceof Error);
   if (startErrors.length > 0) throw new Error(`raw starts failed: ${String(startErrors[0])}`);
-  const touch = (workflowId: string) =>
-    client.workflow.getHandle(workflowId).executeUpdate(touchUpdate, { args: ['touch'] });
-  // The first update of each workflow, untimed: it waits for the workflow's first task, which the API's
-  // workflows have long done when the storm reaches them.
-  const firstUpdates = await runPool(ids, CONCURRENCY, touch);
+  const firstUpdates = await runPool(ids, CONCURRENCY, (id) => touch(client, id));
   const firstErrors = firstUpdates.results.filter((r) => r instanceof Error);
   if (firstErrors.length > 0) throw new Error(`raw updates failed: ${String(firstErrors[0])}`);
-  // Then as many updates as the storm will send, round-robin over the workflows, as the storm does.
-  const stormSize = signOffs(generated).co.length + n;
-  const targets = Array.from({ length: stormSize }, (_, i) => ids[i % n]!);
-  const rawCpu = cpuMeter({ server: server.pid, worker: rawWorker.pid });
-  const rawUpdates = await runPool(targets, CONCURRENCY, touch);
-  const rawCpuUsed = rawCpu.perThousand(stormSize);
-  const updateErrors = rawUpdates.results.filter((r) => r instanceof Error);
-  if (updateErrors.length > 0) throw new Error(`raw updates failed: ${String(updateErrors[0])}`);
-  await rawWorker.kill('SIGTERM');
-  const raw = {
-    startsPerSecond: round((n / rawStarts.elapsedMs) * 1000),
-    cpuSecondsPer1000Starts: rawStartCpuUsed,
-    start: latencySummary(rawStarts.latenciesMs),
+  const figures = {
+    startsPerSecond: round((n / starts.elapsedMs) * 1000),
+    cpuSecondsPer1000Starts,
+    start: latencySummary(starts.latenciesMs),
     firstUpdatesPerSecond: round((n / firstUpdates.elapsedMs) * 1000),
-    updates: stormSize,
-    updatesPerSecond: round((stormSize / rawUpdates.elapsedMs) * 1000),
-    update: latencySummary(rawUpdates.latenciesMs),
-    cpuSecondsPer1000Updates: rawCpuUsed,
   };
-  log(`raw: ${raw.startsPerSecond} starts/s, ${raw.updatesPerSecond} updates/s`);
-  return raw;
+  log(`raw: ${figures.startsPerSecond} starts/s`);
+  return { client, ids, worker, idleBytes, figures };
+}
+
+function touch(client: Client, workflowId: string) {
+  return client.workflow.getHandle(workflowId).executeUpdate(touchUpdate, { args: ['touch'] });
+}
+
+/** One raw round: as many trivial updates as an API round has sign-offs, round-robin over the storm's workflows. */
+async function rawRound(b: Bench, raw: Raw, round_: number) {
+  const size = stormSize(b);
+  const targets = Array.from({ length: size }, (_, i) => raw.ids[i % b.options.stormTasks]!);
+  const cpu = cpuMeter({ server: b.server.pid, worker: raw.worker.pid });
+  const run = await runPool(targets, CONCURRENCY, (id) => touch(raw.client, id));
+  const cpuSecondsPer1000Updates = cpu.perThousand(size);
+  const errors = run.results.filter((r) => r instanceof Error);
+  if (errors.length > 0) throw new Error(`raw updates failed: ${String(errors[0])}`);
+  const figures = {
+    round: round_,
+    updates: size,
+    updatesPerSecond: round((size / run.elapsedMs) * 1000),
+    ...latencySummary(run.latenciesMs),
+    cpuSecondsPer1000Updates,
+  };
+  log(`raw round ${round_}: ${figures.updatesPerSecond} updates/s`);
+  return figures;
+}
+
+/** Sign-offs of one round: every responsible unit of one milestone of each storm task. */
+function stormSize(b: Bench): number {
+  const { co, leads } = signOffs(b.generated, b.options.stormTasks);
+  return co.length + leads.length;
 }
 
 /**
@@ -190,7 +243,8 @@ async function measureRaw(b: Bench, resources: { close(): Promise<void> }[]) {
  */
 async function measureStarts(b: Bench) {
   const { n, stack, server, planFile, startDate } = b;
-  await stack.startWorker();
+  await stack.startWorker({ WORKER_MAX_CACHED_WORKFLOWS: String(b.maxCachedWorkflows) });
+  const workerIdleBytes = residentBytes(stack.worker!.pid);
   await stack.startApi();
   let tokens = stack.tokens();
   const t2016 = performance.now();
@@ -220,7 +274,7 @@ async function measureStarts(b: Bench) {
   };
   log(`API starts: 2016 plan ${starts.plan2016.startsPerSecond}/s, generated ${starts.generated.startsPerSecond}/s`);
   await waitForBoard(stack.apiUrl, tokens.office, n, () => true);
-  return { starts, tokens };
+  return { starts, tokens, workerIdleBytes };
 }
 
 /** Signs off `s` on `milestone` through the API, with an idempotency key of its own. */
@@ -235,11 +289,11 @@ function signOffRequest(stack: ProcessStack, tokens: DemoTokens, s: SignOff, mil
   );
 }
 
-/** Phase 3, the sign-off storm on the first milestone: every co-responsible unit, then every lead. */
-async function measureStorm(b: Bench, tokens: DemoTokens) {
+/** Phase 3, one API round: every co-responsible unit, then every lead, signs milestone `round_` of each storm task. */
+async function measureStorm(b: Bench, tokens: DemoTokens, round_: number) {
   const { stack, server, generated } = b;
-  const milestoneId = generated.schedule[0]!.id;
-  const { co, leads } = signOffs(generated);
+  const milestoneId = generated.schedule[round_ - 1]!.id;
+  const { co, leads } = signOffs(generated, b.options.stormTasks);
   const stormCpu = cpuMeter({ server: server.pid, worker: stack.worker!.pid, api: stack.api!.pid });
   const coRun = await runPool(co, CONCURRENCY, (s) => signOffRequest(stack, tokens, s, milestoneId));
   const leadRun = await runPool(leads, CONCURRENCY, (s) => signOffRequest(stack, tokens, s, milestoneId));
@@ -254,14 +308,28 @@ async function measureStorm(b: Bench, tokens: DemoTokens) {
   }
   const stormMs = coRun.elapsedMs + leadRun.elapsedMs;
   const storm = {
+    round: round_,
+    milestone: milestoneId,
     cpuSecondsPer1000SignOffs: stormCpuUsed,
     signOffs: all.length,
     ms: round(stormMs),
     perSecond: round((all.length / stormMs) * 1000),
     ...latencySummary([...coRun.latenciesMs, ...leadRun.latenciesMs]),
   };
-  log(`storm: ${storm.signOffs} sign-offs, ${storm.perSecond}/s, p95 ${storm.p95Ms} ms`);
+  log(`API round ${round_}: ${storm.signOffs} sign-offs, ${storm.perSecond}/s, p95 ${storm.p95Ms} ms`);
   return storm;
+}
+
+/** The median of each figure over rounds (numbers, and CPU records key by key). */
+function medianOf<T extends Record<string, unknown>>(rounds: readonly T[]): T {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(rounds[0]!)) {
+    const values = rounds.map((r) => r[key]);
+    if (typeof values[0] === 'number') out[key] = percentile(values as number[], 50);
+    else if (values[0] && typeof values[0] === 'object') out[key] = medianOf(values as Record<string, unknown>[]);
+    else out[key] = values[0];
+  }
+  return out as T;
 }
 
 /**
@@ -270,9 +338,12 @@ async function measureStorm(b: Bench, tokens: DemoTokens) {
  */
 async function measureBoard(b: Bench, tokens: DemoTokens) {
   const { n, stack, generated, options } = b;
-  const { co } = signOffs(generated);
-  const nextMilestone = generated.schedule[1]!.id;
-  await waitForBoard(stack.apiUrl, tokens.office, n, (t) => t.currentMilestone === nextMilestone);
+  const { co } = signOffs(generated, options.stormTasks);
+  const nextMilestone = generated.schedule[ROUNDS]!.id;
+  const stormed = new Set(co.map((x) => x.task));
+  await waitForBoard(stack.apiUrl, tokens.office, n, (t) =>
+    stormed.has(t.number) ? t.currentMilestone === nextMilestone : t.currentMilestone === generated.schedule[0]!.id,
+  );
   const samples = options.quick ? 20 : 30;
   const department = mostCommonDepartment(generated);
   const timed = async (p: string, count: number) => {
@@ -284,7 +355,8 @@ async function measureBoard(b: Bench, tokens: DemoTokens) {
   };
   const firstRows = expectOk(await apiRequest(stack.apiUrl, 'GET', '/api/tasks', tokens.office), 'GET /api/tasks');
   const rows = (firstRows.body as { tasks: unknown[] }).tasks.length;
-  // Cold: the first request after the API's snapshot has expired (5 s), which waits for one visibility query.
+  // Cold: the first request after 6 s of quiet (before the task list lived in the API's memory, this one
+  // waited for a visibility query).
   const coldMs: number[] = [];
   for (let i = 0; i < (options.quick ? 5 : 10); i++) {
     await new Promise((r) => setTimeout(r, 6_000));
@@ -293,8 +365,7 @@ async function measureBoard(b: Bench, tokens: DemoTokens) {
     coldMs.push(performance.now() - t);
   }
   // Busy: the office reads the board every half second while coordinators sign (the co-responsible units of
-  // the second milestone of half the tasks). Every change drops the API's shared snapshot, so these reads
-  // wait for a visibility query on a server that is also taking sign-offs.
+  // the next milestone of half the storm's tasks).
   let storming = true;
   const busyBoard: number[] = [];
   const watcher = (async () => {
@@ -305,7 +376,7 @@ async function measureBoard(b: Bench, tokens: DemoTokens) {
       await new Promise((r) => setTimeout(r, 500));
     }
   })();
-  const secondRound = co.filter((x) => x.task <= n / 2);
+  const secondRound = co.filter((x) => x.task <= options.stormTasks / 2);
   const busyRun = await runPool(secondRound, CONCURRENCY, (x) => signOffRequest(stack, tokens, x, nextMilestone));
   storming = false;
   await watcher;
@@ -334,11 +405,23 @@ async function measureBoard(b: Bench, tokens: DemoTokens) {
   return board;
 }
 
-/** Phase 5, the resident memory of the worker and API processes with N open task workflows (plus 2016's 24). */
-function measureMemory(b: Bench) {
+/**
+ * Phase 5, resident memory with N open task workflows (plus 2016's 24), and what each cached workflow adds
+ * over the process before any workflow ran, for the engine's worker and the raw one.
+ */
+function measureMemory(b: Bench, raw: Raw, workerIdleBytes: number) {
+  const open = b.n + 24;
+  const cached = Math.min(open, b.maxCachedWorkflows);
+  const workerBytes = residentBytes(b.stack.worker!.pid);
+  const rawBytes = residentBytes(raw.worker.pid);
   return {
-    openTaskWorkflows: b.n + 24,
-    workerMiB: round(residentBytes(b.stack.worker!.pid) / MiB),
+    openTaskWorkflows: open,
+    maxCachedWorkflows: b.maxCachedWorkflows,
+    workerMiB: round(workerBytes / MiB),
+    workerIdleMiB: round(workerIdleBytes / MiB),
+    workerMiBPerCachedWorkflow: round((workerBytes - workerIdleBytes) / MiB / cached, 3),
+    rawWorkerMiB: round(rawBytes / MiB),
+    rawWorkerMiBPerCachedWorkflow: round((rawBytes - raw.idleBytes) / MiB / Math.min(b.n, b.maxCachedWorkflows), 3),
     apiMiB: round(residentBytes(b.stack.api!.pid) / MiB),
   };
 }
@@ -347,38 +430,45 @@ function measureMemory(b: Bench) {
 function benchResult(
   b: Bench,
   startedAt: Date,
-  raw: Awaited<ReturnType<typeof measureRaw>>,
+  raw: Raw,
+  rawRounds: Awaited<ReturnType<typeof rawRound>>[],
   starts: Awaited<ReturnType<typeof measureStarts>>['starts'],
-  storm: Awaited<ReturnType<typeof measureStorm>>,
+  storms: Awaited<ReturnType<typeof measureStorm>>[],
   board: Awaited<ReturnType<typeof measureBoard>>,
   memory: ReturnType<typeof measureMemory>,
 ) {
   const { n, options } = b;
+  const rawMedian = medianOf(rawRounds);
+  const stormMedian = medianOf(storms);
+  const ratios = storms.map((st, i) => round(st.perSecond / rawRounds[i]!.updatesPerSecond, 2));
+  const signOffRatio = stormMedian.perSecond / rawMedian.updatesPerSecond;
+  const startRatio = starts.generated.startsPerSecond / raw.figures.startsPerSecond;
   const goals = [
-    goal('sign-off throughput ≥ 70% of raw update throughput', storm.perSecond / raw.updatesPerSecond, 0.7, 'ratio'),
-    goal(
-      'API start throughput ≥ 70% of raw starts',
-      starts.generated.startsPerSecond / raw.startsPerSecond,
-      0.7,
-      'ratio',
-    ),
-    goal(`GET /api/tasks p95 < 100 ms at ${n} tasks`, board.all.p95Ms, 100, 'below'),
-    goal(`GET /api/tasks p95 < 100 ms at ${n} tasks, cold (after 6 s of quiet)`, board.cold.p95Ms, 100, 'below'),
-    goal(`worker RSS < 1 GiB at ${memory.openTaskWorkflows} open workflows`, memory.workerMiB, 1024, 'below'),
+    goal('sign-offs through the API ≥ 0.9× raw updates (medians of 3 interleaved rounds)', signOffRatio, 0.9, 'ratio'),
+    goal('plan start through the API ≥ 0.9× raw starts', startRatio, 0.9, 'ratio'),
+    goal(`GET /api/tasks p95 < 20 ms at ${n} tasks, warm`, board.all.p95Ms, 20, 'below'),
+    goal(`GET /api/tasks p95 < 50 ms at ${n} tasks, cold (after 6 s of quiet)`, board.cold.p95Ms, 50, 'below'),
+    goal(`GET /api/tasks p95 < 50 ms while coordinators sign`, board.duringSignOffs.p95Ms, 50, 'below'),
+    goal('worker RSS ≤ 0.3 MiB per cached task workflow', memory.workerMiBPerCachedWorkflow, 0.3001, 'below'),
   ];
   return {
     startedAt: startedAt.toISOString(),
     mode: options.quick ? 'quick' : 'full',
     tasks: n,
+    stormTasks: options.stormTasks,
+    rounds: ROUNDS,
     concurrency: CONCURRENCY,
     machine: machine(),
     server: {
       sqlitePragmas: options.wal ? ['journal_mode=wal', 'synchronous=normal'] : [],
       namespace: STACK_NAMESPACE,
     },
-    raw,
-    starts: { ...starts, ratioToRaw: round(starts.generated.startsPerSecond / raw.startsPerSecond, 2) },
-    storm: { ...storm, ratioToRaw: round(storm.perSecond / raw.updatesPerSecond, 2) },
+    // The ceiling is fair: both workers have the same cache size, the SDK's default concurrency, and a
+    // webpack bundle of their workflows made at start; both run while the other's rounds run.
+    workers: { maxCachedWorkflows: b.maxCachedWorkflows, concurrency: 'SDK defaults', bundle: 'webpack at start' },
+    raw: { ...raw.figures, rounds: rawRounds, median: rawMedian },
+    starts: { ...starts, ratioToRaw: round(startRatio, 2) },
+    storm: { rounds: storms, median: stormMedian, ratioPerRound: ratios, ratioToRaw: round(signOffRatio, 2) },
     board,
     memory,
     goals,
@@ -403,15 +493,23 @@ async function main(): Promise<void> {
     const startDate = localDate(Date.now(), plan2016.policy.utcOffset);
     const server = await stack.startServer();
     log(`dev server on ${server.address}, SQLite ${server.dbFile}`);
-    const bench: Bench = { options, n, stack, server, generated, planFile, startDate };
+    // Every open workflow fits in both workers' caches (the default, 1,500, would evict at 10,000 tasks).
+    const maxCachedWorkflows = Math.max(1_500, n + 100);
+    const bench: Bench = { options, n, stack, server, generated, planFile, startDate, maxCachedWorkflows };
 
-    const raw = await measureRaw(bench, rawResources);
-    const { starts, tokens } = await measureStarts(bench);
-    const storm = await measureStorm(bench, tokens);
+    const raw = await startRaw(bench, rawResources);
+    const { starts, tokens, workerIdleBytes } = await measureStarts(bench);
+    const rawRounds: Awaited<ReturnType<typeof rawRound>>[] = [];
+    const storms: Awaited<ReturnType<typeof measureStorm>>[] = [];
+    for (let r = 1; r <= ROUNDS; r++) {
+      rawRounds.push(await rawRound(bench, raw, r));
+      storms.push(await measureStorm(bench, tokens, r));
+    }
     const board = await measureBoard(bench, tokens);
-    const memory = measureMemory(bench);
+    const memory = measureMemory(bench, raw, workerIdleBytes);
+    await raw.worker.kill('SIGTERM');
 
-    const result = benchResult(bench, startedAt, raw, starts, storm, board, memory);
+    const result = benchResult(bench, startedAt, raw, rawRounds, starts, storms, board, memory);
     mkdirSync(path.dirname(options.out), { recursive: true });
     writeFileSync(options.out, `${JSON.stringify(result, null, 2)}\n`);
     console.log(`\n${table(result)}\n`);
@@ -453,11 +551,11 @@ interface SignOff {
   department: string;
 }
 
-/** Every sign-off of the first milestone: co-responsible units (all tasks) and then the leads. */
-function signOffs(plan: PlanFile): { co: SignOff[]; leads: SignOff[] } {
+/** Every sign-off of one milestone of the first `tasks` tasks: co-responsible units and then the leads. */
+function signOffs(plan: PlanFile, tasks: number): { co: SignOff[]; leads: SignOff[] } {
   const co: SignOff[] = [];
   const leads: SignOff[] = [];
-  for (const task of plan.tasks) {
+  for (const task of plan.tasks.slice(0, tasks)) {
     const { lead, coResponsible } = taskUnits(task);
     for (const department of coResponsible) co.push({ task: task.number, department });
     leads.push({ task: task.number, department: lead });
@@ -475,6 +573,7 @@ function mostCommonDepartment(plan: PlanFile): string {
 }
 
 interface Row {
+  number: number;
   status: string | null;
   currentMilestone: string | null;
 }
@@ -495,7 +594,7 @@ async function waitForBoard(apiUrl: string, token: string, count: number, ready:
 
 function goal(name: string, value: number, threshold: number, kind: 'ratio' | 'below') {
   const pass = kind === 'ratio' ? value >= threshold : value < threshold;
-  return { name, value: round(value, kind === 'ratio' ? 2 : 1), threshold, pass };
+  return { name, value: round(value, kind === 'ratio' ? 2 : threshold < 1 ? 3 : 1), threshold, pass };
 }
 
 function cpuLine(cpu: Record<string, number>): string {
@@ -505,62 +604,38 @@ function cpuLine(cpu: Record<string, number>): string {
   return `${parts.join(', ')}; total ${cpu.total} (${cpu.coresBusy} cores busy)`;
 }
 
-function table(r: {
-  machine: ReturnType<typeof machine>;
-  tasks: number;
-  raw: {
-    startsPerSecond: number;
-    firstUpdatesPerSecond: number;
-    updates: number;
-    updatesPerSecond: number;
-    update: { p50Ms: number; p95Ms: number; p99Ms: number };
-    cpuSecondsPer1000Updates: Record<string, number>;
-    cpuSecondsPer1000Starts: Record<string, number>;
-  };
-  starts: {
-    plan2016: { startsPerSecond: number };
-    generated: { tasks: number; startsPerSecond: number; cpuSecondsPer1000Starts: Record<string, number> };
-    ratioToRaw: number;
-  };
-  storm: {
-    cpuSecondsPer1000SignOffs: Record<string, number>;
-    signOffs: number;
-    perSecond: number;
-    p50Ms: number;
-    p95Ms: number;
-    p99Ms: number;
-    ratioToRaw: number;
-  };
-  board: Record<
-    'all' | 'cold' | 'duringSignOffs' | 'byDepartment' | 'byStatus' | 'oneTask',
-    { p50Ms: number; p95Ms: number }
-  > & { rows: number };
-  memory: { openTaskWorkflows: number; workerMiB: number; apiMiB: number };
-  goals: { name: string; value: number; pass: boolean }[];
-}): string {
+function table(r: ReturnType<typeof benchResult>): string {
   const m = r.machine;
+  const rawMed = r.raw.median;
+  const stMed = r.storm.median;
+  const perRound = r.storm.rounds
+    .map((st, i) => `${r.raw.rounds[i]!.updatesPerSecond} / ${st.perSecond} (${r.storm.ratioPerRound[i]}×)`)
+    .join('; ');
   const lines = [
     `Machine: ${m.cores} cores (${m.cpuModel}), ${m.memoryGiB} GiB, ${m.node}, SDK ${m.temporalSdk}, ${m.temporalCli.split('\n')[0]}`,
+    `Workers (engine and raw alike): cache ${r.workers.maxCachedWorkflows} workflows, ${r.workers.concurrency}, ${r.workers.bundle}`,
     '',
     '| measure | value |',
     '| --- | --- |',
-    `| raw Temporal starts (32 clients) | ${r.raw.startsPerSecond}/s |`,
+    `| raw Temporal starts, ${r.tasks} (32 clients) | ${r.raw.startsPerSecond}/s |`,
     `| raw Temporal, first update of each workflow (untimed warm-up) | ${r.raw.firstUpdatesPerSecond}/s |`,
-    `| raw Temporal updates, ${r.raw.updates} (32 clients) | ${r.raw.updatesPerSecond}/s (p50 ${r.raw.update.p50Ms} ms, p95 ${r.raw.update.p95Ms} ms, p99 ${r.raw.update.p99Ms} ms) |`,
+    `| raw / API per round, ${rawMed.updates} updates or sign-offs over ${r.stormTasks} tasks | ${perRound} |`,
+    `| raw Temporal updates, median of ${r.rounds} rounds | ${rawMed.updatesPerSecond}/s (p50 ${rawMed.p50Ms} ms, p95 ${rawMed.p95Ms} ms) |`,
+    `| sign-offs via HTTP, median of ${r.rounds} rounds | ${stMed.perSecond}/s (**${r.storm.ratioToRaw}× raw**); p50 ${stMed.p50Ms} ms, p95 ${stMed.p95Ms} ms |`,
+    `| CPU s per 1,000 raw updates (median) | ${cpuLine(rawMed.cpuSecondsPer1000Updates)} |`,
+    `| CPU s per 1,000 sign-offs (median) | ${cpuLine(stMed.cpuSecondsPer1000SignOffs)} |`,
     `| CPU s per 1,000 raw starts | ${cpuLine(r.raw.cpuSecondsPer1000Starts)} |`,
-    `| CPU s per 1,000 raw updates | ${cpuLine(r.raw.cpuSecondsPer1000Updates)} |`,
     `| API plan start, 24 tasks of 2016 | ${r.starts.plan2016.startsPerSecond}/s |`,
-    `| API plan start, ${r.starts.generated.tasks} generated tasks | ${r.starts.generated.startsPerSecond}/s (${r.starts.ratioToRaw}× raw) |`,
+    `| API plan start, ${r.starts.generated.tasks} generated tasks | ${r.starts.generated.startsPerSecond}/s (${r.starts.ratioToRaw}× raw), ${round(r.starts.generated.ms / 1000)} s |`,
     `| CPU s per 1,000 API starts | ${cpuLine(r.starts.generated.cpuSecondsPer1000Starts)} |`,
-    `| sign-off storm, ${r.storm.signOffs} sign-offs via HTTP (32 clients) | ${r.storm.perSecond}/s (${r.storm.ratioToRaw}× raw); p50 ${r.storm.p50Ms} ms, p95 ${r.storm.p95Ms} ms, p99 ${r.storm.p99Ms} ms |`,
-    `| CPU s per 1,000 sign-offs | ${cpuLine(r.storm.cpuSecondsPer1000SignOffs)} |`,
     `| GET /api/tasks, ${r.board.rows} rows | p50 ${r.board.all.p50Ms} ms, p95 ${r.board.all.p95Ms} ms |`,
     `| GET /api/tasks, cold (after 6 s of quiet) | p50 ${r.board.cold.p50Ms} ms, p95 ${r.board.cold.p95Ms} ms |`,
     `| GET /api/tasks while coordinators sign | p50 ${r.board.duringSignOffs.p50Ms} ms, p95 ${r.board.duringSignOffs.p95Ms} ms |`,
     `| GET /api/tasks?department= | p50 ${r.board.byDepartment.p50Ms} ms, p95 ${r.board.byDepartment.p95Ms} ms |`,
     `| GET /api/tasks?status=on_track | p50 ${r.board.byStatus.p50Ms} ms, p95 ${r.board.byStatus.p95Ms} ms |`,
     `| GET /api/tasks/:number | p50 ${r.board.oneTask.p50Ms} ms, p95 ${r.board.oneTask.p95Ms} ms |`,
-    `| worker RSS, ${r.memory.openTaskWorkflows} open task workflows | ${r.memory.workerMiB} MiB |`,
+    `| worker RSS, ${r.memory.openTaskWorkflows} open task workflows | ${r.memory.workerMiB} MiB (idle ${r.memory.workerIdleMiB} MiB): ${r.memory.workerMiBPerCachedWorkflow} MiB per cached workflow |`,
+    `| raw worker RSS, ${r.tasks} open workflows | ${r.memory.rawWorkerMiB} MiB: ${r.memory.rawWorkerMiBPerCachedWorkflow} MiB per cached workflow |`,
     `| API RSS | ${r.memory.apiMiB} MiB |`,
     '',
     'Goals:',

@@ -103,3 +103,29 @@ export async function listNotifications(
     .map((e) => e.entry)
     .sort((a, b) => b.startedAt.localeCompare(a.startedAt) || a.workflowId.localeCompare(b.workflowId));
 }
+
+/** One figure of {@link countDeliveries}: how many deliveries of one channel stand at one outcome. */
+export interface DeliveryCount {
+  channel: string;
+  outcome: NotificationLogEntry['outcome'];
+  count: number;
+}
+
+/**
+ * The deliveries of a plan's notifications (one per channel and target of each notice), counted by channel
+ * and outcome, for the API's metrics. One visibility query over the same notifications as the log, reading
+ * only the memos (no `describe`): a delivery being retried counts as `pending` here.
+ * @throws the client's `ServiceError` when Temporal cannot be reached.
+ */
+export async function countDeliveries(client: Client, planId: string): Promise<DeliveryCount[]> {
+  const counts = new Map<string, DeliveryCount>();
+  for await (const info of client.workflow.list({ query: notificationLogQuery(planId), pageSize: 1000 })) {
+    for (const d of logEntryOf(info)?.deliveries ?? []) {
+      const key = `${d.channel}\n${d.outcome}`;
+      const c = counts.get(key) ?? { channel: d.channel, outcome: d.outcome, count: 0 };
+      c.count += 1;
+      counts.set(key, c);
+    }
+  }
+  return [...counts.values()];
+}

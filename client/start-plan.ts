@@ -11,6 +11,7 @@ import {
   SA_PLAN_ID,
   SA_SECTION,
   SA_TASK_NUMBER,
+  SA_UPDATED_AT,
   TASK_QUEUE,
   type PlanFile,
 } from '../contracts';
@@ -61,6 +62,8 @@ export async function startPlan(client: Client, plan: PlanFile, options: StartPl
               { key: SA_SECTION, value: task.section },
               { key: SA_LEAD, value: lead },
               { key: SA_DEPARTMENTS, value: [lead, ...coResponsible] },
+              // A new row: the API replicas' next poll for changed rows finds it before its first turn.
+              { key: SA_UPDATED_AT, value: new Date() },
             ]),
           }),
         );

@@ -17,6 +17,7 @@ import {
   SA_SECTION,
   SA_STATUS,
   SA_TASK_NUMBER,
+  SA_UPDATED_AT,
   taskStatusSchema,
   type PlanFile,
   type TaskRow,
@@ -117,23 +118,44 @@ export function taskRowOf(info: WorkflowExecutionInfo, plan: PlanFile): TaskRow 
   };
 }
 
+/** Rows of one visibility load, with the newest `DubanUpdatedAt` among them (ms), if any carried it. */
+export interface LoadedTaskRows {
+  rows: TaskRow[];
+  /** The latest change time among the loaded runs: where the next incremental load may start from. */
+  latestUpdate?: number;
+}
+
+/** A run that ended without the workflow closing it (terminated, failed, timed out): no longer a task to show. */
+const ENDED_OUTSIDE = new Set(['TERMINATED', 'FAILED', 'TIMED_OUT', 'CANCELLED']);
+
 /**
- * Lists a plan's key tasks through one visibility query, one row per task (the newest run of each
- * workflow), ordered by task number.
+ * Loads a plan's key tasks through one visibility query, one row per task (the newest run of each
+ * workflow), ordered by task number; with `changedSince`, only tasks whose row changed at or after it
+ * (`DubanUpdatedAt`). A task whose newest run was ended from outside (terminated, say) has no row.
  * @throws the client's `ServiceError` when Temporal cannot be reached.
  */
-export async function listTasks(client: Client, plan: PlanFile, filters: TaskListFilters = {}): Promise<TaskRow[]> {
+export async function loadTaskRows(
+  client: Client,
+  plan: PlanFile,
+  { filters = {}, changedSince }: { filters?: TaskListFilters; changedSince?: number } = {},
+): Promise<LoadedTaskRows> {
+  let query = taskListQuery(plan.id, filters);
+  if (changedSince !== undefined) query += ` AND ${SA_UPDATED_AT.name} >= '${new Date(changedSince).toISOString()}'`;
   const newest = new Map<string, WorkflowExecutionInfo>();
-  for await (const info of client.workflow.list({ query: taskListQuery(plan.id, filters), pageSize: 1000 })) {
+  for await (const info of client.workflow.list({ query, pageSize: 1000 })) {
     // Continue-as-new leaves closed runs behind with the same workflow ID; the newest run is the task.
     const seen = newest.get(info.workflowId);
     if (!seen || seen.startTime.getTime() < info.startTime.getTime()) newest.set(info.workflowId, info);
   }
   const rows: TaskRow[] = [];
+  let latestUpdate: number | undefined;
   for (const info of newest.values()) {
+    const updatedAt = info.typedSearchAttributes.get(SA_UPDATED_AT)?.getTime();
+    if (updatedAt !== undefined && (latestUpdate === undefined || updatedAt > latestUpdate)) latestUpdate = updatedAt;
+    if (ENDED_OUTSIDE.has(info.status.name)) continue;
     const row = taskRowOf(info, plan);
     // Only workflows whose ID is the plan's own for that task number count (a stray workflow is ignored).
     if (row && info.workflowId === taskWorkflowId(plan, { number: row.number })) rows.push(row);
   }
-  return rows.sort((a, b) => a.number - b.number);
+  return { rows: rows.sort((a, b) => a.number - b.number), latestUpdate };
 }

@@ -61,12 +61,16 @@ const envSchema = z.object({
   WEBHOOK_URL: optionalString.pipe(z.url('must be an http(s) URL').optional()),
   WEBHOOK_SECRET: optionalString.pipe(globalWebhookSecretSchema.optional()),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
-  /** Task workflows a worker keeps in memory; others are rebuilt from history on their next turn. */
   /** A prebuilt workflow bundle (`npm run build:workflows`); used when the file exists, else webpack runs. */
   WORKFLOW_BUNDLE_PATH: optionalString,
   /** Port of the worker's Prometheus endpoint (the Temporal SDK's own metrics); unset: no endpoint. */
   WORKER_METRICS_PORT: port.optional(),
+  /** Task workflows a worker keeps in memory; others are rebuilt from history on their next turn. */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(1_500),
+  /** How often each API replica polls visibility for changed task rows (api/task-list-cache.ts). */
+  TASK_LIST_POLL_MS: z.coerce.number().int().min(100).max(600_000).default(1_000),
+  /** How often each API replica reloads the whole task list (catches workflows ended or deleted from outside). */
+  TASK_LIST_RELOAD_MS: z.coerce.number().int().min(5_000).max(86_400_000).default(300_000),
 });
 
 /** Every environment variable {@link loadConfig} reads, e.g. for checking deployment files against it. */

@@ -5,9 +5,10 @@
  */
 import express, { Router, type RequestHandler } from 'express';
 import path from 'node:path';
+import { PROJECT_ROOT } from '../config/paths';
 
-/** The folder the pages are served from. */
-export const DASHBOARD_DIR = path.join(__dirname, 'public');
+/** The folder the pages are served from (from the project root, so that the built `dist/` serves them too). */
+export const DASHBOARD_DIR = path.join(PROJECT_ROOT, 'dashboard', 'public');
 
 /** The page addresses the single-page app answers with `index.html` (its router draws the page). */
 export const DASHBOARD_PAGES = ['/', '/inbox', '/targets', '/tasks/:number'] as const;

@@ -49,6 +49,14 @@ export function daysLate(dueDate: string, utcOffset: string, epochMs: number): n
   return Math.max(0, daysBetween(dueDate, localDate(epochMs, utcOffset)));
 }
 
+/**
+ * The date a milestone's lateness counts from: its due date, or the day it opened when that is later (a
+ * milestone opened late by a late predecessor is not late for days in which nobody could sign it).
+ */
+export function lateFrom(m: { dueDate: string; openedOn?: string }): string {
+  return m.openedOn && m.openedOn > m.dueDate ? m.openedOn : m.dueDate;
+}
+
 /** The instant from which a milestone is "due soon": the start of the day `days` before its due date. */
 export function dueSoonEpoch(dueDate: string, days: number, utcOffset: string): number {
   return localTimeToEpoch(addDays(dueDate, -days), '00:00', utcOffset);

@@ -17,6 +17,13 @@ import { PROJECT_ROOT } from '../embedded/binaries';
  */
 export const TEMPORAL_SERVER_VERSION = 'v1.32.0';
 
+/**
+ * The Temporal Web UI that goes with {@link TEMPORAL_SERVER_VERSION}: the one the pinned Temporal CLI
+ * (`embedded/binaries.ts`) ships with that server (`temporal --version`: "Server 1.32.0, UI 2.54.1"). The
+ * compose stack runs `temporalio/server`, `temporalio/admin-tools` and `temporalio/ui` at these versions.
+ */
+export const TEMPORAL_UI_VERSION = '2.54.1';
+
 /** Where the built server, schema tool and schemas are. */
 export interface ClusterServerTools {
   /** The `server` binary (`temporal-server`). */

@@ -20,7 +20,7 @@ import { removeServerPid, stopStaleServer, watchLaunchers, writeServerPid } from
 import path from 'node:path';
 import { loadPlanFile } from '../seeds/load-plan';
 import { readTokensFile, resolveTokensFile } from '../api/auth/tokens';
-import { createApp } from '../api/app';
+import { closeApp, createApp } from '../api/app';
 import { activityDepsFromConfig } from '../activities';
 import { createKeyTaskWorker } from '../worker/create-worker';
 import { bundleKeyTaskWorkflows } from '../worker/bundle';
@@ -119,8 +119,15 @@ async function main(): Promise<void> {
 
   const client = temporalClient(c);
   cleanups.push({ name: 'client connection', run: () => client.connection.close() });
-  const server = await listen(createApp({ temporalClient: client, config: c, plan, tokens }), c.PORT);
-  cleanups.push({ name: 'API', run: () => closeServer(server) });
+  const app = createApp({
+    temporalClient: client,
+    config: c,
+    plan,
+    tokens,
+    taskListTiming: { pollMs: c.TASK_LIST_POLL_MS, reloadMs: c.TASK_LIST_RELOAD_MS },
+  });
+  const server = await listen(app, c.PORT);
+  cleanups.push({ name: 'API', run: () => closeServer(server).finally(() => closeApp(app)) });
   if (stopping.signal.aborted) return;
 
   if (c.AUTO_START_PLAN) {

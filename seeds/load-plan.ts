@@ -5,11 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { PROJECT_ROOT } from '../config/paths';
 import { planFileSchema, type PlanFile } from '../contracts';
 import { taskMilestones } from '../domain/plan';
 
 /** Absolute path of the 2016 work points plan, the plan the engine runs unless told otherwise. */
-export const DEFAULT_PLAN_FILE = join(__dirname, 'moe-2016-informatization.plan.json');
+export const DEFAULT_PLAN_FILE = join(PROJECT_ROOT, 'seeds', 'moe-2016-informatization.plan.json');
 
 /**
  * Thrown when a plan is not valid: not JSON, the wrong shape, or cross-references that do not hold.

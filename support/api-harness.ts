@@ -6,7 +6,7 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Express } from 'express';
-import { createApp, type ApiConfig } from '../api/app';
+import { closeApp, createApp, type ApiConfig, type AppDeps } from '../api/app';
 import { hashToken, mintToken, type TokenRecord } from '../api/auth/tokens';
 import { planFileSchema, type PlanFile } from '../contracts';
 import { loadPlanFile } from '../seeds/load-plan';
@@ -61,11 +61,18 @@ export function mintTokens(plan: PlanFile): Tokens {
 
 /**
  * An app on a test's Temporal server for `plan`, with these tokens and task queue, as the harness and the
- * suites that run their own worker build it; `config` adds to the server's namespace and address.
+ * suites that run their own worker build it; `config` adds to the server's namespace and address. Close it
+ * with `closeApp` when done.
  */
 export function testApp(
   env: TestWorkflowEnvironment,
-  options: { plan: PlanFile; tokens: Tokens; taskQueue: string; config?: Partial<ApiConfig> },
+  options: {
+    plan: PlanFile;
+    tokens: Tokens;
+    taskQueue: string;
+    config?: Partial<ApiConfig>;
+    taskListTiming?: AppDeps['taskListTiming'];
+  },
 ): Express {
   return createApp({
     temporalClient: env.client,
@@ -74,6 +81,7 @@ export function testApp(
     tokens: options.tokens.records,
     taskQueue: options.taskQueue,
     temporalTimeoutMs: 20_000,
+    taskListTiming: options.taskListTiming,
   });
 }
 
@@ -96,7 +104,10 @@ export interface Harness {
   channel: RecordingChannel;
   taskQueue: string;
   /** Builds an app for `plan` with fresh tokens. */
-  app(plan: PlanFile, config?: { temporalUiUrl?: string }): { app: Express; tokens: Tokens; plan: PlanFile };
+  app(
+    plan: PlanFile,
+    config?: { temporalUiUrl?: string; taskListTiming?: AppDeps['taskListTiming'] },
+  ): { app: Express; tokens: Tokens; plan: PlanFile };
   stop(): Promise<void>;
 }
 
@@ -112,16 +123,25 @@ export async function startHarness(): Promise<Harness> {
     throw err;
   }
   const { taskQueue } = worker;
+  const apps: Express[] = [];
   return {
     env,
     channel,
     taskQueue,
     app(plan, config = {}) {
       const tokens = mintTokens(plan);
-      const app = testApp(env, { plan, tokens, taskQueue, config: { temporalUiUrl: config.temporalUiUrl } });
+      const app = testApp(env, {
+        plan,
+        tokens,
+        taskQueue,
+        config: { temporalUiUrl: config.temporalUiUrl },
+        taskListTiming: config.taskListTiming,
+      });
+      apps.push(app);
       return { app, tokens, plan };
     },
     async stop() {
+      await Promise.all(apps.map((app) => closeApp(app)));
       await worker.stop();
       await env.teardown();
     },

@@ -3,7 +3,9 @@
  * `POST /api/tasks/:number/cancel` (administrators).
  */
 import { Router } from 'express';
-import { cancelUpdate } from '../../contracts';
+import { cancelUpdate, type PlanFile, type Role, type TaskStatus } from '../../contracts';
+import type { TaskListFilters } from '../../client/task-list';
+import type { Principal } from '../auth/tokens';
 import { taskWorkflowId } from '../../domain/plan';
 import { principalOf } from '../auth/middleware';
 import type { AppContext, AppDeps } from '../deps';
@@ -14,12 +16,47 @@ import { operations } from '../operations';
 import { mount } from '../middleware/route';
 import { queryState, updateAs } from '../temporal';
 
-/** The link to a workflow in the Temporal Web UI, or null when no UI address is configured. */
-export function temporalUiLink(deps: AppDeps, workflowId: string): string | null {
+/**
+ * The link to a workflow in the Temporal Web UI, for administrators only: the UI shows a task's whole history
+ * and acts on Temporal without the API's checks, so nobody else is sent there. Null for any other role, and
+ * when no UI address is configured.
+ */
+export function temporalUiLink(deps: AppDeps, workflowId: string, role: Role): string | null {
   const base = deps.config.temporalUiUrl;
-  if (!base) return null;
+  if (!base || role !== 'admin') return null;
   const ns = encodeURIComponent(deps.config.TEMPORAL_NAMESPACE);
   return `${base.replace(/\/+$/, '')}/namespaces/${ns}/workflows/${encodeURIComponent(workflowId)}`;
+}
+
+/**
+ * The task-list filters a request may use: its department, status and section checked against the plan, and
+ * for a coordinator its own department (shared by the task list and the ledger export).
+ * @throws BadRequestError (`unknown_department`, `unknown_section`) for ids the plan does not have;
+ * ForbiddenError when a coordinator asks for another department's tasks.
+ */
+export function visibleTaskFilters(
+  plan: PlanFile,
+  principal: Principal,
+  query: { department?: string; status?: TaskStatus; section?: number },
+): TaskListFilters {
+  if (query.department) requireDepartment(plan, query.department, 'query');
+  if (query.section !== undefined && !plan.sections.some((s) => s.number === query.section)) {
+    throw new BadRequestError('unknown_section', {
+      zh: `没有第${query.section}部分`,
+      en: `No section ${query.section} in the plan.`,
+    });
+  }
+  let department = query.department;
+  if (principal.role === 'coordinator') {
+    if (department && department !== principal.department) {
+      throw new ForbiddenError({
+        zh: '联络员只能查看本单位的任务',
+        en: 'A coordinator sees only its own department’s tasks.',
+      });
+    }
+    department = principal.department;
+  }
+  return { department, status: query.status, section: query.section };
 }
 
 /** The task routes (mounted after authentication). */
@@ -29,25 +66,7 @@ export function taskRoutes(deps: AppContext): Router {
 
   mount(router, list, async (_req, res) => {
     const { query } = inputOf(res, list.input);
-    const principal = principalOf(res);
-    if (query.department) requireDepartment(deps.plan, query.department, 'query');
-    if (query.section !== undefined && !deps.plan.sections.some((s) => s.number === query.section)) {
-      throw new BadRequestError('unknown_section', {
-        zh: `没有第${query.section}部分`,
-        en: `No section ${query.section} in the plan.`,
-      });
-    }
-    let department = query.department;
-    if (principal.role === 'coordinator') {
-      if (department && department !== principal.department) {
-        throw new ForbiddenError({
-          zh: '联络员只能查看本单位的任务',
-          en: 'A coordinator sees only its own department’s tasks.',
-        });
-      }
-      department = principal.department;
-    }
-    const tasks = await deps.taskList.list({ department, status: query.status, section: query.section });
+    const tasks = await deps.taskList.list(visibleTaskFilters(deps.plan, principalOf(res), query));
     res.json({ tasks });
   });
 
@@ -63,7 +82,7 @@ export function taskRoutes(deps: AppContext): Router {
     }
     const workflowId = taskWorkflowId(deps.plan, task);
     const state = await queryState(deps, workflowId);
-    res.json({ ...state, workflowId, temporalUiUrl: temporalUiLink(deps, workflowId) });
+    res.json({ ...state, workflowId, temporalUiUrl: temporalUiLink(deps, workflowId, principal.role) });
   });
 
   mount(router, cancel, async (req, res) => {

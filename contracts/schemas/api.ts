@@ -13,6 +13,7 @@ import {
   milestoneViewSchema,
   responsibilitySchema,
   taskStatusSchema,
+  type TaskStatus,
 } from './task-view';
 import {
   bilingualSchema,
@@ -111,10 +112,34 @@ export type TaskRow = z.infer<typeof taskRowSchema>;
 /** Answer of `GET /api/tasks`. */
 export const taskListResponseSchema = z.object({ tasks: z.array(taskRowSchema) });
 
+/**
+ * The board's traffic lights: green on track, yellow due within the due-soon window, red overdue, deep red
+ * escalated, grey completed or cancelled.
+ */
+export const taskLightSchema = z.enum(['green', 'yellow', 'red', 'deepred', 'grey']);
+/** A light of the board: `green`, `yellow`, `red`, `deepred` or `grey`. */
+export type TaskLight = z.infer<typeof taskLightSchema>;
+
+/** The light of each task status (the dashboard's `ui.js` shows the same). */
+export const STATUS_LIGHT: Readonly<Record<TaskStatus, TaskLight>> = {
+  on_track: 'green',
+  due_soon: 'yellow',
+  overdue: 'red',
+  escalated: 'deepred',
+  completed: 'grey',
+  cancelled: 'grey',
+};
+
+/**
+ * Filters of the ledger export (`GET /api/export/ledger.xlsx`, `.csv`): the board's filters, department and
+ * light, plus the task list's status and section; all optional and combined with AND.
+ */
+export const ledgerQuerySchema = taskListQuerySchema.extend({ light: taskLightSchema.optional() }).strict();
+
 /** Answer of `GET /api/tasks/:number`: the workflow's state plus where to find it in Temporal. */
 export const taskDetailResponseSchema = keyTaskViewSchema.extend({
   workflowId: z.string(),
-  /** Link to the workflow in the Temporal Web UI, when a UI address is configured. */
+  /** Link to the workflow in the Temporal Web UI, for administrators only (null for other roles, or with no UI address). */
   temporalUiUrl: z.string().nullable(),
 });
 

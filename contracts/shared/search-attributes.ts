@@ -3,7 +3,7 @@
  * pending" or "every escalated task" is one visibility query rather than a query per workflow.
  *
  * The dev server's SQLite visibility store allows 3 Int, 3 KeywordList and 10 Keyword attributes per
- * namespace (and 3 Bool); this set uses 3 Int, 2 KeywordList, 6 Keyword, 1 Datetime and 1 Bool.
+ * namespace (and 3 Bool, 3 Datetime); this set uses 3 Int, 2 KeywordList, 6 Keyword, 2 Datetime and 1 Bool.
  *
  * The notification workflow (one per notification) reuses `DubanPlanId`, `DubanTaskNumber`,
  * `DubanMilestone` and `DubanDepartments` (there: the recipients) and adds the two notification keys, so
@@ -40,6 +40,13 @@ export const SA_DELIVERY_OUTCOME = defineSearchAttributeKey('DubanDeliveryOutcom
 /** Whether the task has an extension request waiting for the general office's decision. */
 export const SA_EXTENSION_PENDING = defineSearchAttributeKey('DubanExtensionPending', SearchAttributeType.BOOL);
 
+/**
+ * When the task's row last changed (the workflow's time of the upsert that changed it). Each API replica
+ * polls visibility for rows changed since its last poll, so its task list stays current without reloading
+ * every task (api/task-list-cache.ts). Absent on runs that have not changed since before it was added.
+ */
+export const SA_UPDATED_AT = defineSearchAttributeKey('DubanUpdatedAt', SearchAttributeType.DATETIME);
+
 /** Every key above, for registering them on a server. */
 export const ALL_SEARCH_ATTRIBUTES = [
   SA_PLAN_ID,
@@ -55,4 +62,5 @@ export const ALL_SEARCH_ATTRIBUTES = [
   SA_NOTIFICATION_KIND,
   SA_DELIVERY_OUTCOME,
   SA_EXTENSION_PENDING,
+  SA_UPDATED_AT,
 ] as const;

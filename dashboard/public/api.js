@@ -61,11 +61,39 @@ export async function api(path, { method = 'GET', body, idempotencyKey, token = 
   } catch {
     data = null;
   }
-  if (!res.ok) {
-    const e = data?.error;
-    throw new ApiError(res.status, e?.code ?? `http_${res.status}`, e?.message ?? res.statusText);
-  }
+  if (!res.ok) throw refusal(res, data);
   return data;
+}
+
+/** The ApiError of a refused answer, from its error body when it has one. */
+function refusal(res, data) {
+  const e = data?.error;
+  return new ApiError(res.status, e?.code ?? `http_${res.status}`, e?.message ?? res.statusText);
+}
+
+/**
+ * Downloads a file the API answers (the ledger) with the bearer token, which a plain link cannot send, and
+ * saves it under the name the answer gives (Content-Disposition) or `fallbackName`.
+ * @throws ApiError as {@link api} does.
+ */
+export async function download(path, fallbackName, { token = getToken() } = {}) {
+  let res;
+  try {
+    res = await fetch(path, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  } catch (err) {
+    throw new ApiError(0, 'network', String(err?.message ?? err));
+  }
+  if (!res.ok) throw refusal(res, await res.json().catch(() => null));
+  const name = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') ?? '')?.[1] ?? fallbackName;
+  const url = URL.createObjectURL(await res.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  return name;
 }
 
 let planPromise;

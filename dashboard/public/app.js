@@ -1,9 +1,9 @@
 // The single-page shell: header, language switch, sign-in, and a small router over the History API.
 // Each page is a function that draws into a fresh container and may return a function that stops its
 // timers when the user leaves it.
-import { ApiError, clearToken, getToken, setToken } from './api.js';
+import { ApiError, clearToken, getToken, loadPlan, setToken } from './api.js';
 import { h, replace } from './dom.js';
-import { applyLang, lang, setLang, t } from './i18n.js';
+import { applyLang, formatTime, lang, pick, setLang, t } from './i18n.js';
 import { renderBoard } from './pages/board.js';
 import { renderInbox } from './pages/inbox.js';
 import { renderTargets } from './pages/targets.js';
@@ -74,6 +74,20 @@ function header(active) {
   );
 }
 
+/**
+ * The line a printed page carries at its top (the navigation is not printed): the plan's title and when it
+ * was printed. Filled when a page is drawn and again just before printing, so the time is the printing's.
+ */
+function fillPrintHeader() {
+  const el = document.getElementById('print-header');
+  if (!el || !getToken()) return;
+  loadPlan().then(
+    (plan) => replace(el, t('print.header', { plan: pick(plan.title), date: formatTime(new Date().toISOString()) })),
+    () => replace(el),
+  );
+}
+window.addEventListener('beforeprint', fillPrintHeader);
+
 function render() {
   if (stopPage) stopPage();
   stopPage = null;
@@ -106,6 +120,7 @@ function render() {
       replace(root, errorBox(err, plan), h('button', { type: 'button', onclick: () => render() }, t('common.retry')));
     },
   };
+  fillPrintHeader();
   Promise.resolve()
     .then(() => route.page(ctx))
     .then(

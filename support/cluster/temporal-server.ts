@@ -14,11 +14,24 @@ import { freePorts } from '../ports';
 import { waitFor } from '../wait-for';
 import type { PostgresInstance } from './postgres';
 
-/** The two databases and the schema folder (under the module's `schema/postgresql/v12/`) of each. */
-const DATABASES = [
-  { name: 'temporal', schema: 'temporal' },
-  { name: 'temporal_visibility', schema: 'visibility' },
-] as const;
+/**
+ * The server's persistence settings, which `docker-compose.yml` gives its `temporalio/server` container too
+ * (test/unit/compose.test.ts holds it to these): the SQL plugin, the two databases and the schema folder
+ * (under the module's `schema/postgresql/v12/`) of each with its connection pool, the history shards, and
+ * the dynamic config (search attributes registered by `npm run cluster:setup` are usable at once, not after
+ * the cache's refresh).
+ */
+export const CLUSTER_PERSISTENCE = {
+  pluginName: 'postgres12',
+  numHistoryShards: 4,
+  databases: [
+    { name: 'temporal', schema: 'temporal', maxConns: 20 },
+    { name: 'temporal_visibility', schema: 'visibility', maxConns: 10 },
+  ],
+  dynamicConfig: 'system.forceSearchAttributesCacheRefreshOnRead:\n  - value: true\n',
+} as const;
+const DATABASES = CLUSTER_PERSISTENCE.databases;
+const [DEFAULT_DB, VISIBILITY_DB] = DATABASES;
 
 /**
  * Creates both databases and brings their schemas to the module's newest version, as an operator does:
@@ -27,7 +40,18 @@ const DATABASES = [
  */
 export function setupSchemas(tools: ClusterServerTools, pg: PostgresInstance): void {
   for (const db of DATABASES) {
-    const base = ['--plugin', 'postgres12', '--ep', pg.host, '-p', String(pg.port), '-u', pg.user, '--db', db.name];
+    const base = [
+      '--plugin',
+      CLUSTER_PERSISTENCE.pluginName,
+      '--ep',
+      pg.host,
+      '-p',
+      String(pg.port),
+      '-u',
+      pg.user,
+      '--db',
+      db.name,
+    ];
     const versioned = path.join(tools.moduleDir, 'schema', 'postgresql', 'v12', db.schema, 'versioned');
     for (const step of [['create-database'], ['setup-schema', '-v', '0.0'], ['update-schema', '-d', versioned]]) {
       try {
@@ -58,7 +82,7 @@ interface ServerPorts {
 function serverConfig(pg: PostgresInstance, p: ServerPorts, dynamicConfigFile: string): string {
   const store = (databaseName: string, maxConns: number) => ({
     sql: {
-      pluginName: 'postgres12',
+      pluginName: CLUSTER_PERSISTENCE.pluginName,
       databaseName,
       connectAddr: `${pg.host}:${pg.port}`,
       connectProtocol: 'tcp',
@@ -78,10 +102,10 @@ function serverConfig(pg: PostgresInstance, p: ServerPorts, dynamicConfigFile: s
       persistence: {
         defaultStore: 'postgres-default',
         visibilityStore: 'postgres-visibility',
-        numHistoryShards: 4,
+        numHistoryShards: CLUSTER_PERSISTENCE.numHistoryShards,
         datastores: {
-          'postgres-default': store('temporal', 20),
-          'postgres-visibility': store('temporal_visibility', 10),
+          'postgres-default': store(DEFAULT_DB.name, DEFAULT_DB.maxConns),
+          'postgres-visibility': store(VISIBILITY_DB.name, VISIBILITY_DB.maxConns),
         },
       },
       global: {
@@ -158,8 +182,7 @@ export async function createClusterServer(tools: ClusterServerTools, pg: Postgre
   };
   const dir = mkdtempSync(path.join(os.tmpdir(), 'duban-temporal-'));
   const dynamicConfigFile = path.join(dir, 'dynamicconfig.yaml');
-  // Search attributes registered by `npm run cluster:setup` are usable at once, not after the cache's refresh.
-  writeFileSync(dynamicConfigFile, 'system.forceSearchAttributesCacheRefreshOnRead:\n  - value: true\n');
+  writeFileSync(dynamicConfigFile, CLUSTER_PERSISTENCE.dynamicConfig);
   const configFile = path.join(dir, 'temporal.yaml');
   writeFileSync(configFile, serverConfig(pg, ports, dynamicConfigFile));
   const address = `127.0.0.1:${frontend}`;

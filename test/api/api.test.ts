@@ -168,7 +168,14 @@ describe('a milestone from the first co-responsible sign-off to completion', () 
     expect(view.currentMilestone).toBe('mid-year');
     expect(view.milestones[0]!.state).toBe('completed');
     expect(view.workflowId).toBe('moe-2016-informatization-task-5');
-    expect((view as unknown as { temporalUiUrl: string }).temporalUiUrl).toBe(
+    // The Temporal Web UI shows the raw history and acts without the API's checks: only administrators get the link.
+    expect((view as unknown as { temporalUiUrl: string | null }).temporalUiUrl).toBeNull();
+    for (const token of [cur.tokens.viewer, cur.tokens.coordinator('higher-ed')]) {
+      const other = await request(cur.app).get('/api/tasks/5').set(auth(token));
+      expect({ status: other.status, link: other.body.temporalUiUrl }).toEqual({ status: 200, link: null });
+    }
+    const asAdmin = await request(cur.app).get('/api/tasks/5').set(auth(cur.tokens.admin));
+    expect(asAdmin.body.temporalUiUrl).toBe(
       'http://temporal-ui.test:8233/namespaces/default/workflows/moe-2016-informatization-task-5',
     );
     const rowNow = (await list(cur, '?department=higher-ed')).find((r) => r.number === 5)!;

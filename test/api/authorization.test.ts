@@ -78,6 +78,13 @@ function probesFor(who: Who): Probe[] {
       path: `/api/tasks?department=${other}`,
       allowed: (w) => w.kind !== 'coordinator',
     },
+    { name: 'GET /api/export/ledger.csv', method: 'get', path: '/api/export/ledger.csv', allowed: () => true },
+    {
+      name: 'GET /api/export/ledger.xlsx?department=other',
+      method: 'get',
+      path: `/api/export/ledger.xlsx?department=${other}`,
+      allowed: (w) => w.kind !== 'coordinator',
+    },
     {
       name: 'GET /api/tasks/:number',
       method: 'get',
@@ -218,7 +225,7 @@ test('every role × endpoint × department gets 401, 403 or through exactly as t
     }
   }
   expect(wrong).toEqual([]);
-  expect(walked).toBe(everyone.length * 18);
+  expect(walked).toBe(everyone.length * 20);
 });
 
 test('the open endpoints need no token', async () => {

@@ -7,6 +7,7 @@
  * wrong, missing or replaced token is refused with the project's error body.
  */
 import type { Express } from 'express';
+import { closeApp } from '../../api/app';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -58,6 +59,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
+  await Promise.all([app, replica].filter(Boolean).map((a) => closeApp(a)));
   await h?.stop();
 });
 

@@ -16,7 +16,8 @@ import path from 'node:path';
 import { request } from '../../support/checked-request';
 import { spawnProcess } from '../../support/os-process';
 import { waitFor } from '../../support/wait-for';
-import { createApp } from '../../api/app';
+import { closeApp, createApp } from '../../api/app';
+import type { Express } from 'express';
 import {
   TokensFileError,
   ensureDemoTokens,
@@ -47,12 +48,16 @@ beforeAll(async () => {
   connection = Connection.lazy({ address });
 });
 
+/** Every app built here, to stop their task lists' background loads after the file. */
+const apps: Express[] = [];
+
 afterAll(async () => {
+  await Promise.all(apps.map((app) => closeApp(app)));
   await connection?.close();
 });
 
 function offlineApp(tokens: readonly TokenRecord[] = mintTokens(plan).records) {
-  return createApp({
+  const app = createApp({
     temporalClient: new Client({ connection, namespace: 'default' }),
     config: { TEMPORAL_NAMESPACE: 'default', temporalAddress: address },
     plan,
@@ -60,6 +65,8 @@ function offlineApp(tokens: readonly TokenRecord[] = mintTokens(plan).records) {
     temporalTimeoutMs: 300,
     logError: () => undefined,
   });
+  apps.push(app);
+  return app;
 }
 
 describe('Temporal unreachable', () => {

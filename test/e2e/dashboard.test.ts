@@ -165,6 +165,10 @@ test('the co-responsible unit and then the lead sign off; the board shows the ta
   expect(await coSignOff.innerText()).toContain(`${nameOf(CO).zh}联络员`);
   const leadSignOff = first.locator(`[data-testid=signoff][data-department="${LEAD}"]`);
   expect(await leadSignOff.innerText()).toContain('工作方案已定稿。');
+  // Only an administrator's page links to the Temporal Web UI.
+  expect(await page.getByTestId('temporal-link').count()).toBe(0);
+  await signIn(stack.tokens.admin, '/tasks/21');
+  await page.getByTestId('task-title').waitFor();
   expect(await page.getByTestId('temporal-link').getAttribute('href')).toMatch(
     /\/namespaces\/duban\/workflows\/moe-2016-informatization-task-21$/,
   );

@@ -9,6 +9,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Express } from 'express';
 import { randomUUID } from 'node:crypto';
+import { closeApp } from '../../api/app';
 import { parseContacts } from '../../activities/contacts';
 import { KEY_TASK_WORKFLOW, type NotificationLogEntry } from '../../contracts';
 import { localDate } from '../../domain/calendar';
@@ -64,6 +65,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  if (app) await closeApp(app);
   await worker?.stop();
   await Promise.all([env?.teardown(), robots?.close()]);
 });

@@ -10,6 +10,7 @@ import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Express } from 'express';
 import { randomUUID } from 'node:crypto';
 import { request } from '../../support/checked-request';
+import { closeApp } from '../../api/app';
 import { consoleChannel } from '../../activities';
 import { parseContacts } from '../../activities/contacts';
 import { NO_SMTP } from '../../activities/delivery-plan';
@@ -69,6 +70,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  if (app) await closeApp(app);
   worker?.shutdown();
   await running;
   await Promise.all([env?.teardown(), hooks?.close()]);

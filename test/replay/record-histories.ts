@@ -36,8 +36,9 @@ export const HISTORIES_DIR = process.env.HISTORIES_DIR ?? path.resolve(__dirname
  * The generation recorded now. 2: after the patches `extension-pending-search-attribute`,
  * `withdraw-extension-on-completion` and `stable-wake-timer`, with a notification workflow that retried.
  * 3: after `lateness-from-opening` and `one-escalation-notice`, with a plan started in the past (`backdated`).
+ * 4: after `updated-at-search-attribute`.
  */
-export const GENERATION = 3;
+export const GENERATION = 4;
 const QUEUE = 'record';
 const named = (scenario: string) => `${scenario}-${GENERATION}`;
 const DAY = 86_400_000;

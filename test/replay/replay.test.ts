@@ -24,13 +24,17 @@ test('the workflow bundle carries no zod, which every cached workflow would othe
 test('there are saved histories to replay, of every generation, the notification workflow among them', () => {
   expect(files.sort()).toEqual([
     'backdated-3.binpb',
+    'backdated-4.binpb',
     'notification-2.binpb',
     'notification-3.binpb',
+    'notification-4.binpb',
     'timeline-2.binpb',
     'timeline-3.binpb',
+    'timeline-4.binpb',
     'timeline.binpb',
     'updates-2.binpb',
     'updates-3.binpb',
+    'updates-4.binpb',
     'updates.binpb',
   ]);
 });

@@ -1,131 +1,252 @@
 /**
  * docker-compose.yml is the production stack, and no Docker engine runs here: these checks read the file
- * and hold it to what the application reads, so that a renamed variable or a dropped search attribute
- * breaks a test instead of a deployment.
+ * and hold it to what the application and the cluster suite read, so that a renamed variable, a dropped
+ * search attribute, a server version the suite never ran or a start order that cannot work breaks a test
+ * instead of a deployment.
  */
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { ALL_SEARCH_ATTRIBUTES } from '../../contracts';
 import { CONFIG_VARIABLES, loadConfig } from '../../config/env';
-import { PROJECT_ROOT } from '../../embedded/binaries';
+import { PROJECT_ROOT, temporalCliPath } from '../../embedded/binaries';
 import { CLI_TYPE_NAMES } from '../../embedded/dev-server';
+import { TEMPORAL_SERVER_VERSION, TEMPORAL_UI_VERSION } from '../../scripts/install-cluster-server';
+import { CLUSTER_PERSISTENCE } from '../../support/cluster/temporal-server';
 
 interface Service {
   image?: string;
   build?: unknown;
   command?: string[] | string;
+  entrypoint?: string[];
   container_name?: string;
   ports?: string[];
   depends_on?: Record<string, { condition: string }>;
   environment?: Record<string, string>;
+  healthcheck?: { test: string[] };
+  configs?: { source: string; target: string }[];
 }
 
-const compose = parse(readFileSync(path.join(PROJECT_ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+const read = (file: string) => readFileSync(path.join(PROJECT_ROOT, file), 'utf8');
+const compose = parse(read('docker-compose.yml'), { merge: true }) as {
   services: Record<string, Service>;
+  configs?: Record<string, { content?: string }>;
 };
 const services = compose.services;
-const appServices = ['worker', 'api'] as const;
+const appServices = ['worker', 'api', 'temporal-setup'] as const;
+const serverVersion = TEMPORAL_SERVER_VERSION.replace(/^v/, '');
 
-/** `${VAR:-default}` as compose would resolve it with nothing set. */
+/** `${VAR:-default}` as compose would resolve it with nothing set, and `$$` as the `$` the container sees. */
 function interpolate(value: string): string {
-  return value.replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1');
+  return value.replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1').replace(/\$\$/g, '$');
 }
 
-/** An app service's environment as the container gets it. */
-function appEnv(name: string): Record<string, string> {
+/** A service's environment as the container gets it. */
+function envOf(name: string): Record<string, string> {
   return Object.fromEntries(
     Object.entries(services[name]!.environment ?? {}).map(([k, v]) => [k, interpolate(String(v))]),
   );
 }
 
+function service(name: string): Service {
+  const s = services[name];
+  if (!s) throw new Error(`docker-compose.yml has no service ${name}`);
+  return s;
+}
+
+/** The source file a `node dist/<x>.js` command runs, checked to be one `npm run build` compiles. */
+function sourceOfBuilt(command: readonly string[]): string {
+  expect(command[0]).toBe('node');
+  const match = /^dist\/(.+)\.js$/.exec(command[1] ?? '');
+  expect(match).not.toBeNull();
+  const source = `${match![1]}.ts`;
+  expect([source, existsSync(path.join(PROJECT_ROOT, source))]).toEqual([source, true]);
+  const build = JSON.parse(read('tsconfig.build.json')) as { exclude: string[] };
+  expect(build.exclude).not.toContain(source.split('/')[0]);
+  return source;
+}
+
 describe('docker-compose.yml', () => {
-  it('has PostgreSQL, a Temporal server on it, the Web UI, the worker and the API', () => {
-    expect(Object.keys(services)).toEqual(
-      expect.arrayContaining(['postgresql', 'temporal', 'temporal-ui', 'worker', 'api']),
+  it('runs PostgreSQL, the schema job, the Temporal server, the setup job, the Web UI, the worker and the API', () => {
+    expect(Object.keys(services).sort()).toEqual(
+      ['api', 'postgresql', 'temporal', 'temporal-schema', 'temporal-setup', 'temporal-ui', 'worker'].sort(),
     );
-    expect(services.postgresql!.image).toMatch(/^postgres:\d+/);
-    expect(services.temporal!.image).toMatch(/^temporalio\/(auto-setup|server):\d+\.\d+\.\d+/);
-    expect(services.temporal!.environment).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'postgresql' });
-    expect(services['temporal-ui']!.image).toMatch(/^temporalio\/ui:\d+\.\d+\.\d+/);
+  });
+
+  it('names no deprecated image and runs the Temporal versions the cluster suite runs', () => {
+    for (const [name, s] of Object.entries(services))
+      expect([name, /auto-setup/.test(s.image ?? '')]).toEqual([name, false]);
+    expect(service('temporal').image).toBe(`temporalio/server:${serverVersion}`);
+    expect(service('temporal-schema').image).toBe(`temporalio/admin-tools:${serverVersion}`);
+    expect(service('temporal-ui').image).toBe(`temporalio/ui:${TEMPORAL_UI_VERSION}`);
+    // The pair is one Temporal ships together: the pinned CLI (the test servers) runs this server and UI.
+    const cli = execFileSync(temporalCliPath(), ['--version'], { encoding: 'utf8' });
+    expect(cli).toContain(`Server ${serverVersion}, UI ${TEMPORAL_UI_VERSION}`);
   });
 
   it('pins every image to a version', () => {
     for (const [name, s] of Object.entries(services)) {
       if (s.build) continue;
-      expect([name, s.image]).toEqual([name, expect.stringMatching(/:[\w.-]+$/)]);
-      expect(s.image).not.toMatch(/:latest$/);
+      expect([name, s.image]).toEqual([name, expect.stringMatching(/:\d+(\.\d+)+$/)]);
     }
   });
 
-  it('builds the worker and the API from the Dockerfile and runs their entry points', () => {
-    expect(services.worker!.build).toBe('.');
-    expect(services.api!.build).toBe('.');
-    expect(services.worker!.command).toEqual(['node_modules/.bin/tsx', 'worker/main.ts']);
-    expect(services.api!.command).toEqual(['node_modules/.bin/tsx', 'api/main.ts']);
-    const dockerfile = readFileSync(path.join(PROJECT_ROOT, 'Dockerfile'), 'utf8');
-    expect(dockerfile).toMatch(/SKIP_TEMPORAL_INSTALL=1/);
-    expect(dockerfile).toMatch(/npm ci/);
+  it('creates and updates both schemas with the schema tool before the server starts', () => {
+    const job = service('temporal-schema');
+    expect(job.depends_on).toEqual({ postgresql: { condition: 'service_healthy' } });
+    expect(service('temporal').depends_on).toEqual({
+      'temporal-schema': { condition: 'service_completed_successfully' },
+    });
+    const script = interpolate(String(job.command));
+    expect(script).toMatch(new RegExp(`temporal-sql-tool --plugin ${CLUSTER_PERSISTENCE.pluginName}\\b`));
+    // The steps of the cluster suite's setupSchemas, per database, in order, on the module's v12 schemas.
+    const lines = script.split('\n').map((l) => l.trim());
+    for (const db of CLUSTER_PERSISTENCE.databases) {
+      const steps = [
+        `sql --db ${db.name} create-database`,
+        `sql --db ${db.name} setup-schema -v 0.0`,
+        `sql --db ${db.name} update-schema -d $schemas/${db.schema}/versioned`,
+      ].map((step) => lines.indexOf(step));
+      expect([db.name, steps.every((i) => i >= 0)]).toEqual([db.name, true]);
+      expect([...steps].sort((a, b) => a - b)).toEqual(steps);
+    }
+    expect(script).toContain('schemas=/etc/temporal/schema/postgresql/v12');
+  });
+
+  it('configures the server with the cluster suite’s persistence: PostgreSQL and SQL visibility', () => {
+    const env = envOf('temporal');
+    const [main, visibility] = CLUSTER_PERSISTENCE.databases;
+    expect(env).toMatchObject({
+      DB: CLUSTER_PERSISTENCE.pluginName,
+      POSTGRES_SEEDS: 'postgresql',
+      DBNAME: main.name,
+      VISIBILITY_DBNAME: visibility.name,
+      NUM_HISTORY_SHARDS: String(CLUSTER_PERSISTENCE.numHistoryShards),
+      SQL_MAX_CONNS: String(main.maxConns),
+      SQL_VIS_MAX_CONNS: String(visibility.maxConns),
+    });
+    // Elasticsearch is not part of the stack: visibility stays in PostgreSQL.
+    expect(env.ENABLE_ES).toBeUndefined();
+    // The schema job writes where the server reads.
+    const schemaEnv = envOf('temporal-schema');
+    for (const k of ['POSTGRES_SEEDS', 'POSTGRES_USER', 'POSTGRES_PWD', 'DB_PORT'])
+      expect([k, schemaEnv[k]]).toEqual([k, env[k]]);
+    expect(envOf('postgresql').POSTGRES_PASSWORD).toBe(env.POSTGRES_PWD);
+    // The suite's dynamic config, mounted where the server looks for it.
+    const mounted = service('temporal').configs!.find((c) => c.target === env.DYNAMIC_CONFIG_FILE_PATH);
+    expect(mounted).toBeDefined();
+    const content = compose.configs?.[mounted!.source]?.content ?? '';
+    expect(parse(content)).toEqual(parse(CLUSTER_PERSISTENCE.dynamicConfig));
+  });
+
+  it('registers the namespace and search attributes with the project’s own setup, after the server', () => {
+    const setup = service('temporal-setup');
+    expect(setup.build).toBe('.');
+    expect(sourceOfBuilt(setup.command as string[])).toBe('scripts/cluster-setup.ts');
+    expect(setup.depends_on).toEqual({ temporal: { condition: 'service_healthy' } });
+    // One list of search attributes (contracts/shared): no service registers its own.
+    for (const s of Object.values(services)) expect(String(s.command)).not.toMatch(/search-attribute/);
+    for (const name of ['worker', 'api']) {
+      expect(service(name).depends_on).toEqual({ 'temporal-setup': { condition: 'service_completed_successfully' } });
+    }
+    expect(service('temporal-ui').depends_on).toHaveProperty('temporal');
+  });
+
+  it('keeps the README’s Temporal CLI recipe equal to the search attributes the setup registers', () => {
+    const readme = read('README.md');
+    for (const key of ALL_SEARCH_ATTRIBUTES) expect(readme).toContain(`${key.name}:${CLI_TYPE_NAMES[key.type]}`);
+  });
+
+  it('runs compiled JavaScript from the multi-stage Dockerfile, with the prebuilt workflow bundle', () => {
+    expect(service('worker').build).toBe('.');
+    expect(service('api').build).toBe('.');
+    expect(sourceOfBuilt(service('worker').command as string[])).toBe('worker/main.ts');
+    expect(sourceOfBuilt(service('api').command as string[])).toBe('api/main.ts');
+    const dockerfile = read('Dockerfile');
+    const stages = dockerfile.split(/^FROM /m).slice(1);
+    expect(stages.map((s) => /^\S+ AS (\w+)/.exec(s)?.[1])).toEqual(['build', 'runtime']);
+    const [build, runtime] = stages as [string, string];
+    expect(build).toMatch(/npm ci/);
+    expect(build).toMatch(/npm run build\b/);
+    const bundle = /npm run build:workflows -- (\S+)/.exec(build)?.[1];
+    expect(bundle).toBe('dist/workflow-bundle.js');
+    expect(runtime).toMatch(/npm ci --omit=dev/);
+    expect(runtime).toMatch(/COPY --from=build \/app\/dist dist/);
+    expect(runtime).toContain(`WORKFLOW_BUNDLE_PATH=${bundle}`);
+    expect(runtime).not.toMatch(/tsx/);
+    expect(runtime).toContain('CMD ["node", "dist/worker/main.js"]');
+    // What the compiled code reads from the project root is in the image.
+    expect(runtime).toMatch(/COPY seeds seeds/);
+    expect(runtime).toMatch(/COPY dashboard\/public dashboard\/public/);
+    const ignored = read('.dockerignore').split('\n');
+    for (const p of ['node_modules', 'dist', '.tools', 'data', '.git']) expect(ignored).toContain(p);
+    for (const p of ['scripts', 'workflows', 'seeds', 'dashboard', 'package-lock.json'])
+      expect(ignored).not.toContain(p);
+    expect(read('.gitignore').split('\n')).toContain('dist/');
+  });
+
+  it('checks the health of every long-running service, the API by /healthz and the worker by its pollers', () => {
+    for (const name of ['postgresql', 'temporal', 'worker', 'api'])
+      expect([name, (service(name).healthcheck?.test.length ?? 0) > 1]).toEqual([name, true]);
+    const api = service('api').healthcheck!.test;
+    expect(sourceOfBuilt(api.slice(1))).toBe('scripts/healthcheck.ts');
+    expect(api.at(-1)).toBe('api');
+    const worker = service('worker').healthcheck!.test;
+    expect(sourceOfBuilt(worker.slice(1))).toBe('scripts/healthcheck.ts');
+    expect(worker.at(-1)).toBe('worker');
+    // The worker's probe reads the SDK metrics, which only this variable turns on.
+    expect(loadConfig(envOf('worker')).WORKER_METRICS_PORT).toBeGreaterThan(0);
   });
 
   it('lets the worker scale: no container name and no host port', () => {
-    expect(services.worker!.container_name).toBeUndefined();
-    expect(services.worker!.ports).toBeUndefined();
+    expect(service('worker').container_name).toBeUndefined();
+    expect(service('worker').ports).toBeUndefined();
   });
 
-  it('publishes the API on the port it listens on and the Web UI on its own port', () => {
-    const api = services.api!;
-    const [published, target] = interpolate(api.ports![0]!).split(':').slice(-2);
-    expect(Number(target)).toBe(loadConfig(appEnv('api')).PORT);
+  it('publishes the API on the port it listens on, and Temporal and its Web UI on 127.0.0.1 only', () => {
+    const [published, target] = interpolate(service('api').ports![0]!).split(':').slice(-2);
+    expect(Number(target)).toBe(loadConfig(envOf('api')).PORT);
     expect(Number(published)).toBeGreaterThan(0);
-    expect(services['temporal-ui']!.ports!.map(interpolate)).toEqual(['8080:8080']);
+    expect(service('temporal-ui').ports!.map(interpolate)).toEqual(['127.0.0.1:8080:8080']);
+    expect(service('temporal').ports!.map(interpolate)).toEqual(['127.0.0.1:7233:7233']);
   });
 
-  it('starts each service after what it needs', () => {
-    expect(services.temporal!.depends_on).toHaveProperty('postgresql');
-    expect(services['temporal-ui']!.depends_on).toHaveProperty('temporal');
-    for (const name of appServices) {
-      const needs = Object.keys(services[name]!.depends_on ?? {});
-      // Directly on the server, or on the setup job that itself waits for the server.
-      const setup = needs.find((n) => Object.keys(services[n]?.depends_on ?? {}).includes('temporal'));
-      expect(needs.includes('temporal') || setup !== undefined).toBe(true);
-    }
+  it('keeps the Web UI read-only and decoding through the API’s codec endpoint', () => {
+    const ui = envOf('temporal-ui');
+    expect(ui.TEMPORAL_DISABLE_WRITE_ACTIONS).toBe('true');
+    const api = loadConfig(envOf('api'));
+    expect(ui.TEMPORAL_CODEC_ENDPOINT).toBe(`${api.publicUrl}/api/codec`);
+    expect(ui.TEMPORAL_CORS_ORIGINS).toBe(api.publicUrl);
+    // The API's link to the UI (administrators only) is the address the UI is published on.
+    const [host, port] = service('temporal-ui').ports!.map(interpolate)[0]!.split(':');
+    expect(api.temporalUiUrl).toBe(`http://${host}:${port}`);
   });
 
   it('gives the app services only variables the configuration reads, and valid values', () => {
     for (const name of appServices) {
-      const env = appEnv(name);
+      const env = envOf(name);
       for (const variable of Object.keys(env))
         expect([name, CONFIG_VARIABLES.includes(variable)]).toEqual([name, true]);
       expect(() => loadConfig(env)).not.toThrow();
     }
   });
 
-  it('points the app at the temporal service and the namespace the server creates', () => {
+  it('points the app, the setup and the UI at the temporal service and one namespace', () => {
     for (const name of appServices) {
-      const config = loadConfig(appEnv(name));
+      const config = loadConfig(envOf(name));
       expect(config.embedded).toBe(false);
       expect(config.temporalAddress).toBe('temporal:7233');
-      expect(config.TEMPORAL_NAMESPACE).toBe(services.temporal!.environment!.DEFAULT_NAMESPACE);
+      expect(config.TEMPORAL_NAMESPACE).toBe('duban');
     }
-    expect(services['temporal-ui']!.environment!.TEMPORAL_ADDRESS).toBe('temporal:7233');
+    expect(envOf('temporal-ui')).toMatchObject({
+      TEMPORAL_ADDRESS: 'temporal:7233',
+      TEMPORAL_DEFAULT_NAMESPACE: 'duban',
+    });
   });
 
   it('runs in production mode, where the API needs a tokens file', () => {
-    for (const name of appServices) expect(loadConfig(appEnv(name)).NODE_ENV).toBe('production');
-    expect(loadConfig(appEnv('api')).AUTH_TOKENS_FILE).toMatch(/^\/app\/data\//);
-  });
-
-  it('registers every search attribute the workflows use, with its type, and a long retention', () => {
-    const setup = Object.values(services).find((s) => /search-attribute create/.test(String(s.command)));
-    expect(setup).toBeDefined();
-    const script = String(setup!.command);
-    const cliType = CLI_TYPE_NAMES;
-    for (const key of ALL_SEARCH_ATTRIBUTES)
-      expect(script).toMatch(new RegExp(`\\b${key.name}:${cliType[key.type]}\\b`));
-    const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
-    for (const key of ALL_SEARCH_ATTRIBUTES) expect(readme).toContain(`${key.name}:${cliType[key.type]}`);
-    const retentionHours = Number(/--retention (\d+)h/.exec(script)?.[1]);
-    expect(retentionHours).toBeGreaterThanOrEqual(365 * 24);
+    for (const name of appServices) expect(loadConfig(envOf(name)).NODE_ENV).toBe('production');
+    expect(loadConfig(envOf('api')).AUTH_TOKENS_FILE).toMatch(/^\/app\/data\//);
   });
 });

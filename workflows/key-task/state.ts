@@ -13,7 +13,7 @@ import type {
   TaskStatus,
 } from '../../contracts';
 import type { TaskRowState } from '../../contracts/shared';
-import { deadlineEpoch, dueSoonEpoch, iso } from '../../domain/calendar';
+import { deadlineEpoch, dueSoonEpoch, iso, lateFrom } from '../../domain/calendar';
 
 /** A milestone as the workflow stores it (its pending units are derived, not stored). */
 export type MilestoneRecord = Omit<MilestoneView, 'pendingDepartments'>;
@@ -68,13 +68,8 @@ export function currentMilestone(state: KeyTaskState): MilestoneRecord | undefin
   return state.lifecycle === 'active' ? state.milestones[state.current] : undefined;
 }
 
-/**
- * The date a milestone's lateness counts from: its due date, or the day it opened when that is later (a
- * milestone opened late by a late predecessor is not late for days in which nobody could sign it).
- */
-export function lateFrom(m: Pick<MilestoneRecord, 'dueDate' | 'openedOn'>): string {
-  return m.openedOn && m.openedOn > m.dueDate ? m.openedOn : m.dueDate;
-}
+/** The date a milestone's lateness counts from (kept in `domain/calendar.ts`, which the API reads too). */
+export { lateFrom };
 
 /** The open escalation of a milestone, if it has one. */
 export function openEscalation(state: KeyTaskState, milestoneId: string): Escalation | undefined {

@@ -36,6 +36,7 @@ import {
   SA_NEXT_DUE,
   SA_PENDING,
   SA_STATUS,
+  SA_UPDATED_AT,
 } from '../../contracts/shared';
 import { nextWake, pendingEvents } from './schedule';
 import { initialState, taskRow, taskView, type KeyTaskState } from './state';
@@ -56,6 +57,11 @@ const PATCH_EXTENSION_PENDING = 'extension-pending-search-attribute';
  * instead of a new timer every turn (a sign-off then costs no timer events). Never reuse or rename.
  */
 const PATCH_STABLE_WAKE_TIMER = 'stable-wake-timer';
+/**
+ * Patch id: every upsert that changes the row also sets `DubanUpdatedAt`, so the API's replicas can poll
+ * for changed rows instead of reloading every task. Never reuse or rename.
+ */
+const PATCH_UPDATED_AT = 'updated-at-search-attribute';
 
 /**
  * Runs one key task. `carried` is the state handed over by continue-as-new; a new task starts without it.
@@ -122,6 +128,8 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
     const serialized = JSON.stringify(pairs.map((p) => p.value));
     if (serialized === lastAttributes) return;
     lastAttributes = serialized;
+    // Only when the row changed (above), so the time says when it last changed, not when it was last looked at.
+    if (patched(PATCH_UPDATED_AT)) pairs.push({ key: SA_UPDATED_AT, value: new Date(Date.now()) });
     upsertSearchAttributes(pairs);
   };
 

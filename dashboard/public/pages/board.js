@@ -1,10 +1,11 @@
 // Board (/): the 24 tasks grouped by the plan's sections, a light each, counts per light, filters by
 // department and light (kept in the address, so a wall screen can be set to one view), and a table of
 // what each department holds up. One `GET /api/tasks` (read from Temporal visibility) per refresh.
-import { api, loadPlan } from '../api.js';
+import { api, download, loadPlan } from '../api.js';
+import { sectionProgressChart } from '../charts.js';
 import { h, replace } from '../dom.js';
 import { daysBetween, formatTime, pick, planDate, t } from '../i18n.js';
-import { LIGHTS, departmentNames, lightBadge, lightOf, milestoneTitle } from '../ui.js';
+import { LIGHTS, departmentNames, errorBox, lightBadge, lightOf, milestoneTitle } from '../ui.js';
 
 const REFRESH_MS = 60_000;
 
@@ -47,6 +48,22 @@ export async function renderBoard(ctx) {
   let fetchedAt = Date.now();
   const name = departmentNames(plan);
   const filters = { department: ctx.query.get('department') ?? '', light: ctx.query.get('light') ?? '' };
+
+  const downloadNote = h('span', { class: 'download-note', 'data-testid': 'download-note', role: 'status' });
+
+  /** Downloads the ledger with the board's current filters (the API limits a coordinator to its own rows). */
+  async function saveLedger(kind) {
+    const q = new URLSearchParams();
+    if (filters.department) q.set('department', filters.department);
+    if (filters.light) q.set('light', filters.light);
+    replace(downloadNote, t('board.ledger.preparing'));
+    try {
+      const name = await download(`/api/export/ledger.${kind}${q.size ? `?${q}` : ''}`, `ledger.${kind}`);
+      replace(downloadNote, t('board.ledger.saved', { name }));
+    } catch (err) {
+      replace(downloadNote, errorBox(err, plan));
+    }
+  }
 
   const setFilter = (key, value) => {
     filters[key] = value;
@@ -111,6 +128,19 @@ export async function renderBoard(ctx) {
         ),
       ),
       h('span', { class: 'muted shown' }, t('board.shown', { shown: shown.length, total: rows.length })),
+      h(
+        'span',
+        { class: 'downloads no-print', role: 'group', 'aria-label': t('board.ledger') },
+        ['xlsx', 'csv'].map((kind) =>
+          h(
+            'button',
+            { type: 'button', 'data-testid': `download-${kind}`, onclick: () => void saveLedger(kind) },
+            t(`board.ledger.${kind}`),
+          ),
+        ),
+        h('button', { type: 'button', 'data-testid': 'print', onclick: () => window.print() }, t('board.print')),
+      ),
+      downloadNote,
     );
 
     const sections = plan.sections
@@ -256,6 +286,13 @@ export async function renderBoard(ctx) {
       ),
       countsBar,
       filterBar,
+      h(
+        'section',
+        { class: 'card chart-card', 'data-testid': 'section-progress' },
+        h('h2', {}, t('chart.sections.title')),
+        h('p', { class: 'muted small' }, t('chart.sections.help')),
+        sectionProgressChart(plan, counted),
+      ),
       h(
         'div',
         { class: 'board-grid' },
