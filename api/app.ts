@@ -2,12 +2,22 @@
  * Builds the Express app from its dependencies ({@link AppDeps}); it does not listen (see `main.ts`), so
  * tests drive it with supertest against a real Temporal test server.
  *
- * Order: JSON body parser (size-limited), the open routes (health, OpenAPI, docs, the dashboard's pages),
- * authentication, the API routes, a 404 for unknown paths, and the one error middleware last.
+ * Order: the request id and the audit log (so that every answer, refusals included, has both), the
+ * security headers (`helmet`; the dashboard and the docs page set their own content security policy),
+ * `Cache-Control: no-store` on `/api`, the request metrics, the JSON body parser (size-limited), the open
+ * routes (health, metrics, OpenAPI, docs, the dashboard's pages), authentication (failures counted per
+ * address), the per-token write limit, the API routes, a 404 for unknown paths, and the one error
+ * middleware last.
  */
 import express, { type Express } from 'express';
+import helmet from 'helmet';
 import { dashboardRouter } from '../dashboard';
 import { authenticate } from './auth/middleware';
+import { fixedTokens, type TokenSource } from './auth/tokens';
+import { createIdempotencyStore } from './idempotency';
+import { auditLogger, auditTrail, requestId } from './middleware/audit';
+import { authFailureLimiter, DEFAULT_RATE_LIMITS, writeLimiter } from './middleware/rate-limit';
+import { IDEMPOTENCY_STORE_LOCAL } from './middleware/route';
 import { loadTaskRows } from '../client/task-list';
 import type { AppContext, AppDeps } from './deps';
 import { createTaskListCache } from './task-list-cache';
@@ -47,6 +57,35 @@ export function createApp(appDeps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  if (deps.trustProxy !== undefined) app.set('trust proxy', deps.trustProxy);
+  app.locals[IDEMPOTENCY_STORE_LOCAL] = deps.idempotency ?? createIdempotencyStore();
+  const limits = { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits };
+  const tokens: TokenSource = 'current' in deps.tokens ? deps.tokens : fixedTokens(deps.tokens);
+
+  app.use(requestId());
+  if (deps.audit !== undefined) app.use(auditTrail(auditLogger(deps.audit)));
+  app.use(
+    helmet({
+      // JSON needs nothing; the dashboard's pages and the docs page replace this with what they load.
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'none'"],
+          baseUri: ["'none'"],
+          formAction: ["'none'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+      referrerPolicy: { policy: 'no-referrer' },
+      // Only this host: a parent domain's other intranet sites may still be plain http.
+      strictTransportSecurity: { maxAge: 180 * 24 * 3600, includeSubDomains: false },
+    }),
+  );
+  app.use('/api', (_req, res, next) => {
+    // Answers carry a person's tasks and decisions: no browser or proxy may keep them.
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
   const metrics = createApiMetrics(deps);
   app.use(metrics.middleware);
   app.use(express.json({ limit: deps.bodyLimit ?? '64kb' }));
@@ -60,7 +99,8 @@ export function createApp(appDeps: AppDeps): Express {
   const calendar = calendarRoutes(deps);
   app.use(calendar.feed);
 
-  app.use('/api', authenticate(deps.tokens));
+  app.use('/api', authenticate(tokens, authFailureLimiter(limits.authFailuresPer15Min)));
+  app.use('/api', writeLimiter(limits.writesPerMinute));
   app.use(planRoutes(deps));
   app.use(taskRoutes(deps));
   app.use(milestoneRoutes(deps));

@@ -3,8 +3,12 @@
  * the app against a real test server with their own plan and tokens.
  */
 import type { Client } from '@temporalio/client';
+import type { DestinationStream } from 'pino';
 import type { PlanFile } from '../contracts';
-import type { TokenRecord } from './auth/tokens';
+import type { TokenRecord, TokenSource } from './auth/tokens';
+import path from 'node:path';
+import { createIdempotencyStore, type IdempotencyStore } from './idempotency';
+import type { RateLimits } from './middleware/rate-limit';
 import type { TaskListCache, TaskListCacheOptions } from './task-list-cache';
 
 /** The part of the configuration the API uses. */
@@ -26,7 +30,16 @@ export interface AppDeps {
   temporalClient: Client;
   config: ApiConfig;
   plan: PlanFile;
-  tokens: readonly TokenRecord[];
+  /** The tokens: fixed records, or a source read again when its file changes (`watchTokensFile`). */
+  tokens: readonly TokenRecord[] | TokenSource;
+  /** Rate limits (default `DEFAULT_RATE_LIMITS`; 0 turns one off). */
+  rateLimits?: Partial<RateLimits>;
+  /** Where the audit log goes: a file path, `stdout`, `stderr` or a stream; default none (no audit log). */
+  audit?: string | DestinationStream;
+  /** Bindings of idempotency keys to their first request (default: in memory only). */
+  idempotency?: IdempotencyStore;
+  /** Express's `trust proxy` (which `X-Forwarded-For` hops to believe for the client's address); default none. */
+  trustProxy?: boolean | number | string;
   /** Largest accepted JSON body (default `64kb`); larger bodies are refused with 413. */
   bodyLimit?: string;
   /** How long one request may wait for Temporal before answering 503 (default 15 s). */
@@ -45,4 +58,30 @@ export interface AppDeps {
 export interface AppContext extends AppDeps {
   /** The plan's task list, held in memory and kept current from visibility (`task-list-cache.ts`). */
   taskList: TaskListCache;
+}
+
+/** The configuration the API's protections are built from (`config/env.ts`). */
+export interface ProtectionConfig {
+  DATA_DIR: string;
+  RATE_LIMIT_WRITES_PER_MINUTE: number;
+  RATE_LIMIT_AUTH_FAILURES: number;
+  AUDIT_LOG_FILE: string;
+}
+
+/**
+ * The rate limits, the audit log's destination and the idempotency store (bindings kept in
+ * `DATA_DIR/idempotency-keys.jsonl`) of an API process started from the configuration (`npm run api`,
+ * `npm start`).
+ */
+export function protectionsFromConfig(
+  config: ProtectionConfig,
+): Required<Pick<AppDeps, 'rateLimits' | 'audit' | 'idempotency'>> {
+  return {
+    rateLimits: {
+      writesPerMinute: config.RATE_LIMIT_WRITES_PER_MINUTE,
+      authFailuresPer15Min: config.RATE_LIMIT_AUTH_FAILURES,
+    },
+    audit: config.AUDIT_LOG_FILE,
+    idempotency: createIdempotencyStore({ file: path.join(config.DATA_DIR, 'idempotency-keys.jsonl') }),
+  };
 }

@@ -51,3 +51,43 @@ export class ConflictError extends HttpError {
     super(409, code, words);
   }
 }
+
+/** 401: a token the tokens file holds, but whose `expiresAt` has passed. */
+export class TokenExpiredError extends HttpError {
+  constructor() {
+    super(401, 'token_expired', {
+      zh: '访问令牌已过期，请向管理员申请新令牌',
+      en: 'The token has expired; ask an administrator for a new one.',
+    });
+  }
+}
+
+/** 401: a token an administrator revoked (`npm run token -- revoke`). */
+export class TokenRevokedError extends HttpError {
+  constructor() {
+    super(401, 'token_revoked', {
+      zh: '访问令牌已被吊销',
+      en: 'The token has been revoked.',
+    });
+  }
+}
+
+/** 422: an `Idempotency-Key` this caller already used on this operation with another body. */
+export class IdempotencyKeyReusedError extends HttpError {
+  constructor() {
+    super(422, 'idempotency_key_reused', {
+      zh: '该幂等键已用于内容不同的请求；新的请求请使用新的幂等键',
+      en: 'This Idempotency-Key was already used with a different request body; use a new key for a new request.',
+    });
+  }
+}
+
+/** 429: too many requests from this token or address; `retryAfterSeconds` says when to try again. */
+export class RateLimitedError extends HttpError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(429, 'rate_limited', {
+      zh: `请求过于频繁，请在 ${retryAfterSeconds} 秒后重试`,
+      en: `Too many requests; retry in ${retryAfterSeconds} s.`,
+    });
+  }
+}

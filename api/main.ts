@@ -8,15 +8,16 @@ import type { Server } from 'node:http';
 import { describeConfig, loadConfig } from '../config/env';
 import { temporalClient } from '../client/connection';
 import { loadPlanFile } from '../seeds/load-plan';
-import { readTokensFile, resolveTokensFile } from './auth/tokens';
+import { resolveTokensFile, watchTokensFile } from './auth/tokens';
 import { closeApp, createApp } from './app';
+import { protectionsFromConfig } from './deps';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
 function main(): void {
   const config = loadConfig();
   const plan = loadPlanFile(config.PLAN_FILE);
-  const tokens = readTokensFile(resolveTokensFile(config, plan), plan);
+  const tokens = watchTokensFile(resolveTokensFile(config, plan), plan);
   const client = temporalClient(config);
   const app = createApp({
     temporalClient: client,
@@ -24,10 +25,12 @@ function main(): void {
     plan,
     tokens,
     taskListTiming: { pollMs: config.TASK_LIST_POLL_MS, reloadMs: config.TASK_LIST_RELOAD_MS },
+    ...protectionsFromConfig(config),
   });
   const server: Server = app.listen(config.PORT, () => {
     console.log(`[api] 督办接口已启动 listening on http://localhost:${config.PORT}`, describeConfig(config));
-    console.log(`[api] plan ${plan.id}: ${plan.tasks.length} tasks, ${tokens.length} tokens; docs at /docs`);
+    console.log(`[api] plan ${plan.id}: ${plan.tasks.length} tasks, ${tokens.current().length} tokens; docs at /docs`);
+    console.log(`[api] audit log: ${config.AUDIT_LOG_FILE}`);
   });
   server.on('error', (err) => {
     console.error(`[api] cannot listen on port ${config.PORT}: ${err.message}`);

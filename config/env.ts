@@ -71,6 +71,12 @@ const envSchema = z.object({
   TASK_LIST_POLL_MS: z.coerce.number().int().min(100).max(600_000).default(1_000),
   /** How often each API replica reloads the whole task list (catches workflows ended or deleted from outside). */
   TASK_LIST_RELOAD_MS: z.coerce.number().int().min(5_000).max(86_400_000).default(300_000),
+  /** Writes (POST requests) one token may send per minute; 0 turns the limit off. */
+  RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().min(0).default(300),
+  /** Failed authentications (no, unknown, expired or revoked token) one address may make per 15 minutes; 0: no limit. */
+  RATE_LIMIT_AUTH_FAILURES: z.coerce.number().int().min(0).default(50),
+  /** Where the API's audit log goes: a file (appended), or `stdout` / `stderr`; default `$DATA_DIR/audit.log`. */
+  AUDIT_LOG_FILE: optionalString,
 });
 
 /** Every environment variable {@link loadConfig} reads, e.g. for checking deployment files against it. */
@@ -175,6 +181,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     temporalConnection,
     AUTH_TOKENS_FILE: c.AUTH_TOKENS_FILE && abs(c.AUTH_TOKENS_FILE),
     CONTACTS_FILE: absOptional(c.CONTACTS_FILE),
+    /** The audit log's destination: an absolute file path, or `stdout` / `stderr`. */
+    AUDIT_LOG_FILE:
+      c.AUDIT_LOG_FILE === 'stdout' || c.AUDIT_LOG_FILE === 'stderr'
+        ? c.AUDIT_LOG_FILE
+        : abs(c.AUDIT_LOG_FILE ?? path.join(c.DATA_DIR, 'audit.log')),
     /** True when no cluster is configured and `npm start` runs its own dev server. */
     embedded,
     /** The address clients connect to. */

@@ -19,7 +19,8 @@ import { DEV_SERVER_DB_FILE, startDevServer, type DevServer } from '../embedded/
 import { removeServerPid, stopStaleServer, watchLaunchers, writeServerPid } from '../embedded/supervision';
 import path from 'node:path';
 import { loadPlanFile } from '../seeds/load-plan';
-import { readTokensFile, resolveTokensFile } from '../api/auth/tokens';
+import { resolveTokensFile, watchTokensFile } from '../api/auth/tokens';
+import { protectionsFromConfig } from '../api/deps';
 import { closeApp, createApp } from '../api/app';
 import { activityDepsFromConfig } from '../activities';
 import { createKeyTaskWorker } from '../worker/create-worker';
@@ -51,7 +52,7 @@ async function main(): Promise<void> {
   const cliPath = c.embedded ? temporalCliPath() : undefined;
   Runtime.install({ logger: new DefaultLogger(runtimeLogLevel(c.LOG_LEVEL)), shutdownSignals: [] });
   const activityDeps = activityDepsFromConfig(c, plan);
-  const tokens = readTokensFile(
+  const tokens = watchTokensFile(
     resolveTokensFile(c, plan, (line) => console.log(line)),
     plan,
   );
@@ -124,6 +125,7 @@ async function main(): Promise<void> {
     config: c,
     plan,
     tokens,
+    ...protectionsFromConfig(c),
     taskListTiming: { pollMs: c.TASK_LIST_POLL_MS, reloadMs: c.TASK_LIST_RELOAD_MS },
   });
   const server = await listen(app, c.PORT);

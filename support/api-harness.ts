@@ -72,6 +72,8 @@ export function testApp(
     taskQueue: string;
     config?: Partial<ApiConfig>;
     taskListTiming?: AppDeps['taskListTiming'];
+    /** Anything else of {@link AppDeps}, over the rest. */
+    deps?: Partial<AppDeps>;
   },
 ): Express {
   return createApp({
@@ -82,6 +84,7 @@ export function testApp(
     taskQueue: options.taskQueue,
     temporalTimeoutMs: 20_000,
     taskListTiming: options.taskListTiming,
+    ...options.deps,
   });
 }
 
@@ -103,10 +106,14 @@ export interface Harness {
   env: TestWorkflowEnvironment;
   channel: RecordingChannel;
   taskQueue: string;
-  /** Builds an app for `plan` with fresh tokens. */
+  /**
+   * Builds an app for `plan` with fresh tokens; `deps` replaces any of the app's dependencies (a tokens file
+   * to re-read, rate limits, an audit log, an idempotency store).
+   */
   app(
     plan: PlanFile,
     config?: { temporalUiUrl?: string; taskListTiming?: AppDeps['taskListTiming'] },
+    deps?: Partial<AppDeps>,
   ): { app: Express; tokens: Tokens; plan: PlanFile };
   stop(): Promise<void>;
 }
@@ -128,7 +135,7 @@ export async function startHarness(): Promise<Harness> {
     env,
     channel,
     taskQueue,
-    app(plan, config = {}) {
+    app(plan, config = {}, deps = {}) {
       const tokens = mintTokens(plan);
       const app = testApp(env, {
         plan,
@@ -136,6 +143,7 @@ export async function startHarness(): Promise<Harness> {
         taskQueue,
         config: { temporalUiUrl: config.temporalUiUrl },
         taskListTiming: config.taskListTiming,
+        deps,
       });
       apps.push(app);
       return { app, tokens, plan };

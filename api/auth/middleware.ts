@@ -1,12 +1,23 @@
 /**
  * Authentication and role checks. `authenticate` turns `Authorization: Bearer <token>` into the
- * {@link Principal} the request acts for (401 otherwise); `requireRole` refuses other roles with 403.
- * Department checks need the path or body and live in the routes.
+ * {@link Principal} the request acts for (401 otherwise: `unauthorized`, `token_expired`, `token_revoked`);
+ * `requireRole` refuses other roles with 403. Department checks need the path or body and live in the
+ * routes. Every failure is counted per address first, so that a flood of bad tokens answers 429.
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Role, Words } from '../../contracts';
-import { ForbiddenError, UnauthorizedError } from '../errors';
-import { findToken, type Principal, type TokenRecord } from './tokens';
+import type { AuthFailureCounter } from '../middleware/rate-limit';
+import { ForbiddenError, TokenExpiredError, TokenRevokedError, UnauthorizedError } from '../errors';
+import { findToken, hashToken, tokenRefusal, type Principal, type TokenSource } from './tokens';
+
+/** Where `authenticate` leaves who presented what, for the audit log, even when it refuses. */
+export const PRESENTED_LOCAL = 'presentedToken';
+
+/** The token a request presented: its hash, and the record's people when the file holds it. */
+export interface PresentedToken {
+  sha256: string;
+  record?: Omit<Principal, 'sha256'>;
+}
 
 const ROLE_NAMES: Record<Role, Words> = {
   coordinator: { zh: '部门联络员', en: 'department coordinator' },
@@ -15,15 +26,36 @@ const ROLE_NAMES: Record<Role, Words> = {
   viewer: { zh: '只读用户', en: 'read-only viewer' },
 };
 
-/** Builds the middleware that authenticates against the given token records. */
-export function authenticate(records: readonly TokenRecord[]): RequestHandler {
+/**
+ * Builds the middleware that authenticates against the records `tokens` holds at each request (so a file
+ * re-read between two requests counts from the second); `countFailure` sees every refusal first.
+ */
+export function authenticate(
+  tokens: TokenSource,
+  countFailure: AuthFailureCounter = (_req, _res, next) => next(),
+  now: () => number = Date.now,
+): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
+    const fail = (err: Error) => countFailure(req, res, (limited?: unknown) => next(limited ?? err));
     const header = req.get('authorization');
     const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    if (!match)
-      throw new UnauthorizedError({ zh: '缺少访问令牌', en: 'Missing "Authorization: Bearer <token>" header.' });
-    const record = findToken(records, match[1]!);
-    if (!record) throw new UnauthorizedError({ zh: '访问令牌无效', en: 'Unknown or revoked token.' });
+    if (!match) {
+      fail(new UnauthorizedError({ zh: '缺少访问令牌', en: 'Missing "Authorization: Bearer <token>" header.' }));
+      return;
+    }
+    const record = findToken(tokens.current(), match[1]!);
+    const presented: PresentedToken = { sha256: record?.sha256 ?? hashToken(match[1]!) };
+    if (record) presented.record = { role: record.role, department: record.department, name: record.name };
+    res.locals[PRESENTED_LOCAL] = presented;
+    if (!record) {
+      fail(new UnauthorizedError({ zh: '访问令牌无效', en: 'Unknown or revoked token.' }));
+      return;
+    }
+    const refusal = tokenRefusal(record, now());
+    if (refusal) {
+      fail(refusal === 'expired' ? new TokenExpiredError() : new TokenRevokedError());
+      return;
+    }
     const principal: Principal = {
       role: record.role,
       department: record.department,

@@ -4,7 +4,7 @@
  * Outside production and without a tokens file, {@link ensureDemoTokens} writes demo tokens under `DATA_DIR`.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { roleSchema, type PlanFile } from '../../contracts';
@@ -16,6 +16,10 @@ export const tokenRecordSchema = z
     role: roleSchema,
     department: z.string().min(1).optional(),
     name: z.string().trim().min(1),
+    /** When the token stops working (ISO date-time); absent: it does not expire. */
+    expiresAt: z.iso.datetime({ offset: true }).optional(),
+    /** When an administrator revoked it (`npm run token -- revoke`); a revoked token never works again. */
+    revokedAt: z.iso.datetime({ offset: true }).optional(),
   })
   .refine((t) => t.role !== 'coordinator' || t.department !== undefined, {
     message: 'a coordinator token needs a department',
@@ -78,12 +82,85 @@ export function readTokensFile(file: string, plan?: Pick<PlanFile, 'departments'
   return parsed.data;
 }
 
+/**
+ * Writes a tokens file whole: to a temporary file beside it, then renamed over it, so that an API reading
+ * it at the same moment sees the old file or the new one, never half of one.
+ */
+export function writeTokensFile(file: string, records: readonly TokenRecord[]): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(records, null, 2)}\n`, { mode: 0o600 });
+  renameSync(temporary, file);
+}
+
 /** Appends a record to a tokens file, creating the file (and its folder) when missing. */
 export function appendTokenRecord(file: string, record: TokenRecord): void {
   const records = existsSync(file) ? readTokensFile(file) : [];
   records.push(record);
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(records, null, 2)}\n`, { mode: 0o600 });
+  writeTokensFile(file, records);
+}
+
+/** Why a known token does not let its bearer in at `now`, or undefined when it does. */
+export function tokenRefusal(record: TokenRecord, now: number): 'revoked' | 'expired' | undefined {
+  if (record.revokedAt !== undefined) return 'revoked';
+  if (record.expiresAt !== undefined && Date.parse(record.expiresAt) <= now) return 'expired';
+  return undefined;
+}
+
+/** The records a running API authenticates against; `current()` may change between two requests. */
+export interface TokenSource {
+  /** The records in force now. */
+  current(): readonly TokenRecord[];
+}
+
+/**
+ * A tokens file kept current without a restart: every call of `current()` compares the file's identity,
+ * size and modification time (one `stat`, a few microseconds) with those last read, and reads it again
+ * when they changed, so a token revoked or added by `npm run token` (or by an editor that replaces the
+ * file) counts from the next request. A file that has become unreadable or invalid is logged once and the
+ * last good records stay in force.
+ * @throws TokensFileError when the file cannot be read or is invalid at the first read (start-up).
+ */
+export function watchTokensFile(
+  file: string,
+  plan?: Pick<PlanFile, 'departments'>,
+  log: (line: string) => void = (l) => console.error(l),
+): TokenSource {
+  const identity = (): string | undefined => {
+    try {
+      const s = statSync(file, { bigint: true });
+      return `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+    } catch {
+      return undefined;
+    }
+  };
+  let seen = identity();
+  let records = readTokensFile(file, plan);
+  let complained: string | undefined;
+  return {
+    current() {
+      const now = identity();
+      if (now === seen) return records;
+      seen = now;
+      try {
+        records = readTokensFile(file, plan);
+        complained = undefined;
+        log(`[auth] 令牌文件已重新读取 tokens file re-read: ${records.length} tokens in ${file}`);
+      } catch (err) {
+        const problem = (err as Error).message;
+        if (problem !== complained) {
+          log(`[auth] 令牌文件无效，沿用上一版 keeping the last good tokens: ${problem}`);
+          complained = problem;
+        }
+      }
+      return records;
+    },
+  };
+}
+
+/** A fixed set of records as a {@link TokenSource} (tests, a harness). */
+export function fixedTokens(records: readonly TokenRecord[]): TokenSource {
+  return { current: () => records };
 }
 
 /**

@@ -18,6 +18,7 @@ import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import { refusalStatus, refusalWords, type ErrorBody } from '../../contracts';
 import { HttpError, NotFoundError } from '../errors';
+import { ERROR_CODE_LOCAL, requestIdOf } from './audit';
 
 /** gRPC status codes that mean "Temporal is not there or did not answer in time". */
 const UNREACHABLE_GRPC_CODES = new Set([14 /* UNAVAILABLE */, 4 /* DEADLINE_EXCEEDED */, 1 /* CANCELLED */]);
@@ -47,6 +48,7 @@ function refusalOf(err: unknown): ApplicationFailure | undefined {
 }
 
 function send(res: Response, status: number, body: ErrorBody): void {
+  res.locals[ERROR_CODE_LOCAL] = body.error.code;
   res.status(status).json(body);
 }
 
@@ -164,7 +166,7 @@ export function errorHandler(log: (message: string, err: unknown) => void = cons
       });
       return;
     }
-    log(`[api] unexpected error on ${req.method} ${req.path}:`, err);
+    log(`[api] unexpected error on ${req.method} ${req.path} (request ${requestIdOf(res) ?? '-'}):`, err);
     send(res, 500, { error: { code: 'internal', message: { zh: '服务器内部错误', en: 'Internal server error.' } } });
   };
 }

@@ -31,7 +31,8 @@ export function exportRoutes(deps: AppContext): Router {
     const filters = visibleTaskFilters(deps.plan, principalOf(res), query);
     const listed = await deps.taskList.list(filters);
     const shown = query.light ? listed.filter((r) => r.status && STATUS_LIGHT[r.status] === query.light) : listed;
-    const states = await statesOf(deps, shown);
+    // A task whose state cannot be read is left out of the ledger (the inbox names such tasks).
+    const { states } = await statesOf(deps, shown);
     const ctx = { plan: deps.plan, asOf: Date.now() };
     const day = localDate(ctx.asOf, deps.plan.policy.utcOffset);
     const scope = filters.department ? `-${filters.department}` : '';

@@ -1,10 +1,20 @@
 /**
  * Supervision views: `GET /api/departments/:id/inbox` (what waits on a department), `GET /api/escalations`
  * (every open escalation) and `GET /api/extension-requests` (what waits on the general office). Each is one
- * visibility query for the tasks concerned, then the state of only those tasks.
+ * visibility query for the tasks concerned, then the state of only those tasks. A task whose state cannot
+ * be read (its query fails: a stuck or broken workflow) is named in `unavailable` and the others are listed;
+ * only Temporal itself being unreachable fails the whole answer (503).
  */
 import { Router } from 'express';
-import type { EscalationItem, ExtensionRequestItem, InboxItem, KeyTaskView, TaskRow } from '../../contracts';
+import type {
+  EscalationItem,
+  ExtensionRequestItem,
+  InboxItem,
+  KeyTaskView,
+  TaskRow,
+  UnavailableTask,
+} from '../../contracts';
+import { isTemporalUnreachable } from '../middleware/error-handler';
 import { principalOf } from '../auth/middleware';
 import type { AppContext, AppDeps } from '../deps';
 import { ForbiddenError } from '../errors';
@@ -16,23 +26,61 @@ import { queryState } from '../temporal';
 import { WorkflowNotFoundError } from '@temporalio/common';
 
 const STATE_CONCURRENCY = 8;
+/** How long one task's state may take in a list: a stuck task must not hold every other task's row back. */
+const LIST_QUERY_TIMEOUT_MS = 5_000;
 
-/** The states of the listed tasks, a few at a time; a workflow gone since the listing is left out. */
-export async function statesOf(deps: AppDeps, rows: TaskRow[]): Promise<{ row: TaskRow; view: KeyTaskView }[]> {
-  const out: ({ row: TaskRow; view: KeyTaskView } | undefined)[] = new Array(rows.length);
+/** The states the list could read, and the tasks it could not. */
+export interface States {
+  states: { row: TaskRow; view: KeyTaskView }[];
+  unavailable: UnavailableTask[];
+}
+
+/**
+ * The states of the listed tasks, a few at a time; a workflow gone since the listing is left out, and one
+ * whose query fails (or does not answer in time: a stuck task) is named in `unavailable`, its cause logged.
+ * @throws the error when no state could be read because Temporal cannot be reached.
+ */
+export async function statesOf(deps: AppDeps, rows: TaskRow[]): Promise<States> {
+  const out: ({ row: TaskRow; view: KeyTaskView } | UnavailableTask | undefined)[] = new Array(rows.length);
+  let unreachable: unknown;
   let next = 0;
+  const quick: AppDeps = {
+    ...deps,
+    temporalTimeoutMs: Math.min(deps.temporalTimeoutMs ?? LIST_QUERY_TIMEOUT_MS, LIST_QUERY_TIMEOUT_MS),
+  };
   const worker = async () => {
     for (let i = next++; i < rows.length; i = next++) {
       const row = rows[i]!;
       try {
-        out[i] = { row, view: await queryState(deps, row.workflowId) };
+        out[i] = { row, view: await queryState(quick, row.workflowId) };
       } catch (err) {
-        if (!(err instanceof WorkflowNotFoundError)) throw err;
+        if (err instanceof WorkflowNotFoundError) continue;
+        if (isTemporalUnreachable(err)) unreachable ??= err;
+        (deps.logError ?? console.error)(
+          `[api] the state of task ${row.number} (${row.workflowId}) cannot be read:`,
+          err,
+        );
+        out[i] = {
+          taskNumber: row.number,
+          workflowId: row.workflowId,
+          reason: {
+            zh: `任务${row.number}的状态暂时无法读取，其余任务照常列出`,
+            en: `The state of task ${row.number} cannot be read right now; the other tasks are listed.`,
+          },
+        };
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(STATE_CONCURRENCY, rows.length) }, worker));
-  return out.filter((x): x is { row: TaskRow; view: KeyTaskView } => x !== undefined);
+  const states: States = { states: [], unavailable: [] };
+  for (const x of out) {
+    if (x === undefined) continue;
+    if ('view' in x) states.states.push(x);
+    else states.unavailable.push(x);
+  }
+  // Every query timed out or found no server: Temporal is away, not one task broken.
+  if (unreachable !== undefined && states.states.length === 0) throw unreachable;
+  return states;
 }
 
 /** The items of a department's inbox from the tasks' states, soonest due first. */
@@ -102,18 +150,20 @@ export function supervisionRoutes(deps: AppContext): Router {
       });
     }
     const rows = await deps.taskList.list({ pending: department.id });
-    const states = await statesOf(deps, rows);
-    res.json({ department: department.id, items: inboxItems(department.id, states) });
+    const { states, unavailable } = await statesOf(deps, rows);
+    res.json({ department: department.id, items: inboxItems(department.id, states), unavailable });
   });
 
   mount(router, escalations, async (_req, res) => {
     const rows = await deps.taskList.list({ escalated: true });
-    res.json({ escalations: escalationItems(await statesOf(deps, rows)) });
+    const { states, unavailable } = await statesOf(deps, rows);
+    res.json({ escalations: escalationItems(states), unavailable });
   });
 
   mount(router, extensionRequests, async (_req, res) => {
     const rows = await deps.taskList.list({ extensionPending: true });
-    res.json({ requests: extensionRequestItems(await statesOf(deps, rows)) });
+    const { states, unavailable } = await statesOf(deps, rows);
+    res.json({ requests: extensionRequestItems(states), unavailable });
   });
   return router;
 }

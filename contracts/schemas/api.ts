@@ -250,8 +250,26 @@ export const inboxItemSchema = taskMilestoneRefSchema.extend({
 /** A milestone waiting on a department, with what the department is asked to do. */
 export type InboxItem = z.infer<typeof inboxItemSchema>;
 
+/**
+ * A task a list had to leave out because its state could not be read (its query failed); the list still
+ * answers with every other task.
+ */
+export const unavailableTaskSchema = z.object({
+  taskNumber: z.number().int(),
+  workflowId: z.string(),
+  /** Why, in both languages. */
+  reason: z.object({ zh: z.string(), en: z.string() }),
+});
+/** A task a list left out because its state could not be read. */
+export type UnavailableTask = z.infer<typeof unavailableTaskSchema>;
+
 /** Answer of `GET /api/departments/:id/inbox`, soonest due first. */
-export const inboxResponseSchema = z.object({ department: z.string(), items: z.array(inboxItemSchema) });
+export const inboxResponseSchema = z.object({
+  department: z.string(),
+  items: z.array(inboxItemSchema),
+  /** Tasks waiting on the department whose state could not be read. */
+  unavailable: z.array(unavailableTaskSchema),
+});
 
 /** One open escalation. */
 export const escalationItemSchema = taskMilestoneRefSchema.extend({
@@ -272,10 +290,16 @@ export const extensionRequestItemSchema = taskMilestoneRefSchema.extend({
 export type ExtensionRequestItem = z.infer<typeof extensionRequestItemSchema>;
 
 /** Answer of `GET /api/extension-requests`: every pending request, oldest first. */
-export const extensionRequestsResponseSchema = z.object({ requests: z.array(extensionRequestItemSchema) });
+export const extensionRequestsResponseSchema = z.object({
+  requests: z.array(extensionRequestItemSchema),
+  unavailable: z.array(unavailableTaskSchema),
+});
 
 /** Answer of `GET /api/escalations`, highest level first, then longest open. */
-export const escalationsResponseSchema = z.object({ escalations: z.array(escalationItemSchema) });
+export const escalationsResponseSchema = z.object({
+  escalations: z.array(escalationItemSchema),
+  unavailable: z.array(unavailableTaskSchema),
+});
 
 /** Answer of `GET /healthz`. */
 export const healthResponseSchema = z.object({

@@ -1,7 +1,7 @@
 // The single-page shell: header, language switch, sign-in, and a small router over the History API.
 // Each page is a function that draws into a fresh container and may return a function that stops its
 // timers when the user leaves it.
-import { ApiError, clearToken, getToken, loadPlan, setToken } from './api.js';
+import { ApiError, clearToken, getToken, loadPlan, setToken, whoAmI } from './api.js';
 import { h, replace } from './dom.js';
 import { applyLang, formatTime, lang, pick, setLang, t } from './i18n.js';
 import { renderBoard } from './pages/board.js';
@@ -26,6 +26,21 @@ export function navigate(url, { replaceState = false } = {}) {
   render();
 }
 
+/** Who is signed in: name, role and department, filled in when `/api/me` (and the plan) answer. */
+function identity() {
+  const el = h('span', { class: 'who', 'data-testid': 'who' });
+  Promise.all([whoAmI(), loadPlan().catch(() => null)]).then(
+    ([me, plan]) => {
+      const department = me.department && plan?.departments.find((d) => d.id === me.department);
+      const parts = [me.name, t(`session.role.${me.role}`), department ? pick(department.name) : me.department];
+      el.textContent = t('session.who', { name: parts.filter(Boolean).join(' · ') });
+      el.title = el.textContent;
+    },
+    () => undefined,
+  );
+  return el;
+}
+
 function header(active) {
   const navLink = (key, href) =>
     h(
@@ -41,6 +56,7 @@ function header(active) {
     h(
       'div',
       { class: 'tools' },
+      getToken() ? identity() : null,
       getToken()
         ? h(
             'button',
@@ -134,11 +150,31 @@ function render() {
     );
 }
 
-// A wall screen can be set up once with /#token=… (the fragment never reaches the server or its logs).
-const fragment = /(?:^#|&)token=([^&]+)/.exec(location.hash);
-if (fragment) {
-  setToken(decodeURIComponent(fragment[1]));
+/**
+ * A wall screen can be set up once with /#token=… (the fragment never reaches the server or its logs). A
+ * link with another token than the one signed in asks first: a link someone sent must not silently sign the
+ * user in as someone else. A stored token the API no longer accepts is replaced without asking.
+ */
+async function takeTokenFromLink() {
+  const fragment = /(?:^#|&)token=([^&]+)/.exec(location.hash);
+  if (!fragment) return;
   history.replaceState(null, '', location.pathname + location.search);
+  let offered;
+  try {
+    offered = decodeURIComponent(fragment[1]).trim();
+  } catch {
+    return;
+  }
+  const current = getToken();
+  if (!offered || offered === current) return;
+  if (current) {
+    const name = await whoAmI().then(
+      (me) => me.name,
+      () => null,
+    );
+    if (name !== null && !window.confirm(t('session.replace', { name }))) return;
+  }
+  setToken(offered);
 }
 
 document.addEventListener('click', (event) => {
@@ -151,4 +187,4 @@ document.addEventListener('click', (event) => {
   navigate(url.pathname + url.search);
 });
 window.addEventListener('popstate', render);
-render();
+takeTokenFromLink().finally(render);

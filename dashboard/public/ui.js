@@ -60,6 +60,31 @@ export function errorBox(err, plan) {
   );
 }
 
+/**
+ * The tasks a list left out because their state could not be read (`unavailable` of the API's answer), each
+ * with its reason and a link to its page; null when there are none.
+ */
+export function unavailableBox(unavailable) {
+  if (!unavailable?.length) return null;
+  return h(
+    'div',
+    { class: 'alert', role: 'status', 'data-testid': 'unavailable' },
+    h('strong', {}, t('unavailable.title')),
+    h(
+      'ul',
+      {},
+      unavailable.map((u) =>
+        h(
+          'li',
+          { 'data-task': String(u.taskNumber) },
+          h('a', { href: `/tasks/${u.taskNumber}` }, t('unavailable.task', { n: u.taskNumber })),
+          `${lang() === 'en' ? ': ' : '：'}${pick(u.reason)}`,
+        ),
+      ),
+    ),
+  );
+}
+
 /** A success message. */
 export function okBox(text) {
   return h('div', { class: 'alert alert-ok', role: 'status', 'data-testid': 'ok' }, text);

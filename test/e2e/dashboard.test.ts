@@ -282,6 +282,35 @@ test('on a phone the board and a task page fit the screen without sideways scrol
   }
 }, 60_000);
 
+test('the header shows who is signed in, and a link with another token asks before replacing it', async () => {
+  await signIn(stack.tokens.office);
+  const who = page.getByTestId('who');
+  await who.filter({ hasText: '办公厅值班员' }).waitFor();
+  expect(await who.innerText()).toContain('办公厅');
+
+  const link = `${stack.baseUrl}/#token=${encodeURIComponent(stack.tokens.viewer)}`;
+  const asked: string[] = [];
+  page.once('dialog', (d) => {
+    asked.push(d.message());
+    void d.dismiss();
+  });
+  await page.goto('about:blank');
+  await page.goto(link);
+  await page.getByTestId('task-row').nth(23).waitFor();
+  expect(asked).toHaveLength(1);
+  expect(asked[0]).toContain('办公厅值班员');
+  // Declined: still the office, and the token is gone from the address bar.
+  await who.filter({ hasText: '办公厅值班员' }).waitFor();
+  expect(page.url()).not.toContain('token=');
+
+  page.once('dialog', (d) => void d.accept());
+  await page.goto('about:blank');
+  await page.goto(link);
+  await who.filter({ hasText: '督办大屏' }).waitFor();
+  expect(await page.getByTestId('who').innerText()).toContain('只读');
+  await signIn(stack.tokens.office);
+}, 60_000);
+
 test('a coordinator makes a calendar feed URL on the inbox page; it serves the deadlines, and a new one retires it', async () => {
   await signIn(stack.tokens.coordinator(LEAD), '/inbox');
   const card = page.getByTestId('calendar-feed');

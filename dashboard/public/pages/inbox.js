@@ -5,7 +5,7 @@
 import { DEPARTMENT_KEY, api, loadPlan, whoAmI } from '../api.js';
 import { h, randomKey, replace } from '../dom.js';
 import { formatTime, pick, t } from '../i18n.js';
-import { departmentNames, errorBox, lightBadge, okBox } from '../ui.js';
+import { departmentNames, errorBox, lightBadge, okBox, unavailableBox } from '../ui.js';
 
 /** A message to show at the top after the page reloads its list (the item it was about may be gone). */
 let flash = null;
@@ -232,12 +232,13 @@ function itemCard(item, department, plan, ctx, canAct) {
 
 /** The extension requests waiting for the office, from one API call (`GET /api/extension-requests`). */
 async function pendingExtensions() {
-  const { requests } = await api('/api/extension-requests');
-  return requests.map((r) => ({
+  const { requests, unavailable } = await api('/api/extension-requests');
+  const pending = requests.map((r) => ({
     task: { taskNumber: r.taskNumber, title: r.taskTitle },
     extension: r.extension,
     milestone: { id: r.milestoneId, title: r.milestoneTitle },
   }));
+  return { pending, unavailable };
 }
 
 /** The pending extension requests; with `canDecide` (the office) each has an approve/decline form. */
@@ -411,7 +412,7 @@ export async function renderInbox(ctx) {
     );
     root.append(list);
     try {
-      const { items } = await api(`/api/departments/${encodeURIComponent(department)}/inbox`);
+      const { items, unavailable } = await api(`/api/departments/${encodeURIComponent(department)}/inbox`);
       replace(
         list,
         h(
@@ -423,6 +424,7 @@ export async function renderInbox(ctx) {
         items.length
           ? items.map((item) => itemCard(item, department, plan, ctx, role === 'coordinator'))
           : h('p', { class: 'card muted', 'data-testid': 'inbox-empty' }, t('inbox.empty')),
+        unavailableBox(unavailable),
       );
     } catch (err) {
       if (err?.status === 401) return ctx.fail(err, plan);
@@ -439,8 +441,13 @@ export async function renderInbox(ctx) {
     );
     root.append(box);
     try {
-      const pending = await pendingExtensions();
-      replace(box, h('h2', {}, t('inbox.extensions.title')), extensionDecisions(pending, plan, ctx, role === 'office'));
+      const { pending, unavailable } = await pendingExtensions();
+      replace(
+        box,
+        h('h2', {}, t('inbox.extensions.title')),
+        extensionDecisions(pending, plan, ctx, role === 'office'),
+        unavailableBox(unavailable),
+      );
     } catch (err) {
       replace(box, h('h2', {}, t('inbox.extensions.title')), errorBox(err, plan));
     }
