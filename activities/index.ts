@@ -10,9 +10,10 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Bilingual, ContactsFile, DeliveryPlan, DeliveryRetry, Notification, PlannedDelivery } from '../contracts';
 import type { NotificationChannel } from './channels';
-import { planDeliveries, webhookUrlOf } from './delivery-plan';
+import { postToRobot, RobotError } from './chat-robots';
+import { planDeliveries, robotOf, ROBOT_CHANNELS, webhookTargetOf, type RobotChannel } from './delivery-plan';
 import { PermanentEmailError, sendEmail, type EmailChannelConfig } from './email';
-import { postWebhook } from './webhook';
+import { postWebhook, WebhookRedirectError } from './webhook';
 
 export type { NotificationChannel } from './channels';
 export { consoleChannel } from './channels';
@@ -39,8 +40,11 @@ export interface ActivityDeps {
   contacts?: ContactsFile;
   /** SMTP, when configured. */
   email?: EmailChannelConfig;
-  /** Webhooks: the global URL (optional) and the signing secret (required for any webhook, global or a department's). */
-  webhook?: { url?: string; secret: string };
+  /**
+   * Webhooks: the global URL (optional) and the global signing secret, which also signs the departments'
+   * webhooks that have no `webhookSecret` of their own in the contacts file.
+   */
+  webhook?: { url?: string; secret?: string };
   /** Department names for the message text; default: ids are shown. */
   departmentName?: (id: string) => Bilingual | undefined;
   /** Base URL of the dashboard for links; default `http://localhost:3000`. */
@@ -76,6 +80,23 @@ export function createActivities(deps: ActivityDeps) {
   const now = deps.now ?? Date.now;
   const retry: DeliveryRetry = { ...DEFAULT_DELIVERY_RETRY, ...deps.retry };
 
+  /** Sends to one group robot; a configuration errcode fails for good, any other failure is retried. */
+  async function deliverToRobot(channel: RobotChannel, n: Notification, d: PlannedDelivery): Promise<DeliveryResult> {
+    const ctx = Context.current();
+    const robot = robotOf(channel, d.key, contacts);
+    if (!robot) throw failure(new Error(`${channel} robot ${d.key} is no longer configured`), true);
+    try {
+      await postToRobot(channel, robot, n, { ...text, now, signal: ctx.cancellationSignal });
+    } catch (err) {
+      const permanent = err instanceof RobotError && err.permanent;
+      if (permanent || err instanceof WebhookRedirectError) {
+        ctx.log.warn(`[notify] ${d.key} (${d.to.join(', ')}): ${(err as Error).message}`);
+      }
+      throw failure(err, permanent);
+    }
+    return { attempt: ctx.info.attempt };
+  }
+
   return {
     /**
      * Decides a notification's deliveries from the configured channels and contacts, and the retry policy
@@ -106,21 +127,37 @@ export function createActivities(deps: ActivityDeps) {
       }
     },
 
-    /** POSTs a notification to one webhook; any answer but 2xx, or none, is retried. */
+    /**
+     * POSTs a notification to one webhook, signed with the receiver's own secret or the global one; any
+     * answer but 2xx (a redirect included: it is not followed), or none, is retried.
+     */
     async deliverWebhook(n: Notification, d: PlannedDelivery): Promise<DeliveryResult> {
       const ctx = Context.current();
-      const url = webhookUrlOf(d.key, { contacts, webhookUrl: deps.webhook?.url });
-      if (!url || !deps.webhook) throw failure(new Error(`webhook ${d.key} is no longer configured`), true);
+      const target = webhookTargetOf(d.key, {
+        contacts,
+        webhookUrl: deps.webhook?.url,
+        webhookSecret: deps.webhook?.secret,
+      });
+      if (!target?.secret) throw failure(new Error(`webhook ${d.key} is no longer configured`), true);
       try {
-        await postWebhook(url, deps.webhook.secret, n, { publicUrl, now, signal: ctx.cancellationSignal });
+        await postWebhook(target.url, target.secret, n, { publicUrl, now, signal: ctx.cancellationSignal });
       } catch (err) {
+        if (err instanceof WebhookRedirectError) ctx.log.warn(`[notify] ${d.key} (${d.to.join(', ')}): ${err.message}`);
         throw failure(err, false);
       }
       return { attempt: ctx.info.attempt };
     },
 
-    /** Hands a notification to a plugged-in channel by name (the console line, a test's recording channel). */
+    /**
+     * Hands a notification to a channel by name: a WeCom or DingTalk group robot of the contacts file
+     * (`wecom`, `dingtalk`), or a plugged-in channel (the console line, a test's recording channel). The
+     * robots go through this activity, not one of their own, so that the notification workflow needs no
+     * new command for them (running notifications replay unchanged).
+     */
     async deliverToChannel(n: Notification, d: PlannedDelivery): Promise<DeliveryResult> {
+      if ((ROBOT_CHANNELS as readonly string[]).includes(d.channel)) {
+        return deliverToRobot(d.channel as RobotChannel, n, d);
+      }
       const channel = deps.channels.find((c) => c.name === d.channel);
       if (!channel) throw failure(new Error(`channel ${d.channel} is not plugged in on this worker`), true);
       try {

@@ -24,6 +24,7 @@ import { createTaskListCache } from './task-list-cache';
 import { withDeadline } from './temporal';
 import { errorHandler, notFoundHandler } from './middleware/error-handler';
 import { codecPreflight, codecRoutes } from './routes/codec';
+import { calendarRoutes } from './routes/calendar';
 import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
 import { createApiMetrics } from './metrics';
@@ -97,6 +98,9 @@ export function createApp(appDeps: AppDeps): Express {
   app.use(healthRoutes(deps));
   app.use(docsRoutes());
   app.use(dashboardRouter());
+  // The calendar feed takes a feed token in its URL (calendar apps send no bearer header): before authentication.
+  const calendar = calendarRoutes(deps);
+  app.use(calendar.feed);
 
   app.use('/api', authenticate(tokens, authFailureLimiter(limits.authFailuresPer15Min)));
   app.use('/api', writeLimiter(limits.writesPerMinute));
@@ -108,6 +112,7 @@ export function createApp(appDeps: AppDeps): Express {
   app.use(notificationRoutes(deps));
   app.use(exportRoutes(deps));
   app.use(codecRoutes(deps));
+  app.use(calendar.manage);
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logError));

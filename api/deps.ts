@@ -19,6 +19,10 @@ export interface ApiConfig {
   temporalUiUrl?: string;
   /** Start date used by `POST /api/plan/start` without a body date; default: today in the plan's time zone. */
   PLAN_START_DATE?: string;
+  /** Where the calendar feed tokens are kept (`DATA_DIR/calendar-feeds/`); unset: in this process only. */
+  DATA_DIR?: string;
+  /** The dashboard's address as users reach it (`PUBLIC_URL`), for feed URLs and links; default: the request's. */
+  publicUrl?: string;
 }
 
 /** Everything {@link createApp} needs. */

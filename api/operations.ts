@@ -5,6 +5,8 @@
  */
 import type { z } from 'zod';
 import {
+  calendarFeedQuerySchema,
+  calendarFeedRotateResponseSchema,
   cancelBodySchema,
   cancelResponseSchema,
   codecBodySchema,
@@ -66,7 +68,7 @@ export interface Operation {
   response?: z.ZodType;
   /** The error statuses the operation may answer besides 401/403 (implied by `roles`) and 500. */
   errors: readonly number[];
-  /** A non-JSON answer (the docs page). */
+  /** A non-JSON answer (the docs page, the calendar feed). */
   contentType?: string;
 }
 
@@ -399,5 +401,31 @@ export const operations = {
     status: 200,
     response: milestoneResponseSchema,
     errors: [400, 404, 409, 413, 503],
+  },
+  calendarFeed: {
+    method: 'get',
+    path: '/api/departments/:id/calendar.ics',
+    operationId: 'departmentCalendarFeed',
+    summary: '截止日期日历 The department’s milestone deadlines as an iCalendar feed',
+    description:
+      'For calendar apps, which cannot send a bearer header: no token, but the department’s feed token in ' +
+      '`?feed=` (401 `invalid_feed_token` when missing, wrong or rotated). One all-day event per milestone of ' +
+      'every task the department is responsible for, on its due date, with its state in the summary.',
+    input: { params: departmentParamsSchema, query: calendarFeedQuerySchema },
+    status: 200,
+    errors: [400, 401, 404, 503],
+    contentType: 'text/calendar',
+  },
+  rotateCalendarFeed: {
+    method: 'post',
+    path: '/api/departments/:id/calendar-feed',
+    operationId: 'rotateCalendarFeed',
+    summary: '重置日历订阅 A new feed URL for the department’s calendar; the old one stops working',
+    description: 'That department’s coordinator, or an administrator.',
+    roles: ['coordinator', 'admin'],
+    input: { params: departmentParamsSchema },
+    status: 200,
+    response: calendarFeedRotateResponseSchema,
+    errors: [400, 404],
   },
 } as const satisfies Record<string, Operation>;

@@ -6,7 +6,14 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { isoDateSchema, PAYLOAD_CIPHERS, type Keyring } from '../contracts';
+import {
+  globalWebhookSecretSchema,
+  isoDateSchema,
+  maskUrlPassword,
+  PAYLOAD_CIPHERS,
+  smtpUrlSchema,
+  type Keyring,
+} from '../contracts';
 import { KeyringError, parseKeyring, readKeyringFile, type KeyringSource } from '../codec/keyring';
 import { PROJECT_ROOT } from './paths';
 import { resolveTemporalConnection, type TemporalConnectionSettings } from './temporal-profile';
@@ -57,10 +64,10 @@ const envSchema = z.object({
   PLAN_START_DATE: optionalString.pipe(isoDateSchema.optional()),
   AUTH_TOKENS_FILE: optionalString,
   CONTACTS_FILE: optionalString,
-  SMTP_URL: optionalString.pipe(z.url('must be a URL such as smtp://user:pass@host:587').optional()),
+  SMTP_URL: optionalString.pipe(smtpUrlSchema.optional()),
   SMTP_FROM: optionalString,
   WEBHOOK_URL: optionalString.pipe(z.url('must be an http(s) URL').optional()),
-  WEBHOOK_SECRET: optionalString,
+  WEBHOOK_SECRET: optionalString.pipe(globalWebhookSecretSchema.optional()),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
   /** A prebuilt workflow bundle (`npm run build:workflows`); used when the file exists, else webpack runs. */
   WORKFLOW_BUNDLE_PATH: optionalString,
@@ -100,6 +107,13 @@ export class ConfigError extends Error {
   }
 }
 
+/** How a bad value of a variable holding a secret is shown in the start-up error: never whole. */
+const SHOWN_SECRET: Record<string, (value: string) => string> = {
+  SMTP_URL: (v) => JSON.stringify(maskUrlPassword(v)),
+  WEBHOOK_SECRET: () => '(hidden)',
+  TEMPORAL_API_KEY: () => '(hidden)',
+};
+
 /** Variables that name a file the process reads at start-up: it must exist and be readable. */
 const READ_FILES = [
   'PLAN_FILE',
@@ -137,8 +151,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     const first = parsed.error.issues[0]!;
     const name = String(first.path[0]);
     const value = env[name];
+    const shown = value !== undefined && SHOWN_SECRET[name] ? SHOWN_SECRET[name](value) : JSON.stringify(value);
     throw new ConfigError(
-      `Bad configuration: ${name}=${JSON.stringify(value)} ${first.message.replace(/^Invalid input: /, '')}` +
+      `Bad configuration: ${name}=${shown} ${first.message.replace(/^Invalid input: /, '')}` +
         ` — fix or unset ${name}.`,
     );
   }

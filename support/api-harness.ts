@@ -7,7 +7,7 @@
 import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Express } from 'express';
-import { closeApp, createApp, type AppDeps } from '../api/app';
+import { closeApp, createApp, type ApiConfig, type AppDeps } from '../api/app';
 import { hashToken, mintToken, type TokenRecord } from '../api/auth/tokens';
 import { planFileSchema, type PlanFile } from '../contracts';
 import { loadPlanFile } from '../seeds/load-plan';
@@ -61,6 +61,36 @@ export function mintTokens(plan: PlanFile): Tokens {
   };
 }
 
+/**
+ * An app on a test's Temporal server for `plan`, with these tokens and task queue, as the harness and the
+ * suites that run their own worker build it; `config` adds to the server's namespace and address. Close it
+ * with `closeApp` when done.
+ */
+export function testApp(
+  env: TestWorkflowEnvironment,
+  options: {
+    plan: PlanFile;
+    tokens: Tokens;
+    taskQueue: string;
+    config?: Partial<ApiConfig>;
+    taskListTiming?: AppDeps['taskListTiming'];
+    /** Anything else of {@link AppDeps}, over the rest. */
+    deps?: Partial<AppDeps>;
+  },
+): Express {
+  return createApp({
+    // With the codec and no actor of its own, as the API's client: the API names the actor.
+    temporalClient: codecClient(env),
+    config: { TEMPORAL_NAMESPACE: env.namespace ?? 'default', temporalAddress: env.address, ...options.config },
+    plan: options.plan,
+    tokens: options.tokens.records,
+    taskQueue: options.taskQueue,
+    temporalTimeoutMs: 20_000,
+    taskListTiming: options.taskListTiming,
+    ...options.deps,
+  });
+}
+
 /** The 2016 plan, optionally under another id and with only some tasks (targets dropped then). */
 export function plan2016(options: { id?: string; tasks?: number[] } = {}): PlanFile {
   const plan = loadPlanFile();
@@ -97,7 +127,6 @@ export interface Harness {
 export async function startHarness(): Promise<Harness> {
   const [env, bundle] = await Promise.all([createLocalEnv(), bundleWorkflows()]);
   const channel = recordingChannel();
-  const namespace = env.namespace ?? 'default';
   let worker: RunningWorker;
   try {
     worker = await startKeyTaskWorker(env, bundle, { deps: { channels: [channel] }, prefix: 'api-test' });
@@ -115,19 +144,13 @@ export async function startHarness(): Promise<Harness> {
     taskQueue,
     app(plan, config = {}, deps = {}) {
       const tokens = mintTokens(plan);
-      const app = createApp({
-        temporalClient: client,
-        config: {
-          TEMPORAL_NAMESPACE: namespace,
-          temporalAddress: env.address,
-          temporalUiUrl: config.temporalUiUrl,
-        },
+      const app = testApp(env, {
         plan,
-        tokens: tokens.records,
+        tokens,
         taskQueue,
-        temporalTimeoutMs: 20_000,
+        config: { temporalUiUrl: config.temporalUiUrl },
         taskListTiming: config.taskListTiming,
-        ...deps,
+        deps,
       });
       apps.push(app);
       return { app, tokens, plan };

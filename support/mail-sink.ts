@@ -1,7 +1,8 @@
 /**
  * A real SMTP server on loopback (the `smtp-server` package) that keeps every message it accepts, decoded
  * enough for tests to read: envelope recipients, headers, subject, and the text and HTML parts. It can
- * refuse chosen addresses with a permanent 550, like a server that has no such mailbox.
+ * refuse chosen addresses with a permanent 550, like a server that has no such mailbox, and ask for a user
+ * name and password (AUTH PLAIN/LOGIN). It never offers STARTTLS: a client that requires TLS must refuse it.
  */
 import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
@@ -20,6 +21,8 @@ export interface ReceivedMail {
 export interface MailSink {
   port: number;
   mails: ReceivedMail[];
+  /** The user names that authenticated, in order (only with the `auth` option). */
+  logins: string[];
   close(): Promise<void>;
 }
 
@@ -75,13 +78,31 @@ export function parseMail(raw: string, to: string[]): ReceivedMail {
   return { to, headers, subject: decodeWords(headers.get('subject') ?? ''), text, html };
 }
 
-/** Starts the sink on 127.0.0.1 and a free port. `reject` addresses are refused with 550 at RCPT TO. */
-export async function startMailSink(options: { reject?: string[] } = {}): Promise<MailSink> {
+/**
+ * Starts the sink on 127.0.0.1 and a free port. `reject` addresses are refused with 550 at RCPT TO. With
+ * `auth`, a client must log in with exactly that user name and password (535 otherwise) before sending.
+ */
+export async function startMailSink(
+  options: { reject?: string[]; auth?: { user: string; pass: string } } = {},
+): Promise<MailSink> {
   const mails: ReceivedMail[] = [];
+  const logins: string[] = [];
   const reject = new Set((options.reject ?? []).map((a) => a.toLowerCase()));
+  const auth = options.auth;
   const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
+    authOptional: !auth,
+    disabledCommands: auth ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
+    // Loopback only: the password may travel in clear here (a real server would require TLS first).
+    allowInsecureAuth: true,
+    authMethods: ['PLAIN', 'LOGIN'],
+    onAuth(login, _session, callback) {
+      if (auth && login.username === auth.user && login.password === auth.pass) {
+        logins.push(login.username ?? '');
+        callback(null, { user: login.username });
+        return;
+      }
+      callback(Object.assign(new Error('5.7.8 Authentication credentials invalid'), { responseCode: 535 }));
+    },
     logger: false,
     onRcptTo(address, _session, callback) {
       if (reject.has(address.address.toLowerCase())) {
@@ -110,5 +131,5 @@ export async function startMailSink(options: { reject?: string[] } = {}): Promis
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const port = ((server as unknown as { server: { address(): AddressInfo } }).server.address() as AddressInfo).port;
-  return { port, mails, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return { port, mails, logins, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }

@@ -379,3 +379,17 @@ export type CodecPayload = z.infer<typeof codecPayloadSchema>;
 export const codecBodySchema = z.object({ payloads: z.array(codecPayloadSchema).max(10_000) });
 /** Body and answer of the codec endpoint. */
 export type CodecBody = z.infer<typeof codecBodySchema>;
+
+/**
+ * Query of `GET /api/departments/:id/calendar.ics`: the department's feed token (`feed`), which calendar
+ * apps send in the URL since they cannot send a bearer header. Missing or wrong: 401 `invalid_feed_token`.
+ */
+export const calendarFeedQuerySchema = z.object({ feed: z.string().max(200).optional() });
+
+/** Answer of `POST /api/departments/:id/calendar-feed`: the new feed URL (shown once; the old one stops working). */
+export const calendarFeedRotateResponseSchema = z.object({
+  department: departmentIdSchema,
+  /** `…/api/departments/<id>/calendar.ics?feed=<token>`: paste it into a calendar app as a subscription. */
+  feedUrl: z.url(),
+  rotatedAt: z.string(),
+});

@@ -3,43 +3,56 @@
  * SMTP server and a real HTTP receiver on loopback: what a department's inbox and a receiving system get,
  * and how each failure is reported to Temporal (retryable or not, with its attempt number).
  */
-import { ApplicationFailure } from '@temporalio/common';
-import { MockActivityEnvironment } from '@temporalio/testing';
-import { DefaultLogger } from '@temporalio/worker';
+import { failureOf, mockActivityEnv as mockEnv } from '../../support/activity-env';
 import nodemailer from 'nodemailer';
 import {
+  activityDepsFromConfig,
   createActivities,
   DELIVERY_ATTEMPT_FAILED,
   PERMANENT_DELIVERY_ERROR,
   type ActivityDeps,
 } from '../../activities';
 import type { DeliveryPlan, Notification, PlannedDelivery } from '../../contracts';
+import { loadConfig } from '../../config/env';
+import { miniPlan } from '../../support/mini-plan';
 import { startMailSink, type MailSink } from '../../support/mail-sink';
 import { freePorts } from '../../support/ports';
 import { recordingChannel } from '../../support/recording-channel';
 import { waitFor } from '../../support/wait-for';
-import { startWebhookReceiver, type WebhookReceiver } from '../../support/webhook-receiver';
+import { standardRefusal, startWebhookReceiver, type WebhookReceiver } from '../../support/webhook-receiver';
 
+/** The global secret: one from before the Standard Webhooks headers (any string; its bytes are the key). */
 const SECRET = 'activity-test-secret';
-const SENT_AT = Date.parse('2030-02-27T01:00:00.000Z');
+/** Department alpha's receiver has its own Standard Webhooks secret. */
+const ALPHA_SECRET = `whsec_${Buffer.from('alpha receiver key, 32 bytes!!!!').toString('base64')}`;
+/** The send time: now, because the receivers check it against their own clock, as real ones do. */
+const SENT_AT = Date.now();
 const REFUSED = 'nobody@alpha.example';
 
 let smtp: MailSink;
 let hooks: WebhookReceiver;
+let alphaHooks: WebhookReceiver;
 
 beforeAll(async () => {
-  [smtp, hooks] = await Promise.all([startMailSink({ reject: [REFUSED] }), startWebhookReceiver(SECRET)]);
+  [smtp, hooks, alphaHooks] = await Promise.all([
+    startMailSink({ reject: [REFUSED] }),
+    startWebhookReceiver(SECRET),
+    startWebhookReceiver(ALPHA_SECRET),
+  ]);
 });
 
 afterAll(async () => {
-  await Promise.all([smtp?.close(), hooks?.close()]);
+  await Promise.all([smtp?.close(), hooks?.close(), alphaHooks?.close()]);
 });
 
 beforeEach(() => {
   smtp.mails.length = 0;
-  hooks.requests.length = 0;
-  hooks.failNext(0);
-  hooks.holdMs = 0;
+  for (const r of [hooks, alphaHooks]) {
+    r.requests.length = 0;
+    r.failNext(0);
+    r.holdMs = 0;
+    r.redirectTo = undefined;
+  }
 });
 
 const reminder: Notification = {
@@ -58,16 +71,17 @@ const reminder: Notification = {
   daysBefore: 3,
 };
 
-/** An activity context on attempt `attempt`; failures are the test's to show, not the SDK's log's. */
-function mockEnv(attempt = 1): MockActivityEnvironment {
-  return new MockActivityEnvironment({ attempt }, { logger: new DefaultLogger('ERROR') });
-}
-
 /** The activities as the worker builds them, with SMTP on `smtpPort` and webhooks signed with `secret`. */
-function activities(options: { smtpPort?: number; secret?: string; emails?: string[] } = {}) {
+function activities(options: { smtpPort?: number; secret?: string; emails?: string[]; now?: () => number } = {}) {
   const deps: ActivityDeps = {
     channels: [recordingChannel()],
-    contacts: { alpha: { emails: options.emails ?? ['alpha@alpha.example'], webhookUrl: `${hooks.url}/alpha` } },
+    contacts: {
+      alpha: {
+        emails: options.emails ?? ['alpha@alpha.example'],
+        webhookUrl: `${alphaHooks.url}/alpha`,
+        webhookSecret: ALPHA_SECRET,
+      },
+    },
     email: {
       transport: nodemailer.createTransport({
         host: '127.0.0.1',
@@ -79,7 +93,7 @@ function activities(options: { smtpPort?: number; secret?: string; emails?: stri
     },
     webhook: { url: `${hooks.url}/global`, secret: options.secret ?? SECRET },
     publicUrl: 'https://duban.example.org',
-    now: () => SENT_AT,
+    now: options.now ?? (() => SENT_AT),
   };
   return createActivities(deps);
 }
@@ -90,16 +104,6 @@ async function planned(key: string, acts = activities()): Promise<PlannedDeliver
   const delivery = plan.deliveries.find((d) => d.key === key);
   if (!delivery) throw new Error(`no delivery ${key} in ${JSON.stringify(plan.deliveries)}`);
   return delivery;
-}
-
-/** Runs an activity that must fail and answers its failure. */
-async function failureOf(run: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await run.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ApplicationFailure);
-  return err as ApplicationFailure;
 }
 
 describe('e-mail delivery', () => {
@@ -141,14 +145,72 @@ describe('e-mail delivery', () => {
   });
 });
 
+describe('SMTP as SMTP_URL says', () => {
+  const PASSWORD = 'p#ss/w0rd%';
+  let authSink: MailSink;
+  beforeAll(async () => {
+    authSink = await startMailSink({ auth: { user: 'duban', pass: PASSWORD } });
+  });
+  afterAll(async () => {
+    await authSink?.close();
+  });
+  beforeEach(() => {
+    authSink.mails.length = 0;
+    authSink.logins.length = 0;
+  });
+
+  /** The activities the worker builds from this SMTP_URL, with alpha's address. */
+  function fromUrl(smtpUrl: string) {
+    const config = loadConfig({ SMTP_URL: smtpUrl, SMTP_FROM: '督办系统 <duban@moe.example>' });
+    const deps = activityDepsFromConfig(config, miniPlan);
+    return createActivities({ ...deps, channels: [], contacts: { alpha: { emails: ['alpha@alpha.example'] } } });
+  }
+
+  test('a password with #, / and % works percent-encoded: the server sees the real one and takes the mail', async () => {
+    const acts = fromUrl(`smtp://duban:${encodeURIComponent(PASSWORD)}@127.0.0.1:${authSink.port}`);
+    expect(await mockEnv().run(acts.deliverEmail, reminder, await planned('email:alpha', acts))).toEqual({
+      attempt: 1,
+    });
+    expect(authSink.logins).toEqual(['duban']);
+    expect(authSink.mails.map((m) => m.to)).toEqual([['alpha@alpha.example']]);
+  });
+
+  test('?requireTLS=true refuses a server that offers no STARTTLS: nothing is sent in clear, and it fails for good', async () => {
+    const acts = fromUrl(`smtp://duban:${encodeURIComponent(PASSWORD)}@127.0.0.1:${authSink.port}?requireTLS=true`);
+    const delivery = await planned('email:alpha', acts);
+    const failure = await failureOf(mockEnv(2).run(acts.deliverEmail, reminder, delivery));
+    expect(failure).toMatchObject({ type: PERMANENT_DELIVERY_ERROR, nonRetryable: true, details: [{ attempt: 2 }] });
+    expect(failure.message).toMatch(/STARTTLS/);
+    expect(authSink.logins).toEqual([]);
+    expect(authSink.mails).toEqual([]);
+  });
+
+  test('without requireTLS the same server gets the mail in clear (opportunistic STARTTLS, the nodemailer default)', async () => {
+    const acts = fromUrl(`smtp://127.0.0.1:${smtp.port}`);
+    await mockEnv().run(acts.deliverEmail, reminder, await planned('email:alpha', acts));
+    expect(smtp.mails).toHaveLength(1);
+  });
+});
+
 describe('webhook delivery', () => {
-  test('the receiver gets the notification as JSON, signed with the shared secret, with its id', async () => {
+  test('the receiver gets the notification as JSON with its id, and both signatures verify with the global secret', async () => {
     const acts = activities();
     const result = await mockEnv(1).run(acts.deliverWebhook, reminder, await planned('webhook:global', acts));
     expect(result).toEqual({ attempt: 1 });
     expect(hooks.accepted()).toHaveLength(1);
     const request = hooks.accepted()[0]!;
-    expect(request).toMatchObject({ path: '/global', notificationId: reminder.id, signatureValid: true, status: 204 });
+    expect(request).toMatchObject({
+      path: '/global',
+      notificationId: reminder.id,
+      signatureValid: true,
+      standardValid: true,
+      status: 204,
+    });
+    expect(request.standardHeaders).toMatchObject({
+      'webhook-id': reminder.id,
+      'webhook-timestamp': String(Math.floor(SENT_AT / 1000)),
+      'webhook-signature': expect.stringMatching(/^v1,[A-Za-z0-9+/]+=*$/),
+    });
     expect(request.body).toMatchObject({
       id: reminder.id,
       kind: 'reminder',
@@ -162,10 +224,64 @@ describe('webhook delivery', () => {
     });
   });
 
-  test("a department's own webhook gets its own POST", async () => {
+  test("a department's own webhook is signed with its own whsec_ secret, which the global secret does not verify", async () => {
     const acts = activities();
     await mockEnv().run(acts.deliverWebhook, reminder, await planned('webhook:alpha', acts));
-    expect(hooks.accepted().map((r) => r.path)).toEqual(['/alpha']);
+    expect(alphaHooks.accepted().map((r) => [r.path, r.standardValid, r.signatureValid])).toEqual([
+      ['/alpha', true, true],
+    ]);
+    expect(hooks.requests).toEqual([]);
+    const call = alphaHooks.accepted()[0]!;
+    expect(standardRefusal(Buffer.from(call.raw), call.standardHeaders, SECRET)).toBe('No matching signature found');
+  });
+
+  test('a retry carries the same webhook-id and the timestamp of its own attempt', async () => {
+    const later = SENT_AT + 90_000;
+    const first = activities();
+    const retry = activities({ now: () => later });
+    await mockEnv(1).run(first.deliverWebhook, reminder, await planned('webhook:alpha', first));
+    await mockEnv(2).run(retry.deliverWebhook, reminder, await planned('webhook:alpha', retry));
+    const [a, b] = alphaHooks.accepted();
+    expect([a!.standardHeaders['webhook-id'], b!.standardHeaders['webhook-id']]).toEqual([reminder.id, reminder.id]);
+    expect(Number(b!.standardHeaders['webhook-timestamp']) - Number(a!.standardHeaders['webhook-timestamp'])).toBe(90);
+    expect(b!.standardValid).toBe(true);
+  });
+
+  test('a replayed call is refused by the library: an old timestamp, or a fresh timestamp on the old signature', async () => {
+    // A call captured ten minutes ago (the sender's clock then): too old for the library's five minutes.
+    const old = activities({ now: () => SENT_AT - 10 * 60_000 });
+    const failure = await failureOf(mockEnv().run(old.deliverWebhook, reminder, await planned('webhook:alpha', old)));
+    expect(failure.message).toBe('webhook answered HTTP 401');
+    expect(alphaHooks.requests.map((r) => [r.standardError, r.status])).toEqual([['Message timestamp too old', 401]]);
+
+    // The same captured call sent again with its timestamp changed to now: the signature no longer matches.
+    const captured = alphaHooks.requests[0]!;
+    const res = await fetch(`${alphaHooks.url}/alpha`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        ...captured.standardHeaders,
+        'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
+      },
+      body: captured.raw,
+    });
+    expect(res.status).toBe(401);
+    expect(alphaHooks.requests[1]!.standardError).toBe('No matching signature found');
+    expect(alphaHooks.accepted()).toEqual([]);
+  });
+
+  test('a redirect is not followed: the attempt fails, saying where it pointed, and nothing reaches that place', async () => {
+    const acts = activities();
+    const delivery = await planned('webhook:global', acts);
+    hooks.redirectTo = `${alphaHooks.url}/elsewhere?token=abc`;
+    const failure = await failureOf(mockEnv(3).run(acts.deliverWebhook, reminder, delivery));
+    expect(failure).toMatchObject({ type: DELIVERY_ATTEMPT_FAILED, nonRetryable: false, details: [{ attempt: 3 }] });
+    expect(failure.message).toBe(
+      `webhook answered HTTP 307 redirecting to ${alphaHooks.url}/elsewhere: redirects are not followed ` +
+        '(the signed call would go elsewhere); put the final URL in the configuration',
+    );
+    expect(hooks.requests.map((r) => r.status)).toEqual([307]);
+    expect(alphaHooks.requests).toEqual([]);
   });
 
   test('a receiver answering 503 fails the attempt, to be retried, with the status in the message', async () => {
@@ -184,7 +300,9 @@ describe('webhook delivery', () => {
     const failure = await failureOf(mockEnv().run(acts.deliverWebhook, reminder, delivery));
     expect(failure).toMatchObject({ type: DELIVERY_ATTEMPT_FAILED, nonRetryable: false });
     expect(failure.message).toBe('webhook answered HTTP 401');
-    expect(hooks.requests.map((r) => [r.signatureValid, r.status])).toEqual([[false, 401]]);
+    expect(hooks.requests.map((r) => [r.signatureValid, r.standardError, r.status])).toEqual([
+      [false, 'No matching signature found', 401],
+    ]);
   });
 
   test('a webhook no longer configured on this worker fails for good', async () => {
@@ -200,7 +318,6 @@ describe('webhook delivery', () => {
     const delivery = await planned('webhook:global', acts);
     hooks.holdMs = 20_000;
     const env = mockEnv();
-    const started = Date.now();
     const run = failureOf(env.run(acts.deliverWebhook, reminder, delivery));
     await waitFor(
       'the request to reach the receiver',
@@ -210,7 +327,6 @@ describe('webhook delivery', () => {
     );
     env.cancel();
     const failure = await run;
-    expect(Date.now() - started).toBeLessThan(10_000);
     expect(failure.type).toBe(DELIVERY_ATTEMPT_FAILED);
     hooks.holdMs = 0;
     await new Promise((r) => setTimeout(r, 100));

@@ -344,6 +344,37 @@ test('a province reports on its part through its inbox; the office sees 地方 1
   );
 });
 
+test('a coordinator makes a calendar feed URL on the inbox page; it serves the deadlines, and a new one retires it', async () => {
+  await signIn(stack.tokens.coordinator(LEAD), '/inbox');
+  const card = page.getByTestId('calendar-feed');
+  await card.waitFor();
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.getByTestId('calendar-feed-rotate').click();
+  const first = await page.getByTestId('calendar-feed-url').inputValue();
+  expect(first).toMatch(new RegExp(`/api/departments/${LEAD}/calendar\\.ics\\?feed=cal_`));
+  await card.screenshot({ path: path.join(RESULTS, 'inbox-calendar-feed.png') });
+  const feed = await fetch(first);
+  expect(feed.status).toBe(200);
+  const ics = await feed.text();
+  expect(ics.startsWith('BEGIN:VCALENDAR\r\n')).toBe(true);
+  expect(ics.replace(/\r\n /g, '')).toContain(`任务${TASK.number}「${TASK.title.zh}」`);
+
+  // Declining the question keeps the current URL; accepting it makes a new one and the old stops working.
+  page.once('dialog', (dialog) => void dialog.dismiss());
+  await page.getByTestId('calendar-feed-rotate').click();
+  expect(await page.getByTestId('calendar-feed-url').inputValue()).toBe(first);
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.getByTestId('calendar-feed-rotate').click();
+  await waitFor(
+    'a new feed URL',
+    async () => ((await page.getByTestId('calendar-feed-url').inputValue()) !== first ? true : undefined),
+    10_000,
+    100,
+  );
+  expect((await fetch(first)).status).toBe(401);
+  expect((await fetch(await page.getByTestId('calendar-feed-url').inputValue())).status).toBe(200);
+});
+
 test('no request of the pages left the machine', () => {
   expect(requested.length).toBeGreaterThan(0);
   const outside = requested.filter((url) => !url.startsWith(`${stack.baseUrl}/`) && !url.startsWith('data:'));

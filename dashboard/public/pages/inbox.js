@@ -354,6 +354,59 @@ function extensionDecisions(pending, plan, ctx, canDecide) {
 }
 
 /** Draws the inbox of the chosen department. */
+/**
+ * The department's calendar feed (coordinator of that department, administrator): a button that asks the API
+ * for a new feed URL (the old one stops working, so it asks first), then shows it with a copy button. Only
+ * the new URL is ever shown: the API keeps the token's hash alone.
+ */
+function calendarFeedCard(department, plan, ctx) {
+  const out = h('div', { class: 'calendar-feed-result' });
+  const button = h('button', { type: 'button', 'data-testid': 'calendar-feed-rotate' }, t('inbox.calendar.rotate'));
+  button.addEventListener('click', async () => {
+    if (!window.confirm(t('inbox.calendar.confirm'))) return;
+    button.disabled = true;
+    replace(out);
+    try {
+      const { feedUrl } = await api(`/api/departments/${encodeURIComponent(department)}/calendar-feed`, {
+        method: 'POST',
+        body: {},
+      });
+      const input = h('input', { type: 'text', readonly: true, value: feedUrl, 'data-testid': 'calendar-feed-url' });
+      const copy = h('button', { type: 'button', 'data-testid': 'calendar-feed-copy' }, t('inbox.calendar.copy'));
+      const copied = h('span', { class: 'muted small', role: 'status' });
+      copy.addEventListener('click', async () => {
+        input.select();
+        try {
+          await navigator.clipboard.writeText(feedUrl);
+          replace(copied, t('inbox.calendar.copied'));
+        } catch {
+          replace(copied, t('inbox.calendar.copyManually'));
+        }
+      });
+      replace(
+        out,
+        field(t('inbox.calendar.url'), input),
+        copy,
+        copied,
+        h('p', { class: 'muted small' }, t('inbox.calendar.once')),
+      );
+    } catch (err) {
+      if (err?.status === 401) return ctx.fail(err, plan);
+      replace(out, errorBox(err, plan));
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return h(
+    'section',
+    { class: 'card calendar-feed', 'data-testid': 'calendar-feed' },
+    h('h2', {}, t('inbox.calendar.title')),
+    h('p', { class: 'muted small' }, t('inbox.calendar.help')),
+    button,
+    out,
+  );
+}
+
 export async function renderInbox(ctx) {
   const { root } = ctx;
   replace(root, h('p', { class: 'muted' }, t('common.loading')));
@@ -405,6 +458,7 @@ export async function renderInbox(ctx) {
   if (role === 'office' || role === 'viewer') {
     root.append(h('p', { class: 'muted small' }, t(role === 'office' ? 'inbox.officeHelp' : 'inbox.viewerHelp')));
   }
+  if (department && (role === 'coordinator' || role === 'admin')) root.append(calendarFeedCard(department, plan, ctx));
 
   if (department && role !== 'admin') {
     const list = h(
