@@ -24,11 +24,7 @@ export function planView(plan: PlanFile) {
       section: task.section,
       title: task.title,
       ...taskUnits(task),
-      workItems: task.workItems.map((w) => ({
-        text: w.text,
-        units: w.units,
-        ...(w.steward ? { steward: w.steward } : {}),
-      })),
+      workItems: task.workItems.map((w) => ({ text: w.text, units: w.units })),
       milestones: task.schedule ?? plan.schedule,
     })),
     departments: plan.departments.map((d) => ({ id: d.id, name: d.name, kind: d.kind, aliases: d.aliases })),
