@@ -85,7 +85,8 @@ export function createTaskListCache(
   let awaited: Promise<void> | undefined;
   let failing = false;
   let closed = false;
-  const closing = new AbortController();
+  /** One controller per load in flight (a shared signal would gather a listener per call), aborted by `close`. */
+  const inFlight = new Set<AbortController>();
   const timers = new Set<NodeJS.Timeout>();
 
   const withPatch = (row: TaskRow): TaskRow => {
@@ -127,7 +128,9 @@ export function createTaskListCache(
     const isFull = full || !loaded;
     const startedAt = now();
     const since = watermark === undefined ? undefined : watermark - overlapMs;
-    const done = load(isFull ? undefined : since, closing.signal).then(
+    const controller = new AbortController();
+    inFlight.add(controller);
+    const done = load(isFull ? undefined : since, controller.signal).then(
       (answer) => {
         apply(answer, isFull, startedAt);
         failing = false;
@@ -141,6 +144,7 @@ export function createTaskListCache(
     const entry = { full: isFull, done };
     running = entry;
     const next = () => {
+      inFlight.delete(controller);
       if (running === entry) running = undefined;
       const q = queued;
       queued = undefined;
@@ -217,7 +221,7 @@ export function createTaskListCache(
     async close() {
       closed = true;
       for (const timer of timers) clearTimeout(timer);
-      closing.abort();
+      for (const controller of inFlight) controller.abort();
       const loads = [running?.done, queued?.done].filter((p): p is Promise<void> => p !== undefined);
       // A call still connecting to an unreachable server ignores the abort: wait for it a moment only.
       let timer: NodeJS.Timeout | undefined;
