@@ -10,6 +10,7 @@ import {
   requestExtensionUpdate,
   type Extension,
   type KeyTaskInput,
+  type Notification,
   type PlanFile,
   type PlanFileInput,
   type WithTaskRow,
@@ -129,3 +130,18 @@ export async function grantExtension(
     args: [{ milestoneId, extensionId: ext.id, approve: true, person: '办公厅', requestId: randomUUID() }],
   });
 }
+
+/**
+ * What every notice about task 1's first milestone of the mini plan carries, for the channel tests to add
+ * a kind to (`{ ...miniMilestoneNotice, id, kind: 'reminder', … }`).
+ */
+export const miniMilestoneNotice = {
+  planId: 'mini-plan',
+  workflowId: 'mini-plan-task-1',
+  taskNumber: 1,
+  taskTitle: { zh: '任务一', en: 'Task one' },
+  milestoneId: 'first',
+  milestoneTitle: { zh: '第一节点', en: 'First' },
+  pendingDepartments: ['alpha', 'beta'],
+  dueDate: '2030-03-02',
+} as const satisfies Partial<Notification>;

@@ -7,6 +7,7 @@ import { failureOf, mockActivityEnv as mockEnv } from '../../support/activity-en
 import { createActivities, DELIVERY_ATTEMPT_FAILED, PERMANENT_DELIVERY_ERROR } from '../../activities';
 import { dingtalkSignedUrl } from '../../activities/chat-robots';
 import type { Bilingual, DeliveryPlan, Notification, PlannedDelivery } from '../../contracts';
+import { miniMilestoneNotice } from '../../support/mini-plan';
 import { startChatRobotReceiver, type ChatRobotReceiver } from '../../support/chat-robot-receiver';
 
 const DING_SECRET = `SEC${'a1b2c3d4'.repeat(8)}`;
@@ -24,17 +25,11 @@ beforeEach(() => {
 });
 
 const escalation: Notification = {
+  ...miniMilestoneNotice,
+  pendingDepartments: [...miniMilestoneNotice.pendingDepartments],
   id: 'mini-plan-task-1/first/escalation/2030-03-02/L2',
   kind: 'escalation',
-  planId: 'mini-plan',
-  workflowId: 'mini-plan-task-1',
-  taskNumber: 1,
-  taskTitle: { zh: '任务一', en: 'Task one' },
-  milestoneId: 'first',
-  milestoneTitle: { zh: '第一节点', en: 'First' },
   departments: ['alpha', 'office'],
-  pendingDepartments: ['alpha', 'beta'],
-  dueDate: '2030-03-02',
   at: '2030-03-10T00:00:00.000Z',
   level: 2,
   daysLate: 8,

@@ -14,7 +14,7 @@ import {
 } from '../../activities';
 import type { DeliveryPlan, Notification, PlannedDelivery } from '../../contracts';
 import { loadConfig } from '../../config/env';
-import { miniPlan } from '../../support/mini-plan';
+import { miniMilestoneNotice, miniPlan } from '../../support/mini-plan';
 import { startMailSink, type MailSink } from '../../support/mail-sink';
 import { freePorts } from '../../support/ports';
 import { recordingChannel } from '../../support/recording-channel';
@@ -56,17 +56,11 @@ beforeEach(() => {
 });
 
 const reminder: Notification = {
+  ...miniMilestoneNotice,
+  pendingDepartments: [...miniMilestoneNotice.pendingDepartments],
   id: 'mini-plan-task-1/first/reminder-3',
   kind: 'reminder',
-  planId: 'mini-plan',
-  workflowId: 'mini-plan-task-1',
-  taskNumber: 1,
-  taskTitle: { zh: '任务一', en: 'Task one' },
-  milestoneId: 'first',
-  milestoneTitle: { zh: '第一节点', en: 'First' },
   departments: ['alpha'],
-  pendingDepartments: ['alpha', 'beta'],
-  dueDate: '2030-03-02',
   at: '2030-02-27T00:00:00.000Z',
   daysBefore: 3,
 };
