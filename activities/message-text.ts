@@ -76,6 +76,20 @@ export function messageText(n: Notification, ctx: TextContext): MessageText {
       english = `Extension ${verdictEn}: milestone ${msEn} of ${taskEn} is now due on ${n.dueDate}.`;
       break;
     }
+    case 'overdue': {
+      const item = `第${(n.workItem ?? 0) + 1}项工作`;
+      subject = `【逾期】${task}${ms}${item}：尚未报送`;
+      headline = `${task}的节点${ms}已过截止日期${n.dueDate}，${item}尚未报送的单位请即报送，并告知该项牵头单位。`;
+      english = `Overdue: milestone ${msEn} of ${taskEn} passed its due date ${n.dueDate}; units that have not reported on work item ${(n.workItem ?? 0) + 1}, please report now (the item's lead is told).`;
+      break;
+    }
+    case 'responsibility-changed': {
+      const item = `第${(n.workItem ?? 0) + 1}项工作`;
+      subject = `【责任调整】${task}${item}的责任单位有变化`;
+      headline = `${task}${item}的责任单位已调整（节点${ms}起），请查看任务页面。`;
+      english = `Responsibility changed: the units of work item ${(n.workItem ?? 0) + 1} of ${taskEn} changed (from milestone ${msEn}); see the task page.`;
+      break;
+    }
   }
   const facts: { label: string; value: string }[] = [
     { label: '任务 Task', value: `${n.taskNumber}. ${n.taskTitle.zh} (${n.taskTitle.en})` },

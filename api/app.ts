@@ -34,6 +34,7 @@ import { exportRoutes } from './routes/export';
 import { planRoutes } from './routes/plan';
 import { supervisionRoutes } from './routes/supervision';
 import { taskRoutes } from './routes/tasks';
+import { workItemRoutes } from './routes/work-items';
 
 export type { AppContext, AppDeps, ApiConfig } from './deps';
 
@@ -106,6 +107,7 @@ export function createApp(appDeps: AppDeps): Express {
   app.use(planRoutes(deps));
   app.use(taskRoutes(deps));
   app.use(milestoneRoutes(deps));
+  app.use(workItemRoutes(deps));
   app.use(supervisionRoutes(deps));
   app.use(notificationRoutes(deps));
   app.use(exportRoutes(deps));

@@ -2,8 +2,8 @@
  * Finding what a request names in the loaded plan: a task, a milestone of it, a department. Unknown path
  * ids are 404; unknown body ids are 400 (the request itself is wrong, not the resource missing).
  */
-import type { Department, MilestoneTemplate, PlanFile, Task } from '../contracts';
-import { taskUnits } from '../domain/plan';
+import type { Department, KeyTaskView, MilestoneTemplate, PlanFile, Task } from '../contracts';
+import { taskDepartmentIds } from '../domain/plan';
 import { BadRequestError, NotFoundError } from './errors';
 
 /** The plan's task with this number. @throws NotFoundError (404 `task_not_found`). */
@@ -41,8 +41,27 @@ export function requireDepartment(plan: PlanFile, id: string, where: 'path' | 'b
   throw new BadRequestError('unknown_department', message, { [where]: id });
 }
 
-/** Every responsible unit of a task, the lead first. */
-export function taskDepartments(task: Task): string[] {
-  const { lead, coResponsible } = taskUnits(task);
-  return [lead, ...coResponsible];
+/** Every unit the plan makes responsible for a task, the lead first, with its collectives' members. */
+export function taskDepartments(plan: PlanFile, task: Task): string[] {
+  return taskDepartmentIds(plan, task);
+}
+
+/**
+ * Every unit a running task concerns now: the plan's, and those designated, added or handed a part since
+ * (read from its state, for a department the plan does not name for the task).
+ */
+export function viewDepartments(view: KeyTaskView): string[] {
+  const items = view.milestones.flatMap((m) => m.items ?? []);
+  return [
+    ...new Set([
+      view.lead,
+      ...view.coResponsible,
+      ...items.flatMap((i) => [
+        i.lead,
+        ...i.co,
+        ...i.designations.flatMap((d) => d.designated),
+        ...i.collectives.flatMap((c) => c.members),
+      ]),
+    ]),
+  ];
 }

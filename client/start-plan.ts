@@ -15,7 +15,7 @@ import {
   TASK_QUEUE,
   type PlanFile,
 } from '../contracts';
-import { keyTaskInput, taskUnits, taskWorkflowId } from '../domain/plan';
+import { keyTaskInput, taskDepartmentIds, taskUnits, taskWorkflowId } from '../domain/plan';
 
 /** The outcome of starting one task. `started` is false when its workflow already existed. */
 export interface StartedTask {
@@ -47,7 +47,7 @@ export async function startPlan(client: Client, plan: PlanFile, options: StartPl
     for (let i = next++; i < plan.tasks.length; i = next++) {
       const task = plan.tasks[i]!;
       const workflowId = taskWorkflowId(plan, task);
-      const { lead, coResponsible } = taskUnits(task);
+      const { lead } = taskUnits(task);
       try {
         await call(() =>
           client.workflow.start(KEY_TASK_WORKFLOW, {
@@ -61,7 +61,8 @@ export async function startPlan(client: Client, plan: PlanFile, options: StartPl
               { key: SA_TASK_NUMBER, value: task.number },
               { key: SA_SECTION, value: task.section },
               { key: SA_LEAD, value: lead },
-              { key: SA_DEPARTMENTS, value: [lead, ...coResponsible] },
+              // Its units and its collectives' members: a province's task list finds the tasks it reports on.
+              { key: SA_DEPARTMENTS, value: taskDepartmentIds(plan, task) },
               // A new row: the API replicas' next poll for changed rows finds it before its first turn.
               { key: SA_UPDATED_AT, value: new Date() },
             ]),

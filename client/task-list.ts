@@ -17,12 +17,14 @@ import {
   SA_SECTION,
   SA_STATUS,
   SA_TASK_NUMBER,
+  PARTS_MEMO_KEY,
   SA_UPDATED_AT,
   taskStatusSchema,
+  type CollectivePartCount,
   type PlanFile,
   type TaskRow,
 } from '../contracts';
-import { taskUnits, taskWorkflowId } from '../domain/plan';
+import { taskDepartmentIds, taskUnits, taskWorkflowId } from '../domain/plan';
 
 /** Filters of {@link listTasks}; all optional, combined with AND. */
 export interface TaskListFilters {
@@ -99,7 +101,8 @@ export function taskRowOf(info: WorkflowExecutionInfo, plan: PlanFile): TaskRow 
   const number = sa.get(SA_TASK_NUMBER);
   const task = plan.tasks.find((t) => t.number === number);
   if (number === undefined || !task) return undefined;
-  const { lead, coResponsible } = taskUnits(task);
+  const { lead } = taskUnits(task);
+  const parts = info.memo?.[PARTS_MEMO_KEY] as CollectivePartCount[] | undefined;
   const status = taskStatusSchema.safeParse(sa.get(SA_STATUS));
   const nextDue = sa.get(SA_NEXT_DUE);
   return {
@@ -108,13 +111,14 @@ export function taskRowOf(info: WorkflowExecutionInfo, plan: PlanFile): TaskRow 
     title: task.title,
     workflowId: info.workflowId,
     lead: sa.get(SA_LEAD) ?? lead,
-    departments: sa.get(SA_DEPARTMENTS) ?? [lead, ...coResponsible],
+    departments: sa.get(SA_DEPARTMENTS) ?? taskDepartmentIds(plan, task),
     status: status.success ? status.data : null,
     currentMilestone: sa.get(SA_MILESTONE) ?? null,
     nextDue: nextDue ? dueDateOf(nextDue) : null,
     pendingDepartments: sa.get(SA_PENDING) ?? [],
     escalationLevel: sa.get(SA_ESCALATION_LEVEL) ?? 0,
     extensionPending: (sa.get(SA_EXTENSION_PENDING) ?? false) && info.status.name === 'RUNNING',
+    ...(Array.isArray(parts) ? { parts } : {}),
   };
 }
 

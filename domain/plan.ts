@@ -13,15 +13,54 @@ import type {
   Responsibility,
   Task,
 } from '../contracts';
-import { keyTaskWorkflowId } from '../contracts/shared';
+import { ACTING_KINDS, keyTaskWorkflowId, type WorkItemUnits } from '../contracts/shared';
 import { addDays } from './calendar';
+
+/** A work item's lead: its first unit, or its steward when a collective leads it (task 17). */
+export function itemLead(item: Task['workItems'][number]): string {
+  return item.steward ?? item.units[0]!;
+}
+
+/**
+ * Each work item's own units, resolved against the registry: its lead (signs last), its co-units (sign
+ * before), the collectives whose members each report, and the collectives its lead designates members of.
+ */
+export function workItemUnits(plan: Pick<PlanFile, 'departments'>, task: Pick<Task, 'workItems'>): WorkItemUnits[] {
+  const byId = new Map(plan.departments.map((d) => [d.id, d]));
+  return task.workItems.map((item) => {
+    const lead = itemLead(item);
+    const units: WorkItemUnits = { lead, steward: !!item.steward, co: [], collectives: [], designations: [] };
+    for (const id of item.units) {
+      const d = byId.get(id);
+      if (d?.members) units.collectives.push({ id, members: d.members });
+      else if (d?.designatedFrom) {
+        const from = d.designatedFrom;
+        units.designations.push({
+          id,
+          candidates: plan.departments.filter((x) => from.includes(x.kind)).map((x) => x.id),
+        });
+      } else if (id !== lead) units.co.push(id);
+    }
+    return units;
+  });
+}
+
+/**
+ * Every department a task concerns, for its `DubanDepartments` (a coordinator's task list): its units, the
+ * collectives they name and the members of those collectives (a province sees the tasks it reports on).
+ */
+export function taskDepartmentIds(plan: Pick<PlanFile, 'departments'>, task: Pick<Task, 'workItems'>): string[] {
+  const { lead, coResponsible } = taskUnits(task);
+  const members = workItemUnits(plan, task).flatMap((w) => w.collectives.flatMap((c) => c.members));
+  return [...new Set([lead, ...coResponsible, ...members])];
+}
 
 /**
  * A task's lead (the lead of its first work item) and co-responsible units (every other unit of its work
  * items, in order of first appearance).
  */
 export function taskUnits(task: Pick<Task, 'workItems'>): { lead: string; coResponsible: string[] } {
-  const lead = task.workItems[0]!.units[0]!;
+  const lead = itemLead(task.workItems[0]!);
   const coResponsible: string[] = [];
   for (const item of task.workItems) {
     for (const unit of item.units) if (unit !== lead && !coResponsible.includes(unit)) coResponsible.push(unit);
@@ -35,7 +74,9 @@ export function responsibilities(task: Pick<Task, 'workItems'>): Responsibility[
   return [lead, ...coResponsible].map((department) => ({
     department,
     role: department === lead ? 'lead' : 'co',
-    workItems: task.workItems.flatMap((item, i) => (item.units.includes(department) ? [i] : [])),
+    workItems: task.workItems.flatMap((item, i) =>
+      item.units.includes(department) || itemLead(item) === department ? [i] : [],
+    ),
   }));
 }
 
@@ -80,6 +121,8 @@ export function keyTaskInput(plan: PlanFile, task: Task, startDate: string): Key
       coResponsible,
       workItems: task.workItems.map((w) => ({ text: w.text, units: w.units })),
       responsibilities: responsibilities(task),
+      items: workItemUnits(plan, task),
+      assignable: plan.departments.filter((d) => ACTING_KINDS.includes(d.kind)).map((d) => d.id),
     },
     milestones: taskMilestones(plan, task, startDate),
     policy: {
@@ -102,4 +145,26 @@ export function taskWorkflowId(plan: Pick<PlanFile, 'id'>, task: Pick<Task, 'num
 /** Finds a department by id or by any name the document uses for it (name or alias). */
 export function findDepartment(plan: Pick<PlanFile, 'departments'>, idOrName: string): Department | undefined {
   return plan.departments.find((d) => d.id === idOrName || d.name.zh === idOrName || d.aliases.includes(idOrName));
+}
+
+/** One act that a milestone of a task asks for: a unit's sign-off of an item (or the close), a member's report. */
+export type MilestoneAct =
+  { kind: 'sign'; department: string; workItem?: number } | { kind: 'report'; department: string; workItem: number };
+
+/**
+ * The acts that complete a milestone of a task as the plan starts it, in an order the rule accepts: item by
+ * item, its co-units' sign-offs and its collectives' members' reports, then its lead's sign-off (unless it is
+ * the task's lead); last, the task's lead closes (without `workItem`), signing the items it leads. A designated
+ * collective nobody was designated for blocks nothing and asks for no act.
+ */
+export function milestoneActs(plan: Pick<PlanFile, 'departments'>, task: Pick<Task, 'workItems'>): MilestoneAct[] {
+  const { lead } = taskUnits(task);
+  const acts: MilestoneAct[] = workItemUnits(plan, task).flatMap((item, workItem): MilestoneAct[] => [
+    ...item.co.map((department) => ({ kind: 'sign' as const, department, workItem })),
+    ...item.collectives.flatMap((c) =>
+      c.members.map((department) => ({ kind: 'report' as const, department, workItem })),
+    ),
+    ...(item.lead === lead ? [] : [{ kind: 'sign' as const, department: item.lead, workItem }]),
+  ]);
+  return [...acts, { kind: 'sign', department: lead }];
 }

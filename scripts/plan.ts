@@ -131,7 +131,7 @@ function check(file: string): number {
       `  sections:     ${s.sections}`,
       `  key tasks:    ${s.tasks}`,
       `  work items:   ${s.workItems}`,
-      `  departments:  ${s.departments} (ministry departments ${k['ministry-department']}, affiliated units ${k['affiliated-unit']}, collectives ${k.collective}, leadership ${k.leadership})`,
+      `  departments:  ${s.departments} (ministry departments ${k['ministry-department']}, affiliated units ${k['affiliated-unit']}, collectives ${k.collective}, leadership ${k.leadership}, local authorities ${k['local-authority']})`,
       `  milestones:   ${s.milestones} (${perTask.join('–')} per task; task ${firstTask.number} from ${s.documentDate}: ${dates})`,
       `  core targets: ${s.targets} (${s.figures} figures)`,
     ].join('\n'),

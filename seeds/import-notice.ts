@@ -133,11 +133,14 @@ export function resolveNotice(doc: DocumentNotice, registry: readonly Department
     }
     let n = added.length + 1;
     while (taken.has(`new-unit-${n}`)) n++;
+    const kind = guessKind(name);
     const unit: Department = {
       id: `new-unit-${n}`,
       name: { zh: name, en: `${TO_TRANSLATE} ${name}` },
-      kind: guessKind(name),
+      kind,
       aliases: [],
+      // A new collective is designated case by case by its items' leads until its members are written in.
+      ...(kind === 'collective' ? { designatedFrom: ['ministry-department' as const] } : {}),
     };
     taken.add(unit.id);
     added.push(unit);
@@ -184,6 +187,8 @@ export function toPlanFile(notice: ResolvedNotice, options: ImportOptions): Plan
     ...Object.values(t.roles),
     ...t.policy.escalation.flatMap((e) => e.notify),
   ]);
+  // A collective of known members brings its members (the provinces) along.
+  for (const d of t.departments) if (used.has(d.id)) for (const m of d.members ?? []) used.add(m);
   const taskNumbers = new Set(notice.tasks.map((task) => task.number));
   return {
     id: options.id ?? defaultId(t.id, notice.header.date.slice(0, 4)),
@@ -203,7 +208,11 @@ export function toPlanFile(notice: ResolvedNotice, options: ImportOptions): Plan
         number: task.number,
         section: task.section,
         title: english(task.title, same?.title),
-        workItems: task.workItems.map((w) => ({ text: w.text, units: w.units })),
+        workItems: task.workItems.map((w) => {
+          // The steward of an item a collective leads comes from the template's same paragraph.
+          const steward = same?.workItems.find((x) => x.text === w.text)?.steward;
+          return { text: w.text, units: w.units, ...(steward ? { steward } : {}) };
+        }),
         ...(same?.schedule ? { schedule: same.schedule } : {}),
       };
     }),

@@ -122,7 +122,13 @@ export interface PlanSummary {
 
 /** Counts the parts of a validated plan. */
 export function planSummary(plan: PlanFile): PlanSummary {
-  const departmentsByKind = { 'ministry-department': 0, 'affiliated-unit': 0, collective: 0, leadership: 0 };
+  const departmentsByKind = {
+    'ministry-department': 0,
+    'affiliated-unit': 0,
+    collective: 0,
+    leadership: 0,
+    'local-authority': 0,
+  };
   for (const d of plan.departments) departmentsByKind[d.kind]++;
   const milestonesPerTask: Record<number, number> = {};
   for (const task of plan.tasks) {

@@ -19,7 +19,10 @@ import { keyTaskInput } from '../domain/plan';
 
 const dept = (id: string, zh: string, en: string) => ({ id, name: { zh, en }, kind: 'ministry-department' as const });
 
-/** The plan as written. Task 1: lead `alpha`, co `beta` and `gamma`; task 2: `beta` alone. */
+/**
+ * The plan as written. Task 1: lead `alpha`, co `beta` and `gamma`; task 2: `beta` alone; task 3: `alpha`
+ * with the collective `locals` (members `east` and `west`, who report), and `beta` with `relevant` (designated).
+ */
 export const miniPlanInput: PlanFileInput = {
   id: 'mini-plan',
   title: { zh: '测试计划', en: 'Test plan' },
@@ -32,6 +35,15 @@ export const miniPlanInput: PlanFileInput = {
     dept('office', '办公厅', 'General Office'),
     dept('inspect', '督导办', 'Supervision Office'),
     { id: 'leaders', name: { zh: '部领导', en: 'Leadership' }, kind: 'leadership' },
+    { id: 'locals', name: { zh: '各地', en: 'Local authorities' }, kind: 'collective', members: ['east', 'west'] },
+    {
+      id: 'relevant',
+      name: { zh: '相关司', en: 'Relevant departments' },
+      kind: 'collective',
+      designatedFrom: ['ministry-department'],
+    },
+    { id: 'east', name: { zh: '东省教育厅', en: 'East' }, kind: 'local-authority' },
+    { id: 'west', name: { zh: '西省教育厅', en: 'West' }, kind: 'local-authority' },
   ],
   roles: { generalOffice: 'office', supervisionOffice: 'inspect', leadership: 'leaders' },
   sections: [{ number: 1, numeral: '一', title: { zh: '测试', en: 'Test' } }],
@@ -50,6 +62,15 @@ export const miniPlanInput: PlanFileInput = {
       section: 1,
       title: { zh: '任务二', en: 'Task two' },
       workItems: [{ text: '唯一项', units: ['beta'] }],
+    },
+    {
+      number: 3,
+      section: 1,
+      title: { zh: '任务三', en: 'Task three' },
+      workItems: [
+        { text: '各地落实', units: ['alpha', 'locals'] },
+        { text: '相关司配合', units: ['beta', 'relevant'] },
+      ],
     },
   ],
   targets: [

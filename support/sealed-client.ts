@@ -13,12 +13,15 @@ import type { Actor, Keyring } from '../contracts';
 /** The keyring of this test process's workers and clients (a fresh key per process). */
 export const TEST_KEYRING: Keyring = newKeyring('aes-256-gcm');
 
+/** The updates only the general office may send (the others: a department's coordinator, or an admin's cancel). */
+const OFFICE_UPDATES = new Set(['decideExtension', 'waive', 'reassign', 'addCoUnit']);
+
 /** The actor the API would send for an update's arguments, by update name. */
 export function actorFor(updateName: string, args: { department?: string; person?: string }): Actor {
   const person = args.person ?? 'test';
   const token = 'test00000000';
   if (updateName === 'cancel') return { role: 'admin', person, token };
-  if (updateName === 'decideExtension') return { role: 'office', person, token };
+  if (OFFICE_UPDATES.has(updateName)) return { role: 'office', person, token };
   return { role: 'coordinator', department: args.department, person, token };
 }
 

@@ -17,11 +17,11 @@ import { principalOf } from '../auth/middleware';
 import type { Principal } from '../auth/tokens';
 import type { AppContext } from '../deps';
 import { BadRequestError, ForbiddenError } from '../errors';
-import { requireDepartment, requireMilestone, requireTask, taskDepartments } from '../lookup';
+import { requireDepartment, requireMilestone, requireTask, taskDepartments, viewDepartments } from '../lookup';
 import { inputOf } from '../middleware/validate';
 import { operations } from '../operations';
 import { mount } from '../middleware/route';
-import { updateAs } from '../temporal';
+import { queryState, updateAs } from '../temporal';
 
 /** The coordinator's department, which must lead the task. @throws ForbiddenError otherwise. */
 function requireLeadCoordinator(res: Response, task: Task): Principal & { department: string } {
@@ -78,7 +78,11 @@ export function milestoneRoutes(deps: AppContext): Router {
         en: 'A coordinator signs only for its own department.',
       });
     }
-    if (!taskDepartments(task).includes(body.department)) {
+    // A unit the plan does not name may have been designated, added or handed a part since: its state says.
+    const responsible = async (d: string) =>
+      taskDepartments(deps.plan, task).includes(d) ||
+      viewDepartments(await queryState(deps, taskWorkflowId(deps.plan, task))).includes(d);
+    if (!(await responsible(body.department))) {
       throw new ForbiddenError({
         zh: `本单位不是任务${task.number}的责任单位`,
         en: `Your department is not responsible for task ${task.number}.`,
@@ -91,6 +95,7 @@ export function milestoneRoutes(deps: AppContext): Router {
       comment: body.comment,
       figures:
         body.figure === undefined ? body.figures : singleFigure(deps.plan, task, params.milestoneId, body.figure),
+      workItem: body.workItem,
     });
     res.status(signOff.status).json(milestone);
   });

@@ -24,7 +24,11 @@ export function planView(plan: PlanFile) {
       section: task.section,
       title: task.title,
       ...taskUnits(task),
-      workItems: task.workItems.map((w) => ({ text: w.text, units: w.units })),
+      workItems: task.workItems.map((w) => ({
+        text: w.text,
+        units: w.units,
+        ...(w.steward ? { steward: w.steward } : {}),
+      })),
       milestones: task.schedule ?? plan.schedule,
     })),
     departments: plan.departments.map((d) => ({ id: d.id, name: d.name, kind: d.kind, aliases: d.aliases })),

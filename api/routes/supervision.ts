@@ -83,15 +83,18 @@ export async function statesOf(deps: AppDeps, rows: TaskRow[]): Promise<States> 
   return states;
 }
 
-/** The items of a department's inbox from the tasks' states, soonest due first. */
+/**
+ * The items of a department's inbox from the tasks' states, soonest due first: one per (task, milestone) for a
+ * task of the earlier rules, one per (task, milestone, work item) waiting on it, with its role there, for a task
+ * with work items (a province's reports, a co-unit's or an item lead's sign-off, the task lead's close).
+ */
 export function inboxItems(department: string, states: { row: TaskRow; view: KeyTaskView }[]): InboxItem[] {
   const items: InboxItem[] = [];
   for (const { row, view } of states) {
     for (const m of view.milestones) {
       if ((m.state !== 'open' && m.state !== 'returned') || !m.pendingDepartments.includes(department)) continue;
       const responsibility = m.required.find((r) => r.department === department);
-      if (!responsibility) continue;
-      items.push({
+      const base = {
         taskNumber: view.taskNumber,
         taskTitle: view.title,
         workflowId: row.workflowId,
@@ -100,14 +103,34 @@ export function inboxItems(department: string, states: { row: TaskRow; view: Key
         milestoneTitle: m.title,
         milestoneState: m.state,
         dueDate: m.dueDate,
-        action: m.state === 'returned' ? 'resubmit' : 'sign-off',
-        responsibility,
+        ...(responsibility ? { responsibility } : {}),
         round: m.rounds.at(-1)?.number ?? 1,
         escalationLevel: view.escalationLevel,
+      };
+      if (!m.items) {
+        if (!responsibility) continue;
+        items.push({ ...base, action: m.state === 'returned' ? 'resubmit' : 'sign-off' });
+        continue;
+      }
+      const closes = view.lead === department;
+      if (m.state === 'returned') {
+        if (closes) items.push({ ...base, action: 'resubmit', role: 'close' });
+        continue;
+      }
+      m.items.forEach((item, workItem) => {
+        if (!item.pending.includes(department)) return;
+        if (closes && item.lead === department) return; // signed by its close
+        const member = item.collectives.some((c) => c.members.includes(department));
+        const role = member ? 'member' : item.lead === department ? 'lead' : 'co';
+        items.push({ ...base, action: member ? 'report' : 'sign-off', workItem, role });
       });
+      if (closes) items.push({ ...base, action: 'sign-off', role: 'close' });
     }
   }
-  return items.sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.taskNumber - b.taskNumber);
+  return items.sort(
+    (a, b) =>
+      a.dueDate.localeCompare(b.dueDate) || a.taskNumber - b.taskNumber || (a.workItem ?? 99) - (b.workItem ?? 99),
+  );
 }
 
 /** The open escalations in the tasks' states, highest level first, then the longest open. */

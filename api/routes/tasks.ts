@@ -10,7 +10,7 @@ import { taskWorkflowId } from '../../domain/plan';
 import { principalOf } from '../auth/middleware';
 import type { AppContext, AppDeps } from '../deps';
 import { BadRequestError, ForbiddenError } from '../errors';
-import { requireDepartment, requireTask, taskDepartments } from '../lookup';
+import { requireDepartment, requireTask, taskDepartments, viewDepartments } from '../lookup';
 import { inputOf } from '../middleware/validate';
 import { operations } from '../operations';
 import { mount } from '../middleware/route';
@@ -74,14 +74,15 @@ export function taskRoutes(deps: AppContext): Router {
     const { params } = inputOf(res, get.input);
     const task = requireTask(deps.plan, params.number);
     const principal = principalOf(res);
-    if (principal.role === 'coordinator' && !taskDepartments(task).includes(principal.department!)) {
+    const workflowId = taskWorkflowId(deps.plan, task);
+    const state = await queryState(deps, workflowId);
+    const mine = (d: string) => taskDepartments(deps.plan, task).includes(d) || viewDepartments(state).includes(d);
+    if (principal.role === 'coordinator' && !mine(principal.department!)) {
       throw new ForbiddenError({
         zh: `本单位不是任务${task.number}的责任单位`,
         en: `Your department is not responsible for task ${task.number}.`,
       });
     }
-    const workflowId = taskWorkflowId(deps.plan, task);
-    const state = await queryState(deps, workflowId);
     res.json({ ...state, workflowId, temporalUiUrl: temporalUiLink(deps, workflowId, principal.role) });
   });
 

@@ -5,10 +5,12 @@
  */
 import { z } from 'zod';
 import {
+  collectivePartCountSchema,
   escalationSchema,
   extensionSchema,
   figureValuesSchema,
   keyTaskViewSchema,
+  reportStatusSchema,
   milestoneStateSchema,
   milestoneViewSchema,
   responsibilitySchema,
@@ -100,6 +102,8 @@ export const taskRowSchema = z.object({
   escalationLevel: z.number().int().min(0),
   /** Whether an extension request waits for the general office's decision. */
   extensionPending: z.boolean(),
+  /** Each collective's count on the current milestone's work items (地方 27/32); tasks with work items only. */
+  parts: z.array(collectivePartCountSchema).optional(),
 });
 /** A task as the task list shows it, read from its search attributes. */
 export type TaskRow = z.infer<typeof taskRowSchema>;
@@ -148,6 +152,8 @@ export const signOffBodySchema = z
     figures: figureValuesSchema.optional(),
     /** Shorthand for a milestone that asks for exactly one figure: its value. */
     figure: z.number().optional(),
+    /** The work item (0-based) signed; without it, every item the unit may sign now (the task's lead: the close). */
+    workItem: z.number().int().nonnegative().optional(),
   })
   .strict()
   .refine((b) => b.figure === undefined || b.figures === undefined, {
@@ -171,6 +177,48 @@ export const extensionDecisionBodySchema = z
 /** Body of a cancellation. */
 export const cancelBodySchema = z.object({ reason: z.string().trim().min(1).max(2000) }).strict();
 
+/** A task number and work item (0-based) in a path. */
+export const workItemParamsSchema = taskNumberParamsSchema.extend({ item: z.coerce.number().int().nonnegative() });
+
+/** A task number, milestone id and work item (0-based) in a path. */
+export const milestoneItemParamsSchema = milestoneParamsSchema.extend({ item: z.coerce.number().int().nonnegative() });
+
+const reasonSchema = z.string().trim().min(1, 'a reason is required').max(2000);
+
+/** Body of a member's (a province's) report on its part of a work item. */
+export const reportBodySchema = z
+  .object({
+    department: departmentIdSchema,
+    status: reportStatusSchema,
+    text: z.string().trim().min(1, 'a report needs a text').max(4000),
+    /** Figures the milestone asks for, by figure id (not for `not_applicable`). */
+    figures: figureValuesSchema.optional(),
+  })
+  .strict();
+
+/** Body of the item lead's early close of the members' reports. */
+export const closeCollectiveBodySchema = z.object({ department: departmentIdSchema, reason: reasonSchema }).strict();
+
+/** Body of the item lead's designation of ministry departments for 相关业务司局. */
+export const designationBodySchema = z
+  .object({
+    department: departmentIdSchema,
+    departments: z.array(departmentIdSchema).min(1).max(40),
+    reason: reasonSchema,
+  })
+  .strict();
+
+/** Body of the general office's waiver of a unit for one milestone of an item (不适用). */
+export const waiverBodySchema = z.object({ unit: departmentIdSchema, reason: reasonSchema }).strict();
+
+/** Body of the general office's reassignment of a unit's part of an item to another department. */
+export const reassignmentBodySchema = z
+  .object({ from: departmentIdSchema, to: departmentIdSchema, reason: reasonSchema })
+  .strict();
+
+/** Body of the general office's added co-unit. */
+export const coUnitBodySchema = z.object({ unit: departmentIdSchema, reason: reasonSchema }).strict();
+
 /** A milestone as answered by sign-off and resubmission. */
 export const milestoneResponseSchema = milestoneViewSchema;
 /** An extension request as answered by request and decision. */
@@ -193,7 +241,8 @@ export const planTaskSchema = z.object({
   title: bilingualSchema,
   lead: z.string(),
   coResponsible: z.array(z.string()),
-  workItems: z.array(z.object({ text: z.string(), units: z.array(z.string()) })),
+  /** Each paragraph's text and units; `steward` leads an item the collective leads alone. */
+  workItems: z.array(z.object({ text: z.string(), units: z.array(z.string()), steward: z.string().optional() })),
   milestones: z.array(milestoneTemplateSchema),
 });
 
@@ -236,9 +285,17 @@ const taskMilestoneRefSchema = z.object({
 export const inboxItemSchema = taskMilestoneRefSchema.extend({
   status: taskStatusSchema,
   milestoneState: milestoneStateSchema,
-  /** What the department is asked to do: sign off (`sign-off`) or, after a rejection, resubmit (`resubmit`). */
-  action: z.enum(['sign-off', 'resubmit']),
-  responsibility: responsibilitySchema,
+  /**
+   * What the department is asked to do: sign off (`sign-off`), after a rejection resubmit (`resubmit`), or, as a
+   * member of a collective (a province), report (`report`).
+   */
+  action: z.enum(['sign-off', 'resubmit', 'report']),
+  /** Its responsibility as the plan gave it (absent for a province, a designated or an added unit). */
+  responsibility: responsibilitySchema.optional(),
+  /** Tasks with work items: the item (0-based) waiting on it; absent for the task lead's close. */
+  workItem: z.number().int().nonnegative().optional(),
+  /** Tasks with work items: its role there: co-unit, the item's lead, a member reporting, or the task's lead closing. */
+  role: z.enum(['co', 'lead', 'member', 'close']).optional(),
   round: z.number().int().positive(),
   escalationLevel: z.number().int().min(0),
 });

@@ -6,6 +6,7 @@
  * that a bad plan is reported with the path of every problem.
  */
 import { z } from 'zod';
+import { ACTING_KINDS } from '../shared/key-task-input';
 
 /** A `YYYY-MM-DD` calendar date that really exists (2016-02-30 is refused). */
 export const isoDateSchema = z
@@ -31,9 +32,18 @@ export const departmentIdSchema = z
 
 /**
  * What kind of body a department is: a ministry department (司局), a directly affiliated unit (直属单位),
- * a collective that stands for many real bodies (相关业务司局, 地方各级教育行政部门), or ministry leadership.
+ * a collective that stands for many real bodies (相关业务司局, 地方各级教育行政部门), ministry leadership, or a
+ * local authority (a provincial education department: a member of a collective, which reports on its own).
  */
-export const departmentKindSchema = z.enum(['ministry-department', 'affiliated-unit', 'collective', 'leadership']);
+export const departmentKindSchema = z.enum([
+  'ministry-department',
+  'affiliated-unit',
+  'collective',
+  'leadership',
+  'local-authority',
+]);
+/** The kind of a department of the registry. */
+export type DepartmentKind = z.infer<typeof departmentKindSchema>;
 
 /** One entry of the plan's department registry. */
 export const departmentSchema = z.object({
@@ -43,8 +53,18 @@ export const departmentSchema = z.object({
   kind: departmentKindSchema,
   /** Other ways the document writes the same body (地方教育行政部门 for 地方各级教育行政部门). */
   aliases: z.array(z.string().min(1)).default([]),
-  /** For a collective: who it stands for, so that a later step can fan it out to real members. */
-  members: z.string().optional(),
+  /** For a collective: who it stands for, in words. */
+  description: z.string().min(1).optional(),
+  /**
+   * For a collective of known members (地方各级教育行政部门: the 32 provincial-level authorities): their ids. Wherever
+   * a work item names the collective, its part fans out to them: each member reports on each milestone.
+   */
+  members: z.array(departmentIdSchema).min(1).optional(),
+  /**
+   * For a collective whose members are chosen case by case (相关业务司局): the kinds of department the lead of an
+   * item naming it designates them from, while a milestone is open. Until then the collective blocks nothing.
+   */
+  designatedFrom: z.array(departmentKindSchema).min(1).optional(),
 });
 /** A department of the plan's registry, with its names and kind. */
 export type Department = z.infer<typeof departmentSchema>;
@@ -74,6 +94,12 @@ export const workItemSchema = z.object({
   text: z.string().trim().min(1, 'work item text must not be empty'),
   /** Responsible units in document order: the first leads (牵头), the rest co-own (配合). */
   units: z.array(departmentIdSchema).min(1, 'a work item needs at least one responsible unit'),
+  /**
+   * For an item whose first unit is a collective (task 17: 地方各级教育行政部门 alone): the ministry department or
+   * affiliated unit that stewards it. It acts as the item's lead: it closes the item once the members have
+   * reported (or closes their part early) and, as any lead, signs last.
+   */
+  steward: departmentIdSchema.optional(),
 });
 
 /** How a reported figure is checked: a share in percent (0–100) or a whole count. */
@@ -192,6 +218,8 @@ export const planFileSchema = planShape.superRefine((plan, ctx) => {
     known.add(d.id);
   });
   const unknown = (id: string) => `unknown department "${id}"`;
+  const kinds = new Map(plan.departments.map((d) => [d.id, d.kind]));
+  plan.departments.forEach((d, i) => checkCollective(d, i, kinds, issue));
   for (const role of ['generalOffice', 'supervisionOffice', 'leadership'] as const) {
     if (!known.has(plan.roles[role])) issue(['roles', role], unknown(plan.roles[role]));
   }
@@ -205,11 +233,12 @@ export const planFileSchema = planShape.superRefine((plan, ctx) => {
     if (taskNumbers.has(t.number)) issue(['tasks', i, 'number'], `duplicate task number ${t.number}`);
     taskNumbers.add(t.number);
     if (!sections.has(t.section)) issue(['tasks', i, 'section'], `unknown section ${t.section}`);
-    t.workItems.forEach((w, j) =>
+    t.workItems.forEach((w, j) => {
       w.units.forEach((u, k) => {
         if (!known.has(u)) issue(['tasks', i, 'workItems', j, 'units', k], unknown(u));
-      }),
-    );
+      });
+      checkSteward(w, ['tasks', i, 'workItems', j, 'steward'], kinds, issue);
+    });
     if (t.schedule) checkSchedule(t.schedule, ['tasks', i, 'schedule'], issue);
   });
   checkSchedule(plan.schedule, ['schedule'], issue);
@@ -239,6 +268,53 @@ export const planFileSchema = planShape.superRefine((plan, ctx) => {
 export type PlanFile = z.infer<typeof planFileSchema>;
 /** A plan file as written, before defaults are applied. */
 export type PlanFileInput = z.input<typeof planFileSchema>;
+
+function checkCollective(
+  d: Department,
+  i: number,
+  kinds: Map<string, DepartmentKind>,
+  issue: (path: (string | number)[], message: string) => void,
+): void {
+  if (d.kind !== 'collective') {
+    if (d.members) issue(['departments', i, 'members'], 'only a collective has members');
+    if (d.designatedFrom) issue(['departments', i, 'designatedFrom'], 'only a collective is designated');
+    return;
+  }
+  if (!d.members === !d.designatedFrom) {
+    issue(['departments', i], 'a collective names either its members or the kinds it is designated from');
+  }
+  const seen = new Set<string>();
+  d.members?.forEach((m, k) => {
+    const kind = kinds.get(m);
+    if (!kind) issue(['departments', i, 'members', k], `unknown department "${m}"`);
+    else if (kind === 'collective' || kind === 'leadership') {
+      issue(['departments', i, 'members', k], `a member cannot be a ${kind}`);
+    }
+    if (seen.has(m)) issue(['departments', i, 'members', k], `duplicate member "${m}"`);
+    seen.add(m);
+  });
+  d.designatedFrom?.forEach((kind, k) => {
+    if (!ACTING_KINDS.includes(kind)) issue(['departments', i, 'designatedFrom', k], `cannot designate a ${kind}`);
+  });
+}
+
+function checkSteward(
+  item: z.infer<typeof workItemSchema>,
+  path: (string | number)[],
+  kinds: Map<string, DepartmentKind>,
+  issue: (path: (string | number)[], message: string) => void,
+): void {
+  const ledByCollective = kinds.get(item.units[0]!) === 'collective';
+  if (ledByCollective && !item.steward) {
+    issue(path, 'an item led by a collective names the steward that closes it');
+  } else if (!ledByCollective && item.steward) {
+    issue(path, 'only an item led by a collective has a steward (its first unit leads it)');
+  } else if (item.steward) {
+    const kind = kinds.get(item.steward);
+    if (!kind) issue(path, `unknown department "${item.steward}"`);
+    else if (!ACTING_KINDS.includes(kind)) issue(path, 'a steward is a ministry department or an affiliated unit');
+  }
+}
 
 function checkSchedule(
   schedule: MilestoneTemplate[],

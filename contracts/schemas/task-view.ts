@@ -87,6 +87,113 @@ export const signOffRecordSchema = z.object({
   actor: actorSchema.optional(),
 });
 
+/** What a member of a collective (a province) reports on its part of a work item for a milestone. */
+export const reportStatusSchema = z.enum(['done', 'in_progress', 'not_applicable']);
+/** A member's report status: `done`, `in_progress` or `not_applicable`. */
+export type ReportStatus = z.infer<typeof reportStatusSchema>;
+
+/** One member's report on one milestone of a work item (its latest counts; earlier ones stay on record). */
+export const memberReportSchema = z.object({
+  department: departmentIdSchema,
+  status: reportStatusSchema,
+  text: z.string(),
+  figures: figureValuesSchema.optional(),
+  person: z.string(),
+  at: z.string(),
+  requestId: z.string(),
+});
+/** A member's report on its part of a work item. */
+export type MemberReport = z.infer<typeof memberReportSchema>;
+
+/** The part of a work item that a collective of known members (地方各级教育行政部门) owes on one milestone. */
+export const collectivePartSchema = z.object({
+  id: departmentIdSchema,
+  members: z.array(departmentIdSchema),
+  reports: z.array(memberReportSchema),
+  /** The item's lead closed the part before every member reported: how many had, and why. */
+  closure: z
+    .object({
+      department: departmentIdSchema,
+      person: z.string(),
+      at: z.string(),
+      reason: z.string(),
+      reported: z.number().int().nonnegative(),
+      total: z.number().int().positive(),
+    })
+    .optional(),
+});
+/** A collective's part of a work item on one milestone: its members, their reports, an early closure. */
+export type CollectivePart = z.infer<typeof collectivePartSchema>;
+
+/** A unit the general office waived for one milestone of a work item (不适用). */
+export const waiverSchema = z.object({
+  department: departmentIdSchema,
+  reason: z.string(),
+  person: z.string(),
+  at: z.string(),
+});
+
+/**
+ * Who answers for one work item on one milestone: its lead (signs last), its co-units (sign before; the
+ * designated and added ones among them), its collectives' parts and the units waived for this milestone.
+ */
+export const milestoneItemSchema = z.object({
+  lead: departmentIdSchema,
+  /** Whether the lead is the steward of an item a collective leads. */
+  steward: z.boolean(),
+  co: z.array(departmentIdSchema),
+  collectives: z.array(collectivePartSchema),
+  /** Collectives whose members the lead designates (相关业务司局): who was designated so far. */
+  designations: z.array(z.object({ id: departmentIdSchema, designated: z.array(departmentIdSchema) })),
+  waived: z.array(waiverSchema),
+});
+/** Who answers for a work item on a milestone, as the workflow stores it. */
+export type MilestoneItem = z.infer<typeof milestoneItemSchema>;
+
+/** A work item on a milestone with its progress derived: who still owes what, who signed, whether it is done. */
+export const milestoneItemViewSchema = milestoneItemSchema.extend({
+  /** Units that still owe this item something, in the order they act (co-units and members, then the lead). */
+  pending: z.array(z.string()),
+  signed: z.array(z.string()),
+  done: z.boolean(),
+  /** A designated collective nobody has been designated for yet (待指定): it blocks nothing. */
+  awaitingDesignation: z.array(departmentIdSchema),
+  /** Each collective's count: members reported of all (地方 27/32), and whether its part is done. */
+  progress: z.array(
+    z.object({ id: departmentIdSchema, reported: z.number().int(), total: z.number().int(), done: z.boolean() }),
+  ),
+});
+/** A work item's progress on a milestone. */
+export type MilestoneItemView = z.infer<typeof milestoneItemViewSchema>;
+
+/** How many members of a collective have reported on a work item of the current milestone (地方 27/32). */
+export const collectivePartCountSchema = z.object({
+  workItem: z.number().int().nonnegative(),
+  id: z.string(),
+  reported: z.number().int().nonnegative(),
+  total: z.number().int().positive(),
+});
+
+/** A change of who answers for a work item, made while the task runs, with who made it, when and why. */
+export const responsibilityChangeSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['designate', 'waive', 'reassign', 'add-co-unit', 'close-collective']),
+  workItem: z.number().int().nonnegative(),
+  /** The milestone it was made on (a waiver or closure: the milestone it is for). */
+  milestoneId: z.string(),
+  /** The units it touches (told of it): designated, waived, handed from and to, added. */
+  departments: z.array(departmentIdSchema),
+  from: departmentIdSchema.optional(),
+  to: departmentIdSchema.optional(),
+  reason: z.string(),
+  /** The department that made it (the item's lead), or the general office. */
+  by: departmentIdSchema,
+  person: z.string(),
+  at: z.string(),
+});
+/** A recorded change of responsibility: designation, waiver, reassignment, added co-unit, early closure. */
+export type ResponsibilityChange = z.infer<typeof responsibilityChangeSchema>;
+
 /** A round of sign-offs; a rejection closes it and a resubmission opens the next. */
 export const roundSchema = z.object({
   number: z.number().int().positive(),
@@ -144,6 +251,8 @@ export const notificationKindSchema = z.enum([
   'returned',
   'extension-requested',
   'extension-decided',
+  'overdue',
+  'responsibility-changed',
 ]);
 /** The kind of a notification: reminder, escalation, returned, extension requested or decided. */
 export type NotificationKind = z.infer<typeof notificationKindSchema>;
@@ -174,6 +283,8 @@ export const notificationSchema = z.object({
   newDueDate: isoDateSchema.optional(),
   /** For `extension-decided`: whether the extension was approved. */
   approved: z.boolean().optional(),
+  /** For `overdue` and `responsibility-changed`: the work item (0-based) it is about. */
+  workItem: z.number().int().nonnegative().optional(),
 });
 /** A notification the workflow decided to send, with its recipients and what it is about. */
 export type Notification = z.infer<typeof notificationSchema>;
@@ -192,6 +303,11 @@ export const milestoneViewSchema = milestoneInputSchema.extend({
   pendingDepartments: z.array(z.string()),
   completedAt: z.string().optional(),
   daysLate: z.number().int().optional(),
+  /**
+   * Each work item's units and progress (runs started with work-item responsibility): signed item by item,
+   * co-units and members first, each item's lead last, the task's lead closing the milestone.
+   */
+  items: z.array(milestoneItemViewSchema).optional(),
 });
 /** A milestone as the task view shows it: due dates, state, rounds and pending units. */
 export type MilestoneView = z.infer<typeof milestoneViewSchema>;
@@ -226,6 +342,12 @@ export const keyTaskViewSchema = z.object({
    */
   refusedCancellations: z.array(z.object({ at: z.string() })).optional(),
   completedAt: z.string().optional(),
+  /** Tasks with work items: every department the task concerns now (designated and added units too). */
+  departments: z.array(z.string()).optional(),
+  /** Tasks with work items: each collective's count on the current milestone. */
+  parts: z.array(collectivePartCountSchema).optional(),
+  /** Designations, waivers, reassignments, added co-units and early closures, oldest first. */
+  changes: z.array(responsibilityChangeSchema).optional(),
 });
 /** The full state of a key task, as the `getState` query answers it. */
 export type KeyTaskView = z.infer<typeof keyTaskViewSchema>;

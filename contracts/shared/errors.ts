@@ -18,10 +18,18 @@ export function refusalWords(details: readonly unknown[] | undefined | null): Wo
 }
 
 /** Refusals that mean "this does not exist" (HTTP 404). */
-export const NOT_FOUND_REFUSALS = ['UnknownMilestone', 'UnknownExtension'] as const;
+export const NOT_FOUND_REFUSALS = ['UnknownMilestone', 'UnknownExtension', 'UnknownWorkItem'] as const;
 
 /** Refusals that mean "the request is malformed for this milestone" (HTTP 400). */
-export const INVALID_REFUSALS = ['CommentRequired', 'FigureMissing', 'FigureInvalid', 'InvalidDueDate'] as const;
+export const INVALID_REFUSALS = [
+  'CommentRequired',
+  'FigureMissing',
+  'FigureInvalid',
+  'InvalidDueDate',
+  'ReasonRequired',
+  'NotMinistryDepartment',
+  'NotAssignable',
+] as const;
 
 /** Refusals that mean "not now, not in this state" (HTTP 409). */
 export const CONFLICT_REFUSALS = [
@@ -36,6 +44,14 @@ export const CONFLICT_REFUSALS = [
   'ExtensionDecided',
   'ExtensionPending',
   'TaskClosed',
+  'NotItemLead',
+  'PartClosed',
+  'NotDesignatedItem',
+  'AlreadyResponsible',
+  'AlreadyWaived',
+  'UnitWaived',
+  'TaskLeadRequired',
+  'NoWorkItems',
 ] as const;
 
 /**

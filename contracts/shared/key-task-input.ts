@@ -2,7 +2,7 @@
  * The key-task workflow's input, built by `domain/plan.ts` from an already validated plan file. Nobody
  * parses it (Temporal hands it to the workflow as the JSON the starter wrote), so it is a plain type.
  */
-import type { Bilingual, EscalationRoles } from '../schemas/plan';
+import type { Bilingual, DepartmentKind, EscalationRoles } from '../schemas/plan';
 import type { MilestoneInput, Responsibility } from '../schemas/task-view';
 
 /** The reminder and escalation policy of a task, with `$lead` already resolved to a department id. */
@@ -19,6 +19,27 @@ export interface ResolvedPolicy {
   escalation: { level: number; afterDays: number; notify: string[] }[];
 }
 
+/** Kinds of department that act on their own: sign, lead, steward, be designated, added or handed a part. */
+export const ACTING_KINDS: readonly DepartmentKind[] = ['ministry-department', 'affiliated-unit'];
+
+/**
+ * Who answers for one work item, as the plan file gives it: the lead that signs it last, the units that sign
+ * it before, the collectives whose members each report on it, and the collectives whose members its lead
+ * designates at run time.
+ */
+export interface WorkItemUnits {
+  /** Signs the item last: its first unit, or the steward of an item a collective leads. */
+  lead: string;
+  /** Whether the lead is a steward (the item's first unit is a collective, which cannot sign). */
+  steward: boolean;
+  /** Units that sign before the lead, in document order (collectives excluded). */
+  co: string[];
+  /** Collectives of known members: each member reports on each milestone of the item. */
+  collectives: { id: string; members: string[] }[];
+  /** Collectives whose members the item's lead designates, from `candidates`. */
+  designations: { id: string; candidates: string[] }[];
+}
+
 /** Everything a key-task workflow needs to run: the task, its milestones with due dates and its policy. */
 export interface KeyTaskInput {
   planId: string;
@@ -32,6 +53,13 @@ export interface KeyTaskInput {
     coResponsible: string[];
     workItems: { text: string; units: string[] }[];
     responsibilities: Responsibility[];
+    /**
+     * Each work item's own units (absent in the input of runs started before work-item responsibility): with
+     * it, a milestone is signed item by item and collectives fan out to their members.
+     */
+    items?: WorkItemUnits[];
+    /** Ministry departments and affiliated units, which the office may add to an item or hand a part to. */
+    assignable?: string[];
   };
   milestones: MilestoneInput[];
   policy: ResolvedPolicy;

@@ -11,7 +11,19 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Extension, KeyTaskView, MilestoneView, TaskStatus } from '../schemas/task-view';
 import type { NotificationDelivery } from '../schemas/notification';
-import type { CancelArgs, ExtensionDecisionArgs, ExtensionRequestArgs, ResubmitArgs, SignOffArgs } from './update-args';
+import type {
+  AddCoUnitArgs,
+  CancelArgs,
+  CloseCollectiveArgs,
+  DesignateArgs,
+  ExtensionDecisionArgs,
+  ExtensionRequestArgs,
+  ReassignArgs,
+  ReportArgs,
+  ResubmitArgs,
+  SignOffArgs,
+  WaiveArgs,
+} from './update-args';
 
 /**
  * A task's row of the task list as the workflow sees it right after a change: the values its search
@@ -26,6 +38,18 @@ export interface TaskRowState {
   pendingDepartments: string[];
   escalationLevel: number;
   extensionPending: boolean;
+  /** Runs with work items: every department the task concerns now (designated and added units too). */
+  departments?: string[];
+  /** Runs with work items: each collective's count on the current milestone (地方 27/32). */
+  parts?: CollectivePartCount[];
+}
+
+/** How many members of a collective have reported on a work item of the current milestone. */
+export interface CollectivePartCount {
+  workItem: number;
+  id: string;
+  reported: number;
+  total: number;
 }
 
 /** An update's answer with the task's row after the update (absent from workflows of older code). */
@@ -49,8 +73,29 @@ export const decideExtensionUpdate = defineUpdate<WithTaskRow<Extension>, [Exten
 /** An administrator cancels the task; answers the final state. */
 export const cancelUpdate = defineUpdate<WithTaskRow<KeyTaskView>, [CancelArgs]>('cancel');
 
+/** A member of a collective (a province) reports on its part of a work item; answers the milestone. */
+export const reportUpdate = defineUpdate<WithTaskRow<MilestoneView>, [ReportArgs]>('report');
+
+/** The item's lead closes a collective's part early, with the count reported and a reason. */
+export const closeCollectiveUpdate = defineUpdate<WithTaskRow<MilestoneView>, [CloseCollectiveArgs]>('closeCollective');
+
+/** The item's lead designates the departments of a designated collective (相关业务司局); answers the current milestone. */
+export const designateUpdate = defineUpdate<WithTaskRow<MilestoneView>, [DesignateArgs]>('designate');
+
+/** The general office waives a unit for one milestone of an item (不适用); answers that milestone. */
+export const waiveUpdate = defineUpdate<WithTaskRow<MilestoneView>, [WaiveArgs]>('waive');
+
+/** The general office hands a unit's part of an item to another department; answers the current milestone. */
+export const reassignUpdate = defineUpdate<WithTaskRow<MilestoneView>, [ReassignArgs]>('reassign');
+
+/** The general office adds a co-unit to an item; answers the current milestone. */
+export const addCoUnitUpdate = defineUpdate<WithTaskRow<MilestoneView>, [AddCoUnitArgs]>('addCoUnit');
+
 /** The delivery state of one notification: what was sent to whom, through which channel, with what outcome. */
 export const getDeliveryQuery = defineQuery<NotificationDelivery>('getDelivery');
+
+/** The memo key under which a key task with work items keeps its collectives' counts ({@link CollectivePartCount}[]). */
+export const PARTS_MEMO_KEY = 'parts';
 
 /** The memo key under which the notification workflow keeps its {@link NotificationDelivery}. */
 export const DELIVERY_MEMO_KEY = 'delivery';

@@ -8,7 +8,7 @@
  * before the actor existed have none: the handlers never read it, so their replay is unchanged.
  */
 import type { Role } from '../schemas/api';
-import type { FigureValues } from '../schemas/task-view';
+import type { FigureValues, ReportStatus } from '../schemas/task-view';
 
 /** Who sent a request through the API: the signed-in token's role, department and name. */
 export interface Actor {
@@ -34,6 +34,8 @@ export interface SignOffArgs extends Acted {
   comment?: string;
   /** Figures the milestone asks for, by figure id. */
   figures?: FigureValues;
+  /** The work item (0-based) signed; without it, every item the unit may sign now (the task's lead: the close). */
+  workItem?: number;
   person: string;
   requestId: string;
 }
@@ -70,6 +72,68 @@ export interface ExtensionDecisionArgs extends Acted {
 
 /** Payload of the `cancel` update, sent by an administrator. */
 export interface CancelArgs extends Acted {
+  reason: string;
+  person: string;
+  requestId: string;
+}
+
+/** Payload of the `report` update: a member of a collective (a province) reports on its part of a work item. */
+export interface ReportArgs extends Acted {
+  milestoneId: string;
+  workItem: number;
+  department: string;
+  status: ReportStatus;
+  text: string;
+  /** Figures the milestone asks for, by figure id (not for `not_applicable`). */
+  figures?: FigureValues;
+  person: string;
+  requestId: string;
+}
+
+/** Payload of the `closeCollective` update: the item's lead closes the collective's part before all reported. */
+export interface CloseCollectiveArgs extends Acted {
+  milestoneId: string;
+  workItem: number;
+  department: string;
+  reason: string;
+  person: string;
+  requestId: string;
+}
+
+/** Payload of the `designate` update: the item's lead names the departments a designated collective stands for. */
+export interface DesignateArgs extends Acted {
+  workItem: number;
+  department: string;
+  departments: string[];
+  reason: string;
+  person: string;
+  requestId: string;
+}
+
+/** Payload of the `waive` update: the general office waives a unit for one milestone of an item (不适用). */
+export interface WaiveArgs extends Acted {
+  milestoneId: string;
+  workItem: number;
+  unit: string;
+  reason: string;
+  person: string;
+  requestId: string;
+}
+
+/** Payload of the `reassign` update: the general office hands a unit's part of an item to another department. */
+export interface ReassignArgs extends Acted {
+  workItem: number;
+  from: string;
+  to: string;
+  reason: string;
+  person: string;
+  requestId: string;
+}
+
+/** Payload of the `addCoUnit` update: the general office adds a co-unit to an item. */
+export interface AddCoUnitArgs extends Acted {
+  workItem: number;
+  unit: string;
   reason: string;
   person: string;
   requestId: string;

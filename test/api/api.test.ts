@@ -127,15 +127,18 @@ describe('a milestone from the first co-responsible sign-off to completion', () 
         .get('/api/departments/ideological-political/inbox')
         .set(auth(cur.tokens.coordinator('ideological-political')));
       expect(inboxBefore.status).toBe(200);
-      expect(inboxBefore.body.items).toEqual([
+      // 思政司 co-signs the first work item and leads the third on its own: one entry per item, with its role.
+      const entry = (workItem: number, role: string) =>
         expect.objectContaining({
           taskNumber: 5,
           milestoneId: 'work-plan',
           action: 'sign-off',
           dueDate: addDays(today, 28),
+          workItem,
+          role,
           responsibility: expect.objectContaining({ role: 'co', department: 'ideological-political' }),
-        }),
-      ]);
+        });
+      expect(inboxBefore.body.items).toEqual([entry(0, 'co'), entry(2, 'lead')]);
     });
 
     const co = await signOff(cur, 5, 'work-plan', 'ideological-political', { comment: '同意 agreed' });
@@ -150,14 +153,19 @@ describe('a milestone from the first co-responsible sign-off to completion', () 
     expect(inboxAfter.body.items.map((i: { taskNumber: number }) => i.taskNumber)).not.toContain(5);
     const rowAfterCo = (await list(cur, '?department=higher-ed')).find((r) => r.number === 5)!;
     expect(rowAfterCo.pendingDepartments).toEqual(['higher-ed']);
-    expect(afterCo.rounds[0]!.signOffs).toEqual([
-      expect.objectContaining({
-        department: 'ideological-political',
-        decision: 'approve',
-        person: cur.tokens.nameOf('ideological-political'),
-        comment: '同意 agreed',
-      }),
-    ]);
+    // One act signs both of its items: the first as a co-unit, the third as its lead.
+    expect(afterCo.rounds[0]!.signOffs).toEqual(
+      [0, 2].map((i) =>
+        expect.objectContaining({
+          department: 'ideological-political',
+          decision: 'approve',
+          workItems: [i],
+          role: i === 0 ? 'co' : 'lead',
+          person: cur.tokens.nameOf('ideological-political'),
+          comment: '同意 agreed',
+        }),
+      ),
+    );
 
     const lead = await signOff(cur, 5, 'work-plan', 'higher-ed');
     expect(lead.status).toBe(200);
@@ -197,10 +205,24 @@ describe('a milestone from the first co-responsible sign-off to completion', () 
   });
 
   test('task 15: the lead reports the year-end figure, as figures or as the one-figure shorthand', async () => {
-    const coUnits = ['personnel', 'local-authorities'];
+    // 人事司 co-signs the first item; the second is the provinces' alone, stewarded by 科技司, the task's lead.
+    const provinces = cur.plan.departments.find((d) => d.id === 'local-authorities')!.members!;
     expectError(await signOff(cur, 15, 'work-plan', 'personnel', { figure: 12 }), 400, 'figure_ambiguous');
     for (const m of ['work-plan', 'mid-year', 'q3', 'year-end']) {
-      for (const d of coUnits) expect((await signOff(cur, 15, m, d)).status).toBe(200);
+      expect((await signOff(cur, 15, m, 'personnel')).status).toBe(200);
+      for (const p of provinces) {
+        const body = {
+          department: p,
+          status: 'done',
+          text: '已开展培训',
+          ...(m === 'year-end' ? { figures: { 't7-officials-trained': 25 } } : {}),
+        };
+        const res = await request(cur.app)
+          .post(`/api/tasks/15/milestones/${m}/work-items/1/reports`)
+          .set(auth(cur.tokens.coordinator(p)))
+          .send(body);
+        expect(res.status).toBe(200);
+      }
       if (m === 'year-end') break;
       expect((await signOff(cur, 15, m, 'science-tech')).body.state).toBe('completed');
     }
@@ -498,12 +520,13 @@ describe('errors', () => {
   });
 
   test('409: already signed, lead before co-responsible units, not the current milestone, milestone closed', async () => {
-    expect((await signOff(cur, 1, 'work-plan', 'relevant-departments')).status).toBe(200);
-    const twice = await signOff(cur, 1, 'work-plan', 'relevant-departments');
+    expect((await signOff(cur, 1, 'work-plan', 'ethnic-ed')).status).toBe(200);
+    const twice = await signOff(cur, 1, 'work-plan', 'ethnic-ed');
     expectError(twice, 409, 'already_signed');
     expect(twice.body.error.message.zh).toContain('已在本轮会签');
 
-    const leadFirst = await signOff(cur, 1, 'work-plan', 'science-tech');
+    // 科技司 closes after every item: its own first item is signed by that close, refused while 基础二司 leads item 3.
+    const leadFirst = await signOff(cur, 1, 'work-plan', 'science-tech', { workItem: 0 });
     expectError(leadFirst, 409, 'lead_signs_last');
     expect(leadFirst.body.error.message.zh).toContain('basic-ed-2');
 
@@ -568,8 +591,9 @@ describe('idempotency', () => {
 
   test('a retried resubmission is applied once: one new round, the same answer', async () => {
     const task = cur.plan.tasks.find((t) => t.number === 20)!;
-    const { lead, coResponsible } = taskUnits(task);
-    const returned = await signOff(cur, 20, 'work-plan', coResponsible[0]!, { decision: 'reject', comment: '请补充' });
+    // Task 20's only signing unit is its lead (the provinces report): the lead returns its own milestone.
+    const { lead } = taskUnits(task);
+    const returned = await signOff(cur, 20, 'work-plan', lead, { decision: 'reject', comment: '请补充' });
     expect(returned.body.state).toBe('returned');
     const resubmit = () =>
       request(cur.app)

@@ -8,7 +8,7 @@
  * lasting, so the order of the walk does not matter.
  */
 import { request } from '../../support/checked-request';
-import { taskUnits } from '../../domain/plan';
+import { taskDepartmentIds } from '../../domain/plan';
 import { plan2016, startHarness, type Harness } from '../../support/api-harness';
 
 type Who =
@@ -254,10 +254,8 @@ test('a coordinator sees only the tasks of its department', async () => {
       .get('/api/tasks')
       .set('Authorization', `Bearer ${subject.tokens.coordinator(d.id)}`);
     const expected = subject.plan.tasks
-      .filter((t) => {
-        const u = taskUnits(t);
-        return [u.lead, ...u.coResponsible].includes(d.id);
-      })
+      // Its units, and for a province the tasks whose collective it reports for.
+      .filter((t) => taskDepartmentIds(subject.plan, t).includes(d.id))
       .map((t) => t.number);
     expect({ department: d.id, tasks: res.body.tasks.map((r: { number: number }) => r.number) }).toEqual({
       department: d.id,

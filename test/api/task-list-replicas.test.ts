@@ -6,7 +6,7 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { closeApp, createApp } from '../../api/app';
-import { taskMilestones, taskUnits } from '../../domain/plan';
+import { taskMilestones, taskUnits, workItemUnits } from '../../domain/plan';
 import type { TaskRow } from '../../contracts';
 import { eventually, plan2016, request, startHarness, type Harness } from '../../support/api-harness';
 import { waitFor } from '../../support/wait-for';
@@ -45,7 +45,10 @@ test('tasks started through one replica appear on the other, and a sign-off on o
   await eventually(async () => expect((await list(b)).map((r) => r.number)).toEqual([1, 2, 3]), 10_000);
 
   const task = plan.tasks[0]!;
-  const co = taskUnits(task).coResponsible[0]!;
+  // A co-unit that signs only as one (民族司): after its sign-off it owes nothing on this milestone.
+  const co = workItemUnits(plan, task)
+    .flatMap((w) => w.co)
+    .find((d) => d !== taskUnits(task).lead)!;
   const milestone = taskMilestones(plan, task, plan.documentDate)[0]!.id;
   await eventually(async () => expect((await list(b))[0]!.pendingDepartments).toContain(co), 10_000);
   const signed = await request(a.app)

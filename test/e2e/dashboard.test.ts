@@ -6,7 +6,8 @@
  * The tests run in order and share one browser and one stack: the office reads the board; a lead signing
  * too early is refused with the reason; the co-responsible unit and then the lead sign task 21's first
  * milestone through the inbox, and the board shows the task moved on (green) with the counts changed; the
- * English switch changes the whole page. Screenshots go to test-results/dashboard/ and the board's to
+ * English switch changes the whole page; a province reports on task 17 through its inbox and the office sees the
+ * provinces' count (地方 1/32) and the report on the task page and the board. Screenshots go to test-results/dashboard/ and the board's to
  * docs/board.png for the README when UPDATE_README_SCREENSHOT=1.
  */
 import { copyFileSync, mkdirSync } from 'node:fs';
@@ -310,6 +311,38 @@ test('the header shows who is signed in, and a link with another token asks befo
   expect(await page.getByTestId('who').innerText()).toContain('只读');
   await signIn(stack.tokens.office);
 }, 60_000);
+
+test('a province reports on its part through its inbox; the office sees 地方 1/32 and the province’s report', async () => {
+  await signIn(stack.tokens.coordinator('prov-hainan'), '/inbox');
+  const item = page.locator('[data-testid=inbox-item][data-task="17"][data-milestone="work-plan"][data-role="member"]');
+  await expect(item.getByTestId('item-role').textContent()).resolves.toContain('第1项');
+  await item.getByTestId('report-status').selectOption('in_progress');
+  await item.getByTestId('report-text').fill('已印发本省“十三五”教育信息化工作安排');
+  await item.getByTestId('submit-report').click();
+  await page.locator('[data-testid=inbox-item][data-task="17"]').waitFor({ state: 'detached' });
+  await page.screenshot({ path: path.join(RESULTS, 'province-inbox.png'), fullPage: true });
+
+  await signIn(stack.tokens.office, '/tasks/17');
+  const collective = page.locator('[data-testid=work-item][data-item="0"] [data-testid=collective]');
+  await expect(collective.getByTestId('collective-count').textContent()).resolves.toContain('地方 1/32');
+  await collective.locator('summary').click();
+  const hainan = collective.locator('[data-testid=province][data-department="prov-hainan"]');
+  expect(await hainan.getAttribute('data-status')).toBe('in_progress');
+  await expect(hainan.textContent()).resolves.toContain('海南省教育厅');
+  await expect(hainan.textContent()).resolves.toContain('推进中');
+  expect(await collective.locator('[data-testid=province][data-status=none]').count()).toBe(31);
+  await page.screenshot({ path: path.join(RESULTS, 'task-17-provinces.png'), fullPage: true });
+  await page.goto(`${stack.baseUrl}/`);
+  await waitFor(
+    'the board to count the report',
+    async () => {
+      await page.getByTestId('refresh').click();
+      const chip = page.locator('[data-testid=task-row][data-task="17"] [data-testid=parts]');
+      return (await chip.textContent())?.includes('地方 1/32') ? true : undefined;
+    },
+    20_000,
+  );
+});
 
 test('a coordinator makes a calendar feed URL on the inbox page; it serves the deadlines, and a new one retires it', async () => {
   await signIn(stack.tokens.coordinator(LEAD), '/inbox');

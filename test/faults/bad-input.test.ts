@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { localDate } from '../../domain/calendar';
-import { taskUnits } from '../../domain/plan';
+import { milestoneActs } from '../../domain/plan';
 import { DEFAULT_PLAN_FILE, loadPlanFile } from '../../seeds/load-plan';
 import { apiRequest } from '../../support/api-request';
 import { runPool } from '../../support/pool';
@@ -41,15 +41,18 @@ test('thousands of malformed requests: no 5xx, no crash, plan state unchanged', 
   const tokens = stack.tokens();
   const startDate = localDate(Date.now(), plan.policy.utcOffset);
   expect((await apiRequest(stack.apiUrl, 'POST', '/api/plan/start', tokens.admin, { startDate })).status).toBe(200);
-  // Some state to keep: task 1's co-responsible units have signed its first milestone.
+  // Some state to keep: task 1's items are signed by their units, all but the lead's close.
   const task1 = plan.tasks[0]!;
-  for (const d of taskUnits(task1).coResponsible) {
+  for (const act of milestoneActs(plan, task1).slice(0, -1)) {
+    if (act.kind !== 'sign') continue;
+    const d = act.department;
     const a: SignOffAttempt = {
       task: 1,
       milestoneId: plan.schedule[0]!.id,
       department: d,
+      workItem: act.workItem,
       token: tokens.coordinator(d),
-      key: `k-${d}`,
+      key: `k-${d}-${act.workItem}`,
       tries: 0,
       retried: [],
     };

@@ -5,7 +5,7 @@
  * runs with the default delivery retry (5 s, doubling), as `npm run worker` does.
  */
 import { localDate } from '../../domain/calendar';
-import { taskUnits } from '../../domain/plan';
+import { milestoneActs } from '../../domain/plan';
 import { DEFAULT_PLAN_FILE, loadPlanFile } from '../../seeds/load-plan';
 import { apiRequest } from '../../support/api-request';
 import { waitFor } from '../../support/wait-for';
@@ -26,11 +26,22 @@ test('webhook receiver down for minutes: sign-offs go on, its notifications arri
   await receiver.down();
   const downSince = Date.now();
   const milestoneId = plan.schedule[0]!.id;
-  const withCo = plan.tasks.filter((t) => taskUnits(t).coResponsible.length > 0);
-  const attempt = (task: number, department: string, key: string, reject = false): SignOffAttempt => ({
+  // Tasks signed by their units alone (no province reports), with more than the lead's close to sign.
+  const withCo = plan.tasks.filter((t) => {
+    const acts = milestoneActs(plan, t);
+    return acts.length > 1 && acts.every((a) => a.kind === 'sign');
+  });
+  const attempt = (
+    task: number,
+    department: string,
+    key: string,
+    reject = false,
+    workItem?: number,
+  ): SignOffAttempt => ({
     task,
     milestoneId,
     department,
+    workItem,
     token: tokens.coordinator(department),
     key,
     tries: 0,
@@ -40,15 +51,15 @@ test('webhook receiver down for minutes: sign-offs go on, its notifications arri
   // Two rejections (each sends a "returned" notice to the lead) and, meanwhile, whole milestones signed off.
   const rejections = withCo
     .slice(0, 2)
-    .map((t) => attempt(t.number, taskUnits(t).coResponsible[0]!, `r-${t.number}`, true));
+    .map((t) => attempt(t.number, milestoneActs(plan, t)[0]!.department, `r-${t.number}`, true));
   for (const a of rejections) await signOffWithRetry(stack.apiUrl, a, 10_000);
-  const approvals = withCo.slice(2, 6).flatMap((t) => {
-    const { lead, coResponsible } = taskUnits(t);
-    return [
-      ...coResponsible.map((d) => attempt(t.number, d, `a-${t.number}-${d}`)),
-      attempt(t.number, lead, `l-${t.number}`),
-    ];
-  });
+  const approvals = withCo
+    .slice(2, 6)
+    .flatMap((t) =>
+      milestoneActs(plan, t).map((act, i) =>
+        attempt(t.number, act.department, `a-${t.number}-${i}`, false, act.workItem),
+      ),
+    );
   for (const a of approvals) await signOffWithRetry(stack.apiUrl, a, 10_000);
   expect([...rejections, ...approvals].map((a) => a.final?.status)).toEqual(
     [...rejections, ...approvals].map(() => 200),

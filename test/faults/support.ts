@@ -76,6 +76,8 @@ export interface SignOffAttempt {
   key: string;
   decision?: 'approve' | 'reject';
   comment?: string;
+  /** The work item signed (see domain/plan.ts `milestoneActs`); without it, all the unit may sign now. */
+  workItem?: number;
   /** The final answer (after retries of unanswered requests); undefined while not yet sent. */
   final?: ApiAnswer;
   /** How many times it was sent. */
@@ -104,7 +106,12 @@ export async function signOffWithRetry(apiUrl: string, a: SignOffAttempt, giveUp
         'POST',
         signOffPath(a.task, a.milestoneId),
         a.token,
-        { department: a.department, decision: a.decision ?? 'approve', ...(a.comment ? { comment: a.comment } : {}) },
+        {
+          department: a.department,
+          decision: a.decision ?? 'approve',
+          ...(a.comment ? { comment: a.comment } : {}),
+          ...(a.workItem !== undefined ? { workItem: a.workItem } : {}),
+        },
         { 'Idempotency-Key': a.key },
       );
     } catch {

@@ -15,7 +15,7 @@ import { CONFIG_VARIABLES } from '../../config/env';
 import { INSTALL_ADVICE, PROJECT_ROOT, temporalCliPath } from '../../embedded/binaries';
 import { loadPlanFile } from '../../seeds/load-plan';
 import { readDemoTokens } from '../../support/demo-tokens';
-import { taskUnits, taskWorkflowId } from '../../domain/plan';
+import { taskUnits, taskWorkflowId, workItemUnits } from '../../domain/plan';
 import { temporal } from '@temporalio/proto';
 import { isAlive, spawnProcess, type OsProcess } from '../../support/os-process';
 import { freePorts } from '../../support/ports';
@@ -120,7 +120,10 @@ async function interrupt(started: Started): Promise<number | string> {
 
 /** Task 1 of 2016 and its first co-responsible unit, who signs before the restart. */
 const TASK = plan.tasks[0]!;
-const CO = taskUnits(TASK).coResponsible[0]!;
+// A co-unit that signs only as one (民族司, of task 1's fourth work item): after its sign-off it owes nothing.
+const CO = workItemUnits(plan, TASK)
+  .flatMap((w) => w.co)
+  .find((d) => d !== taskUnits(TASK).lead)!;
 const TASK_WORKFLOW_ID = taskWorkflowId(plan, TASK);
 
 async function api(port: number, token: string, pathname: string, body?: object) {

@@ -16,6 +16,12 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   KEY_TASK_WORKFLOW,
+  addCoUnitUpdate,
+  closeCollectiveUpdate,
+  designateUpdate,
+  reassignUpdate,
+  reportUpdate,
+  waiveUpdate,
   cancelUpdate,
   decideExtensionUpdate,
   getStateQuery,
@@ -43,9 +49,11 @@ export const HISTORIES_DIR = process.env.HISTORIES_DIR ?? path.resolve(__dirname
  * 5: after `refuse-outside-cancellation`, with every payload encrypted under the fixture keyring
  * (`keyring.json` beside the histories: `updates` and `backdated` by its AES-256-GCM key, `timeline` and its
  * notification by its SM4 key) and every update naming its actor, as the API sends them.
+ * 6: after `work-item-responsibility`: every scenario runs item by item, and `items` adds members' reports, an
+ * early close, a designation and the office's waiver, reassignment and added co-unit (encrypted as in 5).
  */
-export const GENERATION = 5;
-/** The keyring the generation-5 histories were encrypted with (test keys, committed on purpose). */
+export const GENERATION = 6;
+/** The keyring the histories from generation 5 on were encrypted with (test keys, committed on purpose). */
 export const FIXTURE_KEYRING_FILE = path.join(HISTORIES_DIR, 'keyring.json');
 const QUEUE = 'record';
 const named = (scenario: string) => `${scenario}-${GENERATION}`;
@@ -129,6 +137,40 @@ async function backdatedScenario(client: Client): Promise<WorkflowHandle> {
   return h;
 }
 
+/**
+ * Mini task 3 with work items: members report (one closed out early by the item's lead), a department is
+ * designated, the office waives, reassigns and adds a co-unit, the items are signed and the task's lead closes.
+ */
+async function itemsScenario(client: Client): Promise<WorkflowHandle> {
+  const h = await client.workflow.start(KEY_TASK_WORKFLOW, {
+    taskQueue: QUEUE,
+    workflowId: `replay-${named('items')}`,
+    args: [miniTaskInput(addDays(localDate(Date.now(), '+08:00'), -20), 3)],
+  });
+  const who = { person: '录制', requestId: '' };
+  const req = () => ({ ...who, requestId: rid() });
+  await h.executeUpdate(reportUpdate, {
+    args: [{ milestoneId: 'first', workItem: 0, department: 'east', status: 'done', text: '已部署', ...req() }],
+  });
+  await h.executeUpdate(closeCollectiveUpdate, {
+    args: [{ milestoneId: 'first', workItem: 0, department: 'alpha', reason: '西省本节点不适用', ...req() }],
+  });
+  await h.executeUpdate(designateUpdate, {
+    args: [{ workItem: 1, department: 'beta', departments: ['gamma'], reason: '按职责指定', ...req() }],
+  });
+  await h.executeUpdate(addCoUnitUpdate, { args: [{ workItem: 0, unit: 'office', reason: '协调', ...req() }] });
+  await h.executeUpdate(waiveUpdate, {
+    args: [{ milestoneId: 'first', workItem: 0, unit: 'office', reason: '本节点不涉及', ...req() }],
+  });
+  await h.executeUpdate(reassignUpdate, {
+    args: [{ workItem: 1, from: 'gamma', to: 'inspect', reason: '职能调整', ...req() }],
+  });
+  for (const d of ['inspect', 'beta', 'alpha']) await h.executeUpdate(signOffUpdate, { args: [approve(d, 'first')] });
+  await h.executeUpdate(cancelUpdate, { args: [{ reason: '录制结束', person: '管理员', requestId: rid() }] });
+  await h.result();
+  return h;
+}
+
 /** A year of reminders and escalations to completion, on the time-skipping server. */
 async function timelineScenario(env: TestWorkflowEnvironment): Promise<WorkflowHandle> {
   const input = miniTaskInput(localDate((await env.currentTimeMs()) + DAY, '+08:00'));
@@ -207,6 +249,7 @@ async function main(): Promise<void> {
   try {
     await record(local, aes, 'updates', () => updatesScenario(local.client));
     await record(local, aes, 'backdated', () => backdatedScenario(local.client));
+    await record(local, aes, 'items', () => itemsScenario(local.client));
   } finally {
     await local.teardown();
   }

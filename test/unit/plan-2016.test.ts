@@ -3,7 +3,14 @@
  * section, key task, work item, responsible unit and core target must match it exactly.
  */
 import type { PlanFile } from '../../contracts';
-import { findDepartment, keyTaskInput, taskMilestones, taskUnits } from '../../domain/plan';
+import {
+  findDepartment,
+  keyTaskInput,
+  taskDepartmentIds,
+  taskMilestones,
+  taskUnits,
+  workItemUnits,
+} from '../../domain/plan';
 import { parseCoreTargets, parseHeader, parseKeyTasks, readSourceText } from '../../seeds/document';
 import { DEFAULT_PLAN_FILE, loadPlanFile, planSummary } from '../../seeds/load-plan';
 
@@ -94,11 +101,13 @@ describe('2016 plan: department registry', () => {
     expect(new Set(all).size).toBe(all.length);
     const used = new Set(doc.tasks.flatMap((t) => t.workItems.flatMap((w) => w.unitNames)));
     const roles = new Set(Object.values(plan.roles));
+    const members = new Set(plan.departments.flatMap((d) => d.members ?? []));
     for (const d of plan.departments) {
-      // Every registry entry is named by the document, except ministry leadership, which only escalations reach.
-      if (d.kind !== 'leadership')
-        expect({ id: d.id, inDocument: used.has(d.name.zh) }).toEqual({ id: d.id, inDocument: true });
-      else expect(roles.has(d.id)).toBe(true);
+      // Every registry entry is named by the document, except ministry leadership, which only escalations reach,
+      // and the provincial authorities, which the notice is addressed to (各省、自治区、直辖市教育厅（教委）…).
+      if (d.kind === 'leadership') expect(roles.has(d.id)).toBe(true);
+      else if (d.kind === 'local-authority') expect(members.has(d.id)).toBe(true);
+      else expect({ id: d.id, inDocument: used.has(d.name.zh) }).toEqual({ id: d.id, inDocument: true });
     }
   });
 
@@ -125,9 +134,12 @@ describe('2016 plan: department registry', () => {
     const byId = (id: string) => plan.departments.find((d) => d.id === id)!;
     for (const id of ['relevant-departments', 'local-authorities']) {
       expect(byId(id).kind).toBe('collective');
-      expect(byId(id).members).toEqual(expect.any(String));
+      expect(byId(id).description).toEqual(expect.any(String));
     }
-    expect(byId('local-authorities').members).toContain('教育厅');
+    expect(byId('local-authorities').description).toContain('教育厅');
+    // 相关业务司局: designated case by case by the item's lead, from the ministry's departments.
+    expect(byId('relevant-departments')).toMatchObject({ designatedFrom: ['ministry-department'] });
+    expect(byId('relevant-departments').members).toBeUndefined();
     for (const id of ['ncet', 'pep', 'ouc', 'cetv', 'neea', 'nies', 'emic'])
       expect(byId(id).kind).toBe('affiliated-unit');
     for (const id of ['science-tech', 'basic-ed-2', 'general-office', 'supervision-office']) {
@@ -169,7 +181,8 @@ describe('2016 plan: leads and co-responsible units', () => {
         'neea',
       ],
     });
-    expect(taskUnits(task(17))).toEqual({ lead: 'local-authorities', coResponsible: [] });
+    // Task 17 is the collective's alone: its steward, 科技司 (which drafts the work points), leads and closes it.
+    expect(taskUnits(task(17))).toEqual({ lead: 'science-tech', coResponsible: ['local-authorities'] });
     expect(taskUnits(task(21))).toEqual({ lead: 'supervision-office', coResponsible: ['science-tech'] });
     expect(taskUnits(task(23))).toEqual({
       lead: 'unesco-secretariat',
@@ -262,5 +275,116 @@ describe('2016 plan: core targets', () => {
     expect(reported(16)).toEqual([30, 60]);
     expect(reported(1)).toEqual([]);
     expect(plan.targets.find((t) => t.number === 5)!.figures).toEqual([]);
+  });
+});
+
+describe('2016 plan: the 32 provincial-level authorities the notice is addressed to', () => {
+  const byId = (id: string) => plan.departments.find((d) => d.id === id)!;
+  const OFFICIAL = [
+    '北京市教育委员会',
+    '天津市教育委员会',
+    '河北省教育厅',
+    '山西省教育厅',
+    '内蒙古自治区教育厅',
+    '辽宁省教育厅',
+    '吉林省教育厅',
+    '黑龙江省教育厅',
+    '上海市教育委员会',
+    '江苏省教育厅',
+    '浙江省教育厅',
+    '安徽省教育厅',
+    '福建省教育厅',
+    '江西省教育厅',
+    '山东省教育厅',
+    '河南省教育厅',
+    '湖北省教育厅',
+    '湖南省教育厅',
+    '广东省教育厅',
+    '广西壮族自治区教育厅',
+    '海南省教育厅',
+    '重庆市教育委员会',
+    '四川省教育厅',
+    '贵州省教育厅',
+    '云南省教育厅',
+    '西藏自治区教育厅',
+    '陕西省教育厅',
+    '甘肃省教育厅',
+    '青海省教育厅',
+    '宁夏回族自治区教育厅',
+    '新疆维吾尔自治区教育厅',
+    '新疆生产建设兵团教育局',
+  ];
+
+  it('makes 地方各级教育行政部门 stand for the 32, by their official names, each a local authority', () => {
+    const members = byId('local-authorities').members!;
+    expect(members.map((id) => byId(id).name.zh)).toEqual(OFFICIAL);
+    for (const id of members) {
+      expect(id).toMatch(/^prov-[a-z-]+$/);
+      expect(byId(id).kind).toBe('local-authority');
+      expect(byId(id).name.en).toMatch(
+        /^(Education (Department|Bureau) of|[A-Z][a-z]+ Municipal Education Commission)/,
+      );
+    }
+    expect(byId('prov-beijing').name.zh).toBe('北京市教育委员会');
+    expect(byId('prov-xpcc').name.zh).toBe('新疆生产建设兵团教育局');
+  });
+
+  it('fans out every item naming the collective, and lets a province see those tasks', () => {
+    const withCollective = plan.tasks.filter((t) =>
+      workItemUnits(plan, t).some((w) => w.collectives.some((c) => c.id === 'local-authorities')),
+    );
+    expect(withCollective.map((t) => t.number)).toEqual([3, 11, 12, 15, 16, 17, 18, 19, 20]);
+    const items = plan.tasks.flatMap((t) => workItemUnits(plan, t).filter((w) => w.collectives.length > 0));
+    expect(items).toHaveLength(11);
+    for (const t of withCollective) expect(taskDepartmentIds(plan, t)).toContain('prov-tibet');
+    expect(
+      taskDepartmentIds(
+        plan,
+        plan.tasks.find((t) => t.number === 1)!,
+      ),
+    ).not.toContain('prov-tibet');
+  });
+});
+
+describe('2016 plan: each work item keeps its own lead and co-units', () => {
+  const task = (n: number) => plan.tasks.find((t) => t.number === n)!;
+  const units = (n: number) => workItemUnits(plan, task(n));
+
+  it('gives task 3 three items with their own leads, and the collective’s part to the provinces', () => {
+    const items = units(3);
+    expect(items.map((w) => [w.lead, w.co])).toEqual([
+      ['basic-ed-2', ['ncet']],
+      ['science-tech', ['basic-ed-2', 'ncet']],
+      ['pep', []],
+      ['science-tech', ['finance']],
+    ]);
+    expect(items[0]!.collectives).toEqual([{ id: 'local-authorities', members: expect.any(Array) }]);
+    expect(items[0]!.collectives[0]!.members).toHaveLength(32);
+    expect(items[2]!.collectives).toEqual([]);
+  });
+
+  it('lets 国家开放大学 and 离退休局 lead their own items of task 6', () => {
+    expect(units(6).map((w) => w.lead)).toEqual(['vocational-adult', 'ouc', 'retirees']);
+    expect(units(6).every((w) => w.co.length === 0)).toBe(true);
+  });
+
+  it('has 相关业务司局 designated by the item’s lead from the ministry departments (tasks 1 and 11)', () => {
+    const item = units(1)[1]!;
+    expect(item).toMatchObject({ lead: 'science-tech', co: [], collectives: [] });
+    expect(item.designations.map((d) => d.id)).toEqual(['relevant-departments']);
+    expect(item.designations[0]!.candidates).toEqual(expect.arrayContaining(['higher-ed', 'vocational-adult']));
+    expect(item.designations[0]!.candidates).not.toContain('ncet');
+    expect(item.designations[0]!.candidates).not.toContain('prov-beijing');
+    expect(units(11)[0]!).toMatchObject({ lead: 'emic', co: [], designations: [{ id: 'relevant-departments' }] });
+  });
+
+  it('names 科技司 steward of the items the collective leads alone (tasks 15 and 17)', () => {
+    expect(task(17).workItems[0]!.steward).toBe('science-tech');
+    expect(units(17)).toEqual([
+      { lead: 'science-tech', steward: true, co: [], collectives: [expect.anything()], designations: [] },
+    ]);
+    expect(units(15)[1]).toMatchObject({ lead: 'science-tech', steward: true, co: [] });
+    const stewarded = plan.tasks.flatMap((t) => t.workItems.filter((w) => w.steward).map(() => t.number));
+    expect(stewarded).toEqual([15, 17]);
   });
 });

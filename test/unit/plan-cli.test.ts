@@ -23,7 +23,7 @@ describe('npm run plan -- check', () => {
     expect(r.stdout).toMatch(/sections:\s+10\n/);
     expect(r.stdout).toMatch(/key tasks:\s+24\n/);
     expect(r.stdout).toMatch(/work items:\s+48\n/);
-    expect(r.stdout).toMatch(/departments:\s+36 /);
+    expect(r.stdout).toMatch(/departments:\s+68 /);
     expect(r.stdout).toMatch(/milestones:\s+96 \(4 per task;/);
     expect(r.stdout).toContain('年终完成 2016-12-31');
     expect(r.stdout).toMatch(/core targets:\s+8 \(19 figures\)/);

@@ -55,7 +55,11 @@ describe('importing the 2016 text', () => {
     // A template whose structure is wrong everywhere: every work item replaced, sections retitled in English
     // only where the Chinese still matches. English words, figures, schedule and policy are all it can give.
     const template = copy(shipped);
-    for (const task of template.tasks) task.workItems = [{ text: '占位', units: ['general-office'] }];
+    // Only a steward is not in the text (it names who closes an item the collective leads alone): the template's
+    // paragraphs that have one stay.
+    for (const task of template.tasks) {
+      task.workItems = [{ text: '占位', units: ['general-office'] }, ...task.workItems.filter((w) => w.steward)];
+    }
     template.tasks.reverse();
     const { plan } = importNotice(readSourceText(), { template });
     expect(plan).toEqual(shipped);
@@ -133,7 +137,10 @@ describe('importing another year’s text', () => {
         figures: [],
       },
     ]);
-    // The registry holds the units the text names and those the roles and escalations need, nothing else.
+    // The registry holds the units the text names, the members of its collectives (the 32 provinces) and those
+    // the roles and escalations need, nothing else.
+    const provinces = shipped.departments.find((d) => d.id === 'local-authorities')!.members!;
+    expect(provinces).toHaveLength(32);
     expect(plan.departments.map((d) => d.id)).toEqual([
       'general-office',
       'supervision-office',
@@ -142,6 +149,7 @@ describe('importing another year’s text', () => {
       'science-tech',
       'emic',
       'local-authorities',
+      ...provinces,
       'ministry-leadership',
       'new-unit-1',
     ]);

@@ -144,6 +144,57 @@ describe('reading a plan file', () => {
   });
 });
 
+describe('collectives, their members and stewards are checked', () => {
+  const collective = (data: PlanFileInput, id: string) => data.departments.find((d) => d.id === id)!;
+
+  it('refuses a collective with neither members nor a way to designate them, or with both', () => {
+    const data = plan2016();
+    delete collective(data, 'local-authorities').members;
+    collective(data, 'relevant-departments').members = ['higher-ed'];
+    expect(problemsOf(data)).toEqual([
+      'departments[33]: a collective names either its members or the kinds it is designated from',
+      'departments[34]: a collective names either its members or the kinds it is designated from',
+    ]);
+  });
+
+  it('refuses an unknown member, a collective as a member, and a member twice', () => {
+    const data = plan2016();
+    collective(data, 'local-authorities').members = [
+      'prov-beijing',
+      'prov-atlantis',
+      'relevant-departments',
+      'prov-beijing',
+    ];
+    expect(problemsOf(data)).toEqual([
+      'departments[34].members[1]: unknown department "prov-atlantis"',
+      'departments[34].members[2]: a member cannot be a collective',
+      'departments[34].members[3]: duplicate member "prov-beijing"',
+    ]);
+  });
+
+  it('refuses members on a body that is not a collective, and designating leadership', () => {
+    const data = plan2016();
+    data.departments[0]!.members = ['prov-beijing'];
+    collective(data, 'relevant-departments').designatedFrom = ['leadership'];
+    expect(problemsOf(data)).toEqual([
+      'departments[0].members: only a collective has members',
+      'departments[33].designatedFrom[0]: cannot designate a leadership',
+    ]);
+  });
+
+  it('asks a steward of an item a collective leads, and only of such an item', () => {
+    const data = plan2016();
+    delete data.tasks[16]!.workItems[0]!.steward;
+    data.tasks[0]!.workItems[0]!.steward = 'higher-ed';
+    data.tasks[14]!.workItems[1]!.steward = 'prov-beijing';
+    expect(problemsOf(data)).toEqual([
+      'tasks[0].workItems[0].steward: only an item led by a collective has a steward (its first unit leads it)',
+      'tasks[14].workItems[1].steward: a steward is a ministry department or an affiliated unit',
+      'tasks[16].workItems[0].steward: an item led by a collective names the steward that closes it',
+    ]);
+  });
+});
+
 describe('another year’s plan runs through the same rules', () => {
   const plan = loadPlanFile(join(FIXTURES, 'city-2027-smart-education.plan.json'));
   const task = (n: number) => plan.tasks.find((t) => t.number === n)!;
@@ -154,7 +205,7 @@ describe('another year’s plan runs through the same rules', () => {
       sections: 2,
       tasks: 3,
       workItems: 4,
-      departments: 7,
+      departments: 9,
       milestonesPerTask: { 1: 3, 2: 3, 3: 2 },
       milestones: 8,
       targets: 1,

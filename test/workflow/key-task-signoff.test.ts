@@ -80,7 +80,7 @@ async function refusal(p: Promise<unknown>): Promise<{ type: string; message: st
   throw new Error('the update was accepted but should have been refused');
 }
 
-test('co-responsible units sign first; the lead is refused until they have, then completes the milestone', async () => {
+test('each item’s units sign first; the task’s lead is refused until they have, then completes the milestone', async () => {
   const h = await startTask();
   let r = await refusal(h.executeUpdate(signOffUpdate, { args: [args('alpha')] }));
   expect(r.type).toBe('LeadSignsLast');
@@ -97,9 +97,10 @@ test('co-responsible units sign first; the lead is refused until they have, then
   const done = await h.executeUpdate(signOffUpdate, { args: [args('alpha', { comment: '同意' })] });
   expect(done.state).toBe('completed');
   const signOffs = done.rounds[0]!.signOffs;
+  // gamma leads the second work item on its own (the document's responsibility), alpha the first and the task.
   expect(signOffs.map((s) => [s.department, s.role, s.workItems])).toEqual([
     ['beta', 'co', [0]],
-    ['gamma', 'co', [1]],
+    ['gamma', 'lead', [1]],
     ['alpha', 'lead', [0]],
   ]);
   const view: KeyTaskView = await h.query(getStateQuery);

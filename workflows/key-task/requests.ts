@@ -8,17 +8,27 @@ import { ApplicationFailure } from '@temporalio/common';
 import type {
   Acted,
   Actor,
+  AddCoUnitArgs,
   CancelArgs,
+  CloseCollectiveArgs,
+  DesignateArgs,
   ExtensionDecisionArgs,
   ExtensionRequestArgs,
+  FigureRequest,
+  FigureValues,
   KeyTaskInput,
+  MilestoneItem,
+  ReassignArgs,
   RefusalType,
+  ReportArgs,
   ResubmitArgs,
   SignOffArgs,
+  WaiveArgs,
 } from '../../contracts';
 import { isSealed, type Words } from '../../contracts/shared';
 import { localDate } from '../../domain/calendar';
-import { pendingDepartments, type KeyTaskState, type MilestoneRecord } from './state';
+import { coUnitsOf, isWaived, itemsOf, membersPending, partOf, signOffPlan, taskLeadOf, unitsOf } from './items';
+import { currentMilestone, pendingDepartments, type KeyTaskState, type MilestoneRecord } from './state';
 
 /**
  * Throws a refusal: its type is the stable code the API maps to a status, its message the English words
@@ -101,6 +111,16 @@ function requireLead(input: KeyTaskInput, department: string): void {
   }
 }
 
+function requireOpen(m: MilestoneRecord): void {
+  if (m.state === 'returned') {
+    refuse(
+      'AwaitingResubmission',
+      `节点“${m.title.zh}”已退回，等待牵头单位重新提交`,
+      `milestone "${m.id}" was returned and waits for the lead's resubmission`,
+    );
+  }
+}
+
 /** Checks a sign-off: responsible unit, current open milestone, once per round, lead last, figures. */
 export function checkSignOff(state: KeyTaskState, input: KeyTaskInput, args: SignOffArgs): void {
   requireActor(args, coordinatorOf(args.department), {
@@ -110,13 +130,8 @@ export function checkSignOff(state: KeyTaskState, input: KeyTaskInput, args: Sig
   if (alreadyApplied(state, args.requestId)) return;
   requireActive(state);
   const m = requireCurrent(state, args.milestoneId);
-  if (m.state === 'returned') {
-    refuse(
-      'AwaitingResubmission',
-      `节点“${m.title.zh}”已退回，等待牵头单位重新提交`,
-      `milestone "${m.id}" was returned and waits for the lead's resubmission`,
-    );
-  }
+  requireOpen(m);
+  if (m.items) return checkItemSignOff(m, input, args);
   const who = m.required.find((r) => r.department === args.department);
   if (!who) {
     refuse(
@@ -150,8 +165,12 @@ export function checkSignOff(state: KeyTaskState, input: KeyTaskInput, args: Sig
 }
 
 function checkFigures(m: MilestoneRecord, role: 'lead' | 'co', args: SignOffArgs): void {
-  const given = Object.entries(args.figures ?? {});
-  const asked = role === 'lead' ? m.figures : [];
+  checkFigureValues(role === 'lead' ? m.figures : [], args.figures, args.decision === 'approve');
+}
+
+/** Checks figures given against those asked: none unasked, each in range, and (when `required`) none missing. */
+function checkFigureValues(asked: FigureRequest[], figures: FigureValues | undefined, required: boolean): void {
+  const given = Object.entries(figures ?? {});
   for (const [id, value] of given) {
     const f = asked.find((x) => x.id === id);
     if (!f) {
@@ -173,8 +192,8 @@ function checkFigures(m: MilestoneRecord, role: 'lead' | 'co', args: SignOffArgs
       );
     }
   }
-  if (args.decision === 'approve') {
-    const missing = asked.filter((f) => !(f.id in (args.figures ?? {})));
+  if (required) {
+    const missing = asked.filter((f) => !(f.id in (figures ?? {})));
     if (missing.length > 0) {
       refuse(
         'FigureMissing',
@@ -289,4 +308,276 @@ export function checkCancel(state: KeyTaskState, args: CancelArgs): void {
   requireActor(args, (a) => a.role === 'admin', { zh: '撤销任务', en: 'cancel the task' });
   if (alreadyApplied(state, args.requestId)) return;
   requireActive(state);
+}
+
+/** Names a department in refusals by its id (the API shows the words as they are). */
+const unitList = (ids: string[]): { zh: string; en: string } => ({ zh: ids.join('、'), en: ids.join(', ') });
+
+/** The milestone's item `index`. @throws UnknownWorkItem. */
+function requireItem(m: MilestoneRecord, index: number): MilestoneItem {
+  const item = m.items![index];
+  if (!item) {
+    refuse('UnknownWorkItem', `本任务没有第${index + 1}项工作`, `no work item ${index} in this task`);
+  }
+  return item;
+}
+
+/** A milestone of a run with work items. @throws NoWorkItems for a run started before them. */
+function requireItemized(m: MilestoneRecord): void {
+  if (!m.items) {
+    refuse(
+      'NoWorkItems',
+      '本任务按旧规则运行（启动于分项责任之前），不能按工作项办理',
+      'this task runs on the rules it was started with, before work-item responsibility',
+    );
+  }
+}
+
+function requireReason(reason: string): void {
+  if (!reason.trim()) refuse('ReasonRequired', '请填写理由', 'a reason is required');
+}
+
+function requireItemLead(item: MilestoneItem, index: number, department: string): void {
+  if (department !== item.lead) {
+    refuse(
+      'NotItemLead',
+      `只有第${index + 1}项工作的牵头单位（${item.lead}）可以办理此事项`,
+      `only the lead of work item ${index}, ${item.lead}, may do this`,
+    );
+  }
+}
+
+/** The current milestone, open or returned (changes of responsibility apply from it on). */
+function requireCurrentItemized(state: KeyTaskState): MilestoneRecord {
+  const m = currentMilestone(state)!;
+  requireItemized(m);
+  return m;
+}
+
+/**
+ * Checks a sign-off on a milestone with work items: the unit answers for an item (a province reports instead),
+ * the item is one of it, and the approval signs something now: an item whose co-unit it is, an item it leads
+ * whose co-units and members are done, or (the task's lead) the close when every item is done.
+ */
+function checkItemSignOff(m: MilestoneRecord, input: KeyTaskInput, args: SignOffArgs): void {
+  if (args.workItem !== undefined) requireItem(m, args.workItem);
+  const taskLead = taskLeadOf(m);
+  const mine = itemsOf(m, args.department).filter(
+    (i) => m.items![i]!.lead === args.department || coUnitsOf(m.items![i]!).includes(args.department),
+  );
+  const responsible =
+    args.workItem === undefined ? mine.length > 0 || args.department === taskLead : mine.includes(args.workItem);
+  if (!responsible) {
+    const member = m.items!.some((item) => partOf(item, args.department));
+    refuse(
+      'NotResponsible',
+      member
+        ? `${args.department} 以报送方式办理本任务（不签核）`
+        : `${args.department} 不是本任务${args.workItem === undefined ? '' : `第${args.workItem + 1}项工作`}的责任单位`,
+      member
+        ? `${args.department} reports on its part of task ${input.task.number}; it does not sign`
+        : `${args.department} is not a responsible unit of ${args.workItem === undefined ? '' : `work item ${args.workItem} of `}task ${input.task.number}`,
+    );
+  }
+  const pending = pendingDepartments(m);
+  if (!pending.includes(args.department)) {
+    refuse('AlreadySigned', `${args.department} 已在本轮会签`, `${args.department} has already signed this round`);
+  }
+  if (args.decision === 'reject') {
+    if (!args.comment) refuse('CommentRequired', '退回须填写意见', 'a rejection needs a comment');
+    return;
+  }
+  const plan = signOffPlan(m, args.department, args.workItem);
+  if (plan.items.length === 0 && !plan.closes) {
+    const waiting = unitList(pending.filter((d) => d !== args.department));
+    refuse(
+      'LeadSignsLast',
+      `牵头单位须在配合单位会签、各地报送后签署，尚待：${waiting.zh}`,
+      `a lead signs after its co-units and members; still waiting for ${waiting.en}`,
+    );
+  }
+  checkFigures(m, plan.closes ? 'lead' : 'co', args);
+}
+
+/** Checks a member's report: the current milestone, an item whose collective it belongs to, a text, figures. */
+export function checkReport(state: KeyTaskState, input: KeyTaskInput, args: ReportArgs): void {
+  requireActor(args, coordinatorOf(args.department), {
+    zh: `代表 ${args.department} 报送`,
+    en: `report for ${args.department}`,
+  });
+
+  if (alreadyApplied(state, args.requestId)) return;
+  requireActive(state);
+  const m = requireCurrent(state, args.milestoneId);
+  requireItemized(m);
+  const item = requireItem(m, args.workItem);
+  const part = partOf(item, args.department);
+  if (!part) {
+    refuse(
+      'NotResponsible',
+      `${args.department} 不报送第${args.workItem + 1}项工作`,
+      `${args.department} does not report on work item ${args.workItem} of task ${input.task.number}`,
+    );
+  }
+  if (part.closure) {
+    refuse(
+      'PartClosed',
+      '牵头单位已结束本项的地方报送',
+      `the item's lead has closed the reports on work item ${args.workItem}`,
+    );
+  }
+  if (isWaived(item, args.department) || isWaived(item, part.id)) {
+    refuse(
+      'UnitWaived',
+      `${args.department} 本节点不适用（已豁免）`,
+      `${args.department} was waived for this milestone`,
+    );
+  }
+  if (!args.text.trim()) refuse('CommentRequired', '报送须填写情况说明', 'a report needs a text');
+  checkFigureValues(args.status === 'not_applicable' ? [] : m.figures, args.figures, args.status !== 'not_applicable');
+}
+
+/** Checks an early close of a collective's part: by the item's lead, with a reason, while members are pending. */
+export function checkCloseCollective(state: KeyTaskState, input: KeyTaskInput, args: CloseCollectiveArgs): void {
+  requireActor(args, coordinatorOf(args.department), {
+    zh: `代表 ${args.department} 结束地方报送`,
+    en: `close the reports for ${args.department}`,
+  });
+
+  if (alreadyApplied(state, args.requestId)) return;
+  requireActive(state);
+  const m = requireCurrent(state, args.milestoneId);
+  requireItemized(m);
+  const item = requireItem(m, args.workItem);
+  requireItemLead(item, args.workItem, args.department);
+  if (!item.collectives.some((c) => membersPending(item, c).length > 0)) {
+    refuse('PartClosed', '本项没有待报送的地方', `no member still has to report on work item ${args.workItem}`);
+  }
+  requireReason(args.reason);
+}
+
+/** Checks a designation: by the item's lead, on an item naming a designated collective, of ministry departments. */
+export function checkDesignate(state: KeyTaskState, input: KeyTaskInput, args: DesignateArgs): void {
+  requireActor(args, coordinatorOf(args.department), {
+    zh: `代表 ${args.department} 指定相关业务司局`,
+    en: `designate departments for ${args.department}`,
+  });
+
+  if (alreadyApplied(state, args.requestId)) return;
+  requireActive(state);
+  const m = requireCurrentItemized(state);
+  const item = requireItem(m, args.workItem);
+  const designation = input.task.items?.[args.workItem]?.designations[0];
+  if (!designation) {
+    refuse(
+      'NotDesignatedItem',
+      `第${args.workItem + 1}项工作无需指定单位`,
+      `work item ${args.workItem} names no collective to designate`,
+    );
+  }
+  requireItemLead(item, args.workItem, args.department);
+  const wrong = args.departments.filter((d) => !designation.candidates.includes(d));
+  if (args.departments.length === 0 || wrong.length > 0) {
+    refuse(
+      'NotMinistryDepartment',
+      `只能指定部内司局${wrong.length ? `，不能指定：${unitList(wrong).zh}` : ''}`,
+      `only ministry departments can be designated${wrong.length ? `, not ${unitList(wrong).en}` : ''}`,
+    );
+  }
+  requireNew(item, args.departments, args.workItem);
+  requireReason(args.reason);
+}
+
+function requireNew(item: MilestoneItem, departments: string[], index: number): void {
+  const known = departments.filter((d) => unitsOf(item).includes(d));
+  if (known.length > 0) {
+    refuse(
+      'AlreadyResponsible',
+      `${unitList(known).zh} 已是第${index + 1}项工作的责任单位`,
+      `${unitList(known).en} already answer for work item ${index}`,
+    );
+  }
+}
+
+/** Checks a waiver: an unfinished milestone, a unit of the item (not the task's lead), not yet waived, a reason. */
+export function checkWaive(state: KeyTaskState, input: KeyTaskInput, args: WaiveArgs): void {
+  requireActor(args, (a) => a.role === 'office', { zh: '豁免责任单位', en: 'waive a unit' });
+
+  if (alreadyApplied(state, args.requestId)) return;
+  requireActive(state);
+  const m = findMilestone(state, args.milestoneId);
+  if (m.state === 'completed') {
+    refuse('MilestoneClosed', `节点“${m.title.zh}”已完成`, `milestone "${m.id}" is already completed`);
+  }
+  requireItemized(m);
+  const item = requireItem(m, args.workItem);
+  const units = [...unitsOf(item), ...item.collectives.map((c) => c.id)];
+  if (!units.includes(args.unit)) {
+    refuse(
+      'NotResponsible',
+      `${args.unit} 不是第${args.workItem + 1}项工作的责任单位`,
+      `${args.unit} does not answer for work item ${args.workItem}`,
+    );
+  }
+  if (args.unit === taskLeadOf(m)) {
+    refuse(
+      'TaskLeadRequired',
+      '任务牵头单位须办结节点，不能豁免或转交',
+      'the task’s lead closes the milestone: it cannot be waived or replaced',
+    );
+  }
+  if (isWaived(item, args.unit)) {
+    refuse('AlreadyWaived', `${args.unit} 本节点已豁免`, `${args.unit} is already waived for this milestone`);
+  }
+  requireReason(args.reason);
+}
+
+/** Checks a reassignment: a signing unit of the item (not the task's lead) to a department not yet on it. */
+export function checkReassign(state: KeyTaskState, input: KeyTaskInput, args: ReassignArgs): void {
+  requireActor(args, (a) => a.role === 'office', { zh: '转交责任', en: 'hand a part to another unit' });
+
+  if (alreadyApplied(state, args.requestId)) return;
+  requireActive(state);
+  const m = requireCurrentItemized(state);
+  const item = requireItem(m, args.workItem);
+  if (args.from !== item.lead && !coUnitsOf(item).includes(args.from)) {
+    refuse(
+      'NotResponsible',
+      `${args.from} 不是第${args.workItem + 1}项工作的签核单位`,
+      `${args.from} does not sign work item ${args.workItem}`,
+    );
+  }
+  if (args.from === taskLeadOf(m)) {
+    refuse(
+      'TaskLeadRequired',
+      '任务牵头单位须办结节点，不能豁免或转交',
+      'the task’s lead closes the milestone: it cannot be waived or replaced',
+    );
+  }
+  requireAssignable(input, args.to);
+  requireNew(item, [args.to], args.workItem);
+  requireReason(args.reason);
+}
+
+/** Checks an added co-unit: a ministry department or affiliated unit not yet on the item, with a reason. */
+export function checkAddCoUnit(state: KeyTaskState, input: KeyTaskInput, args: AddCoUnitArgs): void {
+  requireActor(args, (a) => a.role === 'office', { zh: '增加配合单位', en: 'add a co-unit' });
+
+  if (alreadyApplied(state, args.requestId)) return;
+  requireActive(state);
+  const m = requireCurrentItemized(state);
+  const item = requireItem(m, args.workItem);
+  requireAssignable(input, args.unit);
+  requireNew(item, [args.unit], args.workItem);
+  requireReason(args.reason);
+}
+
+function requireAssignable(input: KeyTaskInput, unit: string): void {
+  if (!(input.task.assignable ?? []).includes(unit)) {
+    refuse(
+      'NotAssignable',
+      `${unit} 不是部内司局或直属单位`,
+      `${unit} is not a ministry department or affiliated unit`,
+    );
+  }
 }

@@ -5,6 +5,7 @@
  */
 import type { KeyTaskInput } from '../../contracts';
 import { addDays, deadlineEpoch, dueSoonEpoch, localTimeToEpoch } from '../../domain/calendar';
+import { membersPending } from './items';
 import { currentMilestone, lateFrom, openEscalation, type KeyTaskState } from './state';
 
 const DAY_MS = 86_400_000;
@@ -13,6 +14,8 @@ const DAY_MS = 86_400_000;
 export type ScheduledEvent =
   | { at: number; kind: 'reminder'; milestoneId: string; dueDate: string; daysBefore: number; id: string }
   | { at: number; kind: 'escalation'; milestoneId: string; dueDate: string; level: number; id: string }
+  /** A work item's members (provinces) that have not reported by the end of the due date: their own notice. */
+  | { at: number; kind: 'overdue'; milestoneId: string; dueDate: string; workItem: number; id: string }
   | { at: number; kind: 'status' };
 
 /** The deterministic id of a notification: workflow, milestone, kind and the instant it stands for. */
@@ -55,6 +58,12 @@ export function pendingEvents(state: KeyTaskState, input: KeyTaskInput, workflow
       id,
     });
   }
+  // Runs with work items: each item's members still to report get their own overdue notice (its lead is told).
+  (m.items ?? []).forEach((item, workItem) => {
+    const id = notificationId(workflowId, m.id, 'overdue', `${m.dueDate}/i${workItem}`);
+    if (sent.has(id) || !item.collectives.some((c) => membersPending(item, c).length > 0)) return;
+    events.push({ at: deadline, kind: 'overdue', milestoneId: m.id, dueDate: m.dueDate, workItem, id });
+  });
   const dueSoon = dueSoonEpoch(m.dueDate, policy.dueSoonDays, policy.utcOffset);
   events.push({ at: dueSoon, kind: 'status' }, { at: deadline, kind: 'status' });
   return events.sort((a, b) => a.at - b.at);

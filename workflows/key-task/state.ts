@@ -8,15 +8,21 @@ import type {
   Extension,
   KeyTaskInput,
   KeyTaskView,
+  MilestoneItem,
   MilestoneView,
   Notification,
+  ResponsibilityChange,
   TaskStatus,
 } from '../../contracts';
 import type { Actor, TaskRowState } from '../../contracts/shared';
 import { deadlineEpoch, dueSoonEpoch, iso, lateFrom } from '../../domain/calendar';
+import { itemizedPending, itemView, unitsOf } from './items';
 
-/** A milestone as the workflow stores it (its pending units are derived, not stored). */
-export type MilestoneRecord = Omit<MilestoneView, 'pendingDepartments'>;
+/**
+ * A milestone as the workflow stores it (its pending units and its items' progress are derived, not stored).
+ * `items` is there in runs started with work-item responsibility.
+ */
+export type MilestoneRecord = Omit<MilestoneView, 'pendingDepartments' | 'items'> & { items?: MilestoneItem[] };
 
 /** Everything the workflow carries, including across continue-as-new. Plain JSON. */
 export interface KeyTaskState {
@@ -35,6 +41,8 @@ export interface KeyTaskState {
   completedAt?: string;
   /** Request ids already applied (newest last, bounded), so a retry is applied once even after continue-as-new. */
   appliedRequests: string[];
+  /** Changes of responsibility (runs with work-item responsibility only: their presence marks such a run). */
+  changes?: ResponsibilityChange[];
 }
 
 /** How many applied request ids are remembered across continue-as-new. */
@@ -43,10 +51,26 @@ export const APPLIED_REQUESTS_KEPT = 500;
 /**
  * The initial state: the first milestone open in round 1, the others pending. With `opensOnStartDate` the
  * first milestone counts as opened on the plan's start date (a plan started in the past is as late as its
- * dates say); without it (runs from before that rule) it has no opening day.
+ * dates say); without it (runs from before that rule) it has no opening day. With `itemized` (and an input
+ * that carries items) each milestone carries its work items' units: they are signed item by item.
  */
-export function initialState(input: KeyTaskInput, now: number, opensOnStartDate = true): KeyTaskState {
-  return {
+export function initialState(
+  input: KeyTaskInput,
+  now: number,
+  opensOnStartDate = true,
+  itemized = false,
+): KeyTaskState {
+  const items = itemized ? input.task.items : undefined;
+  const milestoneItems = (): MilestoneItem[] | undefined =>
+    items?.map((u) => ({
+      lead: u.lead,
+      steward: u.steward,
+      co: [...u.co],
+      collectives: u.collectives.map((c) => ({ id: c.id, members: [...c.members], reports: [] })),
+      designations: u.designations.map((d) => ({ id: d.id, designated: [] })),
+      waived: [],
+    }));
+  const state: KeyTaskState = {
     lifecycle: 'active',
     milestones: input.milestones.map((m, i) => ({
       ...m,
@@ -55,6 +79,7 @@ export function initialState(input: KeyTaskInput, now: number, opensOnStartDate 
       state: i === 0 ? 'open' : 'pending',
       required: input.task.responsibilities,
       rounds: i === 0 ? [{ number: 1, openedAt: iso(now), signOffs: [] }] : [],
+      ...(items ? { items: milestoneItems() } : {}),
     })),
     current: 0,
     plannedFrom: now,
@@ -63,6 +88,8 @@ export function initialState(input: KeyTaskInput, now: number, opensOnStartDate 
     extensions: [],
     appliedRequests: [],
   };
+  if (items) state.changes = [];
+  return state;
 }
 
 /** The milestone being worked, if any. */
@@ -83,6 +110,7 @@ export function openEscalation(state: KeyTaskState, milestoneId: string): Escala
  * this round (co-responsible units first, the lead last); while returned, the lead, who must resubmit.
  */
 export function pendingDepartments(m: MilestoneRecord): string[] {
+  if (m.items) return itemizedPending(m);
   if (m.state === 'returned') return m.required.filter((r) => r.role === 'lead').map((r) => r.department);
   if (m.state !== 'open') return [];
   const signed = new Set(m.rounds.at(-1)?.signOffs.map((s) => s.department));
@@ -110,7 +138,7 @@ export function taskStatus(state: KeyTaskState, input: KeyTaskInput, now: number
  */
 export function taskRow(state: KeyTaskState, input: KeyTaskInput, now: number): TaskRowState {
   const m = currentMilestone(state);
-  return {
+  const row: TaskRowState = {
     status: taskStatus(state, input, now),
     currentMilestone: m?.id ?? null,
     nextDue: m?.dueDate ?? null,
@@ -118,6 +146,20 @@ export function taskRow(state: KeyTaskState, input: KeyTaskInput, now: number): 
     escalationLevel: m ? (openEscalation(state, m.id)?.level ?? 0) : 0,
     extensionPending: state.extensions.some((e) => e.state === 'pending'),
   };
+  if (!state.changes) return row;
+  // Runs with work items: every unit the task concerns now, and each collective's count on the current milestone.
+  const shown = m ?? state.milestones.at(-1)!;
+  row.departments = involvedDepartments(state, input);
+  row.parts = (shown.items ?? []).flatMap((_, i) =>
+    itemView(shown, i).progress.map((p) => ({ workItem: i, id: p.id, reported: p.reported, total: p.total })),
+  );
+  return row;
+}
+
+/** Every department a task concerns: its units and collectives as started, and whoever joined an item since. */
+export function involvedDepartments(state: KeyTaskState, input: KeyTaskInput): string[] {
+  const later = state.milestones.flatMap((m) => (m.items ?? []).flatMap((item) => unitsOf(item)));
+  return [...new Set([input.task.lead, ...input.task.coResponsible, ...later])];
 }
 
 /** The full view the `getState` query answers: the task's identity, its row and its whole record. */
@@ -138,10 +180,16 @@ export function taskView(state: KeyTaskState, input: KeyTaskInput, now: number):
     cancellation: state.cancellation,
     ...(state.refusedCancellations ? { refusedCancellations: state.refusedCancellations } : {}),
     completedAt: state.completedAt,
+    ...(state.changes ? { changes: state.changes } : {}),
   };
 }
 
-/** A milestone with its pending units derived. */
+/** A milestone with its pending units (and, in a run with work items, each item's progress) derived. */
 export function milestoneView(m: MilestoneRecord): MilestoneView {
-  return { ...m, pendingDepartments: pendingDepartments(m) };
+  const { items, ...rest } = m;
+  return {
+    ...rest,
+    pendingDepartments: pendingDepartments(m),
+    ...(items ? { items: items.map((_, i) => itemView(m, i)) } : {}),
+  };
 }

@@ -11,7 +11,10 @@
  */
 import type {
   Acted,
+  AddCoUnitArgs,
   CancelArgs,
+  CloseCollectiveArgs,
+  DesignateArgs,
   Extension,
   ExtensionDecisionArgs,
   ExtensionRequestArgs,
@@ -20,17 +23,28 @@ import type {
   MilestoneView,
   Notification,
   NotificationKind,
+  ReassignArgs,
+  ReportArgs,
+  ResponsibilityChange,
   ResubmitArgs,
   SignOffArgs,
+  WaiveArgs,
 } from '../../contracts';
 import type { TaskRowState } from '../../contracts/shared';
 import { daysLate, iso, localDate } from '../../domain/calendar';
+import { itemsOf, membersPending, signOffPlan, taskLeadOf } from './items';
 import {
+  checkAddCoUnit,
   checkCancel,
+  checkCloseCollective,
+  checkDesignate,
   checkExtensionDecision,
   checkExtensionRequest,
+  checkReassign,
+  checkReport,
   checkResubmit,
   checkSignOff,
+  checkWaive,
   alreadyApplied,
 } from './requests';
 import { dueEvents, notificationId, pendingEvents } from './schedule';
@@ -75,6 +89,12 @@ export type KeyTaskEvent =
   | { type: 'requestExtension'; args: ExtensionRequestArgs }
   | { type: 'decideExtension'; args: ExtensionDecisionArgs }
   | { type: 'cancel'; args: CancelArgs }
+  | { type: 'report'; args: ReportArgs }
+  | { type: 'closeCollective'; args: CloseCollectiveArgs }
+  | { type: 'designate'; args: DesignateArgs }
+  | { type: 'waive'; args: WaiveArgs }
+  | { type: 'reassign'; args: ReassignArgs }
+  | { type: 'addCoUnit'; args: AddCoUnitArgs }
   /**
    * A workflow turn: the wake timer fired, or a request changed the state. Sends what has fallen due
    * (reminders, escalations) and publishes the task's row.
@@ -88,6 +108,12 @@ export interface KeyTaskAnswers {
   requestExtension: Extension;
   decideExtension: Extension;
   cancel: KeyTaskView;
+  report: MilestoneView;
+  closeCollective: MilestoneView;
+  designate: MilestoneView;
+  waive: MilestoneView;
+  reassign: MilestoneView;
+  addCoUnit: MilestoneView;
   turn: undefined;
 }
 
@@ -136,6 +162,18 @@ export function validate(state: KeyTaskState, event: KeyTaskEvent, input: KeyTas
       return checkExtensionDecision(state, input, event.args, now);
     case 'cancel':
       return checkCancel(state, event.args);
+    case 'report':
+      return checkReport(state, input, event.args);
+    case 'closeCollective':
+      return checkCloseCollective(state, input, event.args);
+    case 'designate':
+      return checkDesignate(state, input, event.args);
+    case 'waive':
+      return checkWaive(state, input, event.args);
+    case 'reassign':
+      return checkReassign(state, input, event.args);
+    case 'addCoUnit':
+      return checkAddCoUnit(state, input, event.args);
     case 'turn':
       return;
   }
@@ -193,6 +231,18 @@ class Step {
         return this.decideExtension(event.args);
       case 'cancel':
         return this.cancel(event.args);
+      case 'report':
+        return this.report(event.args);
+      case 'closeCollective':
+        return this.closeCollective(event.args);
+      case 'designate':
+        return this.designate(event.args);
+      case 'waive':
+        return this.waive(event.args);
+      case 'reassign':
+        return this.reassign(event.args);
+      case 'addCoUnit':
+        return this.addCoUnit(event.args);
       case 'turn':
         return this.turn();
     }
@@ -210,6 +260,7 @@ class Step {
   private signOff(args: SignOffArgs): MilestoneView {
     const m = this.milestone(args.milestoneId);
     if (alreadyApplied(this.state, args.requestId)) return milestoneView(m);
+    if (m.items) return this.itemSignOff(m, args);
     const who = m.required.find((r) => r.department === args.department)!;
     const round = m.rounds.at(-1)!;
     const at = iso(this.ctx.now);
@@ -225,25 +276,246 @@ class Step {
       requestId: args.requestId,
       ...actorOf(args),
     });
+    if (args.decision === 'reject') this.returnMilestone(m, args.comment, at);
+    else if (who.role === 'lead') this.complete(m, at);
+    this.remember(args.requestId);
+    return milestoneView(m);
+  }
+
+  /** A rejection returns the milestone to the task's lead, who is told. */
+  private returnMilestone(m: MilestoneRecord, comment: string | undefined, at: string): void {
+    const round = m.rounds.at(-1)!;
+    round.outcome = 'rejected';
+    round.closedAt = at;
+    m.state = 'returned';
+    this.notify('returned', m, [this.input.task.lead], this.noticeId(m, 'returned', `r${round.number}`), { comment });
+  }
+
+  /** The lead's approval completes the milestone; the next one opens. */
+  private complete(m: MilestoneRecord, at: string): void {
+    const round = m.rounds.at(-1)!;
+    round.outcome = 'approved';
+    round.closedAt = at;
+    m.state = 'completed';
+    m.completedAt = at;
+    m.daysLate = daysLate(lateFrom(m), this.input.policy.utcOffset, this.ctx.now);
+    this.closeEscalation(m, 'completed');
+    if (this.ctx.patched(PATCH_WITHDRAW_ON_COMPLETION)) this.withdrawPendingExtensions(m.id);
+    this.openNextMilestone();
+  }
+
+  /**
+   * A sign-off on a milestone with work items: one record per item signed (co-unit or item lead), a rejection
+   * returns the milestone, and the task lead's close (with the figures) completes it.
+   */
+  private itemSignOff(m: MilestoneRecord, args: SignOffArgs): MilestoneView {
+    const round = m.rounds.at(-1)!;
+    const at = iso(this.ctx.now);
+    const base = { department: args.department, decision: args.decision, person: args.person, at };
     if (args.decision === 'reject') {
-      round.outcome = 'rejected';
-      round.closedAt = at;
-      m.state = 'returned';
-      this.notify('returned', m, [this.input.task.lead], this.noticeId(m, 'returned', `r${round.number}`), {
-        comment: args.comment,
-      });
-    } else if (who.role === 'lead') {
-      round.outcome = 'approved';
-      round.closedAt = at;
-      m.state = 'completed';
-      m.completedAt = at;
-      m.daysLate = daysLate(lateFrom(m), this.input.policy.utcOffset, this.ctx.now);
-      this.closeEscalation(m, 'completed');
-      if (this.ctx.patched(PATCH_WITHDRAW_ON_COMPLETION)) this.withdrawPendingExtensions(m.id);
-      this.openNextMilestone();
+      const items = args.workItem === undefined ? itemsOf(m, args.department) : [args.workItem];
+      const role = args.department === taskLeadOf(m) ? 'lead' : 'co';
+      round.signOffs.push({ ...base, role, workItems: items, comment: args.comment, requestId: args.requestId });
+      this.returnMilestone(m, args.comment, at);
+    } else {
+      const plan = signOffPlan(m, args.department, args.workItem);
+      for (const i of plan.items) {
+        const last = plan.closes && i === plan.items.at(-1);
+        round.signOffs.push({
+          ...base,
+          role: m.items![i]!.lead === args.department ? 'lead' : 'co',
+          workItems: [i],
+          comment: args.comment,
+          ...(last ? { figures: args.figures } : {}),
+          requestId: args.requestId,
+        });
+      }
+      if (plan.closes) this.complete(m, at);
     }
     this.remember(args.requestId);
     return milestoneView(m);
+  }
+
+  /** A member's report on its part of an item (a later report replaces the earlier one in the count). */
+  private report(args: ReportArgs): MilestoneView {
+    const m = this.milestone(args.milestoneId);
+    if (alreadyApplied(this.state, args.requestId)) return milestoneView(m);
+    const part = m.items![args.workItem]!.collectives.find((c) => c.members.includes(args.department))!;
+    part.reports.push({
+      department: args.department,
+      status: args.status,
+      text: args.text,
+      ...(args.figures ? { figures: args.figures } : {}),
+      person: args.person,
+      at: iso(this.ctx.now),
+      requestId: args.requestId,
+    });
+    this.remember(args.requestId);
+    return milestoneView(m);
+  }
+
+  /** The item's lead closes its collectives' parts early: the count reported and the reason are kept. */
+  private closeCollective(args: CloseCollectiveArgs): MilestoneView {
+    const m = this.milestone(args.milestoneId);
+    if (alreadyApplied(this.state, args.requestId)) return milestoneView(m);
+    const item = m.items![args.workItem]!;
+    const at = iso(this.ctx.now);
+    const left: string[] = [];
+    for (const c of item.collectives) {
+      const pending = membersPending(item, c);
+      if (pending.length === 0) continue;
+      left.push(...pending);
+      const reported = new Set(c.reports.map((r) => r.department)).size;
+      c.closure = {
+        department: args.department,
+        person: args.person,
+        at,
+        reason: args.reason,
+        reported,
+        total: c.members.length,
+      };
+    }
+    this.record(
+      m,
+      {
+        kind: 'close-collective',
+        workItem: args.workItem,
+        departments: left,
+        reason: args.reason,
+        by: args.department,
+        person: args.person,
+      },
+      [],
+    );
+    this.remember(args.requestId);
+    return milestoneView(m);
+  }
+
+  /** The item's lead designates departments: co-units of the item from the current milestone on. */
+  private designate(args: DesignateArgs): MilestoneView {
+    const m = currentMilestone(this.state)!;
+    if (alreadyApplied(this.state, args.requestId)) return milestoneView(m);
+    for (const x of this.fromCurrent()) {
+      const d = x.items![args.workItem]!.designations[0]!;
+      d.designated.push(...args.departments);
+    }
+    this.record(
+      m,
+      {
+        kind: 'designate',
+        workItem: args.workItem,
+        departments: args.departments,
+        reason: args.reason,
+        by: args.department,
+        person: args.person,
+      },
+      args.departments,
+    );
+    this.remember(args.requestId);
+    return milestoneView(m);
+  }
+
+  /** The office waives a unit for one milestone of an item (不适用): it owes nothing there. */
+  private waive(args: WaiveArgs): MilestoneView {
+    const m = this.milestone(args.milestoneId);
+    if (alreadyApplied(this.state, args.requestId)) return milestoneView(m);
+    const item = m.items![args.workItem]!;
+    item.waived.push({ department: args.unit, reason: args.reason, person: args.person, at: iso(this.ctx.now) });
+    const collective = item.collectives.find((c) => c.id === args.unit);
+    const told = collective ? membersPending({ ...item, waived: [] }, collective) : [args.unit];
+    this.record(
+      m,
+      {
+        kind: 'waive',
+        workItem: args.workItem,
+        departments: [args.unit],
+        reason: args.reason,
+        by: this.input.offices.generalOffice,
+        person: args.person,
+      },
+      told,
+    );
+    this.remember(args.requestId);
+    return milestoneView(m);
+  }
+
+  /** The office hands a unit's part of an item to another department, from the current milestone on. */
+  private reassign(args: ReassignArgs): MilestoneView {
+    const m = currentMilestone(this.state)!;
+    if (alreadyApplied(this.state, args.requestId)) return milestoneView(m);
+    const swap = (d: string) => (d === args.from ? args.to : d);
+    for (const x of this.fromCurrent()) {
+      const item = x.items![args.workItem]!;
+      item.lead = swap(item.lead);
+      item.co = item.co.map(swap);
+      for (const d of item.designations) d.designated = d.designated.map(swap);
+    }
+    this.record(
+      m,
+      {
+        kind: 'reassign',
+        workItem: args.workItem,
+        departments: [args.from, args.to],
+        from: args.from,
+        to: args.to,
+        reason: args.reason,
+        by: this.input.offices.generalOffice,
+        person: args.person,
+      },
+      [args.from, args.to],
+    );
+    this.remember(args.requestId);
+    return milestoneView(m);
+  }
+
+  /** The office adds a co-unit to an item, from the current milestone on. */
+  private addCoUnit(args: AddCoUnitArgs): MilestoneView {
+    const m = currentMilestone(this.state)!;
+    if (alreadyApplied(this.state, args.requestId)) return milestoneView(m);
+    for (const x of this.fromCurrent()) x.items![args.workItem]!.co.push(args.unit);
+    this.record(
+      m,
+      {
+        kind: 'add-co-unit',
+        workItem: args.workItem,
+        departments: [args.unit],
+        reason: args.reason,
+        by: this.input.offices.generalOffice,
+        person: args.person,
+      },
+      [args.unit],
+    );
+    this.remember(args.requestId);
+    return milestoneView(m);
+  }
+
+  /** The current milestone and every later one (changes of responsibility apply to them). */
+  private fromCurrent(): MilestoneRecord[] {
+    return this.state.milestones.slice(this.state.current);
+  }
+
+  /** Records a change of responsibility and tells the units it touches and the item's lead. */
+  private record(
+    m: MilestoneRecord,
+    change: Omit<ResponsibilityChange, 'id' | 'milestoneId' | 'at'>,
+    told: string[],
+  ): void {
+    const changes = (this.state.changes ??= []);
+    const entry: ResponsibilityChange = {
+      id: `chg-${changes.length + 1}`,
+      milestoneId: m.id,
+      at: iso(this.ctx.now),
+      ...change,
+    };
+    changes.push(entry);
+    const lead = m.items![change.workItem]!.lead;
+    const audience = [...told, lead].filter((d) => d !== change.by || told.includes(d));
+    if (told.length > 0) {
+      this.notify('responsibility-changed', m, audience, this.noticeId(m, 'change', entry.id), {
+        comment: change.reason,
+        workItem: change.workItem,
+      });
+    }
   }
 
   /** The lead's resubmission of a returned milestone: a new round of sign-offs. */
@@ -336,6 +608,14 @@ class Step {
         if (event.kind === 'reminder') {
           // Only units that have not signed are reminded (the lead is pending until the milestone completes).
           this.notify('reminder', m, pendingDepartments(m), event.id, { daysBefore: event.daysBefore });
+        } else if (event.kind === 'overdue') {
+          // The members still to report, each told its part is late, and the item's lead, to whom it escalates.
+          const item = m.items![event.workItem]!;
+          const late = item.collectives.flatMap((c) => membersPending(item, c));
+          this.notify('overdue', m, [...late, item.lead], event.id, {
+            workItem: event.workItem,
+            daysLate: daysLate(lateFrom(m), this.input.policy.utcOffset, this.ctx.now),
+          });
         } else if (!together) this.escalate(m, event.level, event.id, false);
       }
       if (together) this.escalate(m, levels.at(-1)!.level, levels.at(-1)!.id, true);

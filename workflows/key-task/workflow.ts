@@ -15,6 +15,7 @@ import {
   setHandler,
   sleep,
   startChild,
+  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -24,18 +25,26 @@ import type { SearchAttributeUpdatePair, UpdateDefinition } from '@temporalio/co
 import type { KeyTaskInput, KeyTaskView, Notification } from '../../contracts';
 import type { TaskRowState, WithTaskRow } from '../../contracts/shared';
 import {
+  addCoUnitUpdate,
   cancelUpdate,
+  closeCollectiveUpdate,
   decideExtensionUpdate,
+  designateUpdate,
   getStateQuery,
+  reassignUpdate,
+  reportUpdate,
   requestExtensionUpdate,
   resubmitUpdate,
   signOffUpdate,
+  waiveUpdate,
+  SA_DEPARTMENTS,
   SA_ESCALATION_LEVEL,
   SA_EXTENSION_PENDING,
   SA_MILESTONE,
   SA_NEXT_DUE,
   SA_PENDING,
   SA_STATUS,
+  PARTS_MEMO_KEY,
   SA_UPDATED_AT,
 } from '../../contracts/shared';
 import { iso } from '../../domain/calendar';
@@ -69,6 +78,13 @@ const PATCH_UPDATED_AT = 'updated-at-search-attribute';
  * which checks who asks. Never reuse or rename.
  */
 const PATCH_REFUSE_OUTSIDE_CANCELLATION = 'refuse-outside-cancellation';
+/**
+ * Patch id: work-item responsibility. A run started with it (and an input that carries items) signs each
+ * milestone item by item, fans collectives out to their members' reports and takes designations and the
+ * office's changes; its state says so (`changes`), so continue-as-new keeps the rule. Runs started before it
+ * keep the task-wide rule they started with. Never reuse or rename.
+ */
+export const PATCH_WORK_ITEMS = 'work-item-responsibility';
 
 /**
  * Runs one key task. `carried` is the state handed over by continue-as-new; a new task starts without it.
@@ -76,7 +92,14 @@ const PATCH_REFUSE_OUTSIDE_CANCELLATION = 'refuse-outside-cancellation';
  */
 export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskState): Promise<KeyTaskView> {
   const { workflowId } = workflowInfo();
-  let state: KeyTaskState = carried ?? initialState(input, Date.now(), patched(PATCH_LATENESS_FROM_OPENING));
+  let state: KeyTaskState =
+    carried ??
+    initialState(
+      input,
+      Date.now(),
+      patched(PATCH_LATENESS_FROM_OPENING),
+      input.task.items !== undefined && patched(PATCH_WORK_ITEMS),
+    );
   /** Bumped by every accepted request; the main loop wakes on it. */
   let changes = 0;
   /** Notification workflows being started; awaited before continue-as-new and completion. */
@@ -126,6 +149,7 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
   };
 
   let lastAttributes = '';
+  let lastParts = 'null';
   const publish = (row: TaskRowState): void => {
     const pairs: SearchAttributeUpdatePair[] = [
       { key: SA_STATUS, value: row.status },
@@ -137,12 +161,21 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
     // Added after tasks were already running: their histories have no such upsert, so only runs that passed
     // this point with the new code publish it (replayed old histories must produce the same commands).
     if (patched(PATCH_EXTENSION_PENDING)) pairs.push({ key: SA_EXTENSION_PENDING, value: row.extensionPending });
+    // Runs with work items (their rows carry these): designated and added units find the task in their list,
+    // and the board reads each collective's count (地方 27/32) from the memo, with no query per task.
+    if (row.departments) pairs.push({ key: SA_DEPARTMENTS, value: row.departments });
     const serialized = JSON.stringify(pairs.map((p) => p.value));
-    if (serialized === lastAttributes) return;
-    lastAttributes = serialized;
-    // Only when the row changed (above), so the time says when it last changed, not when it was last looked at.
-    if (patched(PATCH_UPDATED_AT)) pairs.push({ key: SA_UPDATED_AT, value: new Date(Date.now()) });
-    upsertSearchAttributes(pairs);
+    if (serialized !== lastAttributes) {
+      lastAttributes = serialized;
+      // Only when the row changed (above), so the time says when it last changed, not when it was last looked at.
+      if (patched(PATCH_UPDATED_AT)) pairs.push({ key: SA_UPDATED_AT, value: new Date(Date.now()) });
+      upsertSearchAttributes(pairs);
+    }
+    const parts = JSON.stringify(row.parts ?? null);
+    if (row.parts && parts !== lastParts) {
+      lastParts = parts;
+      upsertMemo({ [PARTS_MEMO_KEY]: row.parts });
+    }
   };
 
   setHandler(getStateQuery, () => taskView(state, input, Date.now()));
@@ -162,6 +195,12 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
   handle(requestExtensionUpdate, 'requestExtension');
   handle(decideExtensionUpdate, 'decideExtension');
   handle(cancelUpdate, 'cancel');
+  handle(reportUpdate, 'report');
+  handle(closeCollectiveUpdate, 'closeCollective');
+  handle(designateUpdate, 'designate');
+  handle(waiveUpdate, 'waive');
+  handle(reassignUpdate, 'reassign');
+  handle(addCoUnitUpdate, 'addCoUnit');
 
   if (refuseCancellation) {
     onOutsideCancellation(() => {

@@ -193,6 +193,13 @@ export async function renderBoard(ctx) {
                     'td',
                     { class: 'col-milestone', 'data-label': t('board.col.milestone'), 'data-testid': 'milestone' },
                     milestoneTitle(plan, row.number, row.currentMilestone),
+                    (row.parts ?? []).map((p) =>
+                      h(
+                        'small',
+                        { class: 'chip parts', 'data-testid': 'parts', 'data-item': p.workItem },
+                        t('task.item.count', { reported: p.reported, total: p.total }),
+                      ),
+                    ),
                   ),
                   h(
                     'td',

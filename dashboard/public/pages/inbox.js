@@ -60,8 +60,13 @@ function onSubmit(form, { message, plan, ctx, send, done }) {
   return form;
 }
 
+/** Whether the department closes this milestone as the task's lead (asked for the figures, may ask for more time). */
+function closes(item) {
+  return item.role ? item.role === 'close' : item.responsibility?.role === 'lead';
+}
+
 function signOffForm(item, department, plan, ctx, message) {
-  const asked = item.responsibility.role === 'lead' ? figuresAsked(plan, item.taskNumber, item.milestoneId) : [];
+  const asked = closes(item) ? figuresAsked(plan, item.taskNumber, item.milestoneId) : [];
   const comment = h('textarea', { name: 'comment', rows: 2, maxlength: 2000, 'data-testid': 'comment' });
   const inputs = asked.map((f) =>
     h('input', {
@@ -117,6 +122,7 @@ function signOffForm(item, department, plan, ctx, message) {
     send: (key) => {
       const decision = form.querySelector('input[type=radio]:checked')?.value ?? 'approve';
       const body = { department, decision };
+      if (item.workItem !== undefined) body.workItem = item.workItem;
       if (comment.value.trim()) body.comment = comment.value.trim();
       const figures = {};
       asked.forEach((f, i) => {
@@ -189,9 +195,57 @@ function extensionForm(item, plan, ctx, message) {
  * One milestone waiting on the department. Only that department's coordinator gets the forms; the office
  * and viewers see the same card read-only, since the API would refuse them.
  */
+/** A province's report on its part of a work item: progress, a text and the figures the milestone asks for. */
+function reportForm(item, department, plan, ctx, message) {
+  const asked = figuresAsked(plan, item.taskNumber, item.milestoneId);
+  const status = h(
+    'select',
+    { name: 'status', 'data-testid': 'report-status' },
+    ['done', 'in_progress', 'not_applicable'].map((s) => h('option', { value: s }, t(`report.${s}`))),
+  );
+  const text = longText('text', 'report-text');
+  const inputs = asked.map((f) =>
+    h('input', { type: 'number', name: f.id, min: 0, step: 'any', 'data-testid': `figure-${f.id}` }),
+  );
+  const form = h(
+    'form',
+    { class: 'report', 'data-testid': 'report-form' },
+    h('h4', {}, t('inbox.report.title')),
+    field(t('inbox.report.status'), status),
+    field(t('inbox.report.text'), text),
+    asked.map((f, i) => field(pick(f.label), inputs[i])),
+    h('button', { type: 'submit', class: 'primary', 'data-testid': 'submit-report' }, t('inbox.report.submit')),
+  );
+  return onSubmit(form, {
+    message,
+    plan,
+    ctx,
+    send: (key) => {
+      const body = { department, status: status.value, text: text.value.trim() };
+      const figures = {};
+      asked.forEach((f, i) => {
+        if (inputs[i].value !== '') figures[f.id] = Number(inputs[i].value);
+      });
+      if (Object.keys(figures).length && status.value !== 'not_applicable') body.figures = figures;
+      return postToMilestone(item.taskNumber, item.milestoneId, `work-items/${item.workItem}/reports`, body, key);
+    },
+    done: () =>
+      t('inbox.report.done', { task: item.taskNumber, milestone: pick(item.milestoneTitle), n: item.workItem + 1 }),
+  });
+}
+
 function itemCard(item, department, plan, ctx, canAct) {
   const message = h('div', { class: 'form-message' });
-  const isLead = item.responsibility.role === 'lead';
+  const isLead = closes(item);
+  const role = item.role
+    ? t(`inbox.item.role.${item.role}`, { n: (item.workItem ?? 0) + 1 })
+    : t(isLead ? 'inbox.item.asLead' : 'inbox.item.asCo');
+  const form =
+    item.action === 'resubmit'
+      ? resubmitForm(item, plan, ctx, message)
+      : item.action === 'report'
+        ? reportForm(item, department, plan, ctx, message)
+        : signOffForm(item, department, plan, ctx, message);
   return h(
     'article',
     {
@@ -199,6 +253,8 @@ function itemCard(item, department, plan, ctx, canAct) {
       'data-testid': 'inbox-item',
       'data-task': item.taskNumber,
       'data-milestone': item.milestoneId,
+      'data-item': item.workItem ?? '',
+      'data-role': item.role ?? '',
     },
     h(
       'header',
@@ -209,23 +265,23 @@ function itemCard(item, department, plan, ctx, canAct) {
         { class: 'meta' },
         h('strong', {}, pick(item.milestoneTitle)),
         ` · ${t('inbox.item.due', { date: item.dueDate })} · ${t('inbox.item.round', { n: item.round })} · `,
-        t(isLead ? 'inbox.item.asLead' : 'inbox.item.asCo'),
+        h('span', { 'data-testid': 'item-role' }, role),
         ' ',
         lightBadge(item.status),
       ),
     ),
     canAct
-      ? [
-          item.action === 'resubmit'
-            ? resubmitForm(item, plan, ctx, message)
-            : signOffForm(item, department, plan, ctx, message),
-          message,
-          isLead ? extensionForm(item, plan, ctx, h('div', { class: 'form-message' })) : null,
-        ]
+      ? [form, message, isLead ? extensionForm(item, plan, ctx, h('div', { class: 'form-message' })) : null]
       : h(
           'p',
           { class: 'muted small', 'data-testid': 'read-only' },
-          t(item.action === 'resubmit' ? 'inbox.readOnly.resubmit' : 'inbox.readOnly.signOff'),
+          t(
+            item.action === 'resubmit'
+              ? 'inbox.readOnly.resubmit'
+              : item.action === 'report'
+                ? 'inbox.readOnly.report'
+                : 'inbox.readOnly.signOff',
+          ),
         ),
   );
 }

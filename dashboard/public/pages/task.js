@@ -71,24 +71,41 @@ function roundView(milestone, round, isLast, name) {
         'task.col.comment',
         'task.col.figures',
       ],
-      milestone.required.map((r) => {
-        const s = byUnit.get(r.department);
-        const waiting = isLast && !round.outcome && milestone.state === 'open';
-        return {
-          attrs: { 'data-testid': 'signoff', 'data-department': r.department, 'data-decision': s?.decision ?? 'none' },
-          cells: [
-            name(r.department),
-            t(`role.${r.role}`),
-            s
-              ? h('span', { class: `decision decision-${s.decision}` }, t(`decision.${s.decision}`))
-              : h('span', { class: 'muted' }, waiting ? t('task.pendingSign') : t('task.notSigned')),
-            s?.person ?? '',
-            s ? formatTime(s.at) : '',
-            s?.comment ?? '',
-            figuresText(s?.figures, milestone),
-          ],
-        };
-      }),
+      milestone.items
+        ? round.signOffs.map((s) => ({
+            attrs: { 'data-testid': 'signoff', 'data-department': s.department, 'data-decision': s.decision },
+            cells: [
+              name(s.department),
+              `${t(`role.${s.role}`)} · ${s.workItems.map((i) => `#${i + 1}`).join(' ')}`,
+              h('span', { class: `decision decision-${s.decision}` }, t(`decision.${s.decision}`)),
+              s.person,
+              formatTime(s.at),
+              s.comment ?? '',
+              figuresText(s.figures, milestone),
+            ],
+          }))
+        : milestone.required.map((r) => {
+            const s = byUnit.get(r.department);
+            const waiting = isLast && !round.outcome && milestone.state === 'open';
+            return {
+              attrs: {
+                'data-testid': 'signoff',
+                'data-department': r.department,
+                'data-decision': s?.decision ?? 'none',
+              },
+              cells: [
+                name(r.department),
+                t(`role.${r.role}`),
+                s
+                  ? h('span', { class: `decision decision-${s.decision}` }, t(`decision.${s.decision}`))
+                  : h('span', { class: 'muted' }, waiting ? t('task.pendingSign') : t('task.notSigned')),
+                s?.person ?? '',
+                s ? formatTime(s.at) : '',
+                s?.comment ?? '',
+                figuresText(s?.figures, milestone),
+              ],
+            };
+          }),
     ),
   );
 }
@@ -125,6 +142,55 @@ function notificationDetail(n) {
   if (n.kind === 'reminder' && n.daysBefore !== undefined) return t('notify.daysBefore', { n: n.daysBefore });
   if (n.kind === 'escalation') return t('notify.level', { level: n.level ?? 1, n: n.daysLate ?? 0 });
   return n.comment ?? '';
+}
+
+/** One work item's progress on a milestone: who is waiting, who was waived, 待指定, the provinces' count and reports. */
+function itemProgress(item, name) {
+  const reportStatus = (c, d) => c.reports.filter((r) => r.department === d).at(-1);
+  return h(
+    'div',
+    { class: 'item-progress small', 'data-testid': 'item-progress', 'data-done': String(item.done) },
+    h('p', {}, item.done ? t('task.item.done') : t('task.item.pending', { list: item.pending.map(name).join('、') })),
+    item.awaitingDesignation.map((id) =>
+      h('p', { class: 'late', 'data-testid': 'awaiting-designation' }, t('task.item.awaiting', { name: name(id) })),
+    ),
+    item.waived.length
+      ? h(
+          'p',
+          { 'data-testid': 'waived' },
+          t('task.item.waived', { list: item.waived.map((w) => `${name(w.department)}（${w.reason}）`).join('、') }),
+        )
+      : null,
+    item.collectives.map((c, i) => {
+      const p = item.progress[i];
+      return h(
+        'details',
+        { class: 'provinces', 'data-testid': 'collective', 'data-collective': c.id },
+        h(
+          'summary',
+          { 'data-testid': 'collective-count' },
+          t('task.item.count', { reported: p.reported, total: p.total }),
+          c.closure ? ` · ${t('task.item.closed', c.closure)}` : '',
+        ),
+        h('h5', {}, t('task.item.provinces')),
+        h(
+          'ul',
+          { class: 'plain' },
+          c.members.map((d) => {
+            const r = reportStatus(c, d);
+            return h(
+              'li',
+              { 'data-testid': 'province', 'data-department': d, 'data-status': r?.status ?? 'none' },
+              `${name(d)}：`,
+              r
+                ? `${t(`report.${r.status}`)} · ${r.text}（${r.person}，${formatTime(r.at)}）`
+                : h('span', { class: 'muted' }, t('task.item.notReported')),
+            );
+          }),
+        ),
+      );
+    }),
+  );
 }
 
 /** A card of the task page: its heading, then its contents. */
@@ -196,21 +262,23 @@ export async function renderTask(ctx) {
     h('dd', {}, task.coResponsible.length ? task.coResponsible.map(name).join('、') : t('common.none')),
   );
 
+  const shown = task.milestones.find((m) => m.id === task.currentMilestone) ?? task.milestones.at(-1);
   const workItems = card(
     'task.workItems',
     lang() === 'en' ? h('p', { class: 'muted small' }, t('task.workItems.note')) : null,
     h(
       'ol',
       { class: 'work-items' },
-      (planTask?.workItems ?? []).map((w) =>
+      (planTask?.workItems ?? []).map((w, index) =>
         h(
           'li',
-          { lang: 'zh-CN' },
+          { lang: 'zh-CN', 'data-testid': 'work-item', 'data-item': index },
           h('p', {}, w.text),
           h(
             'p',
             { class: 'unit-chips' },
-            w.units.map((u, i) =>
+            // An item the collective leads alone is led by its steward (task 17: 科技司).
+            (w.steward ? [w.steward, ...w.units] : w.units).map((u, i) =>
               h(
                 'span',
                 { class: `chip${i === 0 ? ' lead' : ''}`, lang: lang() === 'en' ? 'en' : 'zh-CN' },
@@ -219,9 +287,34 @@ export async function renderTask(ctx) {
               ),
             ),
           ),
+          shown?.items?.[index] ? itemProgress(shown.items[index], name) : null,
         ),
       ),
     ),
+  );
+
+  const changes = card(
+    'task.changes',
+    task.changes?.length
+      ? h(
+          'ul',
+          { class: 'plain', 'data-testid': 'changes' },
+          task.changes.map((c) =>
+            h(
+              'li',
+              { 'data-testid': 'change', 'data-kind': c.kind },
+              t('task.change.line', {
+                kind: t(`change.${c.kind}`),
+                n: c.workItem + 1,
+                units: c.departments.map(name).join('、'),
+                person: c.person,
+                time: formatTime(c.at),
+                reason: c.reason,
+              }),
+            ),
+          ),
+        )
+      : h('p', { class: 'muted' }, t('task.changes.empty')),
   );
 
   const status = [];
@@ -315,7 +408,7 @@ export async function renderTask(ctx) {
     root,
     head,
     status,
-    h('div', { class: 'task-grid' }, h('div', {}, units, workItems), h('div', {}, timeline)),
+    h('div', { class: 'task-grid' }, h('div', {}, units, workItems, changes), h('div', {}, timeline)),
     notifications,
     escalations,
     extensions,
