@@ -32,6 +32,7 @@ import { milestoneRoutes } from './routes/milestones';
 import { notificationRoutes } from './routes/notifications';
 import { exportRoutes } from './routes/export';
 import { planRoutes } from './routes/plan';
+import { scoreRoutes } from './routes/scores';
 import { supervisionRoutes } from './routes/supervision';
 import { taskRoutes } from './routes/tasks';
 import { workItemRoutes } from './routes/work-items';
@@ -111,6 +112,7 @@ export function createApp(appDeps: AppDeps): Express {
   app.use(supervisionRoutes(deps));
   app.use(notificationRoutes(deps));
   app.use(exportRoutes(deps));
+  app.use(scoreRoutes(deps));
   app.use(codecRoutes(deps));
   app.use(calendar.manage);
 

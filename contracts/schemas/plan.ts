@@ -168,6 +168,33 @@ export const escalationLevelSchema = z.object({
   notify: z.array(z.union([z.literal('$lead'), departmentIdSchema])).min(1),
 });
 
+/**
+ * How departments are scored (考核计分), computed from the tasks' records and never stored: every department
+ * starts at `base`; each overdue milestone costs its task's lead `overdueLead` and every other unit still
+ * pending when it fell due `overdueCoUnit`; each missed progress report costs `missedProgressReport`; each
+ * return by the general office costs the task's lead `officeReturn`; each milestone closed on time gives the
+ * lead `onTime`. A department at or above `commendAtLeast` with no overdue milestone is commended in the
+ * bulletin; one below `criticiseBelow` is criticised.
+ */
+export const scoringRuleSchema = z
+  .object({
+    base: z.number().int().min(0),
+    overdueLead: z.number().int().min(0),
+    overdueCoUnit: z.number().int().min(0),
+    missedProgressReport: z.number().int().min(0),
+    officeReturn: z.number().int().min(0),
+    onTime: z.number().int().min(0),
+    commendAtLeast: z.number().int(),
+    criticiseBelow: z.number().int(),
+  })
+  .strict()
+  .refine((r) => r.criticiseBelow <= r.commendAtLeast, {
+    error: 'criticiseBelow must not be above commendAtLeast',
+    path: ['criticiseBelow'],
+  });
+/** A plan's scoring rule (考核计分规则). */
+export type ScoringRule = z.infer<typeof scoringRuleSchema>;
+
 /** Reminder and escalation policy of a plan. */
 export const policySchema = z.object({
   /** Days before the due date on which unsigned units are reminded (0 = on the due date). */
@@ -185,6 +212,8 @@ export const policySchema = z.object({
   /** A task whose current milestone is due within this many days is `due_soon`. */
   dueSoonDays: z.number().int().min(0).default(7),
   escalation: z.array(escalationLevelSchema).min(1),
+  /** How departments are scored; a plan without one has no scores (`GET /api/scores` answers 404). */
+  scoring: scoringRuleSchema.optional(),
 });
 /** A plan's reminder and escalation policy, defaults applied. */
 export type Policy = z.infer<typeof policySchema>;
