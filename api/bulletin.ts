@@ -68,6 +68,16 @@ function subjectOf(plan: PlanFile): string {
   return `${core || plan.title.zh}重点工作`;
 }
 
+/**
+ * Units as a bulletin names them: the members of a collective (the 32 provinces) by their collective, once,
+ * where it stands first among them; every other unit by itself.
+ */
+function collapseMembers(plan: PlanFile, units: string[]): string[] {
+  const collectiveOf = new Map<string, string>();
+  for (const d of plan.departments) for (const m of d.members ?? []) collectiveOf.set(m, d.id);
+  return [...new Set(units.map((u) => collectiveOf.get(u) ?? u))];
+}
+
 /** What {@link buildBulletin} counts from. */
 export interface BulletinInput {
   plan: PlanFile;
@@ -155,7 +165,7 @@ export function buildBulletin({ plan, month, now, views, scores, unavailable }: 
             dueDate: m.dueDate,
             daysLate: at.daysLate,
             lead: named(v.lead),
-            pending: unitsPendingAt(m, asOf).map(named),
+            pending: collapseMembers(plan, unitsPendingAt(m, asOf)).map(named),
           },
         ];
       }),
