@@ -19,6 +19,7 @@ import { auditLogger, auditTrail, requestId } from './middleware/audit';
 import { authFailureLimiter, DEFAULT_RATE_LIMITS, writeLimiter } from './middleware/rate-limit';
 import { IDEMPOTENCY_STORE_LOCAL } from './middleware/route';
 import { loadTaskRows } from '../client/task-list';
+import type { ItemRecord } from '../contracts';
 import type { AppContext, AppDeps } from './deps';
 import { createTaskListCache } from './task-list-cache';
 import { withDeadline } from './temporal';
@@ -47,13 +48,19 @@ const closers = new WeakMap<Express, () => Promise<void>>();
  * the task list at once and keeps it current in the background until {@link closeApp}.
  */
 export function createApp(appDeps: AppDeps): Express {
+  const items = new Map<number, ItemRecord>();
   const deps: AppContext = {
     ...appDeps,
+    items,
     taskList: createTaskListCache(
-      (changedSince, signal) =>
-        appDeps.temporalClient.connection.withAbortSignal(signal, () =>
+      async (changedSince, signal) => {
+        const loaded = await appDeps.temporalClient.connection.withAbortSignal(signal, () =>
           withDeadline(appDeps, () => loadTaskRows(appDeps.temporalClient, appDeps.plan, { changedSince })),
-        ),
+        );
+        // An item's record never changes once started: every load may only add to what is known.
+        for (const record of loaded.items ?? []) items.set(record.task.number, record);
+        return loaded;
+      },
       { ...appDeps.taskListTiming, onError: appDeps.logError },
     ),
   };

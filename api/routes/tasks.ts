@@ -72,7 +72,7 @@ export function taskRoutes(deps: AppContext): Router {
 
   mount(router, get, async (_req, res) => {
     const { params } = inputOf(res, get.input);
-    const task = requireTask(deps.plan, params.number);
+    const task = requireTask(deps, params.number);
     const principal = principalOf(res);
     const workflowId = taskWorkflowId(deps.plan, task);
     const state = await queryState(deps, workflowId);
@@ -88,7 +88,7 @@ export function taskRoutes(deps: AppContext): Router {
 
   mount(router, cancel, async (req, res) => {
     const { params, body } = inputOf(res, cancel.input);
-    const task = requireTask(deps.plan, params.number);
+    const task = requireTask(deps, params.number);
     const state = await updateAs(deps, req, principalOf(res), taskWorkflowId(deps.plan, task), cancelUpdate, {
       reason: body.reason,
     });

@@ -9,3 +9,4 @@ export * from './notification';
 export * from './api';
 export * from './keyring';
 export * from './scores';
+export * from './items';
