@@ -33,6 +33,7 @@ import { milestoneRoutes } from './routes/milestones';
 import { notificationRoutes } from './routes/notifications';
 import { exportRoutes } from './routes/export';
 import { planRoutes } from './routes/plan';
+import { itemRoutes } from './routes/items';
 import { scoreRoutes } from './routes/scores';
 import { supervisionRoutes } from './routes/supervision';
 import { taskRoutes } from './routes/tasks';
@@ -120,6 +121,7 @@ export function createApp(appDeps: AppDeps): Express {
   app.use(notificationRoutes(deps));
   app.use(exportRoutes(deps));
   app.use(scoreRoutes(deps));
+  app.use(itemRoutes(deps));
   app.use(codecRoutes(deps));
   app.use(calendar.manage);
 

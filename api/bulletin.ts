@@ -17,6 +17,7 @@ import {
   type UnavailableTask,
 } from '../contracts';
 import { deadlineEpoch, dueSoonEpoch, iso, lateFrom, localDate, localTimeToEpoch } from '../domain/calendar';
+import { boardSections } from '../domain/plan';
 import { milestoneAt, unitsPendingAt, type DepartmentScore } from '../domain/scores';
 
 const LIGHTS: readonly TaskLight[] = ['green', 'yellow', 'red', 'deepred', 'grey'];
@@ -117,7 +118,7 @@ export function buildBulletin({ plan, month, now, views, scores, unavailable }: 
     s[light]++;
     sections.set(view.section, s);
   }
-  const bySection = plan.sections
+  const bySection = boardSections(plan)
     .filter((s) => sections.has(s.number))
     .map((s) => {
       const lights = sections.get(s.number)!;

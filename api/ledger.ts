@@ -7,6 +7,7 @@
 import ExcelJS from 'exceljs';
 import type { Bilingual, KeyTaskView, MilestoneView, PlanFile, TaskStatus } from '../contracts';
 import { localDate } from '../domain/calendar';
+import { boardSections } from '../domain/plan';
 import { SCORE_TERMS, SCORE_TERM_WORDS, milestoneAt, type DepartmentScore } from '../domain/scores';
 
 /** A row's status: the task statuses, and `not_started` for a milestone that has not opened yet. */
@@ -223,7 +224,7 @@ function cellText(plan: PlanFile): CellText {
 }
 
 function sectionTitle(plan: PlanFile, number: number): string {
-  const s = plan.sections.find((x) => x.number === number);
+  const s = boardSections(plan).find((x) => x.number === number);
   return s ? `（${s.numeral}）${s.title.zh}` : String(number);
 }
 

@@ -25,6 +25,8 @@ import {
   extensionResponseSchema,
   healthResponseSchema,
   inboxResponseSchema,
+  itemBodySchema,
+  itemCreatedResponseSchema,
   milestoneItemParamsSchema,
   ledgerQuerySchema,
   milestoneParamsSchema,
@@ -489,5 +491,22 @@ export const operations = {
     status: 200,
     response: bulletinSendResponseSchema,
     errors: [400, 503],
+  },
+  createItem: {
+    method: 'post',
+    path: '/api/items',
+    operationId: 'createItem',
+    summary: '交办事项 The general office puts an item beyond the annual plan under supervision',
+    description:
+      'A leader’s instruction (`instruction`, 领导批示件) or a meeting decision (`meeting`, 会议议定事项), with its ' +
+      'source, urgency (特急, 急, 一般: without `dueDate`, the policy’s time limit in working days sets the ' +
+      'deadline), lead, co-units and milestones. It runs as a key task numbered from the policy’s `firstNumber`, ' +
+      'in the board’s section of items, with the same sign-offs, reminders, escalations, inboxes and ledger. ' +
+      'Nothing is started when any part is refused.',
+    roles: ['office'],
+    input: { body: itemBodySchema },
+    status: 201,
+    response: itemCreatedResponseSchema,
+    errors: [400, 404, 413, 503],
   },
 } as const satisfies Record<string, Operation>;

@@ -138,7 +138,10 @@ export function keyTaskInput(plan: PlanFile, task: Task, startDate: string): Key
 }
 
 /** Whether a task number is an item beyond the plan's (numbered from its `policy.items.firstNumber`). */
-export function isItemNumber(plan: Pick<PlanFile, 'id'> & { policy?: Pick<PlanFile['policy'], 'items'> }, n: number): boolean {
+export function isItemNumber(
+  plan: Pick<PlanFile, 'id'> & { policy?: Pick<PlanFile['policy'], 'items'> },
+  n: number,
+): boolean {
   const first = plan.policy?.items?.firstNumber;
   return first !== undefined && n >= first;
 }
@@ -148,7 +151,9 @@ export function taskWorkflowId(
   plan: Pick<PlanFile, 'id'> & { policy?: Pick<PlanFile['policy'], 'items'> },
   task: Pick<Task, 'number'>,
 ): string {
-  return isItemNumber(plan, task.number) ? itemWorkflowId(plan.id, task.number) : keyTaskWorkflowId(plan.id, task.number);
+  return isItemNumber(plan, task.number)
+    ? itemWorkflowId(plan.id, task.number)
+    : keyTaskWorkflowId(plan.id, task.number);
 }
 
 /** The plan's sections for the board, with the section of its items beyond the plan last when it takes them. */
