@@ -35,6 +35,11 @@ export function bulletinLink(publicUrl: string, month: string): string {
   return `${publicUrl.replace(/\/+$/, '')}/api/bulletins/${month}/print`;
 }
 
+/** The link a notification carries: its task's page, or a bulletin's printable page. */
+export function noticeLink(publicUrl: string, n: Pick<Notification, 'kind' | 'taskNumber' | 'milestoneId'>): string {
+  return n.kind === 'bulletin' ? bulletinLink(publicUrl, n.milestoneId) : taskLink(publicUrl, n.taskNumber);
+}
+
 function names(ids: string[], ctx: TextContext, lang: 'zh' | 'en'): string {
   if (ids.length === 0) return lang === 'zh' ? '无' : 'none';
   return ids.map((id) => ctx.departmentName(id)?.[lang] ?? id).join(lang === 'zh' ? '、' : ', ');
@@ -111,7 +116,7 @@ export function messageText(n: Notification, ctx: TextContext): MessageText {
         { label: '截至 As of', value: n.dueDate },
         { label: '发送对象 Sent to', value: names(n.departments, ctx, 'zh') },
       ],
-      link: bulletinLink(ctx.publicUrl, n.milestoneId),
+      link: noticeLink(ctx.publicUrl, n),
     };
   }
   const facts: { label: string; value: string }[] = [
