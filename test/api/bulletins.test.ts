@@ -6,7 +6,14 @@
  * and criticised), then printed as a page, sent to leadership, and bad months refused.
  */
 import { addDays, daysBetween, localDate } from '../../domain/calendar';
-import { eventually, plan2016, request, startHarness, type Harness } from '../../support/api-harness';
+import {
+  eventually,
+  plan2016,
+  request,
+  startHarness,
+  startPlanEscalated,
+  type Harness,
+} from '../../support/api-harness';
 
 let h: Harness;
 let subject: ReturnType<Harness['app']>;
@@ -27,15 +34,7 @@ const zhDate = (d: string) => {
 beforeAll(async () => {
   h = await startHarness();
   subject = h.app(plan2016({ id: 'bulletins', tasks: [2, 5, 12] }));
-  const started = await request(subject.app)
-    .post('/api/plan/start')
-    .set(auth(subject.tokens.admin))
-    .send({ startDate: start });
-  expect(started.status).toBe(200);
-  await eventually(async () => {
-    const res = await request(subject.app).get('/api/tasks').set(auth(subject.tokens.office));
-    expect(res.body.tasks.map((t: { escalationLevel: number }) => t.escalationLevel)).toEqual([3, 3, 3]);
-  }, 60_000);
+  await startPlanEscalated(subject, start, [3, 3, 3]);
   const sign = (department: string) =>
     request(subject.app)
       .post('/api/tasks/5/milestones/work-plan/sign-offs')

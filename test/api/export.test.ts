@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { Response } from 'supertest';
 import { addDays, localDate } from '../../domain/calendar';
-import { eventually, plan2016, request, startHarness, type Harness } from '../../support/api-harness';
+import { plan2016, request, startHarness, startPlanEscalated, type Harness } from '../../support/api-harness';
 
 let h: Harness;
 let subject: ReturnType<Harness['app']>;
@@ -55,16 +55,8 @@ function columns(sheet: ExcelJS.Worksheet): Record<string, number> {
 beforeAll(async () => {
   h = await startHarness();
   subject = h.app(plan2016({ id: 'ledger-export', tasks: [2, 5, 12] }));
-  const started = await request(subject.app)
-    .post('/api/plan/start')
-    .set(auth(subject.tokens.admin))
-    .send({ startDate: start });
-  expect(started.status).toBe(200);
   // Levels 1 and 2 of every first milestone fall due at once; wait until the workflows have recorded them.
-  await eventually(async () => {
-    const res = await request(subject.app).get('/api/tasks').set(auth(subject.tokens.office));
-    expect(res.body.tasks.map((t: { escalationLevel: number }) => t.escalationLevel)).toEqual([2, 2, 2]);
-  }, 60_000);
+  await startPlanEscalated(subject, start, [2, 2, 2]);
   // A real sign-off of task 5's work plan: the co-responsible unit with a comment, then the lead with its report.
   const sign = (department: string, comment: string) =>
     request(subject.app)

@@ -84,21 +84,24 @@ const lateClosed = milestone({
     },
   ],
 });
-// Task 2: `first` due 2030-02-10, closed on time; `second` due 2030-02-20, still open, gamma pending.
-const onTime = milestone({
-  id: 'first',
-  dueDate: '2030-02-10',
-  state: 'completed',
-  completedAt: at('2030-02-09'),
-  daysLate: 0,
-  rounds: [
-    {
-      number: 1,
-      openedAt: at('2030-01-01'),
-      signOffs: [sign('beta', at('2030-02-08')), sign('alpha', at('2030-02-09'))],
-    },
-  ],
-});
+/** A milestone due 2030-02-10, completed on time on 02-09 after the rounds given. */
+const closedOnTime = (rounds: MilestoneView['rounds']) =>
+  milestone({
+    id: 'first',
+    dueDate: '2030-02-10',
+    state: 'completed',
+    completedAt: at('2030-02-09'),
+    daysLate: 0,
+    rounds,
+  });
+// Task 2: `first` closed on time; `second` due 2030-02-20, still open, gamma pending.
+const onTime = closedOnTime([
+  {
+    number: 1,
+    openedAt: at('2030-01-01'),
+    signOffs: [sign('beta', at('2030-02-08')), sign('alpha', at('2030-02-09'))],
+  },
+]);
 const stillOpen = milestone({
   id: 'second',
   dueDate: '2030-02-20',
@@ -186,37 +189,30 @@ describe('the scores', () => {
   it('costs the lead 2 for a return by the office, never for a rejection by the lead or a co-unit', () => {
     const rejected = (actorRole: 'office' | 'coordinator') =>
       task(1, [
-        milestone({
-          id: 'first',
-          dueDate: '2030-02-10',
-          state: 'completed',
-          completedAt: at('2030-02-09'),
-          daysLate: 0,
-          rounds: [
-            {
-              number: 1,
-              openedAt: at('2030-01-01'),
-              signOffs: [
-                sign('beta', at('2030-02-01'), {
-                  decision: 'reject',
-                  comment: '请补充材料',
-                  actor: {
-                    role: actorRole,
-                    person: 'x',
-                    token: 'abc',
-                    ...(actorRole === 'coordinator' ? { department: 'beta' } : {}),
-                  },
-                }),
-              ],
-              outcome: 'rejected',
-            },
-            {
-              number: 2,
-              openedAt: at('2030-02-02'),
-              signOffs: [sign('beta', at('2030-02-08')), sign('alpha', at('2030-02-09'))],
-            },
-          ],
-        }),
+        closedOnTime([
+          {
+            number: 1,
+            openedAt: at('2030-01-01'),
+            signOffs: [
+              sign('beta', at('2030-02-01'), {
+                decision: 'reject',
+                comment: '请补充材料',
+                actor: {
+                  role: actorRole,
+                  person: 'x',
+                  token: 'abc',
+                  ...(actorRole === 'coordinator' ? { department: 'beta' } : {}),
+                },
+              }),
+            ],
+            outcome: 'rejected',
+          },
+          {
+            number: 2,
+            openedAt: at('2030-02-02'),
+            signOffs: [sign('beta', at('2030-02-08')), sign('alpha', at('2030-02-09'))],
+          },
+        ]),
       ]);
     const events = (role: 'office' | 'coordinator') =>
       scoreEvents(rule, [rejected(role)], { asOf: ms(at('2030-03-01')), utcOffset }).map((e) => [
