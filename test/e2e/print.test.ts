@@ -116,7 +116,9 @@ describe('the month’s bulletin', () => {
       expect(await bulletin.locator('h1').textContent()).toBe(json.title);
       expect(json.title).toMatch(/^教育部办公厅关于\d{4}年\d{1,2}月教育信息化重点工作推进情况的通报$/);
       // The page's own style applies (its content security policy allows exactly it): the title is centred.
-      expect(await bulletin.locator('h1').evaluate((h) => h.ownerDocument.defaultView!.getComputedStyle(h).textAlign)).toBe('center');
+      expect(
+        await bulletin.locator('h1').evaluate((h) => h.ownerDocument.defaultView!.getComputedStyle(h).textAlign),
+      ).toBe('center');
       expect(await bulletin.locator('p.salutation').textContent()).toBe('各司局、各单位：');
       expect(await bulletin.locator('table tbody tr').last().textContent()).toContain(`合计${plan.tasks.length}`);
       expect(await bulletin.locator('p.signature').textContent()).toContain('教育部办公厅');
