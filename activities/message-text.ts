@@ -30,6 +30,16 @@ export function taskLink(publicUrl: string, taskNumber: number): string {
   return `${publicUrl.replace(/\/+$/, '')}/tasks/${taskNumber}`;
 }
 
+/** The printable page of a month's bulletin (`YYYY-MM`). */
+export function bulletinLink(publicUrl: string, month: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}/api/bulletins/${month}/print`;
+}
+
+/** The link a notification carries: its task's page, or a bulletin's printable page. */
+export function noticeLink(publicUrl: string, n: Pick<Notification, 'kind' | 'taskNumber' | 'milestoneId'>): string {
+  return n.kind === 'bulletin' ? bulletinLink(publicUrl, n.milestoneId) : taskLink(publicUrl, n.taskNumber);
+}
+
 function names(ids: string[], ctx: TextContext, lang: 'zh' | 'en'): string {
   if (ids.length === 0) return lang === 'zh' ? '无' : 'none';
   return ids.map((id) => ctx.departmentName(id)?.[lang] ?? id).join(lang === 'zh' ? '、' : ', ');
@@ -83,6 +93,11 @@ export function messageText(n: Notification, ctx: TextContext): MessageText {
       english = `Overdue: milestone ${msEn} of ${taskEn} passed its due date ${n.dueDate}; units that have not reported on work item ${(n.workItem ?? 0) + 1}, please report now (the item's lead is told).`;
       break;
     }
+    case 'bulletin':
+      subject = `【通报】${n.milestoneTitle.zh}`;
+      headline = `${n.milestoneTitle.zh}已印发，请审阅。${n.comment ?? ''}`;
+      english = `Bulletin: ${n.milestoneTitle.en}. ${n.taskTitle.en}`;
+      break;
     case 'responsibility-changed': {
       const item = `第${(n.workItem ?? 0) + 1}项工作`;
       subject = `【责任调整】${task}${item}的责任单位有变化`;
@@ -90,6 +105,19 @@ export function messageText(n: Notification, ctx: TextContext): MessageText {
       english = `Responsibility changed: the units of work item ${(n.workItem ?? 0) + 1} of ${taskEn} changed (from milestone ${msEn}); see the task page.`;
       break;
     }
+  }
+  if (n.kind === 'bulletin') {
+    return {
+      subject,
+      headline,
+      english,
+      facts: [
+        { label: '通报 Bulletin', value: n.milestoneTitle.zh },
+        { label: '截至 As of', value: n.dueDate },
+        { label: '发送对象 Sent to', value: names(n.departments, ctx, 'zh') },
+      ],
+      link: noticeLink(ctx.publicUrl, n),
+    };
   }
   const facts: { label: string; value: string }[] = [
     { label: '任务 Task', value: `${n.taskNumber}. ${n.taskTitle.zh} (${n.taskTitle.en})` },

@@ -19,6 +19,7 @@ import { auditLogger, auditTrail, requestId } from './middleware/audit';
 import { authFailureLimiter, DEFAULT_RATE_LIMITS, writeLimiter } from './middleware/rate-limit';
 import { IDEMPOTENCY_STORE_LOCAL } from './middleware/route';
 import { loadTaskRows } from '../client/task-list';
+import type { ItemRecord } from '../contracts';
 import type { AppContext, AppDeps } from './deps';
 import { createTaskListCache } from './task-list-cache';
 import { withDeadline } from './temporal';
@@ -32,6 +33,8 @@ import { milestoneRoutes } from './routes/milestones';
 import { notificationRoutes } from './routes/notifications';
 import { exportRoutes } from './routes/export';
 import { planRoutes } from './routes/plan';
+import { itemRoutes } from './routes/items';
+import { scoreRoutes } from './routes/scores';
 import { supervisionRoutes } from './routes/supervision';
 import { taskRoutes } from './routes/tasks';
 import { workItemRoutes } from './routes/work-items';
@@ -46,13 +49,19 @@ const closers = new WeakMap<Express, () => Promise<void>>();
  * the task list at once and keeps it current in the background until {@link closeApp}.
  */
 export function createApp(appDeps: AppDeps): Express {
+  const items = new Map<number, ItemRecord>();
   const deps: AppContext = {
     ...appDeps,
+    items,
     taskList: createTaskListCache(
-      (changedSince, signal) =>
-        appDeps.temporalClient.connection.withAbortSignal(signal, () =>
+      async (changedSince, signal) => {
+        const loaded = await appDeps.temporalClient.connection.withAbortSignal(signal, () =>
           withDeadline(appDeps, () => loadTaskRows(appDeps.temporalClient, appDeps.plan, { changedSince })),
-        ),
+        );
+        // An item's record never changes once started: every load may only add to what is known.
+        for (const record of loaded.items ?? []) items.set(record.task.number, record);
+        return loaded;
+      },
       { ...appDeps.taskListTiming, onError: appDeps.logError },
     ),
   };
@@ -111,6 +120,8 @@ export function createApp(appDeps: AppDeps): Express {
   app.use(supervisionRoutes(deps));
   app.use(notificationRoutes(deps));
   app.use(exportRoutes(deps));
+  app.use(scoreRoutes(deps));
+  app.use(itemRoutes(deps));
   app.use(codecRoutes(deps));
   app.use(calendar.manage);
 

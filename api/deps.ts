@@ -4,7 +4,7 @@
  */
 import type { Client } from '@temporalio/client';
 import type { DestinationStream } from 'pino';
-import type { PlanFile } from '../contracts';
+import type { ItemRecord, PlanFile } from '../contracts';
 import type { TokenRecord, TokenSource } from './auth/tokens';
 import path from 'node:path';
 import { createIdempotencyStore, type IdempotencyStore } from './idempotency';
@@ -58,6 +58,11 @@ export interface AppDeps {
 export interface AppContext extends AppDeps {
   /** The plan's task list, held in memory and kept current from visibility (`task-list-cache.ts`). */
   taskList: TaskListCache;
+  /**
+   * The items beyond the plan (交办事项) by number: those this replica created and those its task list's loads
+   * found (from each item's memo), so that every route resolves them as it resolves the plan's tasks.
+   */
+  items: Map<number, ItemRecord>;
 }
 
 /** The configuration the API's protections are built from (`config/env.ts`). */

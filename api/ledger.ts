@@ -6,7 +6,9 @@
  */
 import ExcelJS from 'exceljs';
 import type { Bilingual, KeyTaskView, MilestoneView, PlanFile, TaskStatus } from '../contracts';
-import { daysLate, lateFrom, localDate } from '../domain/calendar';
+import { localDate } from '../domain/calendar';
+import { boardSections } from '../domain/plan';
+import { SCORE_TERMS, SCORE_TERM_WORDS, milestoneAt, type DepartmentScore } from '../domain/scores';
 
 /** A row's status: the task statuses, and `not_started` for a milestone that has not opened yet. */
 export type LedgerStatus = TaskStatus | 'not_started';
@@ -59,9 +61,7 @@ function latestReport(milestones: MilestoneView[]): LatestReport | null {
 
 /** Days late of a milestone as of the view's time: recorded when completed, counted while open. */
 function milestoneDaysLate(m: MilestoneView, view: KeyTaskView, utcOffset: string): number {
-  if (m.state === 'completed') return m.daysLate ?? 0;
-  if (m.state === 'open' || m.state === 'returned') return daysLate(lateFrom(m), utcOffset, Date.parse(view.asOf));
-  return 0;
+  return milestoneAt(m, utcOffset, Date.parse(view.asOf)).daysLate;
 }
 
 /** The ledger status of a milestone: its own when closed or not open yet, the task's while it is worked. */
@@ -208,6 +208,11 @@ export interface LedgerContext {
   plan: PlanFile;
   /** Epoch milliseconds the ledger is as of (printed in the sheets' header). */
   asOf: number;
+  /**
+   * The departments' scores by the plan's rule as of `asOf`, over every task (whatever the filters): the
+   * workbook adds them to the by-unit sheet and gives them a sheet `考核计分 Scores`. Absent: no rule.
+   */
+  scores?: readonly DepartmentScore[];
 }
 
 function cellText(plan: PlanFile): CellText {
@@ -219,7 +224,7 @@ function cellText(plan: PlanFile): CellText {
 }
 
 function sectionTitle(plan: PlanFile, number: number): string {
-  const s = plan.sections.find((x) => x.number === number);
+  const s = boardSections(plan).find((x) => x.number === number);
   return s ? `（${s.numeral}）${s.title.zh}` : String(number);
 }
 
@@ -312,7 +317,9 @@ function departmentSheet(workbook: ExcelJS.Workbook, name: string, rows: readonl
     { zh: '待签节点', en: 'Milestones awaiting it', width: 12 },
     { zh: '其中逾期', en: 'Of which late', width: 10 },
     { zh: '最长逾期天数', en: 'Most days late', width: 12 },
+    ...(ctx.scores ? [{ zh: '考核得分', en: 'Score', width: 10 }] : []),
   ]);
+  const scoreOf = new Map(ctx.scores?.map((s) => [s.department, s.score]));
   const tasks = rows.filter((r) => r.kind === 'task');
   const milestones = rows.filter((r) => r.kind === 'milestone');
   for (const d of ctx.plan.departments) {
@@ -321,7 +328,45 @@ function departmentSheet(workbook: ExcelJS.Workbook, name: string, rows: readonl
     if (led + shared === 0) continue;
     const waiting = milestones.filter((r) => r.pending.includes(d.id));
     const late = waiting.filter((r) => r.daysLate > 0);
-    sheet.addRow([d.name.zh, led, shared, waiting.length, late.length, Math.max(0, ...late.map((r) => r.daysLate))]);
+    const score = ctx.scores ? [scoreOf.get(d.id) ?? ''] : [];
+    sheet.addRow([
+      d.name.zh,
+      led,
+      shared,
+      waiting.length,
+      late.length,
+      Math.max(0, ...late.map((r) => r.daysLate)),
+      ...score,
+    ]);
+  }
+  setUpPage(sheet, ctx, name);
+}
+
+/** Per scored department: rank, score, standing and the points of each term of the rule. */
+function scoreSheet(
+  workbook: ExcelJS.Workbook,
+  name: string,
+  scores: readonly DepartmentScore[],
+  ctx: LedgerContext,
+): void {
+  const sheet = workbook.addWorksheet(name, { views: [{ state: 'frozen', xSplit: 2, ySplit: 1 }] });
+  header(sheet, [
+    { zh: '名次', en: 'Rank', width: 6 },
+    { zh: '单位', en: 'Unit', width: 22 },
+    { zh: '得分', en: 'Score', width: 8 },
+    { zh: '评价', en: 'Standing', width: 14 },
+    ...SCORE_TERMS.map((t) => ({ zh: SCORE_TERM_WORDS[t].label.zh, en: SCORE_TERM_WORDS[t].label.en, width: 14 })),
+  ]);
+  const names = new Map(ctx.plan.departments.map((d) => [d.id, d.name.zh]));
+  const standing = { commended: '表扬 Commended', criticised: '通报批评 Criticised', none: '' } as const;
+  for (const s of scores) {
+    sheet.addRow([
+      s.rank,
+      names.get(s.department) ?? s.department,
+      s.score,
+      standing[s.standing],
+      ...s.breakdown.map((b) => b.points),
+    ]);
   }
   setUpPage(sheet, ctx, name);
 }
@@ -329,7 +374,8 @@ function departmentSheet(workbook: ExcelJS.Workbook, name: string, rows: readonl
 /**
  * The ledger as an `.xlsx` workbook: sheet 1 `督办台账 Ledger` with every row, sheet 2 `按单位汇总 By unit`
  * (one line per department), then one sheet per department with the rows of the tasks it leads or shares,
- * named by the department's Chinese name. Every sheet prints A4 landscape with the plan and date in its header.
+ * named by the department's Chinese name. With scores, the by-unit sheet has a column `考核得分 Score` and sheet 3 is
+ * `考核计分 Scores` (rank, score, standing, points per term). Every sheet prints A4 landscape with the plan and date in its header.
  */
 export async function ledgerWorkbook(rows: readonly LedgerRow[], ctx: LedgerContext): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
@@ -339,6 +385,7 @@ export async function ledgerWorkbook(rows: readonly LedgerRow[], ctx: LedgerCont
   const taken = new Set<string>();
   ledgerSheet(workbook, sheetName('督办台账 Ledger', taken), rows, ctx);
   departmentSheet(workbook, sheetName('按单位汇总 By unit', taken), rows, ctx);
+  if (ctx.scores) scoreSheet(workbook, sheetName('考核计分 Scores', taken), ctx.scores, ctx);
   for (const d of ctx.plan.departments) {
     const own = rows.filter((r) => r.lead === d.id || r.coResponsible.includes(d.id));
     if (own.length > 0) ledgerSheet(workbook, sheetName(d.name.zh, taken), own, ctx);

@@ -2,13 +2,23 @@
  * Finding what a request names in the loaded plan: a task, a milestone of it, a department. Unknown path
  * ids are 404; unknown body ids are 400 (the request itself is wrong, not the resource missing).
  */
-import type { Department, KeyTaskView, MilestoneTemplate, PlanFile, Task } from '../contracts';
+import type { Department, ItemRecord, KeyTaskView, MilestoneTemplate, PlanFile, Task } from '../contracts';
 import { taskDepartmentIds } from '../domain/plan';
 import { BadRequestError, NotFoundError } from './errors';
 
-/** The plan's task with this number. @throws NotFoundError (404 `task_not_found`). */
-export function requireTask(plan: PlanFile, number: number): Task {
-  const task = plan.tasks.find((t) => t.number === number);
+/** What a task number is looked up in: the plan, and the items beyond it that this replica has seen. */
+export interface TaskSource {
+  plan: PlanFile;
+  /** Items beyond the plan by number (from the task list's loads and this replica's own creations). */
+  items?: ReadonlyMap<number, ItemRecord>;
+}
+
+/**
+ * The plan's task with this number, or the task an item beyond the plan runs as.
+ * @throws NotFoundError (404 `task_not_found`).
+ */
+export function requireTask({ plan, items }: TaskSource, number: number): Task {
+  const task = plan.tasks.find((t) => t.number === number) ?? items?.get(number)?.task;
   if (!task)
     throw new NotFoundError('task_not_found', {
       zh: `没有第${number}项重点任务`,

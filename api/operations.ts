@@ -5,6 +5,9 @@
  */
 import type { z } from 'zod';
 import {
+  bulletinParamsSchema,
+  bulletinSchema,
+  bulletinSendResponseSchema,
   calendarFeedQuerySchema,
   calendarFeedRotateResponseSchema,
   cancelBodySchema,
@@ -22,6 +25,8 @@ import {
   extensionResponseSchema,
   healthResponseSchema,
   inboxResponseSchema,
+  itemBodySchema,
+  itemCreatedResponseSchema,
   milestoneItemParamsSchema,
   ledgerQuerySchema,
   milestoneParamsSchema,
@@ -33,6 +38,8 @@ import {
   planStartBodySchema,
   planStartResponseSchema,
   reassignmentBodySchema,
+  scoresQuerySchema,
+  scoresResponseSchema,
   reportBodySchema,
   resubmitBodySchema,
   signOffBodySchema,
@@ -427,5 +434,79 @@ export const operations = {
     status: 200,
     response: calendarFeedRotateResponseSchema,
     errors: [400, 404],
+  },
+  scores: {
+    method: 'get',
+    path: '/api/scores',
+    operationId: 'listScores',
+    summary: '考核计分 Each department’s score by the plan’s scoring rule, with its breakdown',
+    description:
+      'Computed from the tasks’ records as of now, never stored: per department its score, rank, standing ' +
+      '(commended, criticised) and every scored event. `plan`, when given, must be the loaded plan’s id. A ' +
+      'coordinator gets its own department only. 404 `no_scoring_rule` when the plan has none.',
+    roles: ALL,
+    input: { query: scoresQuerySchema },
+    status: 200,
+    response: scoresResponseSchema,
+    errors: [400, 404, 503],
+  },
+  bulletin: {
+    method: 'get',
+    path: '/api/bulletins/:month',
+    operationId: 'getBulletin',
+    summary: '月度通报 The month’s bulletin (通报) as data and as its Chinese text',
+    description:
+      'Counted from the tasks’ records as of the end of the month (or now, for the month under way): tasks by ' +
+      'light and by section, tasks and milestones completed in the month, milestones overdue with their units ' +
+      'and days late, departments commended and criticised by the scoring rule. 400 for a month not written ' +
+      '`YYYY-MM` or not begun yet.',
+    roles: ['office', 'admin', 'viewer'],
+    input: { params: bulletinParamsSchema },
+    status: 200,
+    response: bulletinSchema,
+    errors: [400, 503],
+  },
+  bulletinPrint: {
+    method: 'get',
+    path: '/api/bulletins/:month/print',
+    operationId: 'printBulletin',
+    summary: '通报打印页 The month’s bulletin as a printable A4 page',
+    roles: ['office', 'admin', 'viewer'],
+    input: { params: bulletinParamsSchema },
+    status: 200,
+    errors: [400, 503],
+    contentType: 'text/html',
+  },
+  sendBulletin: {
+    method: 'post',
+    path: '/api/bulletins/:month/send',
+    operationId: 'sendBulletin',
+    summary: '报送通报 The general office sends the month’s bulletin to ministry leadership',
+    description:
+      'Starts a notification (kind `bulletin`) to the plan’s leadership and general office through the ' +
+      'notification channels, as the task notices are sent, and listed in the notification log. Once per month ' +
+      'and day: sending the same month again on the same day starts nothing (`started: false`).',
+    roles: ['office'],
+    input: { params: bulletinParamsSchema },
+    status: 200,
+    response: bulletinSendResponseSchema,
+    errors: [400, 503],
+  },
+  createItem: {
+    method: 'post',
+    path: '/api/items',
+    operationId: 'createItem',
+    summary: '交办事项 The general office puts an item beyond the annual plan under supervision',
+    description:
+      'A leader’s instruction (`instruction`, 领导批示件) or a meeting decision (`meeting`, 会议议定事项), with its ' +
+      'source, urgency (特急, 急, 一般: without `dueDate`, the policy’s time limit in working days sets the ' +
+      'deadline), lead, co-units and milestones. It runs as a key task numbered from the policy’s `firstNumber`, ' +
+      'in the board’s section of items, with the same sign-offs, reminders, escalations, inboxes and ledger. ' +
+      'Nothing is started when any part is refused.',
+    roles: ['office'],
+    input: { body: itemBodySchema },
+    status: 201,
+    response: itemCreatedResponseSchema,
+    errors: [400, 404, 413, 503],
   },
 } as const satisfies Record<string, Operation>;

@@ -14,6 +14,7 @@ import {
   SA_UPDATED_AT,
   TASK_QUEUE,
   type PlanFile,
+  type Task,
 } from '../contracts';
 import { keyTaskInput, taskDepartmentIds, taskUnits, taskWorkflowId } from '../domain/plan';
 
@@ -47,27 +48,8 @@ export async function startPlan(client: Client, plan: PlanFile, options: StartPl
     for (let i = next++; i < plan.tasks.length; i = next++) {
       const task = plan.tasks[i]!;
       const workflowId = taskWorkflowId(plan, task);
-      const { lead } = taskUnits(task);
       try {
-        await call(() =>
-          client.workflow.start(KEY_TASK_WORKFLOW, {
-            taskQueue: options.taskQueue ?? TASK_QUEUE,
-            workflowId,
-            args: [keyTaskInput(plan, task, options.startDate)],
-            // A closed task (completed or cancelled) is not silently restarted by a second plan start.
-            workflowIdReusePolicy: 'REJECT_DUPLICATE',
-            typedSearchAttributes: new TypedSearchAttributes([
-              { key: SA_PLAN_ID, value: plan.id },
-              { key: SA_TASK_NUMBER, value: task.number },
-              { key: SA_SECTION, value: task.section },
-              { key: SA_LEAD, value: lead },
-              // Its units and its collectives' members: a province's task list finds the tasks it reports on.
-              { key: SA_DEPARTMENTS, value: taskDepartmentIds(plan, task) },
-              // A new row: the API replicas' next poll for changed rows finds it before its first turn.
-              { key: SA_UPDATED_AT, value: new Date() },
-            ]),
-          }),
-        );
+        await call(() => startKeyTask(client, plan, task, options.startDate, { taskQueue: options.taskQueue }));
         results[i] = { number: task.number, workflowId, started: true };
       } catch (err) {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
@@ -77,4 +59,38 @@ export async function startPlan(client: Client, plan: PlanFile, options: StartPl
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 32, plan.tasks.length) }, startOne));
   return results;
+}
+
+/**
+ * Starts the key-task workflow of one task as the plan gives it (or of an item beyond the plan, built in the
+ * same shape), started on `startDate`, with its search attributes and, for an item, `memo`.
+ * @throws WorkflowExecutionAlreadyStartedError when its workflow exists (running or closed).
+ */
+export async function startKeyTask(
+  client: Client,
+  plan: PlanFile,
+  task: Task,
+  startDate: string,
+  { taskQueue, memo }: { taskQueue?: string; memo?: Record<string, unknown> } = {},
+): Promise<string> {
+  const workflowId = taskWorkflowId(plan, task);
+  await client.workflow.start(KEY_TASK_WORKFLOW, {
+    taskQueue: taskQueue ?? TASK_QUEUE,
+    workflowId,
+    args: [keyTaskInput(plan, task, startDate)],
+    // A closed task (completed or cancelled) is not silently restarted by a second plan start.
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    typedSearchAttributes: new TypedSearchAttributes([
+      { key: SA_PLAN_ID, value: plan.id },
+      { key: SA_TASK_NUMBER, value: task.number },
+      { key: SA_SECTION, value: task.section },
+      { key: SA_LEAD, value: taskUnits(task).lead },
+      // Its units and its collectives' members: a province's task list finds the tasks it reports on.
+      { key: SA_DEPARTMENTS, value: taskDepartmentIds(plan, task) },
+      // A new row: the API replicas' next poll for changed rows finds it before its first turn.
+      { key: SA_UPDATED_AT, value: new Date() },
+    ]),
+    ...(memo ? { memo } : {}),
+  });
+  return workflowId;
 }

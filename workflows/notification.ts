@@ -14,7 +14,6 @@ import {
   upsertMemo,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import type { SearchAttributePair } from '@temporalio/common';
 import type { Activities } from '../activities';
 // Values only from the zod-free contracts/shared (lint keeps zod out of the bundle); types from anywhere.
 import type {
@@ -25,15 +24,7 @@ import type {
   NotificationDelivery,
   PlannedDelivery,
 } from '../contracts';
-import { DELIVERY_MEMO_KEY, getDeliveryQuery } from '../contracts/shared';
-import {
-  SA_DELIVERY_OUTCOME,
-  SA_DEPARTMENTS,
-  SA_MILESTONE,
-  SA_NOTIFICATION_KIND,
-  SA_PLAN_ID,
-  SA_TASK_NUMBER,
-} from '../contracts/shared';
+import { DELIVERY_MEMO_KEY, getDeliveryQuery, SA_DELIVERY_OUTCOME } from '../contracts/shared';
 import { iso } from '../domain/calendar';
 
 /** Failure type the delivery activities use for errors retrying cannot fix (see activities/index.ts). */
@@ -44,23 +35,8 @@ const { planDelivery } = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
-/** The search attributes a notification workflow starts with; the outcome is kept current by the workflow. */
-export function notificationSearchAttributes(n: Notification): SearchAttributePair[] {
-  return [
-    { key: SA_PLAN_ID, value: n.planId },
-    { key: SA_TASK_NUMBER, value: n.taskNumber },
-    { key: SA_MILESTONE, value: n.milestoneId },
-    { key: SA_NOTIFICATION_KIND, value: n.kind },
-    { key: SA_DEPARTMENTS, value: n.departments },
-    { key: SA_DELIVERY_OUTCOME, value: 'pending' },
-  ];
-}
-
-/** The memo a notification workflow starts with, so the log can show it before its first delivery is planned. */
-export function notificationMemo(n: Notification): Record<string, unknown> {
-  const delivery: NotificationDelivery = { notification: n, outcome: 'pending', deliveries: [] };
-  return { [DELIVERY_MEMO_KEY]: delivery };
-}
+// The start's search attributes and memo are shared with the API (which starts a bulletin's notice).
+export { notificationMemo, notificationSearchAttributes } from '../contracts/shared';
 
 /** The overall outcome: pending while any delivery is; then failed, undeliverable or delivered, worst first. */
 function overall(deliveries: DeliveryRecord[]): DeliveryOutcome {

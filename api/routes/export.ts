@@ -13,6 +13,7 @@ import { ledgerCsv, ledgerRows, ledgerWorkbook, type LedgerContext, type LedgerR
 import { inputOf } from '../middleware/validate';
 import { mount } from '../middleware/route';
 import { operations } from '../operations';
+import { scoresAsOf } from './scores';
 import { statesOf } from './supervision';
 import { visibleTaskFilters } from './tasks';
 
@@ -33,7 +34,16 @@ export function exportRoutes(deps: AppContext): Router {
     const shown = query.light ? listed.filter((r) => r.status && STATUS_LIGHT[r.status] === query.light) : listed;
     // A task whose state cannot be read is left out of the ledger (the inbox names such tasks).
     const { states } = await statesOf(deps, shown);
-    const ctx = { plan: deps.plan, asOf: Date.now() };
+    const asOf = Date.now();
+    // A department's score counts every task, whatever the filters show: read the others' states too.
+    const everything = await deps.taskList.list();
+    const all = everything.length === shown.length ? states : (await statesOf(deps, everything)).states;
+    const scores = scoresAsOf(
+      deps.plan,
+      all.map((s) => s.view),
+      asOf,
+    );
+    const ctx: LedgerContext = { plan: deps.plan, asOf, ...(scores ? { scores } : {}) };
     const day = localDate(ctx.asOf, deps.plan.policy.utcOffset);
     const scope = filters.department ? `-${filters.department}` : '';
     return {

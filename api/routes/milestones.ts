@@ -17,7 +17,14 @@ import { principalOf } from '../auth/middleware';
 import type { Principal } from '../auth/tokens';
 import type { AppContext } from '../deps';
 import { BadRequestError, ForbiddenError } from '../errors';
-import { requireDepartment, requireMilestone, requireTask, taskDepartments, viewDepartments } from '../lookup';
+import {
+  requireDepartment,
+  requireMilestone,
+  requireTask,
+  taskDepartments,
+  viewDepartments,
+  type TaskSource,
+} from '../lookup';
 import { inputOf } from '../middleware/validate';
 import { operations } from '../operations';
 import { mount } from '../middleware/route';
@@ -56,9 +63,9 @@ function singleFigure(plan: PlanFile, task: Task, milestoneId: string, value: nu
   return { [asked[0]!.id]: value };
 }
 
-function taskAndMilestone(plan: PlanFile, number: number, milestoneId: string): Task {
-  const task = requireTask(plan, number);
-  requireMilestone(plan, task, milestoneId);
+function taskAndMilestone(source: TaskSource, number: number, milestoneId: string): Task {
+  const task = requireTask(source, number);
+  requireMilestone(source.plan, task, milestoneId);
   return task;
 }
 
@@ -69,7 +76,7 @@ export function milestoneRoutes(deps: AppContext): Router {
 
   mount(router, signOff, async (req, res) => {
     const { params, body } = inputOf(res, signOff.input);
-    const task = taskAndMilestone(deps.plan, params.number, params.milestoneId);
+    const task = taskAndMilestone(deps, params.number, params.milestoneId);
     requireDepartment(deps.plan, body.department, 'body');
     const principal = principalOf(res);
     if (body.department !== principal.department) {
@@ -102,7 +109,7 @@ export function milestoneRoutes(deps: AppContext): Router {
 
   mount(router, resubmit, async (req, res) => {
     const { params, body } = inputOf(res, resubmit.input);
-    const task = taskAndMilestone(deps.plan, params.number, params.milestoneId);
+    const task = taskAndMilestone(deps, params.number, params.milestoneId);
     const principal = requireLeadCoordinator(res, task);
     const milestone = await updateAs(deps, req, principal, taskWorkflowId(deps.plan, task), resubmitUpdate, {
       milestoneId: params.milestoneId,
@@ -114,7 +121,7 @@ export function milestoneRoutes(deps: AppContext): Router {
 
   mount(router, requestExtension, async (req, res) => {
     const { params, body } = inputOf(res, requestExtension.input);
-    const task = taskAndMilestone(deps.plan, params.number, params.milestoneId);
+    const task = taskAndMilestone(deps, params.number, params.milestoneId);
     const principal = requireLeadCoordinator(res, task);
     const extension = await updateAs(deps, req, principal, taskWorkflowId(deps.plan, task), requestExtensionUpdate, {
       milestoneId: params.milestoneId,
@@ -127,7 +134,7 @@ export function milestoneRoutes(deps: AppContext): Router {
 
   mount(router, decideExtension, async (req, res) => {
     const { params, body } = inputOf(res, decideExtension.input);
-    const task = taskAndMilestone(deps.plan, params.number, params.milestoneId);
+    const task = taskAndMilestone(deps, params.number, params.milestoneId);
     const extension = await updateAs(
       deps,
       req,

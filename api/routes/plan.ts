@@ -3,7 +3,7 @@ import { Router } from 'express';
 import type { PlanFile } from '../../contracts';
 import { startPlan } from '../../client/start-plan';
 import { localDate } from '../../domain/calendar';
-import { taskUnits } from '../../domain/plan';
+import { boardSections, taskUnits } from '../../domain/plan';
 import { principalOf } from '../auth/middleware';
 import type { AppContext } from '../deps';
 import { operations } from '../operations';
@@ -18,7 +18,8 @@ export function planView(plan: PlanFile) {
     title: plan.title,
     documentDate: plan.documentDate,
     issuer: plan.issuer,
-    sections: plan.sections,
+    // The plan's own, and the section of the items beyond it (交办事项) when it takes them.
+    sections: boardSections(plan),
     tasks: plan.tasks.map((task) => ({
       number: task.number,
       section: task.section,

@@ -6,7 +6,7 @@ import { Router } from 'express';
 import { cancelUpdate, type PlanFile, type Role, type TaskStatus } from '../../contracts';
 import type { TaskListFilters } from '../../client/task-list';
 import type { Principal } from '../auth/tokens';
-import { taskWorkflowId } from '../../domain/plan';
+import { boardSections, taskWorkflowId } from '../../domain/plan';
 import { principalOf } from '../auth/middleware';
 import type { AppContext, AppDeps } from '../deps';
 import { BadRequestError, ForbiddenError } from '../errors';
@@ -40,7 +40,7 @@ export function visibleTaskFilters(
   query: { department?: string; status?: TaskStatus; section?: number },
 ): TaskListFilters {
   if (query.department) requireDepartment(plan, query.department, 'query');
-  if (query.section !== undefined && !plan.sections.some((s) => s.number === query.section)) {
+  if (query.section !== undefined && !boardSections(plan).some((s) => s.number === query.section)) {
     throw new BadRequestError('unknown_section', {
       zh: `没有第${query.section}部分`,
       en: `No section ${query.section} in the plan.`,
@@ -72,7 +72,7 @@ export function taskRoutes(deps: AppContext): Router {
 
   mount(router, get, async (_req, res) => {
     const { params } = inputOf(res, get.input);
-    const task = requireTask(deps.plan, params.number);
+    const task = requireTask(deps, params.number);
     const principal = principalOf(res);
     const workflowId = taskWorkflowId(deps.plan, task);
     const state = await queryState(deps, workflowId);
@@ -88,7 +88,7 @@ export function taskRoutes(deps: AppContext): Router {
 
   mount(router, cancel, async (req, res) => {
     const { params, body } = inputOf(res, cancel.input);
-    const task = requireTask(deps.plan, params.number);
+    const task = requireTask(deps, params.number);
     const state = await updateAs(deps, req, principalOf(res), taskWorkflowId(deps.plan, task), cancelUpdate, {
       reason: body.reason,
     });

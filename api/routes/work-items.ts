@@ -38,7 +38,7 @@ export function workItemRoutes(deps: AppContext): Router {
   const router = Router();
   const { reportOnItem, closeCollective, designate, waive, reassign, addCoUnit } = operations;
   const workflowOf = (number: number, milestoneId?: string) => {
-    const task = requireTask(deps.plan, number);
+    const task = requireTask(deps, number);
     if (milestoneId) requireMilestone(deps.plan, task, milestoneId);
     return taskWorkflowId(deps.plan, task);
   };

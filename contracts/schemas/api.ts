@@ -29,6 +29,7 @@ import {
   policySchema,
   escalationRoleSchema,
 } from './plan';
+import { itemSummarySchema } from './items';
 
 /** The roles a bearer token may carry (defined beside the task view, which records them). */
 export { roleSchema, type Role } from './task-view';
@@ -104,6 +105,8 @@ export const taskRowSchema = z.object({
   extensionPending: z.boolean(),
   /** Each collective's count on the current milestone's work items (地方 27/32); tasks with work items only. */
   parts: z.array(collectivePartCountSchema).optional(),
+  /** For an item beyond the plan (交办事项): its kind, source and urgency. */
+  item: itemSummarySchema.optional(),
 });
 /** A task as the task list shows it, read from its search attributes. */
 export type TaskRow = z.infer<typeof taskRowSchema>;

@@ -255,8 +255,13 @@ export const notificationKindSchema = z.enum([
   'extension-decided',
   'overdue',
   'responsibility-changed',
+  'bulletin',
 ]);
-/** The kind of a notification: reminder, escalation, returned, extension requested or decided. */
+/**
+ * The kind of a notification: reminder, escalation, returned, extension requested or decided, overdue,
+ * responsibility changed, or a month's bulletin the office sends to leadership (`bulletin`: task number 0, the
+ * month as its milestone id, the bulletin's title as its milestone title, its summary as the comment).
+ */
 export type NotificationKind = z.infer<typeof notificationKindSchema>;
 
 /** A notification the workflow decided to send; its id is deterministic, so a retry never makes a second one. */

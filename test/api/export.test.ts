@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { Response } from 'supertest';
 import { addDays, localDate } from '../../domain/calendar';
-import { eventually, plan2016, request, startHarness, type Harness } from '../../support/api-harness';
+import { plan2016, request, startHarness, startPlanEscalated, type Harness } from '../../support/api-harness';
 
 let h: Harness;
 let subject: ReturnType<Harness['app']>;
@@ -55,16 +55,8 @@ function columns(sheet: ExcelJS.Worksheet): Record<string, number> {
 beforeAll(async () => {
   h = await startHarness();
   subject = h.app(plan2016({ id: 'ledger-export', tasks: [2, 5, 12] }));
-  const started = await request(subject.app)
-    .post('/api/plan/start')
-    .set(auth(subject.tokens.admin))
-    .send({ startDate: start });
-  expect(started.status).toBe(200);
   // Levels 1 and 2 of every first milestone fall due at once; wait until the workflows have recorded them.
-  await eventually(async () => {
-    const res = await request(subject.app).get('/api/tasks').set(auth(subject.tokens.office));
-    expect(res.body.tasks.map((t: { escalationLevel: number }) => t.escalationLevel)).toEqual([2, 2, 2]);
-  }, 60_000);
+  await startPlanEscalated(subject, start, [2, 2, 2]);
   // A real sign-off of task 5's work plan: the co-responsible unit with a comment, then the lead with its report.
   const sign = (department: string, comment: string) =>
     request(subject.app)
@@ -156,8 +148,26 @@ describe('the ledger workbook', () => {
     expect(wb.worksheets[1]!.name).toBe('按单位汇总 By unit');
     const summary = rowsOf(wb.worksheets[1]!);
     // 高教司 leads task 5 and shares task 12: task 12's work plan (12 days late) and task 5's mid-year wait on it.
-    expect(summary.find((r) => r[0] === '高教司')).toEqual(['高教司', 1, 1, 2, 1, 12]);
-    expect(summary.find((r) => r[0] === '思政司')).toEqual(['思政司', 0, 1, 1, 0, 0]);
+    // The last column is the score: 高教司 led task 5's work plan 12 days late (-5) and was still pending on task
+    // 12's when it fell due (-3); 思政司 signed task 5's only today, after it fell due (-3).
+    expect(summary.find((r) => r[0] === '高教司')).toEqual(['高教司', 1, 1, 2, 1, 12, 92]);
+    expect(summary.find((r) => r[0] === '思政司')).toEqual(['思政司', 0, 1, 1, 0, 0, 97]);
+    expect(wb.worksheets[2]!.name).toBe('考核计分 Scores');
+    const scores = rowsOf(wb.worksheets[2]!);
+    // Rank, unit, score, standing, then the points of each term (overdue as lead, as co-unit, missed reports,
+    // office returns, on time).
+    expect(scores.find((r) => r[1] === '高教司')).toEqual([
+      expect.any(Number),
+      '高教司',
+      92,
+      '通报批评 Criticised',
+      -5,
+      -3,
+      0,
+      0,
+      0,
+    ]);
+    expect(scores.find((r) => r[1] === '思政司')).toEqual([expect.any(Number), '思政司', 97, '', 0, -3, 0, 0, 0]);
     const own = wb.getWorksheet('思政司');
     expect(own).toBeDefined();
     expect(new Set(rowsOf(own!).map((r) => r[1]))).toEqual(new Set([5]));

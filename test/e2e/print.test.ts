@@ -99,6 +99,40 @@ describe('printing', () => {
   });
 });
 
+describe('the month’s bulletin', () => {
+  it('prints on A4 portrait in Chromium, in the register of an official notice', async () => {
+    const month = today.slice(0, 7);
+    const json = (await (
+      await fetch(`${stack.baseUrl}/api/bulletins/${month}`, {
+        headers: { Authorization: `Bearer ${stack.tokens.office}` },
+      })
+    ).json()) as { title: string; total: number };
+    expect(json.total).toBe(plan.tasks.length);
+    const bulletin = await context.newPage();
+    try {
+      await bulletin.setExtraHTTPHeaders({ Authorization: `Bearer ${stack.tokens.office}` });
+      const res = await bulletin.goto(`${stack.baseUrl}/api/bulletins/${month}/print`);
+      expect(res?.status()).toBe(200);
+      expect(await bulletin.locator('h1').textContent()).toBe(json.title);
+      expect(json.title).toMatch(/^教育部办公厅关于\d{4}年\d{1,2}月教育信息化重点工作推进情况的通报$/);
+      // The page's own style applies (its content security policy allows exactly it): the title is centred.
+      expect(
+        await bulletin.locator('h1').evaluate((h) => h.ownerDocument.defaultView!.getComputedStyle(h).textAlign),
+      ).toBe('center');
+      expect(await bulletin.locator('p.salutation').textContent()).toBe('各司局、各单位：');
+      expect(await bulletin.locator('table tbody tr').last().textContent()).toContain(`合计${plan.tasks.length}`);
+      expect(await bulletin.locator('p.signature').textContent()).toContain('教育部办公厅');
+      await bulletin.emulateMedia({ media: 'print' });
+      const pdf = await bulletin.pdf({ preferCSSPageSize: true, printBackground: true });
+      writeFileSync(path.join(RESULTS, `bulletin-${month}.pdf`), pdf);
+      // A4 portrait: 210 × 297 mm = 595 × 842 points.
+      expect(mediaBox(pdf)).toEqual([0, 0, 595, 842]);
+    } finally {
+      await bulletin.close();
+    }
+  });
+});
+
 describe('the ledger buttons of the board', () => {
   it('download the workbook with the bearer token: a row per task and milestone', async () => {
     await page.goto(stack.baseUrl);

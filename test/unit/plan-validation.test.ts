@@ -48,6 +48,18 @@ describe('a bad plan is refused with the path of the problem', () => {
     expect(problemsOf(data)).toEqual(['tasks[5].number: duplicate task number 5']);
   });
 
+  it('refuses items numbered among the tasks, in a section of the plan, and a scoring rule upside down', () => {
+    const data = plan2016();
+    data.policy.items!.firstNumber = 24;
+    data.policy.items!.section.number = 3;
+    data.policy.scoring!.criticiseBelow = 110;
+    expect(problemsOf(data).sort()).toEqual([
+      'policy.items.firstNumber: items must be numbered above every task (the highest is 24)',
+      "policy.items.section.number: section 3 is one of the plan's own",
+      'policy.scoring.criticiseBelow: criticiseBelow must not be above commendAtLeast',
+    ]);
+  });
+
   it('refuses a unit that is not in the registry', () => {
     const data = plan2016();
     data.tasks[3]!.workItems[0]!.units = ['vocational-adult', 'xyz'];
