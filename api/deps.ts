@@ -10,6 +10,7 @@ import path from 'node:path';
 import { createIdempotencyStore, type IdempotencyStore } from './idempotency';
 import type { RateLimits } from './middleware/rate-limit';
 import type { TaskListCache, TaskListCacheOptions } from './task-list-cache';
+import type { PlanStartJobs } from './plan-start-jobs';
 
 /** The part of the configuration the API uses. */
 export interface ApiConfig {
@@ -58,6 +59,8 @@ export interface AppDeps {
 export interface AppContext extends AppDeps {
   /** The plan's task list, held in memory and kept current from visibility (`task-list-cache.ts`). */
   taskList: TaskListCache;
+  /** Plan starts running in the background (`POST /api/plan/start-jobs`, `plan-start-jobs.ts`). */
+  planStartJobs: PlanStartJobs;
 }
 
 /** The configuration the API's protections are built from (`config/env.ts`). */
