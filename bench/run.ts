@@ -67,6 +67,8 @@ interface Options {
   apiOnly: boolean;
   /** Clients sending at once: {@link CONCURRENCY}, or `--clients N`. */
   clients: number;
+  /** `--rounds N` (with `--api-only`): API rounds to run, at most the milestones of the plan (default 3). */
+  rounds: number;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -77,6 +79,7 @@ function parseArgs(argv: string[]): Options {
   const profIndex = argv.indexOf('--cpu-prof');
   return {
     apiOnly: argv.includes('--api-only'),
+    rounds: argv.includes('--rounds') ? Math.min(4, Number(argv[argv.indexOf('--rounds') + 1])) : ROUNDS,
     clients: argv.includes('--clients') ? Number(argv[argv.indexOf('--clients') + 1]) : CONCURRENCY,
     ...(profIndex >= 0 ? { cpuProfDir: path.resolve(argv[profIndex + 1]!) } : {}),
     quick,
@@ -547,11 +550,17 @@ async function main(): Promise<void> {
 
 /** `--api-only`: the starts and the API's rounds, then (with `--cpu-prof`) the profiles written. */
 async function apiRoundsOnly(b: Bench): Promise<void> {
-  const { tokens } = await measureStarts(b);
-  for (let r = 1; r <= ROUNDS; r++) {
+  const { tokens, workerIdleBytes } = await measureStarts(b);
+  for (let r = 1; r <= b.options.rounds; r++) {
     const storm = await measureStorm(b, tokens, r);
     log(`API round ${r}: CPU s per 1,000 sign-offs: ${cpuLine(storm.cpuSecondsPer1000SignOffs)}`);
   }
+  const open = b.n + 24;
+  const workerBytes = residentBytes(b.stack.worker!.pid);
+  log(
+    `worker RSS ${round(workerBytes / MiB)} MiB with ${open} open task workflows (idle ${round(workerIdleBytes / MiB)} MiB): ` +
+      `${round((workerBytes - workerIdleBytes) / MiB / Math.min(open, b.maxCachedWorkflows), 3)} MiB per cached workflow`,
+  );
   await stopProfiled(b);
 }
 
