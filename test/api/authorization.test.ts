@@ -65,6 +65,19 @@ function probesFor(who: Who): Probe[] {
       body: {},
       allowed: (w) => w.kind === 'admin',
     },
+    {
+      name: 'POST /api/plan/start-jobs',
+      method: 'post',
+      path: '/api/plan/start-jobs',
+      body: {},
+      allowed: (w) => w.kind === 'admin',
+    },
+    {
+      name: 'GET /api/plan/start-jobs/:id',
+      method: 'get',
+      path: '/api/plan/start-jobs/5f0c7c52-0a4e-4b8e-9d59-2f1e7a3c9b10',
+      allowed: (w) => w.kind === 'admin',
+    },
     { name: 'GET /api/tasks', method: 'get', path: '/api/tasks', allowed: () => true },
     {
       name: 'GET /api/tasks?department=own',
@@ -239,7 +252,7 @@ test('every role × endpoint × department gets 401, 403 or through exactly as t
     }
   }
   expect(wrong).toEqual([]);
-  expect(walked).toBe(everyone.length * 22);
+  expect(walked).toBe(everyone.length * 24);
 });
 
 test('the open endpoints need no token', async () => {
