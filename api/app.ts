@@ -22,6 +22,7 @@ import { loadTaskRows } from '../client/task-list';
 import type { ItemRecord } from '../contracts';
 import type { AppContext, AppDeps } from './deps';
 import { createTaskListCache } from './task-list-cache';
+import { createPlanStartJobs } from './plan-start-jobs';
 import { withDeadline } from './temporal';
 import { errorHandler, notFoundHandler } from './middleware/error-handler';
 import { codecPreflight, codecRoutes } from './routes/codec';
@@ -64,6 +65,7 @@ export function createApp(appDeps: AppDeps): Express {
       },
       { ...appDeps.taskListTiming, onError: appDeps.logError },
     ),
+    planStartJobs: createPlanStartJobs(appDeps.logError),
   };
   const app = express();
   app.disable('x-powered-by');
@@ -127,12 +129,17 @@ export function createApp(appDeps: AppDeps): Express {
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logError));
-  closers.set(app, () => deps.taskList.close());
+  closers.set(app, async () => {
+    await deps.taskList.close();
+    // A plan start job in flight finishes its starts (each under its deadline) before the connection closes.
+    await deps.planStartJobs.idle();
+  });
   return app;
 }
 
 /**
- * Stops what an app does in the background (its task list's polls) and resolves once none is in flight;
+ * Stops what an app does in the background (its task list's polls, a plan start job) and resolves once none
+ * is in flight;
  * call when the server has closed, before closing the Temporal connection.
  */
 export async function closeApp(app: Express): Promise<void> {

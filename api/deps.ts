@@ -10,6 +10,7 @@ import path from 'node:path';
 import { createIdempotencyStore, type IdempotencyStore } from './idempotency';
 import type { RateLimits } from './middleware/rate-limit';
 import type { TaskListCache, TaskListCacheOptions } from './task-list-cache';
+import type { PlanStartJobs } from './plan-start-jobs';
 
 /** The part of the configuration the API uses. */
 export interface ApiConfig {
@@ -63,6 +64,8 @@ export interface AppContext extends AppDeps {
    * found (from each item's memo), so that every route resolves them as it resolves the plan's tasks.
    */
   items: Map<number, ItemRecord>;
+  /** Plan starts running in the background (`POST /api/plan/start-jobs`, `plan-start-jobs.ts`). */
+  planStartJobs: PlanStartJobs;
 }
 
 /** The configuration the API's protections are built from (`config/env.ts`). */

@@ -14,7 +14,16 @@
  */
 import type { Request, RequestHandler, Response } from 'express';
 import { createHash, randomUUID } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import { principalOf } from './auth/middleware';
 import type { Principal } from './auth/tokens';
@@ -28,6 +37,18 @@ const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
  * @throws BadRequestError (400 `invalid_idempotency_key`) for a key that is empty, too long or not printable ASCII.
  */
 export function updateIdOf(req: Request, principal: Principal): string {
+  // Worked out once a request: the key's check and the route's update both ask (a SHA-256 each time otherwise).
+  const known = updateIds.get(req);
+  if (known?.principal === principal) return known.id;
+  const id = computeUpdateId(req, principal);
+  updateIds.set(req, { principal, id });
+  return id;
+}
+
+/** The update id of each request in flight, with the principal it was worked out for. */
+const updateIds = new WeakMap<Request, { principal: Principal; id: string }>();
+
+function computeUpdateId(req: Request, principal: Principal): string {
   const key = req.get('idempotency-key');
   if (key === undefined) return `req-${randomUUID()}`;
   if (!KEY_PATTERN.test(key)) {
@@ -100,18 +121,26 @@ export function createIdempotencyStore(options: { file?: string; max?: number } 
       }
     }
   }
+  /** The file, open for appending from the first write on (one write a binding, not open, write, close). */
+  let fd: number | undefined;
   const write = (id: string, fp: string) => {
     if (!file) return;
-    mkdirSync(path.dirname(file), { recursive: true });
+    if (fd === undefined) {
+      mkdirSync(path.dirname(file), { recursive: true });
+      fd = openSync(file, 'a', 0o600);
+    }
     if (lines >= 2 * max) {
       const temporary = `${file}.${process.pid}.tmp`;
       const text = [...bindings].map(([i, f]) => JSON.stringify({ id: i, fp: f })).join('\n');
       writeFileSync(temporary, text.length > 0 ? `${text}\n` : '', { mode: 0o600 });
       renameSync(temporary, file);
+      // The open descriptor still points at the replaced file: append to the new one from now on.
+      closeSync(fd);
+      fd = openSync(file, 'a', 0o600);
       lines = bindings.size;
       return; // the binding is in `bindings` already, so in the rewritten file
     }
-    appendFileSync(file, `${JSON.stringify({ id, fp, at: new Date().toISOString() })}\n`, { mode: 0o600 });
+    writeSync(fd, `${JSON.stringify({ id, fp, at: new Date().toISOString() })}\n`);
     lines++;
   };
   return {

@@ -18,7 +18,9 @@ export interface TaskSource {
  * @throws NotFoundError (404 `task_not_found`).
  */
 export function requireTask({ plan, items }: TaskSource, number: number): Task {
-  const task = plan.tasks.find((t) => t.number === number) ?? items?.get(number)?.task;
+  let byNumber = tasksByNumber.get(plan);
+  if (!byNumber) tasksByNumber.set(plan, (byNumber = new Map(plan.tasks.map((t) => [t.number, t]))));
+  const task = byNumber.get(number) ?? items?.get(number)?.task;
   if (!task)
     throw new NotFoundError('task_not_found', {
       zh: `没有第${number}项重点任务`,
@@ -51,10 +53,18 @@ export function requireDepartment(plan: PlanFile, id: string, where: 'path' | 'b
   throw new BadRequestError('unknown_department', message, { [where]: id });
 }
 
-/** Every unit the plan makes responsible for a task, the lead first, with its collectives' members. */
+/** Every unit the plan makes responsible for a task, the lead first, with its collectives' members (one array per task, shared: never change it). */
 export function taskDepartments(plan: PlanFile, task: Task): string[] {
-  return taskDepartmentIds(plan, task);
+  // The loaded plan never changes: worked out once a task (each sign-off asks), not on every request.
+  let ids = departmentsOfTask.get(task);
+  if (!ids) departmentsOfTask.set(task, (ids = taskDepartmentIds(plan, task)));
+  return ids;
 }
+
+/** The plan's tasks by number (a plan of ten thousand tasks is not searched row by row on every request). */
+const tasksByNumber = new WeakMap<PlanFile, Map<number, Task>>();
+/** {@link taskDepartments} of each task of a loaded plan. */
+const departmentsOfTask = new WeakMap<Task, string[]>();
 
 /**
  * Every unit a running task concerns now: the plan's, and those designated, added or handed a part since

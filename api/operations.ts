@@ -36,6 +36,8 @@ import {
   meResponseSchema,
   planResponseSchema,
   planStartBodySchema,
+  planStartJobParamsSchema,
+  planStartJobSchema,
   planStartResponseSchema,
   reassignmentBodySchema,
   scoresQuerySchema,
@@ -144,6 +146,32 @@ export const operations = {
     status: 200,
     response: planStartResponseSchema,
     errors: [400, 503],
+  },
+  startPlanJob: {
+    method: 'post',
+    path: '/api/plan/start-jobs',
+    operationId: 'startPlanJob',
+    summary: '后台启动督办 Start every key task not yet running, in the background, with progress',
+    description:
+      'For large plans (ten thousand tasks take minutes): answers 202 at once with the job and its `Location`; ' +
+      '`GET /api/plan/start-jobs/{id}` then says how many tasks are handled, started and already there. While a ' +
+      'job runs, another request answers that job. The job lives in the API process that accepted it.',
+    roles: ['admin'],
+    input: { body: planStartBodySchema },
+    status: 202,
+    response: planStartJobSchema,
+    errors: [400],
+  },
+  planStartJob: {
+    method: 'get',
+    path: '/api/plan/start-jobs/:id',
+    operationId: 'getPlanStartJob',
+    summary: '启动进度 How far a plan start job has come (its tasks once done)',
+    roles: ['admin'],
+    input: { params: planStartJobParamsSchema },
+    status: 200,
+    response: planStartJobSchema,
+    errors: [400, 404],
   },
   listTasks: {
     method: 'get',

@@ -25,6 +25,18 @@ export interface StartedTask {
   started: boolean;
 }
 
+/** How far a plan start has come: tasks handled so far, of which newly started and already there. */
+export interface StartProgress {
+  /** Tasks of the plan. */
+  total: number;
+  /** Tasks handled so far (`started + existing`). */
+  done: number;
+  /** Tasks whose workflow this start created. */
+  started: number;
+  /** Tasks whose workflow already existed (running, completed or cancelled). */
+  existing: number;
+}
+
 /** Options of {@link startPlan}. */
 export interface StartPlanOptions {
   /** The plan's start date, `YYYY-MM-DD`. */
@@ -34,16 +46,27 @@ export interface StartPlanOptions {
   taskQueue?: string;
   /** Wraps each start call, e.g. to give each its own deadline (a thousand starts take longer than one). */
   eachCall?: <T>(call: () => Promise<T>) => Promise<T>;
+  /** Called after each task is handled, with the counts so far (a progress line, a start job's state). */
+  onProgress?: (progress: StartProgress) => void;
 }
 
 /**
  * Starts every task of `plan` that has no workflow yet. Starting again starts nothing new and answers the
  * same workflow IDs with `started: false`; a task once cancelled or completed is not started again.
+ * @throws the first start that failed for another reason than an existing workflow (Temporal unreachable);
+ * the other starters stop after their call in flight, so a start run again starts what is left.
  */
 export async function startPlan(client: Client, plan: PlanFile, options: StartPlanOptions): Promise<StartedTask[]> {
   const results: StartedTask[] = new Array(plan.tasks.length);
   let next = 0;
   const call = options.eachCall ?? (<T>(fn: () => Promise<T>) => fn());
+  const progress: StartProgress = { total: plan.tasks.length, done: 0, started: 0, existing: 0 };
+  const handled = (started: boolean): void => {
+    progress.done++;
+    if (started) progress.started++;
+    else progress.existing++;
+    options.onProgress?.({ ...progress });
+  };
   const startOne = async (): Promise<void> => {
     for (let i = next++; i < plan.tasks.length; i = next++) {
       const task = plan.tasks[i]!;
@@ -52,9 +75,13 @@ export async function startPlan(client: Client, plan: PlanFile, options: StartPl
         await call(() => startKeyTask(client, plan, task, options.startDate, { taskQueue: options.taskQueue }));
         results[i] = { number: task.number, workflowId, started: true };
       } catch (err) {
-        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {
+          next = plan.tasks.length; // the other starters stop after their call in flight: the start failed
+          throw err;
+        }
         results[i] = { number: task.number, workflowId, started: false };
       }
+      handled(results[i]!.started);
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 32, plan.tasks.length) }, startOne));

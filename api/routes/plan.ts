@@ -1,7 +1,11 @@
-/** `GET /api/me` and `GET /api/plan` (any signed-in user), `POST /api/plan/start` (administrators). */
+/**
+ * `GET /api/me` and `GET /api/plan` (any signed-in user), `POST /api/plan/start`, `POST /api/plan/start-jobs`
+ * and `GET /api/plan/start-jobs/:id` (administrators).
+ */
 import { Router } from 'express';
 import type { PlanFile } from '../../contracts';
-import { startPlan } from '../../client/start-plan';
+import { startPlan, type StartedTask, type StartProgress } from '../../client/start-plan';
+import { NotFoundError } from '../errors';
 import { localDate } from '../../domain/calendar';
 import { boardSections, taskUnits } from '../../domain/plan';
 import { principalOf } from '../auth/middleware';
@@ -42,7 +46,7 @@ export function planView(plan: PlanFile) {
 /** The plan routes (mounted after authentication). */
 export function planRoutes(deps: AppContext): Router {
   const router = Router();
-  const { plan: getPlan, startPlan: start, me } = operations;
+  const { plan: getPlan, startPlan: start, startPlanJob: startJob, planStartJob: getJob, me } = operations;
 
   mount(router, me, (_req, res) => {
     const { role, department, name } = principalOf(res);
@@ -53,19 +57,46 @@ export function planRoutes(deps: AppContext): Router {
     res.json(planView(deps.plan));
   });
 
-  mount(router, start, async (_req, res) => {
-    const { body } = inputOf(res, start.input);
-    const now = deps.now?.() ?? Date.now();
-    const startDate = body.startDate ?? deps.config.PLAN_START_DATE ?? localDate(now, deps.plan.policy.utcOffset);
-    // Each start has its own deadline: an unreachable Temporal answers 503 promptly, a large plan still starts.
-    // New tasks are new rows: the shared task list is dropped before and after (a load in flight is discarded).
+  const startDateOf = (body: { startDate?: string }): string =>
+    body.startDate ?? deps.config.PLAN_START_DATE ?? localDate(deps.now?.() ?? Date.now(), deps.plan.policy.utcOffset);
+  // Each start has its own deadline: an unreachable Temporal answers 503 promptly, a large plan still starts.
+  // New tasks are new rows: the shared task list is dropped before and after (a load in flight is discarded).
+  const run = (startDate: string, onProgress?: (p: StartProgress) => void): Promise<StartedTask[]> => {
     deps.taskList.invalidate();
-    const tasks = await startPlan(deps.temporalClient, deps.plan, {
+    return startPlan(deps.temporalClient, deps.plan, {
       startDate,
       taskQueue: deps.taskQueue,
       eachCall: (call) => withDeadline(deps, call),
+      onProgress,
     }).finally(() => deps.taskList.invalidate());
+  };
+
+  mount(router, start, async (_req, res) => {
+    const { body } = inputOf(res, start.input);
+    const tasks = await run(startDateOf(body));
     res.status(start.status).json({ tasks });
+  });
+
+  mount(router, startJob, (req, res) => {
+    const { body } = inputOf(res, startJob.input);
+    const startDate = startDateOf(body);
+    const { job } = deps.planStartJobs.begin(startDate, deps.plan.tasks.length, (onProgress) =>
+      run(startDate, onProgress),
+    );
+    res.location(`${req.baseUrl}/api/plan/start-jobs/${job.id}`);
+    res.status(startJob.status).json(job);
+  });
+
+  mount(router, getJob, (_req, res) => {
+    const { params } = inputOf(res, getJob.input);
+    const job = deps.planStartJobs.get(params.id);
+    if (!job) {
+      throw new NotFoundError('start_job_not_found', {
+        zh: '没有这个启动任务（可能已过期，或由另一个接口实例受理）',
+        en: 'No such plan start job (it may have expired, or another API replica accepted it).',
+      });
+    }
+    res.json(job);
   });
   return router;
 }

@@ -77,6 +77,35 @@ export const startedTaskSchema = z.object({
 /** Answer of `POST /api/plan/start`. */
 export const planStartResponseSchema = z.object({ tasks: z.array(startedTaskSchema) });
 
+/** A plan start job's id in a path, e.g. `/api/plan/start-jobs/3f2c…`. */
+export const planStartJobParamsSchema = z.object({ id: z.string().uuid('must be a start job id') });
+
+/**
+ * A plan start running in the background (`POST /api/plan/start-jobs`) and how far it has come. `tasks`
+ * (the same list `POST /api/plan/start` answers) is there once the job is `done`; `error` once it `failed`
+ * (a start run again starts what is left).
+ */
+export const planStartJobSchema = z.object({
+  id: z.string(),
+  state: z.enum(['running', 'done', 'failed']),
+  startDate: isoDateSchema,
+  /** Tasks of the plan. */
+  total: z.number().int().nonnegative(),
+  /** Tasks handled so far: `started + existing`. */
+  done: z.number().int().nonnegative(),
+  /** Tasks whose workflow this job started. */
+  started: z.number().int().nonnegative(),
+  /** Tasks whose workflow was already there (running, completed or cancelled). */
+  existing: z.number().int().nonnegative(),
+  /** When the job began and, once it is over, ended (ISO date-times). */
+  createdAt: z.string(),
+  finishedAt: z.string().optional(),
+  tasks: z.array(startedTaskSchema).optional(),
+  error: errorBodySchema.shape.error.optional(),
+});
+/** A plan start job as the API answers it. */
+export type PlanStartJob = z.infer<typeof planStartJobSchema>;
+
 /** Filters of `GET /api/tasks`; all optional and combined with AND. */
 export const taskListQuerySchema = z
   .object({

@@ -35,6 +35,10 @@ export async function startStack(options: {
   planStartDate: string;
   taskCount: number;
   timeoutMs?: number;
+  /** Another plan than the 2016 one (`PLAN_FILE`), e.g. a generated plan of thousands of tasks. */
+  planFile?: string;
+  /** How long every task may take to report a status once the API is healthy (default 60 s). */
+  readyTimeoutMs?: number;
 }): Promise<Stack> {
   const [port, temporalPort, uiPort] = await freePorts(3);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'duban-e2e-'));
@@ -51,6 +55,7 @@ export async function startStack(options: {
   };
   for (const name of ['TEMPORAL_ADDRESS', 'AUTH_TOKENS_FILE', 'TEMPORAL_UI_URL', 'PUBLIC_URL', 'PLAN_FILE'])
     delete env[name];
+  if (options.planFile) env.PLAN_FILE = options.planFile;
   // Its own process group, so that stopping it reaches npx, tsx and the Temporal server alike.
   const engine = spawnProcess('npx', ['tsx', 'scripts/start.ts'], { env, replaceEnv: true, label: 'scripts/start.ts' });
   const output = engine.output;
@@ -81,7 +86,8 @@ export async function startStack(options: {
         const ready = body.tasks?.filter((t) => t.status !== null).length ?? 0;
         return ready === options.taskCount ? true : undefined;
       },
-      60_000,
+      options.readyTimeoutMs ?? 60_000,
+      options.taskCount > 100 ? 2_000 : undefined,
     );
     return { baseUrl, dataDir, tokens, output, stop };
   } catch (err) {
