@@ -125,8 +125,16 @@ test('a rejection returns the milestone to the lead, who is told; the resubmissi
   expect(notices(again.effects)).toEqual([{ kind: 'resubmitted', to: ['beta', 'gamma'] }]);
   // Round 2 is reminded again: the reminder seven days before the due date goes out a second time.
   const seven = noticeAt(-7);
-  const first = step(step(run([]), { type: 'turn' }, seven + 1).state, sign('beta', { decision: 'reject', comment: '补' }), seven + 2);
-  const round2 = step(first.state, { ...resubmit, args: { ...resubmit.args, department: 'alpha', requestId: 'resub-y' } }, seven + 3);
+  const first = step(
+    step(run([]), { type: 'turn' }, seven + 1).state,
+    sign('beta', { decision: 'reject', comment: '补' }),
+    seven + 2,
+  );
+  const round2 = step(
+    first.state,
+    { ...resubmit, args: { ...resubmit.args, department: 'alpha', requestId: 'resub-y' } },
+    seven + 3,
+  );
   const reminded = step(round2.state, { type: 'turn' }, noticeAt(-1) + 1);
   expect(notices(reminded.effects)).toEqual([{ kind: 'reminder', to: ['beta', 'gamma', 'alpha'] }]);
   expect(reminded.state.notifications.filter((n) => n.kind === 'reminder' && n.daysBefore === 1)).toHaveLength(1);
@@ -330,7 +338,9 @@ test('levels due together send one notice, at the highest level, to the audience
       patched: (id) => (patches.push(id), false),
     },
   );
-  expect(patches).toEqual(expect.arrayContaining([PATCH_NOTICE_TIME, PATCH_ONE_ESCALATION_NOTICE, PATCH_CHASE_PENDING]));
+  expect(patches).toEqual(
+    expect.arrayContaining([PATCH_NOTICE_TIME, PATCH_ONE_ESCALATION_NOTICE, PATCH_CHASE_PENDING]),
+  );
   // …and chased nobody but through the escalations' audiences.
   expect(notices(old.effects).map((n) => n.to)).toEqual([['alpha', 'office'], ['inspect'], ['leaders']]);
 });
@@ -395,4 +405,60 @@ test('an extension whose date has passed by the time it is decided is refused: t
   expect(() =>
     validate(asked, fromApi({ ...decide, args: { ...decide.args, approve: false } }), input, afterIt),
   ).not.toThrow();
+});
+
+test('the office chases the pending units with its message, once a day per milestone; every chase is recorded', () => {
+  const chase = (requestId: string, message = '请本周内完成会签'): KeyTaskEvent => ({
+    type: 'chase',
+    args: { milestoneId: 'first', message, person: '办公厅', requestId },
+  });
+  const s1 = run([sign('beta')]);
+  const today = startedAt + DAY;
+  expect(refusal(s1, chase('c0', '  '), today).code).toBe('MessageRequired');
+  expect(refusal(s1, { ...chase('c0'), args: { ...chase('c0').args, milestoneId: 'final' } }, today).code).toBe(
+    'NotCurrentMilestone',
+  );
+  const chased = step(s1, chase('c1'), today);
+  expect(notices(chased.effects)).toEqual([{ kind: 'chase', to: ['gamma', 'alpha'] }]);
+  expect(chased.answer).toMatchObject({ kind: 'manual', departments: ['gamma', 'alpha'], message: '请本周内完成会签' });
+  expect(chased.state.notifications.at(-1)).toMatchObject({ kind: 'chase', comment: '请本周内完成会签' });
+  // A retry answers the same chase and sends nothing; another chase the same day is refused.
+  const retried = step(chased.state, chase('c1'), today + 60_000);
+  expect(retried.answer).toEqual(chased.answer);
+  expect(notices(retried.effects)).toEqual([]);
+  const again = refusal(chased.state, chase('c2'), today + 3_600_000);
+  expect(again).toEqual({ code: 'AlreadyChasedToday', zh: expect.stringContaining('每天只能催办一次') });
+  // The next day (plan time zone) the office may chase again; both chases are in the record.
+  const tomorrow = localTimeToEpoch(addDays(START, 2), '08:00', input.policy.utcOffset);
+  const second = step(chased.state, chase('c3', '请今日办结'), tomorrow);
+  expect(second.state.chases!.map((c) => [c.kind, c.day, c.message])).toEqual([
+    ['manual', addDays(START, 1), '请本周内完成会签'],
+    ['manual', addDays(START, 2), '请今日办结'],
+  ]);
+});
+
+test('completing a milestone or cancelling the task withdraws its reminders, escalations and chases still out', () => {
+  const deadline = deadlineEpoch(firstDue, input.policy.utcOffset);
+  const late = step(run([sign('beta'), sign('gamma')], deadline - 1), { type: 'turn' }, noticeAt(1));
+  const timely = late.state.notifications.map((n) => n.id);
+  expect(late.state.notifications.map((n) => n.kind)).toEqual([
+    'reminder',
+    'reminder',
+    'reminder',
+    'escalation',
+    'overdue',
+  ]);
+  const done = step(late.state, sign('alpha'), noticeAt(2));
+  expect(done.effects.filter((e) => e.kind === 'withdraw')).toEqual([
+    { kind: 'withdraw', ids: timely, reason: 'completed' },
+  ]);
+  const cancelled = step(late.state, {
+    type: 'cancel',
+    args: { reason: '任务调整', person: '管理员', requestId: 'cx' },
+  });
+  expect(cancelled.effects.filter((e) => e.kind === 'withdraw')).toEqual([
+    { kind: 'withdraw', ids: timely, reason: 'cancelled' },
+  ]);
+  // Runs from before the patch withdraw nothing.
+  expect(step(late.state, sign('alpha'), noticeAt(2), false).effects.some((e) => e.kind === 'withdraw')).toBe(false);
 });
