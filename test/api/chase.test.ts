@@ -5,9 +5,8 @@
  * second chase of the milestone on the same day, a chase by any other role, an empty message, a milestone
  * that is not the current one: each a 4xx with its code and both languages' words, and nothing changes.
  */
-import type { Response } from 'supertest';
 import type { Chase, KeyTaskView, NotificationLogEntry } from '../../contracts';
-import { eventually, plan2016, request, startHarness, type Harness } from '../../support/api-harness';
+import { eventually, expectRefusal, plan2016, request, startHarness, type Harness } from '../../support/api-harness';
 
 let h: Harness;
 let a: ReturnType<Harness['app']>;
@@ -35,11 +34,6 @@ async function view(n: number): Promise<KeyTaskView> {
   expect(r.status).toBe(200);
   return r.body;
 }
-function refused(res: Response, status: number, code: string) {
-  expect({ status: res.status, code: res.body?.error?.code }).toEqual({ status, code });
-  expect(res.body.error.message.zh).toMatch(/[\u3400-\u9fff]/);
-  expect(res.body.error.message.en).toMatch(/[A-Za-z]{3}/);
-}
 
 test('the office chases every unit still pending, with its message; the chase is in the record and the log', async () => {
   const before = await view(1);
@@ -63,7 +57,9 @@ test('the office chases every unit still pending, with its message; the chase is
   // The notification log shows it, and a pending unit's coordinator sees it among its own.
   const lead = before.lead;
   await eventually(async () => {
-    const r = await request(a.app).get(`/api/notifications?kind=chase&taskNumber=1`).set(auth(a.tokens.coordinator(lead)));
+    const r = await request(a.app)
+      .get(`/api/notifications?kind=chase&taskNumber=1`)
+      .set(auth(a.tokens.coordinator(lead)));
     expect(r.status).toBe(200);
     const entries = (r.body as { notifications: NotificationLogEntry[] }).notifications;
     expect(entries.map((e) => e.notification.id)).toEqual([made.notificationId]);
@@ -82,17 +78,17 @@ test('task 3: the provinces still to report are chased too, not only the lead', 
 test('a second chase the same day, another role, an empty message or another milestone: refused, nothing changes', async () => {
   const before = await view(1);
   expect(before.chases).toHaveLength(1);
-  refused(await chase(1, a.tokens.office, { message: '再催一次' }), 409, 'already_chased_today');
+  expectRefusal(await chase(1, a.tokens.office, { message: '再催一次' }), 409, 'already_chased_today');
   const again = await chase(1, a.tokens.office, { message: '再催一次' });
   expect(again.body.error.message.zh).toContain('每天只能催办一次');
   expect(again.body.error.message.en).toContain('at most once a day');
   for (const token of [a.tokens.coordinator(before.lead), a.tokens.admin, a.tokens.viewer]) {
     expect((await chase(1, token)).status).toBe(403);
   }
-  refused(await chase(1, a.tokens.office, { message: '   ' }), 400, 'validation_failed');
-  refused(await chase(1, a.tokens.office, {}), 400, 'validation_failed');
-  refused(await chase(1, a.tokens.office, { message: MESSAGE }, 'mid-year'), 409, 'not_current_milestone');
-  refused(await chase(1, a.tokens.office, { message: MESSAGE }, 'no-such-milestone'), 404, 'milestone_not_found');
+  expectRefusal(await chase(1, a.tokens.office, { message: '   ' }), 400, 'validation_failed');
+  expectRefusal(await chase(1, a.tokens.office, {}), 400, 'validation_failed');
+  expectRefusal(await chase(1, a.tokens.office, { message: MESSAGE }, 'mid-year'), 409, 'not_current_milestone');
+  expectRefusal(await chase(1, a.tokens.office, { message: MESSAGE }, 'no-such-milestone'), 404, 'milestone_not_found');
   const after = await view(1);
   expect(after.chases).toEqual(before.chases);
   expect(after.notifications).toEqual(before.notifications);

@@ -408,7 +408,7 @@ test('an extension whose date has passed by the time it is decided is refused: t
 });
 
 test('the office chases the pending units with its message, once a day per milestone; every chase is recorded', () => {
-  const chase = (requestId: string, message = '请本周内完成会签'): KeyTaskEvent => ({
+  const chase = (requestId: string, message = '请本周内完成会签'): Extract<KeyTaskEvent, { type: 'chase' }> => ({
     type: 'chase',
     args: { milestoneId: 'first', message, person: '办公厅', requestId },
   });
