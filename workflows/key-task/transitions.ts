@@ -352,7 +352,7 @@ class Step {
   private itemSignOff(m: MilestoneRecord, args: SignOffArgs): MilestoneView {
     const round = m.rounds.at(-1)!;
     const at = iso(this.ctx.now);
-    const base = { department: args.department, decision: args.decision, person: args.person, at };
+    const base = { department: args.department, decision: args.decision, person: args.person, at, ...actorOf(args) };
     if (args.decision === 'reject') {
       const items = args.workItem === undefined ? itemsOf(m, args.department) : [args.workItem];
       const role = args.department === taskLeadOf(m) ? 'lead' : 'co';
@@ -390,6 +390,7 @@ class Step {
       person: args.person,
       at: iso(this.ctx.now),
       requestId: args.requestId,
+      ...actorOf(args),
     });
     this.remember(args.requestId);
     return milestoneView(m);
@@ -425,6 +426,7 @@ class Step {
         reason: args.reason,
         by: args.department,
         person: args.person,
+        ...actorOf(args),
       },
       [],
     );
@@ -449,6 +451,7 @@ class Step {
         reason: args.reason,
         by: args.department,
         person: args.person,
+        ...actorOf(args),
       },
       args.departments,
     );
@@ -473,6 +476,7 @@ class Step {
         reason: args.reason,
         by: this.input.offices.generalOffice,
         person: args.person,
+        ...actorOf(args),
       },
       told,
     );
@@ -502,6 +506,7 @@ class Step {
         reason: args.reason,
         by: this.input.offices.generalOffice,
         person: args.person,
+        ...actorOf(args),
       },
       [args.from, args.to],
     );
@@ -523,6 +528,7 @@ class Step {
         reason: args.reason,
         by: this.input.offices.generalOffice,
         person: args.person,
+        ...actorOf(args),
       },
       [args.unit],
     );
