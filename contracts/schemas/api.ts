@@ -176,7 +176,9 @@ export const extensionDecisionBodySchema = z
   .strict();
 
 /** Body of the general office's chase (催办) of a milestone's pending units: the message they receive. */
-export const chaseBodySchema = z.object({ message: z.string().trim().min(1, 'a chase needs a message').max(2000) }).strict();
+export const chaseBodySchema = z
+  .object({ message: z.string().trim().min(1, 'a chase needs a message').max(2000) })
+  .strict();
 
 /** Body of a cancellation. */
 export const cancelBodySchema = z.object({ reason: z.string().trim().min(1).max(2000) }).strict();

@@ -97,7 +97,14 @@ export const deliveryChannelSchema = z.string().min(1);
  * (a bad address); `undeliverable` when the recipient has no contacts at all; `obsolete` when it was not
  * delivered because it stopped being true first (its milestone completed, its task cancelled).
  */
-export const deliveryOutcomeSchema = z.enum(['pending', 'retrying', 'delivered', 'failed', 'undeliverable', 'obsolete']);
+export const deliveryOutcomeSchema = z.enum([
+  'pending',
+  'retrying',
+  'delivered',
+  'failed',
+  'undeliverable',
+  'obsolete',
+]);
 /**
  * Where one delivery (or a whole notification) stands: `pending` to `delivered`, `failed`, `undeliverable` or
  * `obsolete`.

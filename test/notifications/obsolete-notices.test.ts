@@ -118,9 +118,9 @@ test('a notice held back by an outage past its milestone’s completion or its t
       const memo = (await described.memo?.[DELIVERY_MEMO_KEY]) as NotificationDelivery | undefined;
       expect(memo?.outcome).toBe('obsolete');
       await eventually(async () =>
-        expect((await env.client.workflow.getHandle(id).describe()).typedSearchAttributes.get(SA_DELIVERY_OUTCOME)).toBe(
-          'obsolete',
-        ),
+        expect(
+          (await env.client.workflow.getHandle(id).describe()).typedSearchAttributes.get(SA_DELIVERY_OUTCOME),
+        ).toBe('obsolete'),
       );
     }
   }

@@ -52,7 +52,8 @@ export function pendingEvents(
   // The instant a notice `afterDays` past the deadline goes out: the notice time of that day, or (older runs)
   // the deadline itself plus whole days.
   const late = patched(PATCH_NOTICE_TIME)
-    ? (afterDays: number) => localTimeToEpoch(addDays(lateFrom(m), 1 + afterDays), policy.reminderTime, policy.utcOffset)
+    ? (afterDays: number) =>
+        localTimeToEpoch(addDays(lateFrom(m), 1 + afterDays), policy.reminderTime, policy.utcOffset)
     : (afterDays: number) => deadline + afterDays * DAY_MS;
   // A resubmitted round is reminded again (runs that passed `notices-round-notices`): its reminders' ids carry it.
   const round = state.remindEachRound ? m.rounds.length : 1;

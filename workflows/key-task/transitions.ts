@@ -838,4 +838,3 @@ class Step {
     this.state.plannedFrom = this.ctx.now;
   }
 }
-
