@@ -87,6 +87,13 @@ export function messageText(n: Notification, ctx: TextContext): MessageText {
       break;
     }
     case 'overdue': {
+      if (n.workItem === undefined) {
+        // An escalation step's chase: to every unit still pending, whatever it owes.
+        subject = `【逾期催办】${task}${ms}已逾期${n.daysLate ?? 0}天，请即办理`;
+        headline = `${task}的节点${ms}已过截止日期${n.dueDate}，逾期${n.daysLate ?? 0}天，督办已升级至第${n.level ?? 1}级，请尚未办理的单位即办。`;
+        english = `Overdue: milestone ${msEn} of ${taskEn} passed its due date ${n.dueDate} ${n.daysLate ?? 0} day(s) ago and is escalated to level ${n.level ?? 1}; units still pending, please act now.`;
+        break;
+      }
       const item = `第${(n.workItem ?? 0) + 1}项工作`;
       subject = `【逾期】${task}${ms}${item}：尚未报送`;
       headline = `${task}的节点${ms}已过截止日期${n.dueDate}，${item}尚未报送的单位请即报送，并告知该项牵头单位。`;
@@ -105,6 +112,21 @@ export function messageText(n: Notification, ctx: TextContext): MessageText {
       english = `Responsibility changed: the units of work item ${(n.workItem ?? 0) + 1} of ${taskEn} changed (from milestone ${msEn}); see the task page.`;
       break;
     }
+    case 'chase':
+      subject = `【催办】${task}${ms}：请尚未办理的单位即办`;
+      headline = `办公厅催办${task}的节点${ms}（截止日期${n.dueDate}），请尚未办理的单位即办。`;
+      english = `Chase from the General Office: milestone ${msEn} of ${taskEn} (due ${n.dueDate}); units still pending, please act now.`;
+      break;
+    case 'approval-voided':
+      subject = `【须重新签核】${task}${ms}被退回，贵单位的签核须重新办理`;
+      headline = `${task}的节点${ms}被退回，贵单位本轮已给出的同意作废，待牵头单位重新提交后须重新签核。`;
+      english = `Approval voided: milestone ${msEn} of ${taskEn} was returned; your approval in this round no longer counts and must be given again once the lead resubmits.`;
+      break;
+    case 'resubmitted':
+      subject = `【重新提交】${task}${ms}已重新提交，请重新签核`;
+      headline = `${task}的牵头单位已重新提交节点${ms}，请贵单位重新签核（截止日期${n.dueDate}）。`;
+      english = `Resubmitted: the lead resubmitted milestone ${msEn} of ${taskEn}; it is back for your sign-off (due ${n.dueDate}).`;
+      break;
   }
   if (n.kind === 'bulletin') {
     return {

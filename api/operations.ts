@@ -12,6 +12,8 @@ import {
   calendarFeedRotateResponseSchema,
   cancelBodySchema,
   cancelResponseSchema,
+  chaseBodySchema,
+  chaseResponseSchema,
   codecBodySchema,
   closeCollectiveBodySchema,
   coUnitBodySchema,
@@ -243,6 +245,22 @@ export const operations = {
     idempotent: true,
     status: 200,
     response: extensionResponseSchema,
+    errors: [400, 404, 409, 413, 503],
+  },
+  chase: {
+    method: 'post',
+    path: '/api/tasks/:number/milestones/:milestoneId/chases',
+    operationId: 'chasePendingUnits',
+    summary: '催办 The general office chases the units still pending on the current milestone, with a message',
+    description:
+      'Every unit still owing a sign-off (in any work item) or the resubmission receives the message; the chase ' +
+      'is in the task’s record. At most one chase a day (plan time zone) per milestone: a second answers 409 ' +
+      '`AlreadyChasedToday`.',
+    roles: ['office'],
+    input: { params: milestoneParamsSchema, body: chaseBodySchema },
+    idempotent: true,
+    status: 201,
+    response: chaseResponseSchema,
     errors: [400, 404, 409, 413, 503],
   },
   cancel: {

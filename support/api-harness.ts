@@ -23,6 +23,20 @@ import { request } from './checked-request';
 export { eventually } from './wait-for';
 export { request } from './checked-request';
 
+/**
+ * Asserts (in a jest test) that an API answer is the refusal `code` with `status`, worded in Chinese and in
+ * English as every refusal must be.
+ */
+export function expectRefusal(
+  res: { status: number; body?: { error?: { code?: string; message?: { zh?: string; en?: string } } } },
+  status: number,
+  code: string,
+): void {
+  expect({ status: res.status, code: res.body?.error?.code }).toEqual({ status, code });
+  expect(res.body?.error?.message?.zh).toMatch(/[\u3400-\u9fff]/);
+  expect(res.body?.error?.message?.en).toMatch(/[A-Za-z]{3}/);
+}
+
 /** The tokens of one app: `admin`, `office`, `viewer` and `coordinator(departmentId)`. */
 export interface Tokens {
   admin: string;

@@ -9,6 +9,8 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  CancellationScope,
+  isCancellation,
   proxyActivities,
   setHandler,
   upsertMemo,
@@ -24,7 +26,7 @@ import type {
   NotificationDelivery,
   PlannedDelivery,
 } from '../contracts';
-import { DELIVERY_MEMO_KEY, getDeliveryQuery, SA_DELIVERY_OUTCOME } from '../contracts/shared';
+import { DELIVERY_MEMO_KEY, getDeliveryQuery, SA_DELIVERY_OUTCOME, withdrawNoticeSignal } from '../contracts/shared';
 import { iso } from '../domain/calendar';
 
 /** Failure type the delivery activities use for errors retrying cannot fix (see activities/index.ts). */
@@ -38,10 +40,14 @@ const { planDelivery } = proxyActivities<Activities>({
 // The start's search attributes and memo are shared with the API (which starts a bulletin's notice).
 export { notificationMemo, notificationSearchAttributes } from '../contracts/shared';
 
-/** The overall outcome: pending while any delivery is; then failed, undeliverable or delivered, worst first. */
-function overall(deliveries: DeliveryRecord[]): DeliveryOutcome {
-  if (deliveries.length === 0) return 'undeliverable';
+/**
+ * The overall outcome: pending while any delivery is; then `obsolete` when the task withdrew it before every
+ * delivery was made; then failed, undeliverable or delivered, worst first.
+ */
+function overall(deliveries: DeliveryRecord[], withdrawn: boolean): DeliveryOutcome {
   const has = (o: DeliveryOutcome) => deliveries.some((d) => d.outcome === o);
+  if (withdrawn && (deliveries.length === 0 || has('obsolete'))) return 'obsolete';
+  if (deliveries.length === 0) return 'undeliverable';
   if (has('pending') || has('retrying')) return 'pending';
   if (has('failed')) return 'failed';
   if (has('undeliverable')) return 'undeliverable';
@@ -84,10 +90,21 @@ function deliveryActivities(d: PlannedDelivery, retry: DeliveryRetry) {
 export async function notificationWorkflow(notification: Notification): Promise<NotificationDelivery> {
   const state: NotificationDelivery = { notification, outcome: 'pending', deliveries: [] };
   setHandler(getDeliveryQuery, () => state);
+  // Everything that delivers runs in this scope: withdrawing the notice cancels what is not delivered yet.
+  const delivering = new CancellationScope();
+  let planned = false;
+  // Its milestone completed or its task was cancelled: deliveries not yet made would say something untrue.
+  // Those already made stand; a notice all of whose deliveries are done ignores the signal.
+  setHandler(withdrawNoticeSignal, ({ reason }) => {
+    const undelivered = state.deliveries.some((d) => d.outcome === 'pending' || d.outcome === 'retrying');
+    if (state.withdrawn || (planned && !undelivered)) return;
+    state.withdrawn = { reason, at: iso(Date.now()) };
+    delivering.cancel();
+  });
 
   let published = 'pending';
   const publish = (): void => {
-    state.outcome = overall(state.deliveries);
+    state.outcome = overall(state.deliveries, state.withdrawn !== undefined);
     upsertMemo({ [DELIVERY_MEMO_KEY]: state });
     if (state.outcome !== published) {
       published = state.outcome;
@@ -95,7 +112,25 @@ export async function notificationWorkflow(notification: Notification): Promise<
     }
   };
 
+  try {
+    await delivering.run(() => deliverAll(notification, state, publish, () => (planned = true)));
+  } catch (err) {
+    // Withdrawn before its deliveries were planned: nothing was sent.
+    if (!isCancellation(err)) throw err;
+    publish();
+  }
+  return state;
+}
+
+/** Plans the deliveries of `notification` and makes them, each recorded in `state` and published as it ends. */
+async function deliverAll(
+  notification: Notification,
+  state: NotificationDelivery,
+  publish: () => void,
+  onPlanned: () => void,
+): Promise<void> {
   const plan = await planDelivery(notification);
+  onPlanned();
   state.deliveries = plan.deliveries.map((d) =>
     d.channel === 'none'
       ? { ...d, outcome: 'undeliverable', attempts: 0, lastError: d.reason, at: iso(Date.now()) }
@@ -119,6 +154,13 @@ export async function notificationWorkflow(notification: Notification): Promise<
           d.attempts = result.attempt;
           if (result.note) d.lastError = result.note;
         } catch (err) {
+          // Withdrawn while it waited for its next attempt: it will not be made.
+          if (isCancellation(err) && state.withdrawn) {
+            d.outcome = 'obsolete';
+            d.at = iso(Date.now());
+            publish();
+            return;
+          }
           d.outcome = 'failed';
           d.attempts = attemptsOf(err);
           d.lastError = messageOf(err);
@@ -127,5 +169,4 @@ export async function notificationWorkflow(notification: Notification): Promise<
         publish();
       }),
   );
-  return state;
 }

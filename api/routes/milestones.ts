@@ -1,10 +1,11 @@
 /**
  * The milestone actions: sign-offs (a responsible unit's coordinator), resubmission and extension requests
- * (the lead's coordinator) and extension decisions (the general office). Each is a workflow update whose
+ * (the lead's coordinator), extension decisions and chases of pending units (the general office). Each is a workflow update whose
  * id comes from the `Idempotency-Key`; the person recorded is the token's, never one the client sends.
  */
 import { Router, type Response } from 'express';
 import {
+  chaseUpdate,
   decideExtensionUpdate,
   requestExtensionUpdate,
   resubmitUpdate,
@@ -72,7 +73,7 @@ function taskAndMilestone(source: TaskSource, number: number, milestoneId: strin
 /** The milestone routes (mounted after authentication). */
 export function milestoneRoutes(deps: AppContext): Router {
   const router = Router();
-  const { signOff, resubmit, requestExtension, decideExtension } = operations;
+  const { signOff, resubmit, requestExtension, decideExtension, chase } = operations;
 
   mount(router, signOff, async (req, res) => {
     const { params, body } = inputOf(res, signOff.input);
@@ -149,6 +150,16 @@ export function milestoneRoutes(deps: AppContext): Router {
       },
     );
     res.status(decideExtension.status).json(extension);
+  });
+
+  mount(router, chase, async (req, res) => {
+    const { params, body } = inputOf(res, chase.input);
+    const task = taskAndMilestone(deps, params.number, params.milestoneId);
+    const record = await updateAs(deps, req, principalOf(res), taskWorkflowId(deps.plan, task), chaseUpdate, {
+      milestoneId: params.milestoneId,
+      message: body.message,
+    });
+    res.status(chase.status).json(record);
   });
   return router;
 }

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import {
+  chaseSchema,
   collectivePartCountSchema,
   escalationSchema,
   extensionSchema,
@@ -206,6 +207,11 @@ export const extensionDecisionBodySchema = z
   .object({ approve: z.boolean(), comment: z.string().trim().max(2000).optional() })
   .strict();
 
+/** Body of the general office's chase (催办) of a milestone's pending units: the message they receive. */
+export const chaseBodySchema = z
+  .object({ message: z.string().trim().min(1, 'a chase needs a message').max(2000) })
+  .strict();
+
 /** Body of a cancellation. */
 export const cancelBodySchema = z.object({ reason: z.string().trim().min(1).max(2000) }).strict();
 
@@ -255,6 +261,8 @@ export const coUnitBodySchema = z.object({ unit: departmentIdSchema, reason: rea
 export const milestoneResponseSchema = milestoneViewSchema;
 /** An extension request as answered by request and decision. */
 export const extensionResponseSchema = extensionSchema;
+/** A chase as answered by the office's chase. */
+export const chaseResponseSchema = chaseSchema;
 /** The final task state as answered by cancellation. */
 export const cancelResponseSchema = keyTaskViewSchema;
 

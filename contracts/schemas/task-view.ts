@@ -256,11 +256,17 @@ export const notificationKindSchema = z.enum([
   'overdue',
   'responsibility-changed',
   'bulletin',
+  'chase',
+  'approval-voided',
+  'resubmitted',
 ]);
 /**
- * The kind of a notification: reminder, escalation, returned, extension requested or decided, overdue,
- * responsibility changed, or a month's bulletin the office sends to leadership (`bulletin`: task number 0, the
- * month as its milestone id, the bulletin's title as its milestone title, its summary as the comment).
+ * The kind of a notification: reminder, escalation, returned, extension requested or decided, overdue (to the
+ * units still pending after the deadline), responsibility changed, chase (催办: the general office's message to
+ * the pending units), approval voided (a rejection: units that had approved must approve again), resubmitted
+ * (the milestone is back for their sign-off), or a month's bulletin the office sends to leadership (`bulletin`:
+ * task number 0, the month as its milestone id, the bulletin's title as its milestone title, its summary as the
+ * comment).
  */
 export type NotificationKind = z.infer<typeof notificationKindSchema>;
 
@@ -295,6 +301,32 @@ export const notificationSchema = z.object({
 });
 /** A notification the workflow decided to send, with its recipients and what it is about. */
 export type Notification = z.infer<typeof notificationSchema>;
+
+/**
+ * A chase (催办) of a milestone's pending units: by the general office with its message (`manual`, at most one a
+ * day per milestone), or sent with an escalation step after the deadline (`escalation`, with its level).
+ */
+export const chaseSchema = z.object({
+  id: z.string(),
+  milestoneId: z.string(),
+  kind: z.enum(['manual', 'escalation']),
+  at: z.string(),
+  /** The day (plan time zone) of the chase: the office chases a milestone once a day. */
+  day: isoDateSchema,
+  /** The units chased: those still owing a sign-off (in any work item) or a resubmission. */
+  departments: z.array(z.string()),
+  /** The notification that carried it. */
+  notificationId: z.string(),
+  message: z.string().optional(),
+  person: z.string().optional(),
+  /** The request id (idempotency key) of a manual chase. */
+  requestId: z.string().optional(),
+  level: z.number().int().optional(),
+  daysLate: z.number().int().optional(),
+  actor: actorSchema.optional(),
+});
+/** A chase (催办) of a milestone's pending units, by hand or with an escalation step. */
+export type Chase = z.infer<typeof chaseSchema>;
 
 /** A milestone's full record, with its pending units derived. */
 export const milestoneViewSchema = milestoneInputSchema.extend({
@@ -355,6 +387,8 @@ export const keyTaskViewSchema = z.object({
   parts: z.array(collectivePartCountSchema).optional(),
   /** Designations, waivers, reassignments, added co-units and early closures, oldest first. */
   changes: z.array(responsibilityChangeSchema).optional(),
+  /** Chases (催办) of pending units, by the office or with escalation steps, oldest first (runs that had one). */
+  chases: z.array(chaseSchema).optional(),
 });
 /** The full state of a key task, as the `getState` query answers it. */
 export type KeyTaskView = z.infer<typeof keyTaskViewSchema>;

@@ -29,6 +29,7 @@ export const INVALID_REFUSALS = [
   'ReasonRequired',
   'NotMinistryDepartment',
   'NotAssignable',
+  'MessageRequired',
 ] as const;
 
 /** Refusals that mean "not now, not in this state" (HTTP 409). */
@@ -52,6 +53,8 @@ export const CONFLICT_REFUSALS = [
   'UnitWaived',
   'TaskLeadRequired',
   'NoWorkItems',
+  'NothingToChase',
+  'AlreadyChasedToday',
 ] as const;
 
 /**

@@ -138,3 +138,11 @@ export interface AddCoUnitArgs extends Acted {
   person: string;
   requestId: string;
 }
+
+/** Payload of the `chase` update: the general office chases a milestone's pending units (催办) with a message. */
+export interface ChaseArgs extends Acted {
+  milestoneId: string;
+  message: string;
+  person: string;
+  requestId: string;
+}

@@ -146,6 +146,14 @@ function probesFor(who: Who): Probe[] {
       allowed: (w) => w.kind === 'office',
     },
     {
+      // An empty message: 400 after the role check.
+      name: 'chase',
+      method: 'post',
+      path: `${base}/chases`,
+      body: { message: '' },
+      allowed: (w) => w.kind === 'office',
+    },
+    {
       // An empty reason: 400 after the role check.
       name: 'cancel',
       method: 'post',
@@ -283,8 +291,8 @@ test('every role × endpoint × department gets 401, 403 or through exactly as t
     }
   }
   expect(wrong).toEqual([]);
-  expect(walked).toBe(everyone.length * 29);
-  // About 2,200 requests one after another, several of them waiting for Temporal: more than jest's default
+  expect(walked).toBe(everyone.length * 30);
+  // About 2,300 requests one after another, several of them waiting for Temporal: more than jest's default
   // minute on a shared two-core machine.
 }, 240_000);
 

@@ -375,6 +375,29 @@ test('a coordinator makes a calendar feed URL on the inbox page; it serves the d
   expect((await fetch(await page.getByTestId('calendar-feed-url').inputValue())).status).toBe(200);
 });
 
+test('the office chases task 8’s pending units from its page; a second chase the same day is refused in plain words', async () => {
+  await signIn(stack.tokens.office, '/tasks/8');
+  const form = page.getByTestId('chase-form');
+  expect(await form.innerText()).toContain(nameOf('language-application').zh);
+  await page.getByTestId('chase-message').fill('请本周内完成会签。');
+  await page.getByTestId('chase-submit').click();
+  expect(await page.getByTestId('ok').innerText()).toContain('已催办');
+  const line = page.getByTestId('chase');
+  expect(await line.getAttribute('data-kind')).toBe('manual');
+  expect(await line.innerText()).toContain('请本周内完成会签。');
+  expect(await line.innerText()).toContain(nameOf('hanban').zh);
+  await page.getByTestId('chase-message').fill('再催一次。');
+  await page.getByTestId('chase-submit').click();
+  const refusal = form.getByTestId('error');
+  expect(await refusal.getAttribute('data-code')).toBe('already_chased_today');
+  expect(await refusal.innerText()).toContain('今天已催办过');
+  expect(await page.getByTestId('chase').count()).toBe(1);
+  // A coordinator's view of the same page lists the chase and has nothing to press.
+  await signIn(stack.tokens.coordinator('hanban'), '/tasks/8');
+  await page.getByTestId('chases').waitFor();
+  expect(await page.getByTestId('chase-form').count()).toBe(0);
+}, 60_000);
+
 test('no request of the pages left the machine', () => {
   expect(requested.length).toBeGreaterThan(0);
   const outside = requested.filter((url) => !url.startsWith(`${stack.baseUrl}/`) && !url.startsWith('data:'));

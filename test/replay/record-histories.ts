@@ -17,6 +17,7 @@ import path from 'node:path';
 import {
   KEY_TASK_WORKFLOW,
   addCoUnitUpdate,
+  chaseUpdate,
   closeCollectiveUpdate,
   designateUpdate,
   reassignUpdate,
@@ -123,13 +124,17 @@ async function updatesScenario(client: Client): Promise<WorkflowHandle> {
 
 /**
  * A task started 60 days in the past: its first milestone opened on that start date is 30 days late, so its
- * three escalation levels fall due together and send one notice; then it is signed and the next one opens.
+ * three escalation levels fall due together and send one notice (with the overdue notice chasing its pending
+ * units); the office chases it by hand, then it is signed (withdrawing its notices) and the next one opens.
  */
 async function backdatedScenario(client: Client): Promise<WorkflowHandle> {
   const h = await client.workflow.start(KEY_TASK_WORKFLOW, {
     taskQueue: QUEUE,
     workflowId: `replay-${named('backdated')}`,
     args: [miniTaskInput(addDays(localDate(Date.now(), '+08:00'), -60))],
+  });
+  await h.executeUpdate(chaseUpdate, {
+    args: [{ milestoneId: 'first', message: '请即办理', person: '办公厅', requestId: rid() }],
   });
   for (const d of ['beta', 'gamma', 'alpha']) await h.executeUpdate(signOffUpdate, { args: [approve(d, 'first')] });
   await h.executeUpdate(cancelUpdate, { args: [{ reason: '录制结束', person: '管理员', requestId: rid() }] });

@@ -10,6 +10,7 @@ import type {
   Actor,
   AddCoUnitArgs,
   CancelArgs,
+  ChaseArgs,
   CloseCollectiveArgs,
   DesignateArgs,
   ExtensionDecisionArgs,
@@ -308,6 +309,32 @@ export function checkCancel(state: KeyTaskState, args: CancelArgs): void {
   requireActor(args, (a) => a.role === 'admin', { zh: '撤销任务', en: 'cancel the task' });
   if (alreadyApplied(state, args.requestId)) return;
   requireActive(state);
+}
+
+/**
+ * Checks the general office's chase (催办): the current milestone, a unit still pending on it, a message, and no
+ * other chase of that milestone by the office on the same day (plan time zone). Chases sent with escalation
+ * steps do not count: the office may add its own word on the day a step went out.
+ */
+export function checkChase(state: KeyTaskState, input: KeyTaskInput, args: ChaseArgs, now: number): void {
+  requireActor(args, (a) => a.role === 'office', { zh: '催办', en: 'chase pending units' });
+  if (state.chases?.some((c) => c.requestId === args.requestId)) return;
+  requireActive(state);
+  const m = requireCurrent(state, args.milestoneId);
+  if (!args.message.trim()) refuse('MessageRequired', '催办须填写催办内容', 'a chase needs a message');
+  const pending = pendingDepartments(m);
+  if (pending.length === 0) {
+    refuse('NothingToChase', `节点“${m.title.zh}”没有待办单位`, `no unit is pending on milestone "${m.id}"`);
+  }
+  const today = localDate(now, input.policy.utcOffset);
+  const earlier = state.chases?.find((c) => c.kind === 'manual' && c.milestoneId === m.id && c.day === today);
+  if (earlier) {
+    refuse(
+      'AlreadyChasedToday',
+      `节点“${m.title.zh}”今天（${today}）已催办过，每个节点每天只能催办一次，请明天再催`,
+      `milestone "${m.id}" was already chased today (${today}); a milestone is chased at most once a day`,
+    );
+  }
 }
 
 /** Names a department in refusals by its id (the API shows the words as they are). */

@@ -4,6 +4,7 @@
  * (time is always passed in), so the workflow, its validators, its search attributes and its query agree.
  */
 import type {
+  Chase,
   Escalation,
   Extension,
   KeyTaskInput,
@@ -43,6 +44,10 @@ export interface KeyTaskState {
   appliedRequests: string[];
   /** Changes of responsibility (runs with work-item responsibility only: their presence marks such a run). */
   changes?: ResponsibilityChange[];
+  /** Chases (催办) of pending units, by the office or with escalation steps (absent until the first). */
+  chases?: Chase[];
+  /** Set by the first resubmission of a run with `notices-round-notices`: each round is reminded again. */
+  remindEachRound?: true;
 }
 
 /** How many applied request ids are remembered across continue-as-new. */
@@ -181,6 +186,7 @@ export function taskView(state: KeyTaskState, input: KeyTaskInput, now: number):
     ...(state.refusedCancellations ? { refusedCancellations: state.refusedCancellations } : {}),
     completedAt: state.completedAt,
     ...(state.changes ? { changes: state.changes } : {}),
+    ...(state.chases ? { chases: state.chases } : {}),
   };
 }
 

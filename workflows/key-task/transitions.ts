@@ -13,6 +13,8 @@ import type {
   Acted,
   AddCoUnitArgs,
   CancelArgs,
+  Chase,
+  ChaseArgs,
   CloseCollectiveArgs,
   DesignateArgs,
   Extension,
@@ -36,6 +38,7 @@ import { itemsOf, membersPending, signOffPlan, taskLeadOf } from './items';
 import {
   checkAddCoUnit,
   checkCancel,
+  checkChase,
   checkCloseCollective,
   checkDesignate,
   checkExtensionDecision,
@@ -76,6 +79,26 @@ export const PATCH_LATENESS_FROM_OPENING = 'lateness-from-opening';
  * send one notice, at the highest level, to the audiences of every level up to it. Never reuse or rename.
  */
 export const PATCH_ONE_ESCALATION_NOTICE = 'one-escalation-notice';
+/**
+ * Patch id: each escalation step also chases (催办) the units still pending on the milestone (in any work item,
+ * not only the lead) with an overdue notice of their own, and records the chase. Never reuse or rename.
+ */
+export const PATCH_CHASE_PENDING = 'notices-chase-pending-units';
+/**
+ * Patch id: a rejection tells every unit that had approved in the round that its approval must be given again;
+ * the resubmission tells the units that must sign that the milestone is back for sign-off, and the new round's
+ * reminders are planned again. Never reuse or rename.
+ */
+export const PATCH_ROUND_NOTICES = 'notices-round-notices';
+/**
+ * Patch id: when a milestone completes or its task is cancelled, the reminders, escalations and chases of it
+ * that may still be delivering are withdrawn (their deliveries not yet made are not made: `obsolete` in the
+ * log). Never reuse or rename.
+ */
+export const PATCH_WITHDRAW_OBSOLETE = 'notices-withdraw-obsolete';
+
+/** Kinds of notification that speak of a milestone's lateness or deadline: untrue once it is completed. */
+const TIMELY_KINDS: readonly NotificationKind[] = ['reminder', 'escalation', 'overdue', 'chase'];
 
 /** The request's actor for its record (who, which role), when it names one (older requests do not). */
 function actorOf(args: Acted): Acted {
@@ -95,6 +118,7 @@ export type KeyTaskEvent =
   | { type: 'waive'; args: WaiveArgs }
   | { type: 'reassign'; args: ReassignArgs }
   | { type: 'addCoUnit'; args: AddCoUnitArgs }
+  | { type: 'chase'; args: ChaseArgs }
   /**
    * A workflow turn: the wake timer fired, or a request changed the state. Sends what has fallen due
    * (reminders, escalations) and publishes the task's row.
@@ -114,6 +138,7 @@ export interface KeyTaskAnswers {
   waive: MilestoneView;
   reassign: MilestoneView;
   addCoUnit: MilestoneView;
+  chase: Chase;
   turn: undefined;
 }
 
@@ -122,7 +147,9 @@ export type Effect =
   /** Start this notification's delivery workflow (its id is deterministic, so a second start is refused). */
   | { kind: 'notify'; notification: Notification }
   /** Write the task's search attributes with this row (the workflow skips a write that changes nothing). */
-  | { kind: 'publish'; row: TaskRowState };
+  | { kind: 'publish'; row: TaskRowState }
+  /** Tell these notifications' delivery workflows that what they say is no longer true (those closed ignore it). */
+  | { kind: 'withdraw'; ids: string[]; reason: 'completed' | 'cancelled' };
 
 /** The outcome of one transition. */
 export interface Transition<E extends KeyTaskEvent = KeyTaskEvent> {
@@ -174,6 +201,8 @@ export function validate(state: KeyTaskState, event: KeyTaskEvent, input: KeyTas
       return checkReassign(state, input, event.args);
     case 'addCoUnit':
       return checkAddCoUnit(state, input, event.args);
+    case 'chase':
+      return checkChase(state, input, event.args, now);
     case 'turn':
       return;
   }
@@ -202,7 +231,9 @@ export function transition<E extends KeyTaskEvent>(
 
 /** The reminders and escalations of the current milestone that have fallen due by `ctx.now`, in time order. */
 function dueNow(state: KeyTaskState, ctx: TransitionContext) {
-  return currentMilestone(state) ? dueEvents(pendingEvents(state, ctx.input, ctx.workflowId), ctx.now) : [];
+  return currentMilestone(state)
+    ? dueEvents(pendingEvents(state, ctx.input, ctx.workflowId, ctx.patched), ctx.now)
+    : [];
 }
 
 /** One transition in progress: the copied state, the effects so far and the rules that write them. */
@@ -243,6 +274,8 @@ class Step {
         return this.reassign(event.args);
       case 'addCoUnit':
         return this.addCoUnit(event.args);
+      case 'chase':
+        return this.chase(event.args);
       case 'turn':
         return this.turn();
     }
@@ -289,6 +322,13 @@ class Step {
     round.closedAt = at;
     m.state = 'returned';
     this.notify('returned', m, [this.input.task.lead], this.noticeId(m, 'returned', `r${round.number}`), { comment });
+    if (!this.ctx.patched(PATCH_ROUND_NOTICES)) return;
+    // Units whose approval this round voids (the lead is told by the notice above): they must approve again.
+    const approved = round.signOffs.filter((x) => x.decision === 'approve').map((x) => x.department);
+    const voided = [...new Set(approved)].filter((d) => d !== this.input.task.lead);
+    if (voided.length > 0) {
+      this.notify('approval-voided', m, voided, this.noticeId(m, 'approval-voided', `r${round.number}`), { comment });
+    }
   }
 
   /** The lead's approval completes the milestone; the next one opens. */
@@ -301,6 +341,7 @@ class Step {
     m.daysLate = daysLate(lateFrom(m), this.input.policy.utcOffset, this.ctx.now);
     this.closeEscalation(m, 'completed');
     if (this.ctx.patched(PATCH_WITHDRAW_ON_COMPLETION)) this.withdrawPendingExtensions(m.id);
+    this.withdrawNotices(m, 'completed');
     this.openNextMilestone();
   }
 
@@ -536,6 +577,16 @@ class Step {
       resubmission: { note: args.note, person: args.person, at, ...actorOf(args) },
       signOffs: [],
     });
+    if (this.ctx.patched(PATCH_ROUND_NOTICES)) {
+      // The new round is reminded again, from now on; every unit that must sign is told it is back.
+      this.state.remindEachRound = true;
+      this.state.plannedFrom = this.ctx.now;
+      const back = pendingDepartments(m).filter((d) => d !== args.department);
+      if (back.length > 0) {
+        const key = `r${m.rounds.length}`;
+        this.notify('resubmitted', m, back, this.noticeId(m, 'resubmitted', key), { comment: args.note });
+      }
+    }
     this.remember(args.requestId);
     return milestoneView(m);
   }
@@ -590,6 +641,7 @@ class Step {
     if (alreadyApplied(this.state, args.requestId)) return taskView(this.state, this.input, this.ctx.now);
     const m = currentMilestone(this.state);
     if (m) this.closeEscalation(m, 'cancelled');
+    if (m) this.withdrawNotices(m, 'cancelled');
     for (const x of this.state.milestones) if (x.state !== 'completed') x.state = 'cancelled';
     this.state.lifecycle = 'cancelled';
     this.state.cancellation = { person: args.person, reason: args.reason, at: iso(this.ctx.now), ...actorOf(args) };
@@ -646,10 +698,70 @@ class Step {
     }
     episode.level = level;
     episode.levels.push({ level, at: iso(this.ctx.now), notified: [...new Set(audience)] });
-    this.notify('escalation', m, audience, id, {
-      level,
+    const late = daysLate(lateFrom(m), this.input.policy.utcOffset, this.ctx.now);
+    this.notify('escalation', m, audience, id, { level, daysLate: late });
+    if (this.ctx.patched(PATCH_CHASE_PENDING)) this.chasePending(m, level, late);
+  }
+
+  /**
+   * The chase that goes with an escalation step: every unit still pending on the milestone (in any work item,
+   * or the lead that must resubmit) gets an overdue notice of its own, and the chase is recorded.
+   */
+  private chasePending(m: MilestoneRecord, level: number, late: number): void {
+    const pending = pendingDepartments(m);
+    if (pending.length === 0) return;
+    const id = this.noticeId(m, 'chase', `${m.dueDate}/L${level}`);
+    this.recordChase(m, { kind: 'escalation', departments: pending, notificationId: id, level, daysLate: late });
+    this.notify('overdue', m, pending, id, { level, daysLate: late });
+  }
+
+  /** The general office's chase (催办) of the current milestone's pending units, with its message. */
+  private chase(args: ChaseArgs): Chase {
+    const known = (this.state.chases ?? []).find((c) => c.requestId === args.requestId);
+    if (known) return known;
+    const m = this.milestone(args.milestoneId);
+    const pending = pendingDepartments(m);
+    const id = this.noticeId(m, 'chase', `c${(this.state.chases?.length ?? 0) + 1}`);
+    const chase = this.recordChase(m, {
+      kind: 'manual',
+      departments: pending,
+      notificationId: id,
+      message: args.message.trim(),
+      person: args.person,
+      requestId: args.requestId,
       daysLate: daysLate(lateFrom(m), this.input.policy.utcOffset, this.ctx.now),
+      ...actorOf(args),
     });
+    this.notify('chase', m, pending, id, { comment: args.message.trim(), daysLate: chase.daysLate });
+    this.remember(args.requestId);
+    return chase;
+  }
+
+  /** Records a chase of milestone `m` now. */
+  private recordChase(m: MilestoneRecord, c: Omit<Chase, 'id' | 'milestoneId' | 'at' | 'day'>): Chase {
+    const chases = (this.state.chases ??= []);
+    const chase: Chase = {
+      id: `chase-${chases.length + 1}`,
+      milestoneId: m.id,
+      at: iso(this.ctx.now),
+      day: localDate(this.ctx.now, this.input.policy.utcOffset),
+      ...c,
+    };
+    chases.push(chase);
+    this.changed = true;
+    return chase;
+  }
+
+  /**
+   * Withdraws the reminders, escalations and chases of `m` already sent (runs with `notices-withdraw-obsolete`):
+   * those still delivering deliver nothing more and are logged `obsolete`.
+   */
+  private withdrawNotices(m: MilestoneRecord, reason: 'completed' | 'cancelled'): void {
+    if (!this.ctx.patched(PATCH_WITHDRAW_OBSOLETE)) return;
+    const ids = this.state.notifications
+      .filter((n) => n.milestoneId === m.id && TIMELY_KINDS.includes(n.kind))
+      .map((n) => n.id);
+    if (ids.length > 0) this.effects.push({ kind: 'withdraw', ids, reason });
   }
 
   /**

@@ -9,6 +9,7 @@ import {
   CancellationScope,
   condition,
   continueAsNew,
+  getExternalWorkflowHandle,
   log,
   ParentClosePolicy,
   patched,
@@ -27,6 +28,7 @@ import type { TaskRowState, WithTaskRow } from '../../contracts/shared';
 import {
   addCoUnitUpdate,
   cancelUpdate,
+  chaseUpdate,
   closeCollectiveUpdate,
   decideExtensionUpdate,
   designateUpdate,
@@ -37,6 +39,7 @@ import {
   resubmitUpdate,
   signOffUpdate,
   waiveUpdate,
+  withdrawNoticeSignal,
   SA_DEPARTMENTS,
   SA_ESCALATION_LEVEL,
   SA_EXTENSION_PENDING,
@@ -47,7 +50,7 @@ import {
   PARTS_MEMO_KEY,
   SA_UPDATED_AT,
 } from '../../contracts/shared';
-import { iso } from '../../domain/calendar';
+import { deadlineEpoch, iso } from '../../domain/calendar';
 import { nextWake, pendingEvents } from './schedule';
 import { initialState, taskRow, taskView, type KeyTaskState } from './state';
 import {
@@ -85,6 +88,11 @@ const PATCH_REFUSE_OUTSIDE_CANCELLATION = 'refuse-outside-cancellation';
  * keep the task-wide rule they started with. Never reuse or rename.
  */
 export const PATCH_WORK_ITEMS = 'work-item-responsibility';
+/**
+ * Patch id: `DubanNextDue` holds the instant the due day ends in the plan's time zone (the midnight that
+ * starts the next local day, when the task turns overdue), not midnight UTC at its start. Never reuse or rename.
+ */
+const PATCH_NEXT_DUE_END_OF_DAY = 'notices-next-due-end-of-day';
 
 /**
  * Runs one key task. `carried` is the state handed over by continue-as-new; a new task starts without it.
@@ -119,34 +127,53 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
 
   const carryOut = (effect: Effect): void => {
     if (effect.kind === 'publish') publish(effect.row);
+    else if (effect.kind === 'withdraw') effect.ids.forEach((id) => withdraw(id, effect.reason));
     else deliver(effect.notification);
+  };
+
+  /**
+   * Keeps a start or a signal in flight until it is done, so that closing waits for it (see closingTurn).
+   * Started from an update handler, it belongs to the root scope: shielded from a refused cancellation.
+   */
+  const track = (send: () => Promise<unknown>, onError: (err: unknown) => void): void => {
+    const p: Promise<void> = (refuseCancellation ? CancellationScope.nonCancellable(send) : send())
+      .then(() => undefined, onError)
+      .finally(() => deliveries.delete(p));
+    deliveries.add(p);
   };
 
   // Each notification is its own workflow, whose id is the notification's deterministic id: a second start
   // of the same notification is refused by the server. It is abandoned, not awaited, so a channel down for
   // hours delays only its messages, never the task; only the start is awaited (before closing).
-  const deliver = (n: Notification): void => {
-    const start = () =>
-      startChild(notificationWorkflow, {
-        workflowId: n.id,
-        args: [n],
-        parentClosePolicy: ParentClosePolicy.ABANDON,
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        typedSearchAttributes: notificationSearchAttributes(n),
-        memo: notificationMemo(n),
-      });
-    // Started from an update handler, a start belongs to the root scope: shielded from a refused cancellation.
-    const delivery: Promise<void> = (refuseCancellation ? CancellationScope.nonCancellable(start) : start())
-      .then(
-        () => undefined,
-        (err: unknown) => {
-          if (err instanceof WorkflowExecutionAlreadyStartedError) log.info('notification already sent', { id: n.id });
-          else log.error('notification not started', { id: n.id, error: String(err) });
-        },
-      )
-      .finally(() => deliveries.delete(delivery));
-    deliveries.add(delivery);
-  };
+  const deliver = (n: Notification): void =>
+    track(
+      () =>
+        startChild(notificationWorkflow, {
+          workflowId: n.id,
+          args: [n],
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+          typedSearchAttributes: notificationSearchAttributes(n),
+          memo: notificationMemo(n),
+        }),
+      (err: unknown) => {
+        if (err instanceof WorkflowExecutionAlreadyStartedError) log.info('notification already sent', { id: n.id });
+        else log.error('notification not started', { id: n.id, error: String(err) });
+      },
+    );
+
+  // A notice that is no longer true is withdrawn by a signal to its delivery workflow; one that has finished
+  // (closed) cannot take it, which is fine: nothing of it is left to hold back.
+  const withdraw = (id: string, reason: 'completed' | 'cancelled'): void =>
+    track(
+      () => getExternalWorkflowHandle(id).signal(withdrawNoticeSignal, { reason }),
+      () => log.info('notification already closed', { id }),
+    );
+
+  const nextDueAttribute = (date: string): Date =>
+    patched(PATCH_NEXT_DUE_END_OF_DAY)
+      ? new Date(deadlineEpoch(date, input.policy.utcOffset))
+      : new Date(`${date}T00:00:00Z`);
 
   let lastAttributes = '';
   let lastParts = 'null';
@@ -155,7 +182,7 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
       { key: SA_STATUS, value: row.status },
       { key: SA_PENDING, value: row.pendingDepartments },
       { key: SA_MILESTONE, value: row.currentMilestone },
-      { key: SA_NEXT_DUE, value: row.nextDue ? new Date(`${row.nextDue}T00:00:00Z`) : null },
+      { key: SA_NEXT_DUE, value: row.nextDue ? nextDueAttribute(row.nextDue) : null },
       { key: SA_ESCALATION_LEVEL, value: row.escalationLevel },
     ];
     // Added after tasks were already running: their histories have no such upsert, so only runs that passed
@@ -201,6 +228,7 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
   handle(waiveUpdate, 'waive');
   handle(reassignUpdate, 'reassign');
   handle(addCoUnitUpdate, 'addCoUnit');
+  handle(chaseUpdate, 'chase');
 
   if (refuseCancellation) {
     onOutsideCancellation(() => {
@@ -221,7 +249,7 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
         await continueAsNew<typeof keyTaskWorkflow>(input, state);
       }
       const seen = changes;
-      const wake = nextWake(pendingEvents(state, input, workflowId), now);
+      const wake = nextWake(pendingEvents(state, input, workflowId, patched), now);
       if (patched(PATCH_STABLE_WAKE_TIMER)) {
         const timer = wakeTimer.at(wake, now);
         await condition(() => changes !== seen || timer.fired);

@@ -1,10 +1,11 @@
 // Task (/tasks/:number): the work items with their units, the milestones as a timeline with every unit's
 // sign-off per round, the reminders and escalations sent, the extension requests, and a link to the
-// workflow in the Temporal Web UI. One `GET /api/tasks/:number` (the workflow's own state).
-import { api, loadPlan } from '../api.js';
-import { h, replace } from '../dom.js';
+// workflow in the Temporal Web UI. One `GET /api/tasks/:number` (the workflow's own state). For the General
+// Office, the chase (催办) of the current milestone's pending units, with a message, and every chase so far.
+import { api, loadPlan, whoAmI } from '../api.js';
+import { h, randomKey, replace } from '../dom.js';
 import { formatTime, lang, pick, t } from '../i18n.js';
-import { departmentNames, lightBadge } from '../ui.js';
+import { departmentNames, errorBox, lightBadge, okBox } from '../ui.js';
 
 function table(columns, rows, attrs = {}) {
   return h(
@@ -193,6 +194,54 @@ function itemProgress(item, name) {
   );
 }
 
+/**
+ * The office's chase (催办) form for the current milestone: its pending units, a message, the button. Sent once
+ * under its idempotency key (a new one after a refusal); on success the page is drawn again with the chase.
+ */
+function chaseForm(task, milestone, name, plan, ctx) {
+  const message = h('textarea', {
+    name: 'message',
+    rows: 2,
+    required: true,
+    maxlength: 2000,
+    'data-testid': 'chase-message',
+  });
+  const answer = h('div', { 'aria-live': 'polite' });
+  const form = h(
+    'form',
+    { class: 'chase', 'data-testid': 'chase-form' },
+    h('p', {}, t('task.chase.pending', { list: milestone.pendingDepartments.map(name).join('、') })),
+    h('label', { class: 'field' }, h('span', {}, t('task.chase.message')), message),
+    h('button', { type: 'submit', class: 'primary', 'data-testid': 'chase-submit' }, t('task.chase.submit')),
+    answer,
+  );
+  let key = randomKey();
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const button = form.querySelector('button');
+    button.disabled = true;
+    replace(answer);
+    try {
+      const chase = await api(`/api/tasks/${task.taskNumber}/milestones/${milestone.id}/chases`, {
+        method: 'POST',
+        body: { message: message.value.trim() },
+        idempotencyKey: key,
+      });
+      flash = okBox(t('task.chase.done', { n: chase.departments.length }));
+      ctx.rerender();
+    } catch (err) {
+      key = randomKey();
+      if (err?.status === 401) return ctx.fail(err, plan);
+      replace(answer, errorBox(err, plan));
+      button.disabled = false;
+    }
+  });
+  return form;
+}
+
+/** A message to show at the top after the page is drawn again (the chase just sent). */
+let flash = null;
+
 /** A card of the task page: its heading, then its contents. */
 function card(titleKey, ...children) {
   return h('section', { class: 'card' }, h('h2', {}, t(titleKey)), ...children);
@@ -205,8 +254,9 @@ export async function renderTask(ctx) {
   replace(root, h('p', { class: 'muted' }, t('common.loading')));
   const plan = await loadPlan();
   let task;
+  let me;
   try {
-    task = await api(`/api/tasks/${number}`);
+    [task, me] = await Promise.all([api(`/api/tasks/${number}`), whoAmI()]);
   } catch (err) {
     ctx.fail(err, plan);
     return;
@@ -339,7 +389,41 @@ export async function renderTask(ctx) {
     ),
   );
 
-  const sent = task.notifications.filter((n) => n.kind === 'reminder' || n.kind === 'escalation');
+  const current = task.milestones.find((m) => m.id === task.currentMilestone);
+  const chases = card(
+    'task.chases',
+    me.role === 'office' && current?.pendingDepartments.length ? chaseForm(task, current, name, plan, ctx) : null,
+    task.chases?.length
+      ? h(
+          'ul',
+          { class: 'plain', 'data-testid': 'chases' },
+          task.chases.map((c) =>
+            h(
+              'li',
+              { 'data-testid': 'chase', 'data-kind': c.kind },
+              c.kind === 'manual'
+                ? t('task.chase.line', {
+                    time: formatTime(c.at),
+                    milestone: milestoneName(c.milestoneId),
+                    units: c.departments.map(name).join('、'),
+                    person: c.person ?? '',
+                    message: c.message ?? '',
+                  })
+                : t('task.chase.escalation', {
+                    time: formatTime(c.at),
+                    milestone: milestoneName(c.milestoneId),
+                    units: c.departments.map(name).join('、'),
+                    level: c.level ?? '',
+                    n: c.daysLate ?? 0,
+                  }),
+            ),
+          ),
+        )
+      : h('p', { class: 'muted' }, t('task.chases.empty')),
+  );
+
+  const shownKinds = ['reminder', 'escalation', 'overdue', 'chase'];
+  const sent = task.notifications.filter((n) => shownKinds.includes(n.kind));
   const notifications = card(
     'task.notifications',
     sent.length
@@ -404,11 +488,15 @@ export async function renderTask(ctx) {
       : h('p', { class: 'muted' }, t('task.extensions.empty')),
   );
 
+  const shownFlash = flash;
+  flash = null;
   replace(
     root,
+    shownFlash,
     head,
     status,
     h('div', { class: 'task-grid' }, h('div', {}, units, workItems, changes), h('div', {}, timeline)),
+    chases,
     notifications,
     escalations,
     extensions,
