@@ -35,6 +35,7 @@ import {
   reassignmentBodySchema,
   reportBodySchema,
   resubmitBodySchema,
+  roundDecisionBodySchema,
   signOffBodySchema,
   taskDetailResponseSchema,
   taskListQuerySchema,
@@ -181,6 +182,22 @@ export const operations = {
     summary: '重新提交 The lead resubmits a returned milestone',
     roles: ['coordinator'],
     input: { params: milestoneParamsSchema, body: resubmitBodySchema },
+    idempotent: true,
+    status: 200,
+    response: milestoneResponseSchema,
+    errors: [400, 404, 409, 413, 503],
+  },
+  decideRound: {
+    method: 'post',
+    path: '/api/tasks/:number/milestones/:milestoneId/round-decision',
+    operationId: 'decideRound',
+    summary: '退回次数已满的决定 The general office decides a milestone rejected as often as the plan allows',
+    description:
+      'Once a milestone has been rejected `policy.maxRejectionsPerMilestone` times, the lead cannot resubmit ' +
+      '(409 `round_limit_reached`) until the office decides: `another-round` lets the lead resubmit once more (a ' +
+      'further rejection comes back to the office), `close` completes the milestone as it stands and opens the next.',
+    roles: ['office'],
+    input: { params: milestoneParamsSchema, body: roundDecisionBodySchema },
     idempotent: true,
     status: 200,
     response: milestoneResponseSchema,

@@ -185,6 +185,12 @@ export const policySchema = z.object({
   /** A task whose current milestone is due within this many days is `due_soon`. */
   dueSoonDays: z.number().int().min(0).default(7),
   escalation: z.array(escalationLevelSchema).min(1),
+  /**
+   * Rejections a milestone may have before the office decides (再开一轮 another round, or 按现状办结 close as
+   * is): at this count the lead can no longer resubmit by itself. Bounds every milestone's rounds, and so the
+   * task's state.
+   */
+  maxRejectionsPerMilestone: z.number().int().min(1).max(50).default(5),
 });
 /** A plan's reminder and escalation policy, defaults applied. */
 export type Policy = z.infer<typeof policySchema>;

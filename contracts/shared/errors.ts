@@ -52,6 +52,8 @@ export const CONFLICT_REFUSALS = [
   'UnitWaived',
   'TaskLeadRequired',
   'NoWorkItems',
+  'RoundLimitReached',
+  'NotAwaitingOffice',
 ] as const;
 
 /**

@@ -49,6 +49,18 @@ export interface ResubmitArgs extends Acted {
   requestId: string;
 }
 
+/**
+ * Payload of the `decideRound` update: the general office decides a milestone rejected as often as the plan
+ * allows: `another-round` lets the lead resubmit once more, `close` completes the milestone as it stands.
+ */
+export interface RoundDecisionArgs extends Acted {
+  milestoneId: string;
+  decision: 'another-round' | 'close';
+  reason: string;
+  person: string;
+  requestId: string;
+}
+
 /** Payload of the `requestExtension` update, sent by the lead. */
 export interface ExtensionRequestArgs extends Acted {
   milestoneId: string;

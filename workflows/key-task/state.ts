@@ -107,9 +107,12 @@ export function openEscalation(state: KeyTaskState, milestoneId: string): Escala
 
 /**
  * Units that still owe something on a milestone: while open, every responsible unit that has not signed
- * this round (co-responsible units first, the lead last); while returned, the lead, who must resubmit.
+ * this round (co-responsible units first, the lead last); while returned, the lead, who must resubmit, unless
+ * the rejections reached the plan's cap: then the office that must decide.
  */
 export function pendingDepartments(m: MilestoneRecord): string[] {
+  // Rejected as often as the plan allows: the office's decision is what the milestone waits for.
+  if (m.awaitingOffice) return [m.awaitingOffice];
   if (m.items) return itemizedPending(m);
   if (m.state === 'returned') return m.required.filter((r) => r.role === 'lead').map((r) => r.department);
   if (m.state !== 'open') return [];

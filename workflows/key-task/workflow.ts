@@ -29,6 +29,7 @@ import {
   cancelUpdate,
   closeCollectiveUpdate,
   decideExtensionUpdate,
+  decideRoundUpdate,
   designateUpdate,
   getStateQuery,
   reassignUpdate,
@@ -192,6 +193,7 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
   };
   handle(signOffUpdate, 'signOff');
   handle(resubmitUpdate, 'resubmit');
+  handle(decideRoundUpdate, 'decideRound');
   handle(requestExtensionUpdate, 'requestExtension');
   handle(decideExtensionUpdate, 'decideExtension');
   handle(cancelUpdate, 'cancel');
