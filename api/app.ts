@@ -12,6 +12,7 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { dashboardRouter } from '../dashboard';
+import { codecSessions } from './auth/codec-session';
 import { authenticate } from './auth/middleware';
 import { fixedTokens, type TokenSource } from './auth/tokens';
 import { createIdempotencyStore } from './idempotency';
@@ -23,7 +24,7 @@ import type { AppContext, AppDeps } from './deps';
 import { createTaskListCache } from './task-list-cache';
 import { withDeadline } from './temporal';
 import { errorHandler, notFoundHandler } from './middleware/error-handler';
-import { codecPreflight, codecRoutes } from './routes/codec';
+import { CODEC_DECODE_PATH, codecPreflight, codecRoutes } from './routes/codec';
 import { calendarRoutes } from './routes/calendar';
 import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
@@ -102,6 +103,9 @@ export function createApp(appDeps: AppDeps): Express {
   const calendar = calendarRoutes(deps);
   app.use(calendar.feed);
 
+  // The Web UI's decode calls carry the codec session cookie an administrator's dashboard asked for, not a token.
+  const sessions = codecSessions(tokens);
+  app.use(CODEC_DECODE_PATH, sessions.authenticate);
   app.use('/api', authenticate(tokens, authFailureLimiter(limits.authFailuresPer15Min)));
   app.use('/api', writeLimiter(limits.writesPerMinute));
   app.use(planRoutes(deps));
@@ -111,7 +115,7 @@ export function createApp(appDeps: AppDeps): Express {
   app.use(supervisionRoutes(deps));
   app.use(notificationRoutes(deps));
   app.use(exportRoutes(deps));
-  app.use(codecRoutes(deps));
+  app.use(codecRoutes(deps, sessions));
   app.use(calendar.manage);
 
   app.use(notFoundHandler);

@@ -10,6 +10,7 @@ import {
   cancelBodySchema,
   cancelResponseSchema,
   codecBodySchema,
+  codecSessionResponseSchema,
   closeCollectiveBodySchema,
   coUnitBodySchema,
   departmentParamsSchema,
@@ -330,6 +331,22 @@ export const operations = {
     status: 200,
     response: codecBodySchema,
     errors: [400],
+  },
+  codecSession: {
+    method: 'post',
+    path: '/api/codec/session',
+    operationId: 'codecSession',
+    summary: '解密会话 A short-lived cookie that lets the Temporal Web UI call the codec endpoint (administrators)',
+    description:
+      'The Web UI cannot send a bearer token to the codec endpoint; with “include cross-origin credentials” it ' +
+      'sends cookies. This sets `duban_codec` (HttpOnly, SameSite=Strict, Path=/api/codec, Secure over HTTPS, ' +
+      '15 minutes), which opens `POST /api/codec/decode` only, for as long as the administrator’s token stays ' +
+      'valid. The dashboard asks for it when it shows an administrator the link to the Web UI.',
+    roles: ['admin'],
+    input: {},
+    status: 200,
+    response: codecSessionResponseSchema,
+    errors: [],
   },
   codecEncode: {
     method: 'post',

@@ -389,6 +389,9 @@ export type CodecPayload = z.infer<typeof codecPayloadSchema>;
 
 /** Body and answer of `/api/codec/decode` and `/api/codec/encode`: `{payloads: [...]}`. */
 export const codecBodySchema = z.object({ payloads: z.array(codecPayloadSchema).max(10_000) });
+/** Answer of `POST /api/codec/session`: when the codec session its cookie opens ends. */
+export const codecSessionResponseSchema = z.object({ expiresAt: z.string() }).strict();
+
 /** Body and answer of the codec endpoint. */
 export type CodecBody = z.infer<typeof codecBodySchema>;
 

@@ -190,6 +190,12 @@ function probesFor(who: Who): Probe[] {
       allowed: (w) => w.kind === 'admin',
     },
     {
+      name: 'codec session',
+      method: 'post',
+      path: '/api/codec/session',
+      allowed: (w) => w.kind === 'admin',
+    },
+    {
       name: 'codec encode',
       method: 'post',
       path: '/api/codec/encode',
@@ -247,7 +253,7 @@ test('every role × endpoint × department gets 401, 403 or through exactly as t
     }
   }
   expect(wrong).toEqual([]);
-  expect(walked).toBe(everyone.length * 23);
+  expect(walked).toBe(everyone.length * 24);
 });
 
 test('the open endpoints need no token', async () => {

@@ -18,6 +18,12 @@ export const CHROMIUM_PATH = '/usr/bin/chromium';
 /** A running stack: its base URL, the demo tokens it wrote, and how to stop it. */
 export interface Stack {
   baseUrl: string;
+  /** The dashboard and API as `PUBLIC_URL` names them (`http://localhost:<port>`): the Web UI's codec endpoint's host. */
+  publicUrl: string;
+  /** The embedded Temporal Web UI (`http://localhost:<port>`), with the API's codec endpoint configured. */
+  uiUrl: string;
+  /** The embedded Temporal server's frontend, `127.0.0.1:<port>`. */
+  temporalAddress: string;
   dataDir: string;
   /** Demo tokens by role (`office`, `admin`, `viewer`) and by department id for coordinators. */
   tokens: DemoTokens;
@@ -83,7 +89,16 @@ export async function startStack(options: {
       },
       60_000,
     );
-    return { baseUrl, dataDir, tokens, output, stop };
+    return {
+      baseUrl,
+      publicUrl: `http://localhost:${port}`,
+      uiUrl: `http://localhost:${uiPort}`,
+      temporalAddress: `127.0.0.1:${temporalPort}`,
+      dataDir,
+      tokens,
+      output,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw new Error(`${(err as Error).message}\n--- scripts/start.ts printed ---\n${output().slice(-4000)}`);

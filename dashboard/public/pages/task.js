@@ -252,6 +252,9 @@ export async function renderTask(ctx) {
     return;
   }
   const name = departmentNames(plan);
+  // An administrator's page links to the Temporal Web UI: open a codec session (a short-lived HttpOnly cookie
+  // for /api/codec only) so that the Web UI, set to include credentials, shows the history decrypted.
+  if (task.temporalUiUrl) api('/api/codec/session', { method: 'POST' }).catch(() => undefined);
   const section = plan.sections.find((s) => s.number === task.section);
   const planTask = plan.tasks.find((x) => x.number === number);
   const milestoneName = (id) => pick(task.milestones.find((m) => m.id === id)?.title) || id;
