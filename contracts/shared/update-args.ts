@@ -24,6 +24,11 @@ export interface Actor {
 /** The acting principal the API adds to every update (optional: histories older than it have none). */
 export interface Acted {
   actor?: Actor;
+  /**
+   * With an `Idempotency-Key`: the first 32 hex digits of the request's fingerprint (operation, path and body).
+   * The workflow keeps it beside the applied request id and refuses the same id with another one.
+   */
+  requestHash?: string;
 }
 
 /** Payload of the `signOff` update: a responsible unit approves or rejects the current milestone. */

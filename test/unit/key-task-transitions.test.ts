@@ -412,3 +412,14 @@ test('the state keeps each notification once, by its id', () => {
   expect(notices(again.effects)).toEqual([]);
   expect(new Set(again.state.notifications.map((n) => n.id)).size).toBe(again.state.notifications.length);
 });
+
+test('a request id applied with one fingerprint is refused with another, and a retry with the same is answered', () => {
+  const first = sign('beta', { requestId: 'idem-1', requestHash: 'a'.repeat(32) });
+  const applied = step(run([]), first).state;
+  expect(applied.requestHashes).toEqual({ 'idem-1': 'a'.repeat(32) });
+  const other = sign('beta', { requestId: 'idem-1', requestHash: 'b'.repeat(32), decision: 'reject', comment: '不同' });
+  expect(refusal(applied, other)).toEqual({ code: 'IdempotencyKeyReused', zh: expect.stringContaining('幂等键') });
+  const retry = step(applied, first);
+  expect(retry.changed).toBe(false);
+  expect(retry.state.milestones[0]!.rounds[0]!.signOffs).toHaveLength(1);
+});

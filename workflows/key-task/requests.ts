@@ -40,6 +40,23 @@ export function refuse(type: RefusalType, zh: string, en: string): never {
   throw ApplicationFailure.create({ type, message: en, details: [words], nonRetryable: true });
 }
 
+/**
+ * Refuses a request whose id was applied with another fingerprint: an `Idempotency-Key` reused with another
+ * body (the API replica that took it did not know the key). The same fingerprint, or none, is a retry.
+ */
+export function requireSameRequest(state: KeyTaskState, args: (Acted & { requestId?: string }) | undefined): void {
+  // Arguments that are no object at all (plain CLI input) are refused by the actor check after this.
+  if (!args || typeof args !== 'object' || typeof args.requestId !== 'string') return;
+  const applied = state.requestHashes?.[args.requestId];
+  if (applied && args.requestHash && applied !== args.requestHash) {
+    refuse(
+      'IdempotencyKeyReused',
+      '该幂等键已用于内容不同的请求，本次未办理：请用新的幂等键提交',
+      'this Idempotency-Key was used with another request, which was applied; nothing was done: send it with a new key',
+    );
+  }
+}
+
 /** True when a request id was applied before (a retry, to be answered without applying again). */
 export function alreadyApplied(state: KeyTaskState, requestId: string): boolean {
   return state.appliedRequests.includes(requestId);

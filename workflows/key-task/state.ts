@@ -41,6 +41,8 @@ export interface KeyTaskState {
   completedAt?: string;
   /** Request ids already applied (newest last, bounded), so a retry is applied once even after continue-as-new. */
   appliedRequests: string[];
+  /** The fingerprint each applied request came with, by request id (those still in `appliedRequests`). */
+  requestHashes?: Record<string, string>;
   /** Changes of responsibility (runs with work-item responsibility only: their presence marks such a run). */
   changes?: ResponsibilityChange[];
 }

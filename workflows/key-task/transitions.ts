@@ -48,6 +48,7 @@ import {
   checkSignOff,
   checkWaive,
   alreadyApplied,
+  requireSameRequest,
   rejectionsOf,
 } from './requests';
 import { dueEvents, notificationId, pendingEvents } from './schedule';
@@ -162,6 +163,7 @@ export interface TransitionContext {
  * nothing when the request may be applied. Synchronous, so the workflow's update validators can call it.
  */
 export function validate(state: KeyTaskState, event: KeyTaskEvent, input: KeyTaskInput, now: number): void {
+  if (event.type !== 'turn') requireSameRequest(state, event.args);
   switch (event.type) {
     case 'signOff':
       return checkSignOff(state, input, event.args);
@@ -210,6 +212,7 @@ export function transition<E extends KeyTaskEvent>(
   }
   const t = new Step(state, ctx);
   const answer = t.apply(event);
+  if (t.changed && event.type !== 'turn') t.rememberHash(event.args);
   return { state: t.state, effects: t.effects, answer: answer as KeyTaskAnswers[E['type']], changed: t.changed };
 }
 
@@ -746,6 +749,17 @@ class Step {
     };
     this.state.notifications.push(n);
     this.effects.push({ kind: 'notify', notification: n });
+  }
+
+  /** Keeps the fingerprint an applied request came with, for as long as its id is remembered. */
+  rememberHash(args: { requestId: string; requestHash?: string }): void {
+    if (!args.requestHash) return;
+    const hashes = (this.state.requestHashes ??= {});
+    hashes[args.requestId] = args.requestHash;
+    if (Object.keys(hashes).length > APPLIED_REQUESTS_KEPT) {
+      const kept = new Set(this.state.appliedRequests);
+      for (const id of Object.keys(hashes)) if (!kept.has(id)) delete hashes[id];
+    }
   }
 
   private remember(requestId: string): void {
