@@ -3,10 +3,10 @@
  * dashboard, the 2016 plan started automatically), on free ports and in a temporary data folder, plus
  * Debian's Chromium driven by playwright-core. Used by the dashboard's end-to-end tests.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { readDemoTokens, type DemoTokens } from '../../support/demo-tokens';
 import { freePorts } from '../../support/ports';
 import { spawnProcess } from '../../support/os-process';
@@ -136,6 +136,48 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
     close: async () => {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A stack and a browser on it, started together for one test file. */
+export interface BrowserStack {
+  stack: Stack;
+  context: BrowserContext;
+  /** The browser's first page, with `timeoutMs` as its default timeout. */
+  page: Page;
+  /** Closes the browser, then stops the stack. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a stack ({@link startStack}) and Chromium ({@link launchChromium}), and makes the folder for the test's
+ * screenshots. If Chromium fails to launch, the stack is stopped before the error is thrown.
+ */
+export async function startBrowserStack(options: {
+  planStartDate: string;
+  taskCount: number;
+  resultsDir: string;
+  timeoutMs?: number;
+}): Promise<BrowserStack> {
+  mkdirSync(options.resultsDir, { recursive: true });
+  const stack = await startStack(options);
+  let browser: Awaited<ReturnType<typeof launchChromium>>;
+  try {
+    browser = await launchChromium();
+  } catch (err) {
+    await stack.stop();
+    throw err;
+  }
+  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  page.setDefaultTimeout(options.timeoutMs ?? 30_000);
+  return {
+    stack,
+    context: browser.context,
+    page,
+    close: async () => {
+      await browser.close();
+      await stack.stop();
     },
   };
 }

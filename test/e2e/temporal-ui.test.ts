@@ -9,7 +9,6 @@
  * - a cancellation request sent with the Temporal CLI is refused, and the task page records it.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { BrowserContext, Page, Response } from 'playwright-core';
@@ -17,7 +16,7 @@ import { addDays, localDate } from '../../domain/calendar';
 import { PROJECT_ROOT, temporalCliPath } from '../../embedded/binaries';
 import { loadPlanFile } from '../../seeds/load-plan';
 import { waitFor } from '../../support/wait-for';
-import { launchChromium, startStack, type Stack } from './stack';
+import { startBrowserStack, type Stack } from './stack';
 
 const plan = loadPlanFile();
 const RESULTS = path.join(PROJECT_ROOT, 'test-results', 'temporal-ui');
@@ -26,25 +25,20 @@ const WORKFLOW_ID = `${plan.id}-task-21`;
 const NAMESPACE = 'duban';
 
 let stack: Stack;
-let chromium: Awaited<ReturnType<typeof launchChromium>>;
 let context: BrowserContext;
 let page: Page;
+let close: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  mkdirSync(RESULTS, { recursive: true });
-  stack = await startStack({
+  ({ stack, context, page, close } = await startBrowserStack({
     planStartDate: addDays(localDate(Date.now(), plan.policy.utcOffset), -3),
     taskCount: plan.tasks.length,
-  });
-  chromium = await launchChromium();
-  context = chromium.context;
-  page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(30_000);
+    resultsDir: RESULTS,
+  }));
 }, 240_000);
 
 afterAll(async () => {
-  await chromium?.close();
-  await stack?.stop();
+  await close?.();
 }, 60_000);
 
 /** The answer to the Web UI's next call of the codec endpoint's decode. */
