@@ -413,6 +413,7 @@ class Step {
       person: args.person,
       at: iso(this.ctx.now),
       requestId: args.requestId,
+      ...actorOf(args),
     });
     this.remember(args.requestId);
     return milestoneView(m);
@@ -448,6 +449,7 @@ class Step {
         reason: args.reason,
         by: args.department,
         person: args.person,
+        ...actorOf(args),
       },
       [],
     );
@@ -472,6 +474,7 @@ class Step {
         reason: args.reason,
         by: args.department,
         person: args.person,
+        ...actorOf(args),
       },
       args.departments,
     );
@@ -496,6 +499,7 @@ class Step {
         reason: args.reason,
         by: this.input.offices.generalOffice,
         person: args.person,
+        ...actorOf(args),
       },
       told,
     );
@@ -525,6 +529,7 @@ class Step {
         reason: args.reason,
         by: this.input.offices.generalOffice,
         person: args.person,
+        ...actorOf(args),
       },
       [args.from, args.to],
     );
@@ -546,6 +551,7 @@ class Step {
         reason: args.reason,
         by: this.input.offices.generalOffice,
         person: args.person,
+        ...actorOf(args),
       },
       [args.unit],
     );
