@@ -341,6 +341,8 @@ test('a province reports on its part through its inbox; the office sees 地方 1
   expect(await hainan.getAttribute('data-status')).toBe('in_progress');
   await expect(hainan.textContent()).resolves.toContain('海南省教育厅');
   await expect(hainan.textContent()).resolves.toContain('推进中');
+  // Who reported: the province's coordinator, with the role and department of its token.
+  await expect(hainan.textContent()).resolves.toContain('（联络员 · 海南省教育厅）');
   expect(await collective.locator('[data-testid=province][data-status=none]').count()).toBe(31);
   await page.screenshot({ path: path.join(RESULTS, 'task-17-provinces.png'), fullPage: true });
   await page.goto(`${stack.baseUrl}/`);

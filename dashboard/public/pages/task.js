@@ -223,7 +223,7 @@ function itemProgress(item, name) {
               { 'data-testid': 'province', 'data-department': d, 'data-status': r?.status ?? 'none' },
               `${name(d)}：`,
               r
-                ? `${t(`report.${r.status}`)} · ${r.text}（${r.person}，${formatTime(r.at)}）`
+                ? `${t(`report.${r.status}`)} · ${r.text}（${actorText(r.actor, r.person, name)}，${formatTime(r.at)}）`
                 : h('span', { class: 'muted' }, t('task.item.notReported')),
             );
           }),
@@ -350,7 +350,7 @@ export async function renderTask(ctx) {
                 kind: t(`change.${c.kind}`),
                 n: c.workItem + 1,
                 units: c.departments.map(name).join('、'),
-                person: c.person,
+                person: actorText(c.actor, c.person, name),
                 time: formatTime(c.at),
                 reason: c.reason,
               }),
