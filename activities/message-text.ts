@@ -105,6 +105,22 @@ export function messageText(n: Notification, ctx: TextContext): MessageText {
       headline = `${n.milestoneTitle.zh}已印发，请审阅。${n.comment ?? ''}`;
       english = `Bulletin: ${n.milestoneTitle.en}. ${n.taskTitle.en}`;
       break;
+    case 'round-cap-reached':
+      subject = `【退回次数已满】${task}${ms}已被退回${n.rejections ?? ''}次，请办公厅决定`;
+      headline = `${task}的节点${ms}已被退回${n.rejections ?? ''}次，达到上限，请办公厅决定再开一轮或按现状办结；在此之前牵头单位不能重新提交。`;
+      english = `Rejection limit reached: milestone ${msEn} of ${taskEn} has been rejected ${n.rejections ?? ''} times; the General Office decides whether another round opens or it closes as it stands (the lead cannot resubmit until then).`;
+      break;
+    case 'round-decided': {
+      const close = n.roundDecision === 'close';
+      subject = `【办公厅决定】${task}${ms}${close ? '按现状办结' : '再开一轮'}`;
+      headline = close
+        ? `办公厅决定：${task}的节点${ms}按现状办结，下一节点已开始。`
+        : `办公厅决定：${task}的节点${ms}再开一轮，请牵头单位修改后重新提交。`;
+      english = close
+        ? `General Office decision: milestone ${msEn} of ${taskEn} is closed as it stands; the next milestone is open.`
+        : `General Office decision: milestone ${msEn} of ${taskEn} gets another round; the lead unit may revise and resubmit.`;
+      break;
+    }
     case 'responsibility-changed': {
       const item = `第${(n.workItem ?? 0) + 1}项工作`;
       subject = `【责任调整】${task}${item}的责任单位有变化`;

@@ -12,6 +12,7 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { dashboardRouter } from '../dashboard';
+import { codecSessions } from './auth/codec-session';
 import { authenticate } from './auth/middleware';
 import { fixedTokens, type TokenSource } from './auth/tokens';
 import { createIdempotencyStore } from './idempotency';
@@ -25,7 +26,7 @@ import { createTaskListCache } from './task-list-cache';
 import { createPlanStartJobs } from './plan-start-jobs';
 import { withDeadline } from './temporal';
 import { errorHandler, notFoundHandler } from './middleware/error-handler';
-import { codecPreflight, codecRoutes } from './routes/codec';
+import { CODEC_DECODE_PATH, codecPreflight, codecRoutes } from './routes/codec';
 import { calendarRoutes } from './routes/calendar';
 import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
@@ -113,6 +114,9 @@ export function createApp(appDeps: AppDeps): Express {
   const calendar = calendarRoutes(deps);
   app.use(calendar.feed);
 
+  // The Web UI's decode calls carry the codec session cookie an administrator's dashboard asked for, not a token.
+  const sessions = codecSessions(tokens);
+  app.use(CODEC_DECODE_PATH, sessions.authenticate);
   app.use('/api', authenticate(tokens, authFailureLimiter(limits.authFailuresPer15Min)));
   app.use('/api', writeLimiter(limits.writesPerMinute));
   app.use(planRoutes(deps));
@@ -124,7 +128,7 @@ export function createApp(appDeps: AppDeps): Express {
   app.use(exportRoutes(deps));
   app.use(scoreRoutes(deps));
   app.use(itemRoutes(deps));
-  app.use(codecRoutes(deps));
+  app.use(codecRoutes(deps, sessions));
   app.use(calendar.manage);
 
   app.use(notFoundHandler);

@@ -1,16 +1,17 @@
 /**
  * Idempotency keys. A client may send `Idempotency-Key`; the key, scoped to the caller and the request's
- * path, becomes the Temporal update id (and the workflow's `requestId`), so a retried request is applied
- * once and answers the first result. Without a key every request gets a fresh random id.
+ * path, becomes the workflow's `requestId` and (with the start of the fingerprint below) the Temporal update
+ * id, so a retried request is applied once and answers the first result. Without a key every request gets a
+ * fresh random id.
  *
  * A key is also bound to what it was first sent with: the operation, its parsed path identifiers and a
  * SHA-256 of its parsed body in canonical form (keys sorted), the request's fingerprint. The same key with
  * another fingerprint answers 422 `idempotency_key_reused` and sends nothing to Temporal. The bindings live
  * in an {@link IdempotencyStore}: in memory, and in a file under `DATA_DIR` so that they outlive a restart.
  * They are not shared between API replicas with their own `DATA_DIR`: there, the same key with another body
- * still reaches the workflow under the same update id, which answers the first result and applies nothing
- * (Temporal's deduplication), only without the 422. A request refused with a 4xx applied nothing and frees
- * its key; a 2xx or a 5xx (whose outcome may be unknown) keeps it bound.
+ * reaches the workflow as another update (its id carries the fingerprint), and the workflow, which keeps the
+ * fingerprint of every applied request id, refuses it with the same 422. A request refused with a 4xx applied
+ * nothing and frees its key; a 2xx or a 5xx (whose outcome may be unknown) keeps it bound.
  */
 import type { Request, RequestHandler, Response } from 'express';
 import { createHash, randomUUID } from 'node:crypto';
@@ -74,6 +75,9 @@ export function canonicalJson(value: unknown): string {
   }
   return JSON.stringify(value) ?? 'null';
 }
+
+/** Where `bindIdempotencyKey` leaves the request's fingerprint for `updateAs` (api/temporal.ts). */
+export const FINGERPRINT_LOCAL = 'requestFingerprint';
 
 /** The fingerprint of a request: SHA-256 of its operation, parsed path identifiers and parsed body. */
 export function requestFingerprint(operationId: string, params: unknown, body: unknown): string {
@@ -179,6 +183,7 @@ export function bindIdempotencyKey(store: IdempotencyStore, operationId: string)
     const fp = requestFingerprint(operationId, input?.params, input?.body);
     const claim = store.claim(id, fp);
     if (claim === 'other') throw new IdempotencyKeyReusedError();
+    res.locals[FINGERPRINT_LOCAL] = fp;
     res.on('finish', () => {
       const refused = res.statusCode >= 400 && res.statusCode < 500;
       if (claim === 'new') {

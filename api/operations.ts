@@ -15,6 +15,7 @@ import {
   chaseBodySchema,
   chaseResponseSchema,
   codecBodySchema,
+  codecSessionResponseSchema,
   closeCollectiveBodySchema,
   coUnitBodySchema,
   departmentParamsSchema,
@@ -46,6 +47,7 @@ import {
   scoresResponseSchema,
   reportBodySchema,
   resubmitBodySchema,
+  roundDecisionBodySchema,
   signOffBodySchema,
   taskDetailResponseSchema,
   taskListQuerySchema,
@@ -223,6 +225,22 @@ export const operations = {
     response: milestoneResponseSchema,
     errors: [400, 404, 409, 413, 503],
   },
+  decideRound: {
+    method: 'post',
+    path: '/api/tasks/:number/milestones/:milestoneId/round-decision',
+    operationId: 'decideRound',
+    summary: '退回次数已满的决定 The general office decides a milestone rejected as often as the plan allows',
+    description:
+      'Once a milestone has been rejected `policy.maxRejectionsPerMilestone` times, the lead cannot resubmit ' +
+      '(409 `round_limit_reached`) until the office decides: `another-round` lets the lead resubmit once more (a ' +
+      'further rejection comes back to the office), `close` completes the milestone as it stands and opens the next.',
+    roles: ['office'],
+    input: { params: milestoneParamsSchema, body: roundDecisionBodySchema },
+    idempotent: true,
+    status: 200,
+    response: milestoneResponseSchema,
+    errors: [400, 404, 409, 413, 503],
+  },
   requestExtension: {
     method: 'post',
     path: '/api/tasks/:number/milestones/:milestoneId/extension-requests',
@@ -366,6 +384,22 @@ export const operations = {
     status: 200,
     response: codecBodySchema,
     errors: [400],
+  },
+  codecSession: {
+    method: 'post',
+    path: '/api/codec/session',
+    operationId: 'codecSession',
+    summary: '解密会话 A short-lived cookie that lets the Temporal Web UI call the codec endpoint (administrators)',
+    description:
+      'The Web UI cannot send a bearer token to the codec endpoint; with “include cross-origin credentials” it ' +
+      'sends cookies. This sets `duban_codec` (HttpOnly, SameSite=Strict, Path=/api/codec, Secure over HTTPS, ' +
+      '15 minutes), which opens `POST /api/codec/decode` only, for as long as the administrator’s token stays ' +
+      'valid. The dashboard asks for it when it shows an administrator the link to the Web UI.',
+    roles: ['admin'],
+    input: {},
+    status: 200,
+    response: codecSessionResponseSchema,
+    errors: [],
   },
   codecEncode: {
     method: 'post',

@@ -76,6 +76,7 @@ async function main(): Promise<void> {
       namespace: c.TEMPORAL_NAMESPACE,
       port: c.TEMPORAL_PORT,
       uiPort: c.TEMPORAL_UI_PORT,
+      uiCodecEndpoint: `${c.publicUrl.replace(/\/+$/, '')}/api/codec`,
       logLevel: c.LOG_LEVEL === 'debug' ? 'info' : c.LOG_LEVEL === 'warn' ? 'warn' : 'error',
       onLog: (line, stream) => {
         if (stream === 'stderr' || c.LOG_LEVEL === 'debug') console.error(`[temporal] ${line}`);

@@ -1,12 +1,14 @@
 /**
  * The milestone actions: sign-offs (a responsible unit's coordinator), resubmission and extension requests
- * (the lead's coordinator), extension decisions and chases of pending units (the general office). Each is a workflow update whose
+ * (the lead's coordinator), extension decisions, decisions on milestones at the cap of rejections and chases of
+ * pending units (the general office). Each is a workflow update whose
  * id comes from the `Idempotency-Key`; the person recorded is the token's, never one the client sends.
  */
 import { Router, type Response } from 'express';
 import {
   chaseUpdate,
   decideExtensionUpdate,
+  decideRoundUpdate,
   requestExtensionUpdate,
   resubmitUpdate,
   signOffUpdate,
@@ -73,7 +75,7 @@ function taskAndMilestone(source: TaskSource, number: number, milestoneId: strin
 /** The milestone routes (mounted after authentication). */
 export function milestoneRoutes(deps: AppContext): Router {
   const router = Router();
-  const { signOff, resubmit, requestExtension, decideExtension, chase } = operations;
+  const { signOff, resubmit, decideRound, requestExtension, decideExtension, chase } = operations;
 
   mount(router, signOff, async (req, res) => {
     const { params, body } = inputOf(res, signOff.input);
@@ -118,6 +120,17 @@ export function milestoneRoutes(deps: AppContext): Router {
       note: body.note,
     });
     res.status(resubmit.status).json(milestone);
+  });
+
+  mount(router, decideRound, async (req, res) => {
+    const { params, body } = inputOf(res, decideRound.input);
+    const task = taskAndMilestone(deps, params.number, params.milestoneId);
+    const milestone = await updateAs(deps, req, principalOf(res), taskWorkflowId(deps.plan, task), decideRoundUpdate, {
+      milestoneId: params.milestoneId,
+      decision: body.decision,
+      reason: body.reason,
+    });
+    res.status(decideRound.status).json(milestone);
   });
 
   mount(router, requestExtension, async (req, res) => {

@@ -107,6 +107,10 @@ export function inboxItems(department: string, states: { row: TaskRow; view: Key
         round: m.rounds.at(-1)?.number ?? 1,
         escalationLevel: view.escalationLevel,
       };
+      if (m.awaitingOffice === department) {
+        items.push({ ...base, action: 'decide-round' });
+        continue;
+      }
       if (!m.items) {
         if (!responsibility) continue;
         items.push({ ...base, action: m.state === 'returned' ? 'resubmit' : 'sign-off' });

@@ -212,6 +212,17 @@ export const chaseBodySchema = z
   .object({ message: z.string().trim().min(1, 'a chase needs a message').max(2000) })
   .strict();
 
+/**
+ * Body of the office's decision on a milestone rejected as often as the plan allows: `another-round` (the lead
+ * may resubmit once more) or `close` (completed as it stands), with a reason.
+ */
+export const roundDecisionBodySchema = z
+  .object({
+    decision: z.enum(['another-round', 'close']),
+    reason: z.string().trim().min(1, 'a reason is required').max(2000),
+  })
+  .strict();
+
 /** Body of a cancellation. */
 export const cancelBodySchema = z.object({ reason: z.string().trim().min(1).max(2000) }).strict();
 
@@ -326,10 +337,11 @@ export const inboxItemSchema = taskMilestoneRefSchema.extend({
   status: taskStatusSchema,
   milestoneState: milestoneStateSchema,
   /**
-   * What the department is asked to do: sign off (`sign-off`), after a rejection resubmit (`resubmit`), or, as a
-   * member of a collective (a province), report (`report`).
+   * What the department is asked to do: sign off (`sign-off`), after a rejection resubmit (`resubmit`), as a
+   * member of a collective (a province) report (`report`), or, as the general office, decide a milestone
+   * rejected as often as the plan allows (`decide-round`).
    */
-  action: z.enum(['sign-off', 'resubmit', 'report']),
+  action: z.enum(['sign-off', 'resubmit', 'report', 'decide-round']),
   /** Its responsibility as the plan gave it (absent for a province, a designated or an added unit). */
   responsibility: responsibilitySchema.optional(),
   /** Tasks with work items: the item (0-based) waiting on it; absent for the task lead's close. */
@@ -417,6 +429,9 @@ export type CodecPayload = z.infer<typeof codecPayloadSchema>;
 
 /** Body and answer of `/api/codec/decode` and `/api/codec/encode`: `{payloads: [...]}`. */
 export const codecBodySchema = z.object({ payloads: z.array(codecPayloadSchema).max(10_000) });
+/** Answer of `POST /api/codec/session`: when the codec session its cookie opens ends. */
+export const codecSessionResponseSchema = z.object({ expiresAt: z.string() }).strict();
+
 /** Body and answer of the codec endpoint. */
 export type CodecBody = z.infer<typeof codecBodySchema>;
 

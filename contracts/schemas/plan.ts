@@ -242,6 +242,12 @@ export const policySchema = z.object({
   scoring: scoringRuleSchema.optional(),
   /** Items beyond the plan; a plan without this takes none (`POST /api/items` answers 404). */
   items: itemsPolicySchema.optional(),
+  /**
+   * Rejections a milestone may have before the office decides (再开一轮 another round, or 按现状办结 close as
+   * is): at this count the lead can no longer resubmit by itself. Bounds every milestone's rounds, and so the
+   * task's state.
+   */
+  maxRejectionsPerMilestone: z.number().int().min(1).max(50).default(5),
 });
 /** A plan's reminder and escalation policy, defaults applied. */
 export type Policy = z.infer<typeof policySchema>;

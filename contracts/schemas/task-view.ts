@@ -207,6 +207,19 @@ export const roundSchema = z.object({
   signOffs: z.array(signOffRecordSchema),
   outcome: z.enum(['approved', 'rejected']).optional(),
   closedAt: z.string().optional(),
+  /**
+   * The office's decision on a round whose rejection reached the plan's cap: another round (the lead may
+   * resubmit) or the milestone closed as it stands.
+   */
+  officeDecision: z
+    .object({
+      decision: z.enum(['another-round', 'close']),
+      reason: z.string(),
+      person: z.string(),
+      at: z.string(),
+      actor: actorSchema.optional(),
+    })
+    .optional(),
 });
 /** One round of sign-offs: who signed, how, and whether it closed approved or rejected. */
 export type Round = z.infer<typeof roundSchema>;
@@ -259,6 +272,8 @@ export const notificationKindSchema = z.enum([
   'chase',
   'approval-voided',
   'resubmitted',
+  'round-cap-reached',
+  'round-decided',
 ]);
 /**
  * The kind of a notification: reminder, escalation, returned, extension requested or decided, overdue (to the
@@ -296,6 +311,10 @@ export const notificationSchema = z.object({
   newDueDate: isoDateSchema.optional(),
   /** For `extension-decided`: whether the extension was approved. */
   approved: z.boolean().optional(),
+  /** For `round-decided`: what the office decided. */
+  roundDecision: z.enum(['another-round', 'close']).optional(),
+  /** For `round-cap-reached`: the rejections so far, which reached the plan's cap. */
+  rejections: z.number().int().positive().optional(),
   /** For `overdue` and `responsibility-changed`: the work item (0-based) it is about. */
   workItem: z.number().int().nonnegative().optional(),
 });
@@ -342,6 +361,11 @@ export const milestoneViewSchema = milestoneInputSchema.extend({
   pendingDepartments: z.array(z.string()),
   completedAt: z.string().optional(),
   daysLate: z.number().int().optional(),
+  /**
+   * The office that must decide the milestone (its general office): its rejections reached the plan's cap, so
+   * the lead cannot resubmit until the office allows another round or closes the milestone as it stands.
+   */
+  awaitingOffice: departmentIdSchema.optional(),
   /**
    * Each work item's units and progress (runs started with work-item responsibility): signed item by item,
    * co-units and members first, each item's lead last, the task's lead closing the milestone.

@@ -17,6 +17,11 @@ export interface ResolvedPolicy {
   dueSoonDays: number;
   /** Escalation levels in order: how many days after the due time each fires, and which departments it tells. */
   escalation: { level: number; afterDays: number; notify: string[] }[];
+  /**
+   * Rejections a milestone may have before the office must decide whether another round opens (absent in the
+   * input of runs started before the round cap: their rounds are not capped).
+   */
+  maxRejectionsPerMilestone?: number;
 }
 
 /** Kinds of department that act on their own: sign, lead, steward, be designated, added or handed a part. */

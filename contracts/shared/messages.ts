@@ -22,6 +22,7 @@ import type {
   ReassignArgs,
   ReportArgs,
   ResubmitArgs,
+  RoundDecisionArgs,
   SignOffArgs,
   WaiveArgs,
 } from './update-args';
@@ -64,6 +65,12 @@ export const signOffUpdate = defineUpdate<WithTaskRow<MilestoneView>, [SignOffAr
 
 /** The lead resubmits a returned milestone, which opens a new round of sign-offs. */
 export const resubmitUpdate = defineUpdate<WithTaskRow<MilestoneView>, [ResubmitArgs]>('resubmit');
+
+/**
+ * The general office decides a milestone that reached the plan's cap of rejections: another round (the lead may
+ * resubmit) or closed as it stands; answers the milestone.
+ */
+export const decideRoundUpdate = defineUpdate<WithTaskRow<MilestoneView>, [RoundDecisionArgs]>('decideRound');
 
 /** The lead asks for a later due date; answers the pending request. */
 export const requestExtensionUpdate = defineUpdate<WithTaskRow<Extension>, [ExtensionRequestArgs]>('requestExtension');

@@ -164,6 +164,11 @@ test('the co-responsible unit and then the lead sign off; the board shows the ta
   expect(await coSignOff.getAttribute('data-decision')).toBe('approve');
   expect(await coSignOff.innerText()).toContain('配合单位同意工作方案。');
   expect(await coSignOff.innerText()).toContain(`${nameOf(CO).zh}联络员`);
+  // Who signed: the person, with the role and department of the token the API recorded.
+  const coActor = coSignOff.getByTestId('actor');
+  expect(await coActor.getAttribute('data-role')).toBe('coordinator');
+  expect(await coActor.innerText()).toContain(`${nameOf(CO).zh}联络员`);
+  expect(await coActor.innerText()).toContain(`（联络员 · ${nameOf(CO).zh}）`);
   const leadSignOff = first.locator(`[data-testid=signoff][data-department="${LEAD}"]`);
   expect(await leadSignOff.innerText()).toContain('工作方案已定稿。');
   // Only an administrator's page links to the Temporal Web UI.
@@ -227,6 +232,12 @@ test('a lead asks for more time, a viewer sees it read-only, the office grants i
   );
   expect(await row.getAttribute('data-light')).toBe('green');
   expect(await counts()).toEqual({ green: 2, yellow: 22, red: 0, deepred: 0, grey: 0 });
+
+  // The task page names who asked and who granted it, with their roles.
+  await page.goto(`${stack.baseUrl}/tasks/14`);
+  const granted = page.locator('[data-testid=extension][data-state=approved]');
+  expect(await granted.innerText()).toContain(`（联络员 · ${nameOf(lead).zh}）`);
+  expect(await granted.innerText()).toContain('（办公厅）');
 }, 90_000);
 
 test('the English switch turns the pages into English and is remembered', async () => {
@@ -330,6 +341,8 @@ test('a province reports on its part through its inbox; the office sees 地方 1
   expect(await hainan.getAttribute('data-status')).toBe('in_progress');
   await expect(hainan.textContent()).resolves.toContain('海南省教育厅');
   await expect(hainan.textContent()).resolves.toContain('推进中');
+  // Who reported: the province's coordinator, with the role and department of its token.
+  await expect(hainan.textContent()).resolves.toContain('（联络员 · 海南省教育厅）');
   expect(await collective.locator('[data-testid=province][data-status=none]').count()).toBe(31);
   await page.screenshot({ path: path.join(RESULTS, 'task-17-provinces.png'), fullPage: true });
   await page.goto(`${stack.baseUrl}/`);

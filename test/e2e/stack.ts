@@ -3,10 +3,10 @@
  * dashboard, the 2016 plan started automatically), on free ports and in a temporary data folder, plus
  * Debian's Chromium driven by playwright-core. Used by the dashboard's end-to-end tests.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { readDemoTokens, type DemoTokens } from '../../support/demo-tokens';
 import { freePorts } from '../../support/ports';
 import { spawnProcess } from '../../support/os-process';
@@ -18,6 +18,12 @@ export const CHROMIUM_PATH = '/usr/bin/chromium';
 /** A running stack: its base URL, the demo tokens it wrote, and how to stop it. */
 export interface Stack {
   baseUrl: string;
+  /** The dashboard and API as `PUBLIC_URL` names them (`http://localhost:<port>`): the Web UI's codec endpoint's host. */
+  publicUrl: string;
+  /** The embedded Temporal Web UI (`http://localhost:<port>`), with the API's codec endpoint configured. */
+  uiUrl: string;
+  /** The embedded Temporal server's frontend, `127.0.0.1:<port>`. */
+  temporalAddress: string;
   dataDir: string;
   /** Demo tokens by role (`office`, `admin`, `viewer`) and by department id for coordinators. */
   tokens: DemoTokens;
@@ -89,7 +95,16 @@ export async function startStack(options: {
       options.readyTimeoutMs ?? 60_000,
       options.taskCount > 100 ? 2_000 : undefined,
     );
-    return { baseUrl, dataDir, tokens, output, stop };
+    return {
+      baseUrl,
+      publicUrl: `http://localhost:${port}`,
+      uiUrl: `http://localhost:${uiPort}`,
+      temporalAddress: `127.0.0.1:${temporalPort}`,
+      dataDir,
+      tokens,
+      output,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw new Error(`${(err as Error).message}\n--- scripts/start.ts printed ---\n${output().slice(-4000)}`);
@@ -127,6 +142,48 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
     close: async () => {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A stack and a browser on it, started together for one test file. */
+export interface BrowserStack {
+  stack: Stack;
+  context: BrowserContext;
+  /** The browser's first page, with `timeoutMs` as its default timeout. */
+  page: Page;
+  /** Closes the browser, then stops the stack. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a stack ({@link startStack}) and Chromium ({@link launchChromium}), and makes the folder for the test's
+ * screenshots. If Chromium fails to launch, the stack is stopped before the error is thrown.
+ */
+export async function startBrowserStack(options: {
+  planStartDate: string;
+  taskCount: number;
+  resultsDir: string;
+  timeoutMs?: number;
+}): Promise<BrowserStack> {
+  mkdirSync(options.resultsDir, { recursive: true });
+  const stack = await startStack(options);
+  let browser: Awaited<ReturnType<typeof launchChromium>>;
+  try {
+    browser = await launchChromium();
+  } catch (err) {
+    await stack.stop();
+    throw err;
+  }
+  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  page.setDefaultTimeout(options.timeoutMs ?? 30_000);
+  return {
+    stack,
+    context: browser.context,
+    page,
+    close: async () => {
+      await browser.close();
+      await stack.stop();
     },
   };
 }

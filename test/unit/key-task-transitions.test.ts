@@ -12,6 +12,7 @@ import { PATCH_NOTICE_TIME } from '../../workflows/key-task/schedule';
 import {
   PATCH_CHASE_PENDING,
   PATCH_ONE_ESCALATION_NOTICE,
+  PATCH_ROUND_CAP,
   PATCH_WITHDRAW_ON_COMPLETION,
   transition,
   validate,
@@ -461,4 +462,84 @@ test('completing a milestone or cancelling the task withdraws its reminders, esc
   ]);
   // Runs from before the patch withdraw nothing.
   expect(step(late.state, sign('alpha'), noticeAt(2), false).effects.some((e) => e.kind === 'withdraw')).toBe(false);
+});
+
+test('the rejection that reaches the cap hands the milestone to the office, whose decision opens another round or closes it', () => {
+  expect(input.policy.maxRejectionsPerMilestone).toBe(5); // the plan schema's default
+  const capped: KeyTaskInput = { ...input, policy: { ...input.policy, maxRejectionsPerMilestone: 2 } };
+  const now = startedAt + DAY;
+  const seen: string[] = [];
+  const go = (s: KeyTaskState, e: KeyTaskEvent, patches = true) => {
+    validate(s, fromApi(e), capped, now);
+    return transition(s, e, { input: capped, workflowId: WORKFLOW_ID, now, patched: (id) => (seen.push(id), patches) });
+  };
+  const reject = () => sign('beta', { decision: 'reject', comment: '材料不全' });
+  const resubmit = (): KeyTaskEvent => ({
+    type: 'resubmit',
+    args: { milestoneId: 'first', department: 'alpha', note: '已补充', person: '甲', requestId: `rs-${++requests}` },
+  });
+  const decide = (decision: 'another-round' | 'close'): Extract<KeyTaskEvent, { type: 'decideRound' }> => ({
+    type: 'decideRound',
+    args: { milestoneId: 'first', decision, reason: '同意', person: '办公厅', requestId: `rd-${++requests}` },
+  });
+  const once = go(go(initialState(capped, startedAt), reject()).state, resubmit()).state;
+  expect(refusal(once, decide('another-round')).code).toBe('NotAwaitingOffice');
+  const atCap = go(once, reject());
+  expect(seen).toContain(PATCH_ROUND_CAP);
+  expect(notices(atCap.effects)).toEqual([{ kind: 'round-cap-reached', to: ['alpha', 'office'] }]);
+  expect(atCap.state.milestones[0]).toMatchObject({ state: 'returned', awaitingOffice: 'office' });
+  expect(taskRow(atCap.state, capped, now).pendingDepartments).toEqual(['office']);
+  // The lead is refused; only the office decides (a coordinator's decision is refused by the actor check).
+  expect(() => validate(atCap.state, fromApi(resubmit()), capped, now)).toThrow(
+    expect.objectContaining({ type: 'RoundLimitReached' }),
+  );
+  const asLead = decide('another-round');
+  const actor = { role: 'coordinator' as const, department: 'alpha', person: '办公厅', token: 'test00000000' };
+  expect(() => validate(atCap.state, fromApi({ ...asLead, args: { ...asLead.args, actor } }), capped, now)).toThrow(
+    expect.objectContaining({ type: 'ActorNotAllowed' }),
+  );
+
+  const again = go(atCap.state, decide('another-round'));
+  expect(notices(again.effects)).toEqual([{ kind: 'round-decided', to: ['alpha'] }]);
+  expect(again.state.milestones[0]!.rounds.at(-1)!.officeDecision).toMatchObject({ decision: 'another-round' });
+  const round3 = go(again.state, resubmit()).state;
+  expect(round3.milestones[0]!.rounds).toHaveLength(3);
+  // A further rejection comes back to the office at once; closing it as is opens the next milestone.
+  const back = go(round3, reject()).state;
+  expect(back.milestones[0]!.awaitingOffice).toBe('office');
+  const closed = go(back, decide('close')).state;
+  expect(closed.milestones[0]).toMatchObject({ state: 'completed' });
+  expect(closed.milestones[0]!.rounds.at(-1)).toMatchObject({
+    outcome: 'rejected',
+    officeDecision: { decision: 'close' },
+  });
+  expect(closed.milestones[1]!.state).toBe('open');
+
+  // Runs from before the patch keep returning the milestone to the lead.
+  const old = go(once, reject(), false);
+  expect(notices(old.effects)).toEqual([{ kind: 'returned', to: ['alpha'] }]);
+  expect(old.state.milestones[0]!.awaitingOffice).toBeUndefined();
+});
+
+test('the state keeps each notification once, by its id', () => {
+  const rejected = step(run([]), sign('beta', { decision: 'reject', comment: '数据不全' }));
+  const id = rejected.state.notifications.at(-1)!.id;
+  expect(id).toBe(`${WORKFLOW_ID}/first/returned/r1`);
+  // A state that already holds that id (as after a retried step) records and sends nothing more for it.
+  const holding = { ...run([]), notifications: [...rejected.state.notifications] };
+  const again = step(holding, sign('gamma', { decision: 'reject', comment: '数据不全' }));
+  expect(again.state.notifications.filter((n) => n.id === id)).toHaveLength(1);
+  expect(notices(again.effects)).toEqual([]);
+  expect(new Set(again.state.notifications.map((n) => n.id)).size).toBe(again.state.notifications.length);
+});
+
+test('a request id applied with one fingerprint is refused with another, and a retry with the same is answered', () => {
+  const first = sign('beta', { requestId: 'idem-1', requestHash: 'a'.repeat(32) });
+  const applied = step(run([]), first).state;
+  expect(applied.requestHashes).toEqual({ 'idem-1': 'a'.repeat(32) });
+  const other = sign('beta', { requestId: 'idem-1', requestHash: 'b'.repeat(32), decision: 'reject', comment: '不同' });
+  expect(refusal(applied, other)).toEqual({ code: 'IdempotencyKeyReused', zh: expect.stringContaining('幂等键') });
+  const retry = step(applied, first);
+  expect(retry.changed).toBe(false);
+  expect(retry.state.milestones[0]!.rounds[0]!.signOffs).toHaveLength(1);
 });

@@ -42,6 +42,15 @@ describe('a bad plan is refused with the path of the problem', () => {
     expect(() => parsePlan(plan2016())).not.toThrow();
   });
 
+  it('caps a milestone at 5 rejections in 2016, and refuses a cap that is not a whole number from 1 to 50', () => {
+    expect(parsePlan(plan2016()).policy.maxRejectionsPerMilestone).toBe(5);
+    const data = plan2016();
+    data.policy.maxRejectionsPerMilestone = 0;
+    expect(problemsOf(data)).toEqual([expect.stringMatching(/^policy\.maxRejectionsPerMilestone: /)]);
+    data.policy.maxRejectionsPerMilestone = 2.5;
+    expect(problemsOf(data)).toEqual([expect.stringMatching(/^policy\.maxRejectionsPerMilestone: /)]);
+  });
+
   it('refuses duplicate task numbers', () => {
     const data = plan2016();
     data.tasks[5]!.number = 5;

@@ -42,6 +42,8 @@ export interface KeyTaskState {
   completedAt?: string;
   /** Request ids already applied (newest last, bounded), so a retry is applied once even after continue-as-new. */
   appliedRequests: string[];
+  /** The fingerprint each applied request came with, by request id (those still in `appliedRequests`). */
+  requestHashes?: Record<string, string>;
   /** Changes of responsibility (runs with work-item responsibility only: their presence marks such a run). */
   changes?: ResponsibilityChange[];
   /** Chases (催办) of pending units, by the office or with escalation steps (absent until the first). */
@@ -112,9 +114,12 @@ export function openEscalation(state: KeyTaskState, milestoneId: string): Escala
 
 /**
  * Units that still owe something on a milestone: while open, every responsible unit that has not signed
- * this round (co-responsible units first, the lead last); while returned, the lead, who must resubmit.
+ * this round (co-responsible units first, the lead last); while returned, the lead, who must resubmit, unless
+ * the rejections reached the plan's cap: then the office that must decide.
  */
 export function pendingDepartments(m: MilestoneRecord): string[] {
+  // Rejected as often as the plan allows: the office's decision is what the milestone waits for.
+  if (m.awaitingOffice) return [m.awaitingOffice];
   if (m.items) return itemizedPending(m);
   if (m.state === 'returned') return m.required.filter((r) => r.role === 'lead').map((r) => r.department);
   if (m.state !== 'open') return [];

@@ -29,6 +29,7 @@ import type {
   ReportArgs,
   ResponsibilityChange,
   ResubmitArgs,
+  RoundDecisionArgs,
   SignOffArgs,
   WaiveArgs,
 } from '../../contracts';
@@ -46,9 +47,12 @@ import {
   checkReassign,
   checkReport,
   checkResubmit,
+  checkRoundDecision,
   checkSignOff,
   checkWaive,
   alreadyApplied,
+  requireSameRequest,
+  rejectionsOf,
 } from './requests';
 import { dueEvents, notificationId, pendingEvents } from './schedule';
 import {
@@ -100,6 +104,13 @@ export const PATCH_WITHDRAW_OBSOLETE = 'notices-withdraw-obsolete';
 /** Kinds of notification that speak of a milestone's lateness or deadline: untrue once it is completed. */
 const TIMELY_KINDS: readonly NotificationKind[] = ['reminder', 'escalation', 'overdue', 'chase'];
 
+/**
+ * Patch id: a rejection that brings a milestone to the plan's `maxRejectionsPerMilestone` makes it wait for the
+ * office's decision (`decideRound`) instead of the lead's resubmission, and tells the lead and the office.
+ * Never reuse or rename.
+ */
+export const PATCH_ROUND_CAP = 'round-cap-office-decides';
+
 /** The request's actor for its record (who, which role), when it names one (older requests do not). */
 function actorOf(args: Acted): Acted {
   return args.actor ? { actor: args.actor } : {};
@@ -109,6 +120,7 @@ function actorOf(args: Acted): Acted {
 export type KeyTaskEvent =
   | { type: 'signOff'; args: SignOffArgs }
   | { type: 'resubmit'; args: ResubmitArgs }
+  | { type: 'decideRound'; args: RoundDecisionArgs }
   | { type: 'requestExtension'; args: ExtensionRequestArgs }
   | { type: 'decideExtension'; args: ExtensionDecisionArgs }
   | { type: 'cancel'; args: CancelArgs }
@@ -129,6 +141,7 @@ export type KeyTaskEvent =
 export interface KeyTaskAnswers {
   signOff: MilestoneView;
   resubmit: MilestoneView;
+  decideRound: MilestoneView;
   requestExtension: Extension;
   decideExtension: Extension;
   cancel: KeyTaskView;
@@ -178,11 +191,14 @@ export interface TransitionContext {
  * nothing when the request may be applied. Synchronous, so the workflow's update validators can call it.
  */
 export function validate(state: KeyTaskState, event: KeyTaskEvent, input: KeyTaskInput, now: number): void {
+  if (event.type !== 'turn') requireSameRequest(state, event.args);
   switch (event.type) {
     case 'signOff':
       return checkSignOff(state, input, event.args);
     case 'resubmit':
       return checkResubmit(state, input, event.args);
+    case 'decideRound':
+      return checkRoundDecision(state, event.args);
     case 'requestExtension':
       return checkExtensionRequest(state, input, event.args, now);
     case 'decideExtension':
@@ -226,6 +242,7 @@ export function transition<E extends KeyTaskEvent>(
   }
   const t = new Step(state, ctx);
   const answer = t.apply(event);
+  if (t.changed && event.type !== 'turn') t.rememberHash(event.args);
   return { state: t.state, effects: t.effects, answer: answer as KeyTaskAnswers[E['type']], changed: t.changed };
 }
 
@@ -256,6 +273,8 @@ class Step {
         return this.signOff(event.args);
       case 'resubmit':
         return this.resubmit(event.args);
+      case 'decideRound':
+        return this.decideRound(event.args);
       case 'requestExtension':
         return this.requestExtension(event.args);
       case 'decideExtension':
@@ -315,12 +334,32 @@ class Step {
     return milestoneView(m);
   }
 
-  /** A rejection returns the milestone to the task's lead, who is told. */
+  /**
+   * A rejection returns the milestone to the task's lead, who is told; the one that reaches the plan's cap of
+   * rejections hands it to the general office instead, which decides (the lead and the office are told).
+   */
   private returnMilestone(m: MilestoneRecord, comment: string | undefined, at: string): void {
     const round = m.rounds.at(-1)!;
     round.outcome = 'rejected';
     round.closedAt = at;
     m.state = 'returned';
+    const cap = this.input.policy.maxRejectionsPerMilestone;
+    const rejections = rejectionsOf(m);
+    if (cap !== undefined && rejections >= cap && this.ctx.patched(PATCH_ROUND_CAP)) {
+      const office = this.input.offices.generalOffice;
+      m.awaitingOffice = office;
+      this.notify(
+        'round-cap-reached',
+        m,
+        [this.input.task.lead, office],
+        this.noticeId(m, 'round-cap', `r${round.number}`),
+        {
+          comment,
+          rejections,
+        },
+      );
+      return;
+    }
     this.notify('returned', m, [this.input.task.lead], this.noticeId(m, 'returned', `r${round.number}`), { comment });
     if (!this.ctx.patched(PATCH_ROUND_NOTICES)) return;
     // Units whose approval this round voids (the lead is told by the notice above): they must approve again.
@@ -331,11 +370,37 @@ class Step {
     }
   }
 
+  /**
+   * The office's decision on a milestone at the cap, recorded on its last (rejected) round: another round lets
+   * the lead resubmit (a further rejection comes back to the office), or the milestone is closed as it stands
+   * and the next one opens. The lead is told.
+   */
+  private decideRound(args: RoundDecisionArgs): MilestoneView {
+    const m = this.milestone(args.milestoneId);
+    if (alreadyApplied(this.state, args.requestId)) return milestoneView(m);
+    const round = m.rounds.at(-1)!;
+    const at = iso(this.ctx.now);
+    round.officeDecision = { decision: args.decision, reason: args.reason, person: args.person, at, ...actorOf(args) };
+    delete m.awaitingOffice;
+    this.notify('round-decided', m, [this.input.task.lead], this.noticeId(m, 'round-decided', `r${round.number}`), {
+      comment: args.reason,
+      roundDecision: args.decision,
+    });
+    if (args.decision === 'close') this.finish(m, at);
+    this.remember(args.requestId);
+    return milestoneView(m);
+  }
+
   /** The lead's approval completes the milestone; the next one opens. */
   private complete(m: MilestoneRecord, at: string): void {
     const round = m.rounds.at(-1)!;
     round.outcome = 'approved';
     round.closedAt = at;
+    this.finish(m, at);
+  }
+
+  /** The milestone is completed (approved, or closed as it stands by the office); the next one opens. */
+  private finish(m: MilestoneRecord, at: string): void {
     m.state = 'completed';
     m.completedAt = at;
     m.daysLate = daysLate(lateFrom(m), this.input.policy.utcOffset, this.ctx.now);
@@ -774,7 +839,9 @@ class Step {
 
   /**
    * Records a notification and asks for its delivery. Its `id` is deterministic (see {@link notificationId}),
-   * so a replayed or retried step never makes a second one.
+   * so a replayed or retried step never makes a second one; the state keeps each id once (a notification whose
+   * id it holds already is neither recorded nor started again: the rules never make one, and the guard keeps
+   * the record and the reminder schedule, which reads these ids, true to what was sent).
    */
   private notify(
     kind: NotificationKind,
@@ -783,6 +850,7 @@ class Step {
     id: string,
     extra: Partial<Notification>,
   ): void {
+    if (this.state.notifications.some((x) => x.id === id)) return;
     const n: Notification = {
       id,
       kind,
@@ -800,6 +868,17 @@ class Step {
     };
     this.state.notifications.push(n);
     this.effects.push({ kind: 'notify', notification: n });
+  }
+
+  /** Keeps the fingerprint an applied request came with, for as long as its id is remembered. */
+  rememberHash(args: { requestId: string; requestHash?: string }): void {
+    if (!args.requestHash) return;
+    const hashes = (this.state.requestHashes ??= {});
+    hashes[args.requestId] = args.requestHash;
+    if (Object.keys(hashes).length > APPLIED_REQUESTS_KEPT) {
+      const kept = new Set(this.state.appliedRequests);
+      for (const id of Object.keys(hashes)) if (!kept.has(id)) delete hashes[id];
+    }
   }
 
   private remember(requestId: string): void {

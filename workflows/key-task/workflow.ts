@@ -31,6 +31,7 @@ import {
   chaseUpdate,
   closeCollectiveUpdate,
   decideExtensionUpdate,
+  decideRoundUpdate,
   designateUpdate,
   getStateQuery,
   reassignUpdate,
@@ -219,6 +220,7 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
   };
   handle(signOffUpdate, 'signOff');
   handle(resubmitUpdate, 'resubmit');
+  handle(decideRoundUpdate, 'decideRound');
   handle(requestExtensionUpdate, 'requestExtension');
   handle(decideExtensionUpdate, 'decideExtension');
   handle(cancelUpdate, 'cancel');

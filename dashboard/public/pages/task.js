@@ -44,6 +44,23 @@ function figuresText(figures, milestone) {
     .join('；');
 }
 
+/**
+ * Who made a decision: the person, with the role and department of the token the API recorded (`actor`);
+ * decisions recorded before the API named its actors show the person alone.
+ */
+function actorText(actor, person, name) {
+  if (!actor) return person;
+  const role = t(`session.role.${actor.role}`);
+  return t('task.actor', {
+    person: actor.person,
+    role: actor.department ? `${role} · ${name(actor.department)}` : role,
+  });
+}
+
+function actorCell(actor, person, name) {
+  return h('span', { 'data-testid': 'actor', 'data-role': actor?.role ?? '' }, actorText(actor, person, name));
+}
+
 function roundView(milestone, round, isLast, name) {
   const byUnit = new Map(round.signOffs.map((s) => [s.department, s]));
   const outcome = round.outcome ? t(`task.round.${round.outcome}`) : t('task.round.open');
@@ -56,7 +73,7 @@ function roundView(milestone, round, isLast, name) {
           'p',
           { class: 'note' },
           t('task.resubmission', {
-            person: round.resubmission.person,
+            person: actorText(round.resubmission.actor, round.resubmission.person, name),
             time: formatTime(round.resubmission.at),
             note: round.resubmission.note,
           }),
@@ -79,7 +96,7 @@ function roundView(milestone, round, isLast, name) {
               name(s.department),
               `${t(`role.${s.role}`)} · ${s.workItems.map((i) => `#${i + 1}`).join(' ')}`,
               h('span', { class: `decision decision-${s.decision}` }, t(`decision.${s.decision}`)),
-              s.person,
+              actorCell(s.actor, s.person, name),
               formatTime(s.at),
               s.comment ?? '',
               figuresText(s.figures, milestone),
@@ -100,7 +117,7 @@ function roundView(milestone, round, isLast, name) {
                 s
                   ? h('span', { class: `decision decision-${s.decision}` }, t(`decision.${s.decision}`))
                   : h('span', { class: 'muted' }, waiting ? t('task.pendingSign') : t('task.notSigned')),
-                s?.person ?? '',
+                s ? actorCell(s.actor, s.person, name) : '',
                 s ? formatTime(s.at) : '',
                 s?.comment ?? '',
                 figuresText(s?.figures, milestone),
@@ -108,6 +125,22 @@ function roundView(milestone, round, isLast, name) {
             };
           }),
     ),
+    round.officeDecision
+      ? h(
+          'p',
+          {
+            class: 'note',
+            'data-testid': 'office-decision',
+            'data-decision': round.officeDecision.decision,
+          },
+          t('task.officeDecision', {
+            decision: t(`round.${round.officeDecision.decision}`),
+            person: actorText(round.officeDecision.actor, round.officeDecision.person, name),
+            time: formatTime(round.officeDecision.at),
+            reason: round.officeDecision.reason,
+          }),
+        )
+      : null,
   );
 }
 
@@ -133,6 +166,13 @@ function milestoneView(m, current, name) {
       h('p', { class: 'muted' }, due.join(' · ')),
       m.figures.length
         ? h('p', { class: 'small' }, t('task.figuresAsked', { list: m.figures.map((f) => pick(f.label)).join('、') }))
+        : null,
+      m.awaitingOffice
+        ? h(
+            'p',
+            { class: 'late', 'data-testid': 'awaiting-office' },
+            t('task.awaitingOffice', { office: name(m.awaitingOffice) }),
+          )
         : null,
       m.rounds.map((r, i) => roundView(m, r, i === m.rounds.length - 1, name)),
     ),
@@ -184,7 +224,7 @@ function itemProgress(item, name) {
               { 'data-testid': 'province', 'data-department': d, 'data-status': r?.status ?? 'none' },
               `${name(d)}：`,
               r
-                ? `${t(`report.${r.status}`)} · ${r.text}（${r.person}，${formatTime(r.at)}）`
+                ? `${t(`report.${r.status}`)} · ${r.text}（${actorText(r.actor, r.person, name)}，${formatTime(r.at)}）`
                 : h('span', { class: 'muted' }, t('task.item.notReported')),
             );
           }),
@@ -262,6 +302,9 @@ export async function renderTask(ctx) {
     return;
   }
   const name = departmentNames(plan);
+  // An administrator's page links to the Temporal Web UI: open a codec session (a short-lived HttpOnly cookie
+  // for /api/codec only) so that the Web UI, set to include credentials, shows the history decrypted.
+  if (task.temporalUiUrl) api('/api/codec/session', { method: 'POST' }).catch(() => undefined);
   const section = plan.sections.find((s) => s.number === task.section);
   const planTask = plan.tasks.find((x) => x.number === number);
   const milestoneName = (id) => pick(task.milestones.find((m) => m.id === id)?.title) || id;
@@ -357,7 +400,7 @@ export async function renderTask(ctx) {
                 kind: t(`change.${c.kind}`),
                 n: c.workItem + 1,
                 units: c.departments.map(name).join('、'),
-                person: c.person,
+                person: actorText(c.actor, c.person, name),
                 time: formatTime(c.at),
                 reason: c.reason,
               }),
@@ -373,11 +416,25 @@ export async function renderTask(ctx) {
       h(
         'div',
         { class: 'alert' },
-        t('task.cancelled', { ...task.cancellation, time: formatTime(task.cancellation.at) }),
+        t('task.cancelled', {
+          ...task.cancellation,
+          person: actorText(task.cancellation.actor, task.cancellation.person, name),
+          time: formatTime(task.cancellation.at),
+        }),
       ),
     );
   } else if (task.completedAt) {
     status.push(h('div', { class: 'alert alert-ok' }, t('task.completed', { time: formatTime(task.completedAt) })));
+  }
+  // Cancellation requests sent to Temporal itself (the CLI, the Web UI), not through the API: refused, recorded.
+  for (const r of task.refusedCancellations ?? []) {
+    status.push(
+      h(
+        'div',
+        { class: 'alert', 'data-testid': 'refused-cancellation' },
+        t('task.refusedCancellation', { time: formatTime(r.at) }),
+      ),
+    );
   }
 
   const timeline = card(
@@ -473,13 +530,13 @@ export async function renderTask(ctx) {
             attrs: { 'data-testid': 'extension', 'data-state': x.state },
             cells: [
               milestoneName(x.milestoneId),
-              `${x.requestedBy.person}（${formatTime(x.requestedAt)}）`,
+              `${actorText(x.requestedBy.actor, x.requestedBy.person, name)}（${formatTime(x.requestedAt)}）`,
               `${x.previousDueDate} → ${x.newDueDate}`,
               x.reason,
               [
                 t(`extension.${x.state}`),
                 x.decision
-                  ? `：${x.decision.person}，${formatTime(x.decision.at)}${x.decision.comment ? `，${x.decision.comment}` : ''}`
+                  ? `：${actorText(x.decision.actor, x.decision.person, name)}，${formatTime(x.decision.at)}${x.decision.comment ? `，${x.decision.comment}` : ''}`
                   : '',
               ].join(''),
             ],
