@@ -32,6 +32,10 @@ import { milestoneRoutes } from './routes/milestones';
 import { notificationRoutes } from './routes/notifications';
 import { exportRoutes } from './routes/export';
 import { planRoutes } from './routes/plan';
+import { chartRoutes } from './routes/charts';
+import { isPlanLoad, plansRoutes } from './routes/plans';
+import { createPlanRegistry } from './plans';
+import type { PlanFile } from '../contracts';
 import { supervisionRoutes } from './routes/supervision';
 import { taskRoutes } from './routes/tasks';
 import { workItemRoutes } from './routes/work-items';
@@ -46,16 +50,23 @@ const closers = new WeakMap<Express, () => Promise<void>>();
  * the task list at once and keeps it current in the background until {@link closeApp}.
  */
 export function createApp(appDeps: AppDeps): Express {
-  const deps: AppContext = {
-    ...appDeps,
-    taskList: createTaskListCache(
+  const taskListOf = (plan: PlanFile) =>
+    createTaskListCache(
       (changedSince, signal) =>
         appDeps.temporalClient.connection.withAbortSignal(signal, () =>
-          withDeadline(appDeps, () => loadTaskRows(appDeps.temporalClient, appDeps.plan, { changedSince })),
+          withDeadline(appDeps, () => loadTaskRows(appDeps.temporalClient, plan, { changedSince })),
         ),
       { ...appDeps.taskListTiming, onError: appDeps.logError },
-    ),
-  };
+    );
+  const taskList = taskListOf(appDeps.plan);
+  const plans = createPlanRegistry({
+    defaultPlan: appDeps.plan,
+    defaultTaskList: taskList,
+    taskListOf,
+    dataDir: appDeps.config.DATA_DIR,
+    logError: appDeps.logError,
+  });
+  const deps: AppContext = { ...appDeps, taskList, plans };
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -91,7 +102,9 @@ export function createApp(appDeps: AppDeps): Express {
   const metrics = createApiMetrics(deps);
   app.use(metrics.middleware);
   app.use(codecPreflight(deps));
-  app.use(express.json({ limit: deps.bodyLimit ?? '64kb' }));
+  // A plan file is larger than any other body: its own parser, after authentication (see plansRoutes).
+  const json = express.json({ limit: deps.bodyLimit ?? '64kb' });
+  app.use((req, res, next) => (isPlanLoad(req) ? next() : json(req, res, next)));
   // Prometheus scrapes without a token, like /healthz; see api/metrics.ts for what each metric counts.
   app.get('/metrics', metrics.handler);
 
@@ -105,6 +118,8 @@ export function createApp(appDeps: AppDeps): Express {
   app.use('/api', authenticate(tokens, authFailureLimiter(limits.authFailuresPer15Min)));
   app.use('/api', writeLimiter(limits.writesPerMinute));
   app.use(planRoutes(deps));
+  app.use(plansRoutes(deps));
+  app.use(chartRoutes(deps));
   app.use(taskRoutes(deps));
   app.use(milestoneRoutes(deps));
   app.use(workItemRoutes(deps));
@@ -116,7 +131,7 @@ export function createApp(appDeps: AppDeps): Express {
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logError));
-  closers.set(app, () => deps.taskList.close());
+  closers.set(app, () => deps.plans.close());
   return app;
 }
 

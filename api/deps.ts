@@ -9,6 +9,7 @@ import type { TokenRecord, TokenSource } from './auth/tokens';
 import path from 'node:path';
 import { createIdempotencyStore, type IdempotencyStore } from './idempotency';
 import type { RateLimits } from './middleware/rate-limit';
+import type { PlanRegistry } from './plans';
 import type { TaskListCache, TaskListCacheOptions } from './task-list-cache';
 
 /** The part of the configuration the API uses. */
@@ -58,6 +59,8 @@ export interface AppDeps {
 export interface AppContext extends AppDeps {
   /** The plan's task list, held in memory and kept current from visibility (`task-list-cache.ts`). */
   taskList: TaskListCache;
+  /** Every plan served side by side (`plans.ts`): `plan` and `taskList` above are the default one's. */
+  plans: PlanRegistry;
 }
 
 /** The configuration the API's protections are built from (`config/env.ts`). */

@@ -13,11 +13,12 @@ import { ledgerCsv, ledgerRows, ledgerWorkbook, type LedgerContext, type LedgerR
 import { inputOf } from '../middleware/validate';
 import { mount } from '../middleware/route';
 import { operations } from '../operations';
+import { requestPlan } from '../plans';
 import { statesOf } from './supervision';
 import { visibleTaskFilters } from './tasks';
 
 /** The export routes (mounted after authentication). */
-export function exportRoutes(deps: AppContext): Router {
+export function exportRoutes(app: AppContext): Router {
   const router = Router();
   const { ledgerXlsx, ledgerCsv: csv } = operations;
 
@@ -28,6 +29,7 @@ export function exportRoutes(deps: AppContext): Router {
   ): Promise<{ rows: LedgerRow[]; ctx: LedgerContext; file: string }> => {
     // Both operations take the same query (ledgerQuerySchema).
     const { query } = inputOf(res, ledgerXlsx.input);
+    const deps = requestPlan(app, res);
     const filters = visibleTaskFilters(deps.plan, principalOf(res), query);
     const listed = await deps.taskList.list(filters);
     const shown = query.light ? listed.filter((r) => r.status && STATUS_LIGHT[r.status] === query.light) : listed;

@@ -21,6 +21,7 @@ import { requireDepartment, requireMilestone, requireTask, taskDepartments, view
 import { inputOf } from '../middleware/validate';
 import { operations } from '../operations';
 import { mount } from '../middleware/route';
+import { requestPlan } from '../plans';
 import { queryState, updateAs } from '../temporal';
 
 /** The coordinator's department, which must lead the task. @throws ForbiddenError otherwise. */
@@ -63,11 +64,12 @@ function taskAndMilestone(plan: PlanFile, number: number, milestoneId: string): 
 }
 
 /** The milestone routes (mounted after authentication). */
-export function milestoneRoutes(deps: AppContext): Router {
+export function milestoneRoutes(app: AppContext): Router {
   const router = Router();
   const { signOff, resubmit, requestExtension, decideExtension } = operations;
 
   mount(router, signOff, async (req, res) => {
+    const deps = requestPlan(app, res);
     const { params, body } = inputOf(res, signOff.input);
     const task = taskAndMilestone(deps.plan, params.number, params.milestoneId);
     requireDepartment(deps.plan, body.department, 'body');
@@ -101,6 +103,7 @@ export function milestoneRoutes(deps: AppContext): Router {
   });
 
   mount(router, resubmit, async (req, res) => {
+    const deps = requestPlan(app, res);
     const { params, body } = inputOf(res, resubmit.input);
     const task = taskAndMilestone(deps.plan, params.number, params.milestoneId);
     const principal = requireLeadCoordinator(res, task);
@@ -113,6 +116,7 @@ export function milestoneRoutes(deps: AppContext): Router {
   });
 
   mount(router, requestExtension, async (req, res) => {
+    const deps = requestPlan(app, res);
     const { params, body } = inputOf(res, requestExtension.input);
     const task = taskAndMilestone(deps.plan, params.number, params.milestoneId);
     const principal = requireLeadCoordinator(res, task);
@@ -126,6 +130,7 @@ export function milestoneRoutes(deps: AppContext): Router {
   });
 
   mount(router, decideExtension, async (req, res) => {
+    const deps = requestPlan(app, res);
     const { params, body } = inputOf(res, decideExtension.input);
     const task = taskAndMilestone(deps.plan, params.number, params.milestoneId);
     const extension = await updateAs(

@@ -8,6 +8,7 @@ import { principalOf } from '../auth/middleware';
 import type { AppContext } from '../deps';
 import { operations } from '../operations';
 import { mount } from '../middleware/route';
+import { requestPlan } from '../plans';
 import { withDeadline } from '../temporal';
 import { inputOf } from '../middleware/validate';
 
@@ -39,7 +40,7 @@ export function planView(plan: PlanFile) {
 }
 
 /** The plan routes (mounted after authentication). */
-export function planRoutes(deps: AppContext): Router {
+export function planRoutes(app: AppContext): Router {
   const router = Router();
   const { plan: getPlan, startPlan: start, me } = operations;
 
@@ -49,13 +50,16 @@ export function planRoutes(deps: AppContext): Router {
   });
 
   mount(router, getPlan, (_req, res) => {
-    res.json(planView(deps.plan));
+    res.json(planView(requestPlan(app, res).plan));
   });
 
   mount(router, start, async (_req, res) => {
+    const deps = requestPlan(app, res);
     const { body } = inputOf(res, start.input);
     const now = deps.now?.() ?? Date.now();
-    const startDate = body.startDate ?? deps.config.PLAN_START_DATE ?? localDate(now, deps.plan.policy.utcOffset);
+    // PLAN_START_DATE is the default plan's; another plan starts today unless the body says otherwise.
+    const configured = deps.plan === app.plan ? deps.config.PLAN_START_DATE : undefined;
+    const startDate = body.startDate ?? configured ?? localDate(now, deps.plan.policy.utcOffset);
     // Each start has its own deadline: an unreachable Temporal answers 503 promptly, a large plan still starts.
     // New tasks are new rows: the shared task list is dropped before and after (a load in flight is discarded).
     deps.taskList.invalidate();

@@ -8,3 +8,4 @@ export * from './task-view';
 export * from './notification';
 export * from './api';
 export * from './keyring';
+export * from './office';
