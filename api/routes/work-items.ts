@@ -43,8 +43,7 @@ export function workItemRoutes(app: AppContext): Router {
     if (milestoneId) requireMilestone(deps.plan, task, milestoneId);
     return taskWorkflowId(deps.plan, task);
   };
-  const known = (deps: AppContext, ...ids: string[]) =>
-    ids.forEach((id) => requireDepartment(deps.plan, id, 'body'));
+  const known = (deps: AppContext, ...ids: string[]) => ids.forEach((id) => requireDepartment(deps.plan, id, 'body'));
 
   mount(router, reportOnItem, async (req, res) => {
     const deps = requestPlan(app, res);

@@ -143,7 +143,11 @@ describe('the ledger workbook', () => {
       items.filter((r) => r[col['Task No.']!] === task && r[col['Milestone']!] === milestone);
     // Task 2 has one work item: no item rows; task 5 three, task 12 two, on each of the four milestones.
     expect(items.filter((r) => r[col['Task No.']!] === 2)).toEqual([]);
-    expect(of(5, '工作方案').map((r) => String(r[col['Work item']!]).slice(0, 4))).toEqual(['分项1：', '分项2：', '分项3：']);
+    expect(of(5, '工作方案').map((r) => String(r[col['Work item']!]).slice(0, 4))).toEqual([
+      '分项1：',
+      '分项2：',
+      '分项3：',
+    ]);
     expect(of(12, '年终完成')).toHaveLength(2);
     // Task 5's work plan: item 3 is 思政司's alone, signed with its comment; item 1 is 高教司's with 思政司.
     const [first, , third] = of(5, '工作方案');
