@@ -100,7 +100,7 @@ describe('printing', () => {
 });
 
 describe('the ledger buttons of the board', () => {
-  it('download the workbook with the bearer token: a row per task and milestone', async () => {
+  it('download the workbook with the bearer token: a row per task, milestone and work item', async () => {
     await page.goto(stack.baseUrl);
     await page.getByTestId('task-row').first().waitFor();
     const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-xlsx').click()]);
@@ -109,7 +109,9 @@ describe('the ledger buttons of the board', () => {
     await file.saveAs(saved);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(readFileSync(saved) as unknown as ArrayBuffer);
-    expect(wb.worksheets[0]!.rowCount).toBe(1 + plan.tasks.length * 5);
+    // The header, each task and its four milestones, and a task with several work items a row per item and milestone.
+    const itemRows = plan.tasks.reduce((n, t) => n + (t.workItems.length > 1 ? t.workItems.length * 4 : 0), 0);
+    expect(wb.worksheets[0]!.rowCount).toBe(1 + plan.tasks.length * 5 + itemRows);
     expect(await page.getByTestId('download-note').textContent()).toContain(file.suggestedFilename());
   });
 

@@ -3,6 +3,7 @@
 // what each department holds up. One `GET /api/tasks` (read from Temporal visibility) per refresh.
 import { api, download, loadPlan } from '../api.js';
 import { sectionProgressChart } from '../charts.js';
+import { boardCharts } from './board-charts.js';
 import { h, replace } from '../dom.js';
 import { daysBetween, formatTime, pick, planDate, t } from '../i18n.js';
 import { LIGHTS, departmentNames, errorBox, lightBadge, lightOf, milestoneTitle } from '../ui.js';
@@ -48,6 +49,8 @@ export async function renderBoard(ctx) {
   let fetchedAt = Date.now();
   const name = departmentNames(plan);
   const filters = { department: ctx.query.get('department') ?? '', light: ctx.query.get('light') ?? '' };
+  // The league and the overdue history: their own module (board-charts.js), their own requests.
+  const officeCharts = boardCharts(plan, name);
 
   const downloadNote = h('span', { class: 'download-note', 'data-testid': 'download-note', role: 'status' });
 
@@ -300,6 +303,7 @@ export async function renderBoard(ctx) {
         h('p', { class: 'muted small' }, t('chart.sections.help')),
         sectionProgressChart(plan, counted),
       ),
+      officeCharts.element(filters.department),
       h(
         'div',
         { class: 'board-grid' },
@@ -313,6 +317,7 @@ export async function renderBoard(ctx) {
     try {
       rows = (await api('/api/tasks')).tasks;
       fetchedAt = Date.now();
+      officeCharts.reload();
       if (root.isConnected) draw();
     } catch (err) {
       if (root.isConnected) ctx.fail(err, plan);
