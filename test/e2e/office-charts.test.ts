@@ -9,11 +9,11 @@
  */
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { addDays, localDate } from '../../domain/calendar';
 import { PROJECT_ROOT } from '../../embedded/binaries';
 import { loadPlanFile } from '../../seeds/load-plan';
-import { launchChromium, startStack, type Stack } from './stack';
+import { signedInBrowser, startStack, type Stack } from './stack';
 
 const plan = loadPlanFile();
 const cityFile = path.join(PROJECT_ROOT, 'test', 'fixtures', 'plans', 'city-2027-smart-education.plan.json');
@@ -22,8 +22,7 @@ const RESULTS = path.join(PROJECT_ROOT, 'test-results', 'office-charts');
 const today = localDate(Date.now(), plan.policy.utcOffset);
 
 let stack: Stack;
-let chromium: Awaited<ReturnType<typeof launchChromium>>;
-let context: BrowserContext;
+let chromium: Awaited<ReturnType<typeof signedInBrowser>>['chromium'];
 let page: Page;
 
 /** Calls the API as `token`; answers the parsed body after checking the status. */
@@ -83,14 +82,7 @@ beforeAll(async () => {
     { plan: JSON.parse(readFileSync(cityFile, 'utf8')) as unknown, startDate: addDays(today, -20) },
     201,
   );
-  chromium = await launchChromium();
-  context = chromium.context;
-  page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(20_000);
-  await page.goto(stack.baseUrl);
-  await page.getByTestId('token-input').fill(stack.tokens.office);
-  await page.getByTestId('signin').getByRole('button').click();
-  await page.getByTestId('signin').waitFor({ state: 'detached' });
+  ({ chromium, page } = await signedInBrowser(stack, stack.tokens.office));
 }, 300_000);
 
 afterAll(async () => {

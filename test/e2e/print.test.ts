@@ -10,32 +10,24 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { addDays, localDate } from '../../domain/calendar';
 import { PROJECT_ROOT } from '../../embedded/binaries';
 import { loadPlanFile } from '../../seeds/load-plan';
-import { launchChromium, startStack, type Stack } from './stack';
+import { signedInBrowser, startStack, type Stack } from './stack';
 
 const plan = loadPlanFile();
 const RESULTS = path.join(PROJECT_ROOT, 'test-results', 'print');
 const today = localDate(Date.now(), plan.policy.utcOffset);
 
 let stack: Stack;
-let chromium: Awaited<ReturnType<typeof launchChromium>>;
-let context: BrowserContext;
+let chromium: Awaited<ReturnType<typeof signedInBrowser>>['chromium'];
 let page: Page;
 
 beforeAll(async () => {
   mkdirSync(RESULTS, { recursive: true });
   stack = await startStack({ planStartDate: addDays(today, -22), taskCount: plan.tasks.length });
-  chromium = await launchChromium();
-  context = chromium.context;
-  page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(20_000);
-  await page.goto(stack.baseUrl);
-  await page.getByTestId('token-input').fill(stack.tokens.office);
-  await page.getByTestId('signin').getByRole('button').click();
-  await page.getByTestId('signin').waitFor({ state: 'detached' });
+  ({ chromium, page } = await signedInBrowser(stack, stack.tokens.office));
 }, 240_000);
 
 afterAll(async () => {

@@ -6,7 +6,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { readDemoTokens, type DemoTokens } from '../../support/demo-tokens';
 import { freePorts } from '../../support/ports';
 import { spawnProcess } from '../../support/os-process';
@@ -123,4 +123,22 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Chromium (as {@link launchChromium}) with its first page signed in to `stack` as `token` through the sign-in
+ * form, each wait at most 20 s.
+ */
+export async function signedInBrowser(
+  stack: Stack,
+  token: string,
+): Promise<{ chromium: Awaited<ReturnType<typeof launchChromium>>; page: Page }> {
+  const chromium = await launchChromium();
+  const page = chromium.context.pages()[0] ?? (await chromium.context.newPage());
+  page.setDefaultTimeout(20_000);
+  await page.goto(stack.baseUrl);
+  await page.getByTestId('token-input').fill(token);
+  await page.getByTestId('signin').getByRole('button').click();
+  await page.getByTestId('signin').waitFor({ state: 'detached' });
+  return { chromium, page };
 }
