@@ -311,7 +311,7 @@ class Step {
   private itemSignOff(m: MilestoneRecord, args: SignOffArgs): MilestoneView {
     const round = m.rounds.at(-1)!;
     const at = iso(this.ctx.now);
-    const base = { department: args.department, decision: args.decision, person: args.person, at };
+    const base = { department: args.department, decision: args.decision, person: args.person, at, ...actorOf(args) };
     if (args.decision === 'reject') {
       const items = args.workItem === undefined ? itemsOf(m, args.department) : [args.workItem];
       const role = args.department === taskLeadOf(m) ? 'lead' : 'co';
@@ -349,6 +349,7 @@ class Step {
       person: args.person,
       at: iso(this.ctx.now),
       requestId: args.requestId,
+      ...actorOf(args),
     });
     this.remember(args.requestId);
     return milestoneView(m);
@@ -384,6 +385,7 @@ class Step {
         reason: args.reason,
         by: args.department,
         person: args.person,
+        ...actorOf(args),
       },
       [],
     );
@@ -408,6 +410,7 @@ class Step {
         reason: args.reason,
         by: args.department,
         person: args.person,
+        ...actorOf(args),
       },
       args.departments,
     );
@@ -432,6 +435,7 @@ class Step {
         reason: args.reason,
         by: this.input.offices.generalOffice,
         person: args.person,
+        ...actorOf(args),
       },
       told,
     );
@@ -461,6 +465,7 @@ class Step {
         reason: args.reason,
         by: this.input.offices.generalOffice,
         person: args.person,
+        ...actorOf(args),
       },
       [args.from, args.to],
     );
@@ -482,6 +487,7 @@ class Step {
         reason: args.reason,
         by: this.input.offices.generalOffice,
         person: args.person,
+        ...actorOf(args),
       },
       [args.unit],
     );
