@@ -37,6 +37,10 @@ import { exportRoutes } from './routes/export';
 import { planRoutes } from './routes/plan';
 import { itemRoutes } from './routes/items';
 import { scoreRoutes } from './routes/scores';
+import { chartRoutes } from './routes/charts';
+import { isPlanLoad, plansRoutes } from './routes/plans';
+import { createPlanRegistry } from './plans';
+import type { PlanFile } from '../contracts';
 import { supervisionRoutes } from './routes/supervision';
 import { taskRoutes } from './routes/tasks';
 import { workItemRoutes } from './routes/work-items';
@@ -52,20 +56,32 @@ const closers = new WeakMap<Express, () => Promise<void>>();
  */
 export function createApp(appDeps: AppDeps): Express {
   const items = new Map<number, ItemRecord>();
-  const deps: AppContext = {
-    ...appDeps,
-    items,
-    taskList: createTaskListCache(
+  const taskListOf = (plan: PlanFile) =>
+    createTaskListCache(
       async (changedSince, signal) => {
         const loaded = await appDeps.temporalClient.connection.withAbortSignal(signal, () =>
-          withDeadline(appDeps, () => loadTaskRows(appDeps.temporalClient, appDeps.plan, { changedSince })),
+          withDeadline(appDeps, () => loadTaskRows(appDeps.temporalClient, plan, { changedSince })),
         );
-        // An item's record never changes once started: every load may only add to what is known.
-        for (const record of loaded.items ?? []) items.set(record.task.number, record);
+        // An item's record never changes once started: every load may only add to what is known. Items are
+        // the default plan's (the office creates them there).
+        if (plan === appDeps.plan) for (const record of loaded.items ?? []) items.set(record.task.number, record);
         return loaded;
       },
       { ...appDeps.taskListTiming, onError: appDeps.logError },
-    ),
+    );
+  const taskList = taskListOf(appDeps.plan);
+  const plans = createPlanRegistry({
+    defaultPlan: appDeps.plan,
+    defaultTaskList: taskList,
+    taskListOf,
+    dataDir: appDeps.config.DATA_DIR,
+    logError: appDeps.logError,
+  });
+  const deps: AppContext = {
+    ...appDeps,
+    items,
+    taskList,
+    plans,
     planStartJobs: createPlanStartJobs(appDeps.logError),
   };
   const app = express();
@@ -103,7 +119,9 @@ export function createApp(appDeps: AppDeps): Express {
   const metrics = createApiMetrics(deps);
   app.use(metrics.middleware);
   app.use(codecPreflight(deps));
-  app.use(express.json({ limit: deps.bodyLimit ?? '64kb' }));
+  // A plan file is larger than any other body: its own parser, after authentication (see plansRoutes).
+  const json = express.json({ limit: deps.bodyLimit ?? '64kb' });
+  app.use((req, res, next) => (isPlanLoad(req) ? next() : json(req, res, next)));
   // Prometheus scrapes without a token, like /healthz; see api/metrics.ts for what each metric counts.
   app.get('/metrics', metrics.handler);
 
@@ -120,6 +138,8 @@ export function createApp(appDeps: AppDeps): Express {
   app.use('/api', authenticate(tokens, authFailureLimiter(limits.authFailuresPer15Min)));
   app.use('/api', writeLimiter(limits.writesPerMinute));
   app.use(planRoutes(deps));
+  app.use(plansRoutes(deps));
+  app.use(chartRoutes(deps));
   app.use(taskRoutes(deps));
   app.use(milestoneRoutes(deps));
   app.use(workItemRoutes(deps));
@@ -134,7 +154,7 @@ export function createApp(appDeps: AppDeps): Express {
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logError));
   closers.set(app, async () => {
-    await deps.taskList.close();
+    await deps.plans.close();
     // A plan start job in flight finishes its starts (each under its deadline) before the connection closes.
     await deps.planStartJobs.idle();
   });

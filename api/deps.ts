@@ -9,6 +9,7 @@ import type { TokenRecord, TokenSource } from './auth/tokens';
 import path from 'node:path';
 import { createIdempotencyStore, type IdempotencyStore } from './idempotency';
 import type { RateLimits } from './middleware/rate-limit';
+import type { PlanRegistry } from './plans';
 import type { TaskListCache, TaskListCacheOptions } from './task-list-cache';
 import type { PlanStartJobs } from './plan-start-jobs';
 
@@ -66,6 +67,8 @@ export interface AppContext extends AppDeps {
   items: Map<number, ItemRecord>;
   /** Plan starts running in the background (`POST /api/plan/start-jobs`, `plan-start-jobs.ts`). */
   planStartJobs: PlanStartJobs;
+  /** Every plan served side by side (`plans.ts`): `plan` and `taskList` above are the default one's. */
+  plans: PlanRegistry;
 }
 
 /** The configuration the API's protections are built from (`config/env.ts`). */

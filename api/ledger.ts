@@ -6,7 +6,7 @@
  */
 import ExcelJS from 'exceljs';
 import type { Bilingual, KeyTaskView, MilestoneView, PlanFile, TaskStatus } from '../contracts';
-import { localDate } from '../domain/calendar';
+import { daysLate, lateFrom, localDate } from '../domain/calendar';
 import { boardSections } from '../domain/plan';
 import { SCORE_TERMS, SCORE_TERM_WORDS, milestoneAt, type DepartmentScore } from '../domain/scores';
 
@@ -22,15 +22,22 @@ export interface LatestReport {
   at: string;
 }
 
-/** One row of the ledger: a task (its current milestone summarised) or one of its milestones. */
+/**
+ * One row of the ledger: a task (its current milestone summarised), one of its milestones, or, where the task
+ * has several work items, one work item on one milestone (its own lead, co-units and progress).
+ */
 export interface LedgerRow {
-  kind: 'task' | 'milestone';
+  kind: 'task' | 'milestone' | 'item';
   section: number;
   taskNumber: number;
   taskTitle: Bilingual;
   /** The milestone of a milestone row; the current milestone of a task row (null once none is current). */
   milestoneId: string | null;
   milestoneTitle: Bilingual | null;
+  /** The work item (0-based) of an item row; null on task and milestone rows. */
+  workItem: number | null;
+  /** The work item's text as the plan writes it (item rows only). */
+  workItemText: string | null;
   lead: string;
   coResponsible: string[];
   dueDate: string | null;
@@ -44,12 +51,13 @@ export interface LedgerRow {
   latestReport: LatestReport | null;
 }
 
-/** The latest sign-off with a comment among `milestones`' rounds. */
-function latestReport(milestones: MilestoneView[]): LatestReport | null {
+/** The latest sign-off with a comment among `milestones`' rounds (with `workItem`: of sign-offs for that item). */
+function latestReport(milestones: MilestoneView[], workItem?: number): LatestReport | null {
   let latest: LatestReport | null = null;
   for (const m of milestones) {
     for (const round of m.rounds) {
       for (const s of round.signOffs) {
+        if (workItem !== undefined && !s.workItems.includes(workItem)) continue;
         if (s.comment && (!latest || s.at >= latest.at)) {
           latest = { comment: s.comment, department: s.department, person: s.person, at: s.at };
         }
@@ -83,9 +91,12 @@ export function ledgerRows(plan: PlanFile, views: readonly KeyTaskView[]): Ledge
       section: view.section,
       taskNumber: view.taskNumber,
       taskTitle: view.title,
+      workItem: null,
+      workItemText: null,
       lead: view.lead,
       coResponsible: view.coResponsible,
     };
+    const texts = plan.tasks.find((t) => t.number === view.taskNumber)?.workItems.map((w) => w.text) ?? [];
     const current = view.milestones.find((m) => m.id === view.currentMilestone);
     rows.push({
       ...base,
@@ -115,9 +126,71 @@ export function ledgerRows(plan: PlanFile, views: readonly KeyTaskView[]): Ledge
         escalationLevel: escalation?.level ?? 0,
         latestReport: latestReport([m]),
       });
+      if ((m.items?.length ?? 0) > 1) rows.push(...itemRows(m, view, texts, { ...base, escalation, offset }));
     }
   }
   return rows;
+}
+
+/**
+ * The rows of a milestone's work items (a task with several): each item's own lead and co-units (designated
+ * and added ones included), what it still waits for, whether it is done, its latest report. An item done
+ * while the milestone is still open is late by the day its lead signed it.
+ */
+function itemRows(
+  m: MilestoneView,
+  view: KeyTaskView,
+  texts: readonly string[],
+  base: Pick<LedgerRow, 'section' | 'taskNumber' | 'taskTitle'> & {
+    escalation: KeyTaskView['escalations'][number] | undefined;
+    offset: string;
+  },
+): LedgerRow[] {
+  const { escalation, offset, ...task } = base;
+  return (m.items ?? []).map((item, i) => {
+    const signedAt = m.rounds
+      .at(-1)
+      ?.signOffs.filter((s) => s.decision === 'approve' && s.department === item.lead && s.workItems.includes(i))
+      .at(-1)?.at;
+    const late =
+      item.done && m.state !== 'completed'
+        ? signedAt
+          ? daysLate(lateFrom(m), offset, Date.parse(signedAt))
+          : 0
+        : milestoneDaysLate(m, view, offset);
+    const open = m.state === 'open' || m.state === 'returned';
+    return {
+      ...task,
+      kind: 'item',
+      milestoneId: m.id,
+      milestoneTitle: m.title,
+      workItem: i,
+      workItemText: texts[i] ?? null,
+      lead: item.lead,
+      coResponsible: [...item.co, ...item.collectives.map((c) => c.id), ...item.awaitingDesignation],
+      dueDate: m.dueDate,
+      status: item.done && open ? 'completed' : milestoneStatus(m, view),
+      stage: item.done && open ? 'completed' : m.state,
+      daysLate: late,
+      pending: item.pending,
+      escalationLevel: escalation?.level ?? 0,
+      latestReport: latestReport([m], i),
+    };
+  });
+}
+
+/** How the Row column writes each kind of row. */
+const ROW_KIND_WORDS: Readonly<Record<LedgerRow['kind'], string>> = {
+  task: '任务 Task',
+  milestone: '节点 Milestone',
+  item: '分项 Work item',
+};
+
+/** A work item's cell: its number (1-based, as the document counts) and its text, cut to a readable length. */
+function workItemCell(row: LedgerRow): string {
+  if (row.workItem === null) return '';
+  const text = [...(row.workItemText ?? '')];
+  return `分项${row.workItem + 1}：${text.length > 60 ? `${text.slice(0, 59).join('')}…` : text.join('')}`;
 }
 
 /** Words of each status, Chinese first (the board's words). */
@@ -172,8 +245,9 @@ const COLUMNS: readonly Column[] = [
   { zh: '部分', en: 'Section', width: 26, value: (r) => r.section },
   { zh: '任务序号', en: 'Task No.', width: 8, value: (r) => r.taskNumber },
   { zh: '重点任务', en: 'Key task', width: 36, value: (r) => r.taskTitle.zh },
-  { zh: '行类别', en: 'Row', width: 10, value: (r) => (r.kind === 'task' ? '任务 Task' : '节点 Milestone') },
+  { zh: '行类别', en: 'Row', width: 10, value: (r) => ROW_KIND_WORDS[r.kind] },
   { zh: '节点', en: 'Milestone', width: 14, value: (r) => r.milestoneTitle?.zh ?? '' },
+  { zh: '工作事项', en: 'Work item', width: 30, value: workItemCell },
   { zh: '牵头单位', en: 'Lead unit', width: 14, value: (r, text) => text.name(r.lead) },
   {
     zh: '配合单位',

@@ -14,11 +14,12 @@ import { inputOf } from '../middleware/validate';
 import { mount } from '../middleware/route';
 import { operations } from '../operations';
 import { scoresAsOf } from './scores';
+import { requestPlan } from '../plans';
 import { statesOf } from './supervision';
 import { visibleTaskFilters } from './tasks';
 
 /** The export routes (mounted after authentication). */
-export function exportRoutes(deps: AppContext): Router {
+export function exportRoutes(app: AppContext): Router {
   const router = Router();
   const { ledgerXlsx, ledgerCsv: csv } = operations;
 
@@ -29,6 +30,7 @@ export function exportRoutes(deps: AppContext): Router {
   ): Promise<{ rows: LedgerRow[]; ctx: LedgerContext; file: string }> => {
     // Both operations take the same query (ledgerQuerySchema).
     const { query } = inputOf(res, ledgerXlsx.input);
+    const deps = requestPlan(app, res);
     const filters = visibleTaskFilters(deps.plan, principalOf(res), query);
     const listed = await deps.taskList.list(filters);
     const shown = query.light ? listed.filter((r) => r.status && STATUS_LIGHT[r.status] === query.light) : listed;

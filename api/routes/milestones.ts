@@ -31,6 +31,7 @@ import {
 import { inputOf } from '../middleware/validate';
 import { operations } from '../operations';
 import { mount } from '../middleware/route';
+import { requestPlan } from '../plans';
 import { queryState, updateAs } from '../temporal';
 
 /** The coordinator's department, which must lead the task. @throws ForbiddenError otherwise. */
@@ -73,11 +74,12 @@ function taskAndMilestone(source: TaskSource, number: number, milestoneId: strin
 }
 
 /** The milestone routes (mounted after authentication). */
-export function milestoneRoutes(deps: AppContext): Router {
+export function milestoneRoutes(app: AppContext): Router {
   const router = Router();
   const { signOff, resubmit, decideRound, requestExtension, decideExtension, chase } = operations;
 
   mount(router, signOff, async (req, res) => {
+    const deps = requestPlan(app, res);
     const { params, body } = inputOf(res, signOff.input);
     const task = taskAndMilestone(deps, params.number, params.milestoneId);
     requireDepartment(deps.plan, body.department, 'body');
@@ -111,6 +113,7 @@ export function milestoneRoutes(deps: AppContext): Router {
   });
 
   mount(router, resubmit, async (req, res) => {
+    const deps = requestPlan(app, res);
     const { params, body } = inputOf(res, resubmit.input);
     const task = taskAndMilestone(deps, params.number, params.milestoneId);
     const principal = requireLeadCoordinator(res, task);
@@ -123,6 +126,7 @@ export function milestoneRoutes(deps: AppContext): Router {
   });
 
   mount(router, decideRound, async (req, res) => {
+    const deps = requestPlan(app, res);
     const { params, body } = inputOf(res, decideRound.input);
     const task = taskAndMilestone(deps, params.number, params.milestoneId);
     const milestone = await updateAs(deps, req, principalOf(res), taskWorkflowId(deps.plan, task), decideRoundUpdate, {
@@ -134,6 +138,7 @@ export function milestoneRoutes(deps: AppContext): Router {
   });
 
   mount(router, requestExtension, async (req, res) => {
+    const deps = requestPlan(app, res);
     const { params, body } = inputOf(res, requestExtension.input);
     const task = taskAndMilestone(deps, params.number, params.milestoneId);
     const principal = requireLeadCoordinator(res, task);
@@ -147,6 +152,7 @@ export function milestoneRoutes(deps: AppContext): Router {
   });
 
   mount(router, decideExtension, async (req, res) => {
+    const deps = requestPlan(app, res);
     const { params, body } = inputOf(res, decideExtension.input);
     const task = taskAndMilestone(deps, params.number, params.milestoneId);
     const extension = await updateAs(
@@ -166,6 +172,7 @@ export function milestoneRoutes(deps: AppContext): Router {
   });
 
   mount(router, chase, async (req, res) => {
+    const deps = requestPlan(app, res);
     const { params, body } = inputOf(res, chase.input);
     const task = taskAndMilestone(deps, params.number, params.milestoneId);
     const record = await updateAs(deps, req, principalOf(res), taskWorkflowId(deps.plan, task), chaseUpdate, {

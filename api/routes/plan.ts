@@ -12,6 +12,7 @@ import { principalOf } from '../auth/middleware';
 import type { AppContext } from '../deps';
 import { operations } from '../operations';
 import { mount } from '../middleware/route';
+import { requestPlan } from '../plans';
 import { withDeadline } from '../temporal';
 import { inputOf } from '../middleware/validate';
 
@@ -44,7 +45,7 @@ export function planView(plan: PlanFile) {
 }
 
 /** The plan routes (mounted after authentication). */
-export function planRoutes(deps: AppContext): Router {
+export function planRoutes(app: AppContext): Router {
   const router = Router();
   const { plan: getPlan, startPlan: start, startPlanJob: startJob, planStartJob: getJob, me } = operations;
 
@@ -54,14 +55,21 @@ export function planRoutes(deps: AppContext): Router {
   });
 
   mount(router, getPlan, (_req, res) => {
-    res.json(planView(deps.plan));
+    res.json(planView(requestPlan(app, res).plan));
   });
 
-  const startDateOf = (body: { startDate?: string }): string =>
-    body.startDate ?? deps.config.PLAN_START_DATE ?? localDate(deps.now?.() ?? Date.now(), deps.plan.policy.utcOffset);
+  /** PLAN_START_DATE is the default plan's; another plan starts today unless the body says otherwise. */
+  const startDateOf = (deps: AppContext, body: { startDate?: string }): string => {
+    const configured = deps.plan === app.plan ? deps.config.PLAN_START_DATE : undefined;
+    return body.startDate ?? configured ?? localDate(deps.now?.() ?? Date.now(), deps.plan.policy.utcOffset);
+  };
   // Each start has its own deadline: an unreachable Temporal answers 503 promptly, a large plan still starts.
   // New tasks are new rows: the shared task list is dropped before and after (a load in flight is discarded).
-  const run = (startDate: string, onProgress?: (p: StartProgress) => void): Promise<StartedTask[]> => {
+  const run = (
+    deps: AppContext,
+    startDate: string,
+    onProgress?: (p: StartProgress) => void,
+  ): Promise<StartedTask[]> => {
     deps.taskList.invalidate();
     return startPlan(deps.temporalClient, deps.plan, {
       startDate,
@@ -72,16 +80,18 @@ export function planRoutes(deps: AppContext): Router {
   };
 
   mount(router, start, async (_req, res) => {
+    const deps = requestPlan(app, res);
     const { body } = inputOf(res, start.input);
-    const tasks = await run(startDateOf(body));
+    const tasks = await run(deps, startDateOf(deps, body));
     res.status(start.status).json({ tasks });
   });
 
   mount(router, startJob, (req, res) => {
+    const deps = requestPlan(app, res);
     const { body } = inputOf(res, startJob.input);
-    const startDate = startDateOf(body);
-    const { job } = deps.planStartJobs.begin(startDate, deps.plan.tasks.length, (onProgress) =>
-      run(startDate, onProgress),
+    const startDate = startDateOf(deps, body);
+    const { job } = app.planStartJobs.begin(startDate, deps.plan.tasks.length, (onProgress) =>
+      run(deps, startDate, onProgress),
     );
     res.location(`${req.baseUrl}/api/plan/start-jobs/${job.id}`);
     res.status(startJob.status).json(job);
@@ -89,7 +99,7 @@ export function planRoutes(deps: AppContext): Router {
 
   mount(router, getJob, (_req, res) => {
     const { params } = inputOf(res, getJob.input);
-    const job = deps.planStartJobs.get(params.id);
+    const job = app.planStartJobs.get(params.id);
     if (!job) {
       throw new NotFoundError('start_job_not_found', {
         zh: '没有这个启动任务（可能已过期，或由另一个接口实例受理）',

@@ -14,6 +14,7 @@ import { requireDepartment, requireTask, taskDepartments, viewDepartments } from
 import { inputOf } from '../middleware/validate';
 import { operations } from '../operations';
 import { mount } from '../middleware/route';
+import { requestPlan } from '../plans';
 import { queryState, updateAs } from '../temporal';
 
 /**
@@ -60,17 +61,19 @@ export function visibleTaskFilters(
 }
 
 /** The task routes (mounted after authentication). */
-export function taskRoutes(deps: AppContext): Router {
+export function taskRoutes(app: AppContext): Router {
   const router = Router();
   const { listTasks: list, getTask: get, cancel } = operations;
 
   mount(router, list, async (_req, res) => {
+    const deps = requestPlan(app, res);
     const { query } = inputOf(res, list.input);
     const tasks = await deps.taskList.list(visibleTaskFilters(deps.plan, principalOf(res), query));
     res.json({ tasks });
   });
 
   mount(router, get, async (_req, res) => {
+    const deps = requestPlan(app, res);
     const { params } = inputOf(res, get.input);
     const task = requireTask(deps, params.number);
     const principal = principalOf(res);
@@ -87,6 +90,7 @@ export function taskRoutes(deps: AppContext): Router {
   });
 
   mount(router, cancel, async (req, res) => {
+    const deps = requestPlan(app, res);
     const { params, body } = inputOf(res, cancel.input);
     const task = requireTask(deps, params.number);
     const state = await updateAs(deps, req, principalOf(res), taskWorkflowId(deps.plan, task), cancelUpdate, {

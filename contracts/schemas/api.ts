@@ -25,6 +25,7 @@ import {
   departmentKindSchema,
   isoDateSchema,
   milestoneTemplateSchema,
+  planIdSchema,
   sectionSchema,
   targetSchema,
   policySchema,
@@ -113,6 +114,8 @@ export const taskListQuerySchema = z
     department: departmentIdSchema.optional(),
     status: taskStatusSchema.optional(),
     section: z.coerce.number().int().positive().optional(),
+    /** Which plan's tasks (`GET /api/plans`); default: the plan the engine was started with. */
+    plan: planIdSchema.optional(),
   })
   .strict();
 

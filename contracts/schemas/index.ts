@@ -10,3 +10,4 @@ export * from './api';
 export * from './keyring';
 export * from './scores';
 export * from './items';
+export * from './office';

@@ -252,8 +252,13 @@ export const policySchema = z.object({
 /** A plan's reminder and escalation policy, defaults applied. */
 export type Policy = z.infer<typeof policySchema>;
 
+/** A plan's id (`moe-2016-informatization`): its tasks' workflow ids and `DubanPlanId` are made of it. */
+export const planIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be lower-case ASCII letters, digits and hyphens');
+
 const planShape = z.object({
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be lower-case ASCII letters, digits and hyphens'),
+  id: planIdSchema,
   title: bilingualSchema,
   /** The document's own date (2016-02-02); starting the plan on it reproduces the document's calendar. */
   documentDate: isoDateSchema,

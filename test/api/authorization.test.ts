@@ -100,6 +100,22 @@ function probesFor(who: Who): Probe[] {
       path: `/api/export/ledger.xlsx?department=${other}`,
       allowed: (w) => w.kind !== 'coordinator',
     },
+    { name: 'GET /api/plans', method: 'get', path: '/api/plans', allowed: () => true },
+    {
+      // An empty plan file: 400 invalid_plan after the role check.
+      name: 'POST /api/plans',
+      method: 'post',
+      path: '/api/plans',
+      body: { plan: {} },
+      allowed: (w) => w.kind === 'admin',
+    },
+    {
+      // The charts' data of all tasks reads every state, as the ledger: one probe, another department's.
+      name: 'GET /api/charts/league?department=other',
+      method: 'get',
+      path: `/api/charts/league?department=${other}`,
+      allowed: (w) => w.kind !== 'coordinator',
+    },
     {
       name: 'GET /api/tasks/:number',
       method: 'get',
@@ -305,8 +321,8 @@ test('every role × endpoint × department gets 401, 403 or through exactly as t
     }
   }
   expect(wrong).toEqual([]);
-  expect(walked).toBe(everyone.length * 31);
-  // About 2,400 requests one after another, several of them waiting for Temporal: more than jest's default
+  expect(walked).toBe(everyone.length * 34);
+  // About 2,600 requests one after another, several of them waiting for Temporal: more than jest's default
   // minute on a shared two-core machine.
 }, 240_000);
 

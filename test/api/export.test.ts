@@ -80,7 +80,7 @@ describe('the ledger workbook', () => {
     expect(sheet.name).toBe('督办台账 Ledger');
     expect(sheet.getRow(1).getCell(1).value).toBe('部分\nSection');
     const col = columns(sheet);
-    const rows = rowsOf(sheet);
+    const rows = rowsOf(sheet).filter((r) => r[col['Row']!] !== '分项 Work item');
     // Three tasks, each a task row and its four milestones, in task order.
     expect(rows.map((r) => [r[col['Task No.']!], r[col['Row']!], r[col['Milestone']!]])).toEqual(
       [2, 5, 12].flatMap((n) => [
@@ -124,6 +124,39 @@ describe('the ledger workbook', () => {
     expect(late[col['Escalation level']!]).toBe(2);
     expect(late[col['Pending units']!]).toBe('财务司、督导办、规划司、科技司');
     expect(late[col['Latest report']!]).toBe('');
+  });
+
+  it('has a row per work item and milestone of a task with several, with the item’s own units and progress', async () => {
+    const wb = await workbook('/api/export/ledger.xlsx', subject.tokens.office);
+    const sheet = wb.worksheets[0]!;
+    const col = columns(sheet);
+    const items = rowsOf(sheet).filter((r) => r[col['Row']!] === '分项 Work item');
+    const of = (task: number, milestone: string) =>
+      items.filter((r) => r[col['Task No.']!] === task && r[col['Milestone']!] === milestone);
+    // Task 2 has one work item: no item rows; task 5 three, task 12 two, on each of the four milestones.
+    expect(items.filter((r) => r[col['Task No.']!] === 2)).toEqual([]);
+    expect(of(5, '工作方案').map((r) => String(r[col['Work item']!]).slice(0, 4))).toEqual([
+      '分项1：',
+      '分项2：',
+      '分项3：',
+    ]);
+    expect(of(12, '年终完成')).toHaveLength(2);
+    // Task 5's work plan: item 3 is 思政司's alone, signed with its comment; item 1 is 高教司's with 思政司.
+    const [first, , third] = of(5, '工作方案');
+    expect(String(third![col['Work item']!])).toMatch(/^分项3：继续实施“易班”推广行动计划/);
+    expect(third![col['Lead unit']!]).toBe('思政司');
+    expect(third![col['Co-responsible units']!]).toBe('');
+    expect(third![col['Status']!]).toBe('已完成 Completed');
+    expect(third![col['Latest report']!]).toBe(`思政司已会签（思政司 思政司联络员，${today}）`);
+    expect(first![col['Lead unit']!]).toBe('高教司');
+    expect(first![col['Co-responsible units']!]).toBe('思政司');
+    expect(first![col['Latest report']!]).toBe(`工作方案已印发各地（高教司 高教司联络员，${today}）`);
+    // Task 12's work plan is escalated: its second item waits on its co-unit and then its own lead, 职成司.
+    const second = of(12, '工作方案')[1]!;
+    expect(second[col['Lead unit']!]).toBe('职成司');
+    expect(second[col['Status']!]).toBe('升级督办 Escalated');
+    expect(second[col['Days late']!]).toBe(12);
+    expect(String(second[col['Pending units']!]).split('、').at(-1)).toBe('职成司');
   });
 
   it('freezes the header, sets the widths and colours the status cell beside its word', async () => {
@@ -177,7 +210,8 @@ describe('the ledger workbook', () => {
   it('gives a coordinator only its own department’s tasks', async () => {
     const wb = await workbook('/api/export/ledger.xlsx', subject.tokens.coordinator('ideological-political'));
     const rows = rowsOf(wb.worksheets[0]!);
-    expect(rows).toHaveLength(5);
+    // Task 5: its task row, four milestones and its three work items on each.
+    expect(rows).toHaveLength(5 + 12);
     expect(new Set(rows.map((r) => r[1]))).toEqual(new Set([5]));
   });
 
@@ -205,16 +239,17 @@ describe('the ledger as CSV', () => {
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = bytes.toString('utf8').slice(1);
     expect(text.split('\r\n')[0]).toBe(
-      '部分 Section,任务序号 Task No.,重点任务 Key task,行类别 Row,节点 Milestone,牵头单位 Lead unit,' +
-        '配合单位 Co-responsible units,截止日期 Due date,状态 Status,办理情况 Stage,逾期天数 Days late,' +
+      '部分 Section,任务序号 Task No.,重点任务 Key task,行类别 Row,节点 Milestone,工作事项 Work item,' +
+        '牵头单位 Lead unit,配合单位 Co-responsible units,截止日期 Due date,状态 Status,办理情况 Stage,逾期天数 Days late,' +
         '待签单位 Pending units,督办级别 Escalation level,最新报告 Latest report',
     );
     const wb = new ExcelJS.Workbook();
     const sheet = await wb.csv.read(Readable.from([text]));
     const rows = rowsOf(sheet);
-    expect(rows).toHaveLength(15);
+    // 15 task and milestone rows, and a row per work item and milestone of task 5 (3 × 4) and task 12 (2 × 4).
+    expect(rows).toHaveLength(15 + 12 + 8);
     const signed = rows.find((r) => r[1] === 5 && r[3] === '节点 Milestone' && r[4] === '工作方案')!;
-    expect(signed.slice(8, 11)).toEqual(['已完成 Completed', '已完成', 12]);
+    expect(signed.slice(9, 12)).toEqual(['已完成 Completed', '已完成', 12]);
   });
 
   it('quotes a report that holds a comma, a quote and a line break', async () => {

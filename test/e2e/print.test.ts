@@ -10,32 +10,24 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { addDays, localDate } from '../../domain/calendar';
 import { PROJECT_ROOT } from '../../embedded/binaries';
 import { loadPlanFile } from '../../seeds/load-plan';
-import { launchChromium, startStack, type Stack } from './stack';
+import { signedInBrowser, startStack, type Stack } from './stack';
 
 const plan = loadPlanFile();
 const RESULTS = path.join(PROJECT_ROOT, 'test-results', 'print');
 const today = localDate(Date.now(), plan.policy.utcOffset);
 
 let stack: Stack;
-let chromium: Awaited<ReturnType<typeof launchChromium>>;
-let context: BrowserContext;
+let chromium: Awaited<ReturnType<typeof signedInBrowser>>['chromium'];
 let page: Page;
 
 beforeAll(async () => {
   mkdirSync(RESULTS, { recursive: true });
   stack = await startStack({ planStartDate: addDays(today, -22), taskCount: plan.tasks.length });
-  chromium = await launchChromium();
-  context = chromium.context;
-  page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(20_000);
-  await page.goto(stack.baseUrl);
-  await page.getByTestId('token-input').fill(stack.tokens.office);
-  await page.getByTestId('signin').getByRole('button').click();
-  await page.getByTestId('signin').waitFor({ state: 'detached' });
+  ({ chromium, page } = await signedInBrowser(stack, stack.tokens.office));
 }, 240_000);
 
 afterAll(async () => {
@@ -108,7 +100,7 @@ describe('the month’s bulletin', () => {
       })
     ).json()) as { title: string; total: number };
     expect(json.total).toBe(plan.tasks.length);
-    const bulletin = await context.newPage();
+    const bulletin = await chromium.context.newPage();
     try {
       await bulletin.setExtraHTTPHeaders({ Authorization: `Bearer ${stack.tokens.office}` });
       const res = await bulletin.goto(`${stack.baseUrl}/api/bulletins/${month}/print`);
@@ -134,7 +126,7 @@ describe('the month’s bulletin', () => {
 });
 
 describe('the ledger buttons of the board', () => {
-  it('download the workbook with the bearer token: a row per task and milestone', async () => {
+  it('download the workbook with the bearer token: a row per task, milestone and work item', async () => {
     await page.goto(stack.baseUrl);
     await page.getByTestId('task-row').first().waitFor();
     const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-xlsx').click()]);
@@ -143,7 +135,9 @@ describe('the ledger buttons of the board', () => {
     await file.saveAs(saved);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(readFileSync(saved) as unknown as ArrayBuffer);
-    expect(wb.worksheets[0]!.rowCount).toBe(1 + plan.tasks.length * 5);
+    // The header, each task and its four milestones, and a task with several work items a row per item and milestone.
+    const itemRows = plan.tasks.reduce((n, t) => n + (t.workItems.length > 1 ? t.workItems.length * 4 : 0), 0);
+    expect(wb.worksheets[0]!.rowCount).toBe(1 + plan.tasks.length * 5 + itemRows);
     expect(await page.getByTestId('download-note').textContent()).toContain(file.suggestedFilename());
   });
 

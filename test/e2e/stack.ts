@@ -187,3 +187,21 @@ export async function startBrowserStack(options: {
     },
   };
 }
+
+/**
+ * Chromium (as {@link launchChromium}) with its first page signed in to `stack` as `token` through the sign-in
+ * form, each wait at most 20 s.
+ */
+export async function signedInBrowser(
+  stack: Stack,
+  token: string,
+): Promise<{ chromium: Awaited<ReturnType<typeof launchChromium>>; page: Page }> {
+  const chromium = await launchChromium();
+  const page = chromium.context.pages()[0] ?? (await chromium.context.newPage());
+  page.setDefaultTimeout(20_000);
+  await page.goto(stack.baseUrl);
+  await page.getByTestId('token-input').fill(token);
+  await page.getByTestId('signin').getByRole('button').click();
+  await page.getByTestId('signin').waitFor({ state: 'detached' });
+  return { chromium, page };
+}

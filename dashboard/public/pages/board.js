@@ -4,6 +4,7 @@
 // With thousands of tasks each section shows a page of rows at a time (board-scale.js).
 import { api, download, loadPlan } from '../api.js';
 import { sectionProgressChart } from '../charts.js';
+import { boardCharts } from './board-charts.js';
 import { h, replace } from '../dom.js';
 import { daysBetween, formatTime, pick, planDate, t } from '../i18n.js';
 import { LIGHTS, departmentNames, errorBox, lightBadge, lightOf, milestoneTitle } from '../ui.js';
@@ -57,6 +58,8 @@ export async function renderBoard(ctx) {
   // Thousands of tasks: each section shows a page of rows, and the search filters what is held (board-scale.js).
   const paging = createSectionPaging();
   const search = createSearchBox(filters.search, (value) => setFilter('search', value));
+  // The league and the overdue history: their own module (board-charts.js), their own requests.
+  const officeCharts = boardCharts(plan, name);
 
   const downloadNote = h('span', { class: 'download-note', 'data-testid': 'download-note', role: 'status' });
 
@@ -320,6 +323,7 @@ export async function renderBoard(ctx) {
         h('p', { class: 'muted small' }, t('chart.sections.help')),
         sectionProgressChart(plan, counted),
       ),
+      officeCharts.element(filters.department),
       h(
         'div',
         { class: 'board-grid' },
@@ -334,6 +338,7 @@ export async function renderBoard(ctx) {
     try {
       rows = (await api('/api/tasks')).tasks;
       fetchedAt = Date.now();
+      officeCharts.reload();
       if (root.isConnected) draw();
     } catch (err) {
       if (root.isConnected) ctx.fail(err, plan);
