@@ -58,6 +58,12 @@ export function generatePlan(count: number, seed = 2016, base: PlanFile = loadPl
     tasks,
     targets: [],
     schedule: base.schedule,
-    policy: base.policy,
+    // Items beyond the plan are numbered above every task: past the 2016 plan's 1001 for a large plan.
+    policy: base.policy.items
+      ? {
+          ...base.policy,
+          items: { ...base.policy.items, firstNumber: Math.max(base.policy.items.firstNumber, count + 1) },
+        }
+      : base.policy,
   } satisfies PlanFileInput);
 }
