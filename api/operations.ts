@@ -72,7 +72,9 @@ export interface Operation {
   contentType?: string;
 }
 
-const ALL: readonly Role[] = ['coordinator', 'office', 'admin', 'viewer'];
+const ALL: readonly Role[] = ['coordinator', 'office', 'admin', 'viewer', 'supervisor', 'leadership'];
+/** Who reads everything the general office reads: the office, the supervision office, leadership, viewers. */
+const READERS: readonly Role[] = ['office', 'viewer', 'supervisor', 'leadership'];
 
 /** The API's operations by name. */
 export const operations = {
@@ -203,7 +205,10 @@ export const operations = {
     path: '/api/tasks/:number/milestones/:milestoneId/extension-requests/:extensionId/decision',
     operationId: 'decideExtension',
     summary: '延期审批 The general office approves or declines an extension request',
-    roles: ['office'],
+    description:
+      'The general office; for a task the general office leads itself (2016: task 13), the supervision office ' +
+      '(role `supervisor`) instead.',
+    roles: ['office', 'supervisor'],
     input: { params: extensionParamsSchema, body: extensionDecisionBodySchema },
     idempotent: true,
     status: 200,
@@ -227,8 +232,8 @@ export const operations = {
     path: '/api/departments/:id/inbox',
     operationId: 'departmentInbox',
     summary: '待办 Every milestone waiting on a department, soonest due first',
-    description: 'That department’s coordinator, the general office and read-only viewers.',
-    roles: ['coordinator', 'office', 'viewer'],
+    description: 'That department’s coordinator, the general office, the supervision office, leadership and viewers.',
+    roles: ['coordinator', ...READERS],
     input: { params: departmentParamsSchema },
     status: 200,
     response: inboxResponseSchema,
@@ -239,7 +244,7 @@ export const operations = {
     path: '/api/escalations',
     operationId: 'listEscalations',
     summary: '督办升级 Every open escalation',
-    roles: ['office', 'admin', 'viewer'],
+    roles: ['admin', ...READERS],
     input: {},
     status: 200,
     response: escalationsResponseSchema,
@@ -250,7 +255,7 @@ export const operations = {
     path: '/api/extension-requests',
     operationId: 'listExtensionRequests',
     summary: '待审批的延期申请 Every extension request waiting for a decision',
-    roles: ['office', 'admin', 'viewer'],
+    roles: ['admin', ...READERS],
     input: {},
     status: 200,
     response: extensionRequestsResponseSchema,

@@ -16,6 +16,7 @@ import {
   type PlanFile,
 } from '../contracts';
 import { keyTaskInput, taskDepartmentIds, taskUnits, taskWorkflowId } from '../domain/plan';
+import { resolveWorkingCalendar } from './working-calendar';
 
 /** The outcome of starting one task. `started` is false when its workflow already existed. */
 export interface StartedTask {
@@ -43,6 +44,8 @@ export async function startPlan(client: Client, plan: PlanFile, options: StartPl
   const results: StartedTask[] = new Array(plan.tasks.length);
   let next = 0;
   const call = options.eachCall ?? (<T>(fn: () => Promise<T>) => fn());
+  // Resolved once, here: the tasks carry it in their input (a library update cannot change a running one).
+  const calendar = resolveWorkingCalendar(plan, options.startDate);
   const startOne = async (): Promise<void> => {
     for (let i = next++; i < plan.tasks.length; i = next++) {
       const task = plan.tasks[i]!;
@@ -53,7 +56,7 @@ export async function startPlan(client: Client, plan: PlanFile, options: StartPl
           client.workflow.start(KEY_TASK_WORKFLOW, {
             taskQueue: options.taskQueue ?? TASK_QUEUE,
             workflowId,
-            args: [keyTaskInput(plan, task, options.startDate)],
+            args: [keyTaskInput(plan, task, options.startDate, calendar)],
             // A closed task (completed or cancelled) is not silently restarted by a second plan start.
             workflowIdReusePolicy: 'REJECT_DUPLICATE',
             typedSearchAttributes: new TypedSearchAttributes([

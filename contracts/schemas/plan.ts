@@ -185,6 +185,19 @@ export const policySchema = z.object({
   /** A task whose current milestone is due within this many days is `due_soon`. */
   dueSoonDays: z.number().int().min(0).default(7),
   escalation: z.array(escalationLevelSchema).min(1),
+  /**
+   * Whether the policy's days are working days (工作日) of a holiday calendar: reminders then fall on working
+   * days, `reminderDaysBefore` and days late count working days. `calendar` names it (`cn-statutory`: China's
+   * statutory holidays and adjusted working days, 调休); `offDays` and `workDays` add days the library does not
+   * know yet (a year not yet announced when the library was released). Absent: calendar days.
+   */
+  workingDays: z
+    .object({
+      calendar: z.enum(['cn-statutory']),
+      offDays: z.array(isoDateSchema).default([]),
+      workDays: z.array(isoDateSchema).default([]),
+    })
+    .optional(),
 });
 /** A plan's reminder and escalation policy, defaults applied. */
 export type Policy = z.infer<typeof policySchema>;

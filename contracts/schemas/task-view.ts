@@ -54,11 +54,13 @@ export type FigureValues = z.infer<typeof figureValuesSchema>;
 
 /**
  * Roles a bearer token may carry: a department's `coordinator` (signs for it), the general `office` (reads
- * everything, decides extensions), an `admin` (starts plans, cancels tasks) and a read-only `viewer` (reads
- * everything the office reads and changes nothing: the wall screen, a leader's tablet).
+ * everything, decides extensions), an `admin` (starts plans, cancels tasks), a read-only `viewer` (reads
+ * everything the office reads and changes nothing: the wall screen), the `supervisor` (督导办: reads as the
+ * office reads, receives level-2 escalations, decides the extension requests of tasks the general office
+ * leads) and `leadership` (部领导: reads as the office reads, receives level-3 escalations, changes nothing).
  */
-export const roleSchema = z.enum(['coordinator', 'office', 'admin', 'viewer']);
-/** The role a bearer token carries: `coordinator`, `office`, `admin` or `viewer`. */
+export const roleSchema = z.enum(['coordinator', 'office', 'admin', 'viewer', 'supervisor', 'leadership']);
+/** The role a bearer token carries: `coordinator`, `office`, `admin`, `viewer`, `supervisor` or `leadership`. */
 export type Role = z.infer<typeof roleSchema>;
 
 /**

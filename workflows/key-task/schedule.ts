@@ -4,7 +4,7 @@
  * an extension re-plans everything, and keyed by due date so that nothing is sent twice.
  */
 import type { KeyTaskInput } from '../../contracts';
-import { addDays, deadlineEpoch, dueSoonEpoch, localTimeToEpoch } from '../../domain/calendar';
+import { deadlineEpoch, dueSoonEpoch, localTimeToEpoch, reminderDate } from '../../domain/calendar';
 import { membersPending } from './items';
 import { currentMilestone, lateFrom, openEscalation, type KeyTaskState } from './state';
 
@@ -39,7 +39,9 @@ export function pendingEvents(state: KeyTaskState, input: KeyTaskInput, workflow
   const deadline = deadlineEpoch(lateFrom(m), policy.utcOffset);
   const events: ScheduledEvent[] = [];
   for (const daysBefore of policy.reminderDaysBefore) {
-    const at = localTimeToEpoch(addDays(m.dueDate, -daysBefore), policy.reminderTime, policy.utcOffset);
+    // Working-day plans: on working days, counted in working days (the calendar is in the input).
+    const day = reminderDate(m.dueDate, daysBefore, policy.workingCalendar);
+    const at = localTimeToEpoch(day, policy.reminderTime, policy.utcOffset);
     const id = notificationId(workflowId, m.id, 'reminder', `${m.dueDate}/${daysBefore}d`);
     if (at >= state.plannedFrom && !sent.has(id)) {
       events.push({ at, kind: 'reminder', milestoneId: m.id, dueDate: m.dueDate, daysBefore, id });

@@ -77,6 +77,13 @@ export const PATCH_LATENESS_FROM_OPENING = 'lateness-from-opening';
  */
 export const PATCH_ONE_ESCALATION_NOTICE = 'one-escalation-notice';
 
+/**
+ * Patch id: an extension request is told to the office that decides it (`input.extensionOffice`: the
+ * supervision office for a task the general office leads) instead of always the general office. Only runs
+ * whose input names that office take it. Never reuse or rename.
+ */
+export const PATCH_SUPERVISE_EXTENSION_OFFICE = 'supervise-extension-office';
+
 /** The request's actor for its record (who, which role), when it names one (older requests do not). */
 function actorOf(args: Acted): Acted {
   return args.actor ? { actor: args.actor } : {};
@@ -298,7 +305,7 @@ class Step {
     round.closedAt = at;
     m.state = 'completed';
     m.completedAt = at;
-    m.daysLate = daysLate(lateFrom(m), this.input.policy.utcOffset, this.ctx.now);
+    m.daysLate = daysLate(lateFrom(m), this.input.policy.utcOffset, this.ctx.now, this.input.policy.workingCalendar);
     this.closeEscalation(m, 'completed');
     if (this.ctx.patched(PATCH_WITHDRAW_ON_COMPLETION)) this.withdrawPendingExtensions(m.id);
     this.openNextMilestone();
@@ -551,7 +558,12 @@ class Step {
       state: 'pending',
     };
     this.state.extensions.push(ext);
-    this.notify('extension-requested', m, [this.input.offices.generalOffice], this.noticeId(m, 'extension', ext.id), {
+    // The office that decides is the one told (the supervision office for a task the general office leads).
+    const office =
+      this.input.extensionOffice !== undefined && this.ctx.patched(PATCH_SUPERVISE_EXTENSION_OFFICE)
+        ? this.input.extensionOffice
+        : this.input.offices.generalOffice;
+    this.notify('extension-requested', m, [office], this.noticeId(m, 'extension', ext.id), {
       comment: args.reason,
       newDueDate: args.newDueDate,
     });
@@ -614,7 +626,7 @@ class Step {
           const late = item.collectives.flatMap((c) => membersPending(item, c));
           this.notify('overdue', m, [...late, item.lead], event.id, {
             workItem: event.workItem,
-            daysLate: daysLate(lateFrom(m), this.input.policy.utcOffset, this.ctx.now),
+            daysLate: daysLate(lateFrom(m), this.input.policy.utcOffset, this.ctx.now, this.input.policy.workingCalendar),
           });
         } else if (!together) this.escalate(m, event.level, event.id, false);
       }
@@ -642,7 +654,7 @@ class Step {
     episode.levels.push({ level, at: iso(this.ctx.now), notified: [...new Set(audience)] });
     this.notify('escalation', m, audience, id, {
       level,
-      daysLate: daysLate(lateFrom(m), this.input.policy.utcOffset, this.ctx.now),
+      daysLate: daysLate(lateFrom(m), this.input.policy.utcOffset, this.ctx.now, this.input.policy.workingCalendar),
     });
   }
 
@@ -695,7 +707,7 @@ class Step {
     if (!open) return;
     open.closedAt = iso(this.ctx.now);
     open.closedBy = closedBy;
-    if (closedBy === 'completed') open.daysLate = daysLate(lateFrom(m), this.input.policy.utcOffset, this.ctx.now);
+    if (closedBy === 'completed') open.daysLate = daysLate(lateFrom(m), this.input.policy.utcOffset, this.ctx.now, this.input.policy.workingCalendar);
   }
 
   /** Extension requests still waiting (of one milestone, or all) that nobody can decide any more. */

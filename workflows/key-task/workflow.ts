@@ -87,11 +87,21 @@ const PATCH_REFUSE_OUTSIDE_CANCELLATION = 'refuse-outside-cancellation';
 export const PATCH_WORK_ITEMS = 'work-item-responsibility';
 
 /**
+ * Patch id: a policy whose days are working days (its input carries the resolved holiday calendar) puts its
+ * reminders on working days and counts days late in working days. Never reuse or rename.
+ */
+export const PATCH_SUPERVISE_WORKING_DAYS = 'supervise-working-days';
+
+/**
  * Runs one key task. `carried` is the state handed over by continue-as-new; a new task starts without it.
  * Returns the final view when the task is completed or cancelled.
  */
 export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskState): Promise<KeyTaskView> {
   const { workflowId } = workflowInfo();
+  // Working-day plans count their reminders and days late in the working days of the calendar in the input.
+  if (input.policy.workingCalendar && !patched(PATCH_SUPERVISE_WORKING_DAYS)) {
+    input = { ...input, policy: { ...input.policy, workingCalendar: undefined } };
+  }
   let state: KeyTaskState =
     carried ??
     initialState(
