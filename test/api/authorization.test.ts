@@ -251,7 +251,7 @@ test('every role × endpoint × department gets 401, 403 or through exactly as t
   }
   expect(wrong).toEqual([]);
   expect(walked).toBe(everyone.length * 22);
-});
+}, 240_000);
 
 test('the open endpoints need no token', async () => {
   for (const path of ['/healthz', '/openapi.json', '/docs']) {
