@@ -33,6 +33,7 @@ import { notificationRoutes } from './routes/notifications';
 import { exportRoutes } from './routes/export';
 import { planRoutes } from './routes/plan';
 import { supervisionRoutes } from './routes/supervision';
+import { noticeRoutes } from './routes/notices';
 import { taskRoutes } from './routes/tasks';
 import { workItemRoutes } from './routes/work-items';
 
@@ -109,6 +110,7 @@ export function createApp(appDeps: AppDeps): Express {
   app.use(milestoneRoutes(deps));
   app.use(workItemRoutes(deps));
   app.use(supervisionRoutes(deps));
+  app.use(noticeRoutes(deps));
   app.use(notificationRoutes(deps));
   app.use(exportRoutes(deps));
   app.use(codecRoutes(deps));

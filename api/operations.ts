@@ -23,6 +23,11 @@ import {
   healthResponseSchema,
   inboxResponseSchema,
   milestoneItemParamsSchema,
+  noticeAnswerBodySchema,
+  noticeListQuerySchema,
+  noticeListResponseSchema,
+  noticeParamsSchema,
+  supervisionNoticeSchema,
   ledgerQuerySchema,
   milestoneParamsSchema,
   milestoneResponseSchema,
@@ -405,6 +410,36 @@ export const operations = {
     idempotent: true,
     status: 200,
     response: milestoneResponseSchema,
+    errors: [400, 404, 409, 413, 503],
+  },
+  listNotices: {
+    method: 'get',
+    path: '/api/supervision-notices',
+    operationId: 'listSupervisionNotices',
+    summary: '督办单 The supervision notices: open ones by default, newest first',
+    description:
+      'Each with its number (督办〔2026〕17号), the units it names, their answers, its answer date and whether ' +
+      'it is overdue. A coordinator sees only the notices that name its department.',
+    roles: ALL,
+    input: { query: noticeListQuerySchema },
+    status: 200,
+    response: noticeListResponseSchema,
+    errors: [400, 403, 503],
+  },
+  answerNotice: {
+    method: 'post',
+    path: '/api/supervision-notices/:id/answers',
+    operationId: 'answerSupervisionNotice',
+    summary: '答复督办单 A unit the notice names answers what it will do and by when',
+    description:
+      'The coordinator of a named unit; a later answer replaces its earlier one. Refused: a unit the notice ' +
+      'does not name (403 `not_named`), an empty answer (400 `answer_required`), a date before today ' +
+      '(400 `invalid_answer_date`), a closed notice (409 `notice_closed`).',
+    roles: ['coordinator'],
+    input: { params: noticeParamsSchema, body: noticeAnswerBodySchema },
+    idempotent: true,
+    status: 200,
+    response: supervisionNoticeSchema,
     errors: [400, 404, 409, 413, 503],
   },
   calendarFeed: {

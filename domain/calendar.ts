@@ -56,6 +56,17 @@ export function daysLate(dueDate: string, utcOffset: string, epochMs: number, ca
   return days;
 }
 
+/** The date `days` after `date`: calendar days, or with a working calendar that many working days later. */
+export function addWorkingDays(date: string, days: number, calendar?: WorkingCalendar): string {
+  if (!calendar) return addDays(date, days);
+  let d = date;
+  for (let left = days; left > 0; left--) {
+    d = addDays(d, 1);
+    while (!isWorkingDay(d, calendar)) d = addDays(d, 1);
+  }
+  return d;
+}
+
 /** Whether `date` is a working day of the calendar (see {@link WorkingCalendar}). */
 export function isWorkingDay(date: string, calendar: WorkingCalendar): boolean {
   const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();

@@ -255,6 +255,8 @@ export const notificationKindSchema = z.enum([
   'extension-decided',
   'overdue',
   'responsibility-changed',
+  'supervision-notice',
+  'supervision-overdue',
 ]);
 /** The kind of a notification: reminder, escalation, returned, extension requested or decided. */
 export type NotificationKind = z.infer<typeof notificationKindSchema>;
@@ -287,6 +289,9 @@ export const notificationSchema = z.object({
   approved: z.boolean().optional(),
   /** For `overdue` and `responsibility-changed`: the work item (0-based) it is about. */
   workItem: z.number().int().nonnegative().optional(),
+  /** For `supervision-notice` and `supervision-overdue`: the notice's number (督办〔2026〕17号) and answer date. */
+  noticeNumber: z.string().optional(),
+  answerBy: isoDateSchema.optional(),
 });
 /** A notification the workflow decided to send, with its recipients and what it is about. */
 export type Notification = z.infer<typeof notificationSchema>;

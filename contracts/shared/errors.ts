@@ -29,6 +29,8 @@ export const INVALID_REFUSALS = [
   'ReasonRequired',
   'NotMinistryDepartment',
   'NotAssignable',
+  'AnswerRequired',
+  'InvalidAnswerDate',
 ] as const;
 
 /** Refusals that mean "not now, not in this state" (HTTP 409). */
@@ -52,14 +54,16 @@ export const CONFLICT_REFUSALS = [
   'UnitWaived',
   'TaskLeadRequired',
   'NoWorkItems',
+  'NoticeClosed',
 ] as const;
 
 /**
  * Refusals that mean "not you" (HTTP 403): `NotFromApi`, a request that did not come through the API (its
  * payload not sealed by the project's codec, or without an actor: plain JSON sent with the Temporal CLI,
- * the Web UI or a raw client); `ActorNotAllowed`, a sealed request whose actor may not make it.
+ * the Web UI or a raw client); `ActorNotAllowed`, a sealed request whose actor may not make it; `NotNamed`,
+ * an answer to a supervision notice by a unit the notice does not name.
  */
-export const FORBIDDEN_REFUSALS = ['NotFromApi', 'ActorNotAllowed'] as const;
+export const FORBIDDEN_REFUSALS = ['NotFromApi', 'ActorNotAllowed', 'NotNamed'] as const;
 
 /** Every refusal type name the workflow may throw. */
 export type RefusalType =

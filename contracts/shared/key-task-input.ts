@@ -23,6 +23,8 @@ export interface ResolvedPolicy {
    * late count working days. Absent: calendar days.
    */
   workingCalendar?: WorkingCalendar;
+  /** Days (working days on a working-day plan) a supervision notice gives the units it names to answer. */
+  answerDays?: number;
 }
 
 /**

@@ -30,8 +30,14 @@ import type {
   SignOffArgs,
   WaiveArgs,
 } from '../../contracts';
-import type { TaskRowState } from '../../contracts/shared';
-import { daysLate, iso, localDate } from '../../domain/calendar';
+import {
+  DEFAULT_ANSWER_DAYS,
+  SUPERVISION_NOTICE_LEVEL,
+  supervisionNoticeId,
+  type SupervisionNoticeInput,
+  type TaskRowState,
+} from '../../contracts/shared';
+import { addWorkingDays, daysLate, iso, localDate } from '../../domain/calendar';
 import { itemsOf, membersPending, signOffPlan, taskLeadOf } from './items';
 import {
   checkAddCoUnit,
@@ -83,6 +89,11 @@ export const PATCH_ONE_ESCALATION_NOTICE = 'one-escalation-notice';
  * whose input names that office take it. Never reuse or rename.
  */
 export const PATCH_SUPERVISE_EXTENSION_OFFICE = 'supervise-extension-office';
+/**
+ * Patch id: an escalation at level 2 or higher issues a numbered supervision notice (督办单), a workflow of its
+ * own that the task starts and closes with the escalation. Never reuse or rename.
+ */
+export const PATCH_SUPERVISE_NOTICES = 'supervise-notices';
 
 /** The request's actor for its record (who, which role), when it names one (older requests do not). */
 function actorOf(args: Acted): Acted {
@@ -129,7 +140,11 @@ export type Effect =
   /** Start this notification's delivery workflow (its id is deterministic, so a second start is refused). */
   | { kind: 'notify'; notification: Notification }
   /** Write the task's search attributes with this row (the workflow skips a write that changes nothing). */
-  | { kind: 'publish'; row: TaskRowState };
+  | { kind: 'publish'; row: TaskRowState }
+  /** Start this supervision notice's workflow (its id is deterministic, so a second start is refused). */
+  | { kind: 'supervise'; notice: SupervisionNoticeInput }
+  /** Tell these supervision notices that their escalation closed. */
+  | { kind: 'close-notices'; ids: string[]; closedBy: 'completed' | 'extended' | 'cancelled' };
 
 /** The outcome of one transition. */
 export interface Transition<E extends KeyTaskEvent = KeyTaskEvent> {
@@ -656,6 +671,52 @@ class Step {
       level,
       daysLate: daysLate(lateFrom(m), this.input.policy.utcOffset, this.ctx.now, this.input.policy.workingCalendar),
     });
+    this.superviseNotice(m, level);
+  }
+
+  /**
+   * From level 2 (runs with patch `supervise-notices`), an escalation issues a numbered supervision notice
+   * (督办单) to the units still pending, in the name of that level's supervising office, to be answered within
+   * the policy's days; its own workflow numbers, sends, follows and closes it (workflows/supervision-notice.ts).
+   */
+  private superviseNotice(m: MilestoneRecord, level: number): void {
+    if (level < SUPERVISION_NOTICE_LEVEL || !this.ctx.patched(PATCH_SUPERVISE_NOTICES)) return;
+    const { policy, offices } = this.input;
+    const id = supervisionNoticeId(this.ctx.workflowId, m.id, m.dueDate, level);
+    const notices = (this.state.supervisionNotices ??= []);
+    if (notices.some((x) => x.id === id)) return;
+    notices.push({ id, milestoneId: m.id });
+    const issuedOn = localDate(this.ctx.now, policy.utcOffset);
+    const issuedBy = policy.escalation.find((e) => e.level === level)?.notify[0] ?? offices.supervisionOffice;
+    this.effects.push({
+      kind: 'supervise',
+      notice: {
+        id,
+        planId: this.input.planId,
+        taskWorkflowId: this.ctx.workflowId,
+        taskNumber: this.input.task.number,
+        taskTitle: this.input.task.title,
+        milestoneId: m.id,
+        milestoneTitle: m.title,
+        dueDate: m.dueDate,
+        level,
+        daysLate: daysLate(lateFrom(m), policy.utcOffset, this.ctx.now, policy.workingCalendar),
+        issuedBy,
+        units: pendingDepartments(m),
+        issuedAt: iso(this.ctx.now),
+        issuedOn,
+        answerBy: addWorkingDays(issuedOn, policy.answerDays ?? DEFAULT_ANSWER_DAYS, policy.workingCalendar),
+        utcOffset: policy.utcOffset,
+        overdueTo: [...new Set([offices.supervisionOffice, issuedBy])],
+      },
+    });
+  }
+
+  /** The supervision notices of a milestone's escalation close with it. */
+  private closeNotices(m: MilestoneRecord, closedBy: 'completed' | 'extended' | 'cancelled'): void {
+    const open = (this.state.supervisionNotices ?? []).filter((x) => x.milestoneId === m.id && !x.closed);
+    for (const x of open) x.closed = true;
+    if (open.length > 0) this.effects.push({ kind: 'close-notices', ids: open.map((x) => x.id), closedBy });
   }
 
   /**
@@ -705,6 +766,7 @@ class Step {
   private closeEscalation(m: MilestoneRecord, closedBy: 'completed' | 'extended' | 'cancelled'): void {
     const open = openEscalation(this.state, m.id);
     if (!open) return;
+    this.closeNotices(m, closedBy);
     open.closedAt = iso(this.ctx.now);
     open.closedBy = closedBy;
     if (closedBy === 'completed') open.daysLate = daysLate(lateFrom(m), this.input.policy.utcOffset, this.ctx.now, this.input.policy.workingCalendar);

@@ -9,6 +9,7 @@ import {
   CancellationScope,
   condition,
   continueAsNew,
+  getExternalWorkflowHandle,
   log,
   ParentClosePolicy,
   patched,
@@ -46,7 +47,13 @@ import {
   SA_STATUS,
   PARTS_MEMO_KEY,
   SA_UPDATED_AT,
+  SA_PLAN_ID,
+  SA_TASK_NUMBER,
+  closeNoticeSignal,
+  type CloseNoticeArgs,
+  type SupervisionNoticeInput,
 } from '../../contracts/shared';
+import { supervisionNoticeWorkflow } from '../supervision-notice';
 import { iso } from '../../domain/calendar';
 import { nextWake, pendingEvents } from './schedule';
 import { initialState, taskRow, taskView, type KeyTaskState } from './state';
@@ -129,34 +136,42 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
 
   const carryOut = (effect: Effect): void => {
     if (effect.kind === 'publish') publish(effect.row);
-    else deliver(effect.notification);
+    else if (effect.kind === 'notify') deliver(effect.notification);
+    else if (effect.kind === 'supervise') track(startNotice(effect.notice), effect.notice.id);
+    else for (const id of effect.ids) track(closeNotice(id, effect.closedBy), id);
+  };
+
+  // Started from an update handler, a start belongs to the root scope: shielded from a refused cancellation.
+  // Notifications and supervision notices alike are abandoned: only the start (or signal) is awaited before closing.
+  const track = (work: () => Promise<unknown>, id: string): void => {
+    const run: Promise<void> = (refuseCancellation ? CancellationScope.nonCancellable(work) : work())
+      .then(
+        () => undefined,
+        (err: unknown) => {
+          if (err instanceof WorkflowExecutionAlreadyStartedError) log.info('already started', { id });
+          else log.error('not started or not reached', { id, error: String(err) });
+        },
+      )
+      .finally(() => deliveries.delete(run));
+    deliveries.add(run);
   };
 
   // Each notification is its own workflow, whose id is the notification's deterministic id: a second start
   // of the same notification is refused by the server. It is abandoned, not awaited, so a channel down for
   // hours delays only its messages, never the task; only the start is awaited (before closing).
-  const deliver = (n: Notification): void => {
-    const start = () =>
-      startChild(notificationWorkflow, {
-        workflowId: n.id,
-        args: [n],
-        parentClosePolicy: ParentClosePolicy.ABANDON,
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        typedSearchAttributes: notificationSearchAttributes(n),
-        memo: notificationMemo(n),
-      });
-    // Started from an update handler, a start belongs to the root scope: shielded from a refused cancellation.
-    const delivery: Promise<void> = (refuseCancellation ? CancellationScope.nonCancellable(start) : start())
-      .then(
-        () => undefined,
-        (err: unknown) => {
-          if (err instanceof WorkflowExecutionAlreadyStartedError) log.info('notification already sent', { id: n.id });
-          else log.error('notification not started', { id: n.id, error: String(err) });
-        },
-      )
-      .finally(() => deliveries.delete(delivery));
-    deliveries.add(delivery);
-  };
+  const deliver = (n: Notification): void =>
+    track(
+      () =>
+        startChild(notificationWorkflow, {
+          workflowId: n.id,
+          args: [n],
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+          typedSearchAttributes: notificationSearchAttributes(n),
+          memo: notificationMemo(n),
+        }),
+      n.id,
+    );
 
   let lastAttributes = '';
   let lastParts = 'null';
@@ -244,6 +259,28 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
     await closingTurn(deliveries);
     return taskView(state, input, Date.now());
   }
+}
+
+/** Starts a supervision notice's workflow, with the attributes the board's list of open notices reads. */
+function startNotice(notice: SupervisionNoticeInput): () => Promise<unknown> {
+  return () =>
+    startChild(supervisionNoticeWorkflow, {
+      workflowId: notice.id,
+      args: [notice],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      typedSearchAttributes: [
+        { key: SA_PLAN_ID, value: notice.planId },
+        { key: SA_TASK_NUMBER, value: notice.taskNumber },
+        { key: SA_MILESTONE, value: notice.milestoneId },
+        { key: SA_DEPARTMENTS, value: notice.units },
+      ],
+    });
+}
+
+/** Tells a supervision notice that its escalation closed. */
+function closeNotice(id: string, closedBy: CloseNoticeArgs['closedBy']): () => Promise<unknown> {
+  return () => getExternalWorkflowHandle(id).signal(closeNoticeSignal, { closedBy });
 }
 
 /**
