@@ -453,7 +453,7 @@ export const noticeListResponseSchema = z.object({ notices: z.array(supervisionN
 
 /** Path of a supervision notice: its id (`supervise-…`, as the list gives it). */
 export const noticeParamsSchema = z.object({
-  id: z.string().regex(/^supervise-[a-z0-9-]{1,200}$/, 'must be a supervision notice id as the list gives it'),
+  id: z.string().regex(/^supervise-[A-Za-z0-9-]{1,200}$/, 'must be a supervision notice id as the list gives it'),
 });
 
 /** Body of a supervision notice's answer: what the unit will do and by when. */

@@ -10,6 +10,7 @@ import { addDays, deadlineEpoch, localTimeToEpoch } from '../../domain/calendar'
 import { initialState, taskRow, type KeyTaskState } from '../../workflows/key-task/state';
 import {
   PATCH_ONE_ESCALATION_NOTICE,
+  PATCH_SUPERVISE_NOTICES,
   PATCH_WITHDRAW_ON_COMPLETION,
   transition,
   validate,
@@ -287,7 +288,9 @@ test('levels due together send one notice, at the highest level, to the audience
       patched: (id) => (patches.push(id), false),
     },
   );
-  expect(patches).toEqual([PATCH_ONE_ESCALATION_NOTICE]);
+  // Levels 2 and 3 each ask whether they issue a supervision notice (older runs issue none).
+  expect(patches).toEqual([PATCH_ONE_ESCALATION_NOTICE, PATCH_SUPERVISE_NOTICES, PATCH_SUPERVISE_NOTICES]);
+  expect(old.effects.filter((e) => e.kind === 'supervise')).toEqual([]);
   expect(notices(old.effects).map((n) => n.to)).toEqual([['alpha', 'office'], ['inspect'], ['leaders']]);
 });
 

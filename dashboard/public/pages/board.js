@@ -1,7 +1,8 @@
 // Board (/): the 24 tasks grouped by the plan's sections, a light each, counts per light, filters by
 // department and light (kept in the address, so a wall screen can be set to one view), and a table of
 // what each department holds up. One `GET /api/tasks` (read from Temporal visibility) per refresh.
-import { api, download, loadPlan } from '../api.js';
+import { api, download, loadPlan, whoAmI } from '../api.js';
+import { loadNotices, noticeSection } from '../notices.js';
 import { sectionProgressChart } from '../charts.js';
 import { h, replace } from '../dom.js';
 import { daysBetween, formatTime, pick, planDate, t } from '../i18n.js';
@@ -45,6 +46,9 @@ export async function renderBoard(ctx) {
   replace(root, h('p', { class: 'muted' }, t('common.loading')));
   const plan = await loadPlan();
   let rows = (await api('/api/tasks')).tasks;
+  // The open supervision notices (督办单): a coordinator's, those naming its unit.
+  let notices = await loadNotices();
+  const me = await whoAmI();
   let fetchedAt = Date.now();
   const name = departmentNames(plan);
   const filters = { department: ctx.query.get('department') ?? '', light: ctx.query.get('light') ?? '' };
@@ -306,12 +310,14 @@ export async function renderBoard(ctx) {
         h('div', { class: 'sections' }, sections.length ? sections : h('p', { class: 'card' }, t('board.empty'))),
         deptTable,
       ),
+      noticeSection(notices, { plan, ctx, me, withTask: true, testId: 'board-notices' }),
     );
   }
 
   async function refresh() {
     try {
       rows = (await api('/api/tasks')).tasks;
+      notices = await loadNotices();
       fetchedAt = Date.now();
       if (root.isConnected) draw();
     } catch (err) {

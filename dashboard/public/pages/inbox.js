@@ -6,6 +6,7 @@ import { DEPARTMENT_KEY, api, loadPlan, whoAmI } from '../api.js';
 import { h, randomKey, replace } from '../dom.js';
 import { formatTime, pick, t } from '../i18n.js';
 import { departmentNames, errorBox, lightBadge, okBox, unavailableBox } from '../ui.js';
+import { loadNotices, noticeSection } from '../notices.js';
 
 /** A message to show at the top after the page reloads its list (the item it was about may be gone). */
 let flash = null;
@@ -496,6 +497,23 @@ export async function renderInbox(ctx) {
     } catch (err) {
       if (err?.status === 401) return ctx.fail(err, plan);
       replace(list, errorBox(err, plan));
+    }
+    // The open supervision notices naming the department; its coordinator answers them here.
+    try {
+      const notices = await loadNotices(`department=${encodeURIComponent(department)}`);
+      root.append(
+        noticeSection(notices, {
+          plan,
+          ctx,
+          me,
+          withTask: true,
+          emptyKey: 'notices.inbox.empty',
+          testId: 'inbox-notices',
+        }),
+      );
+    } catch (err) {
+      if (err?.status === 401) return ctx.fail(err, plan);
+      root.append(errorBox(err, plan));
     }
   }
 

@@ -1,7 +1,8 @@
 // Task (/tasks/:number): the work items with their units, the milestones as a timeline with every unit's
 // sign-off per round, the reminders and escalations sent, the extension requests, and a link to the
 // workflow in the Temporal Web UI. One `GET /api/tasks/:number` (the workflow's own state).
-import { api, loadPlan } from '../api.js';
+import { api, loadPlan, whoAmI } from '../api.js';
+import { loadNotices, noticeSection } from '../notices.js';
 import { h, replace } from '../dom.js';
 import { formatTime, lang, pick, t } from '../i18n.js';
 import { departmentNames, lightBadge } from '../ui.js';
@@ -404,11 +405,22 @@ export async function renderTask(ctx) {
       : h('p', { class: 'muted' }, t('task.extensions.empty')),
   );
 
+  // Every supervision notice of the task, closed ones too; a named unit's coordinator answers here.
+  const notices = noticeSection(await loadNotices(`taskNumber=${number}&state=all`), {
+    plan,
+    ctx,
+    me: await whoAmI(),
+    withTask: false,
+    emptyKey: 'notices.task.empty',
+    testId: 'task-notices',
+  });
+
   replace(
     root,
     head,
     status,
     h('div', { class: 'task-grid' }, h('div', {}, units, workItems, changes), h('div', {}, timeline)),
+    notices,
     notifications,
     escalations,
     extensions,
