@@ -114,12 +114,7 @@ export function taskMilestones(plan: PlanFile, task: Task, startDate: string): M
  * its `calendar` resolved by the caller (client/working-calendar.ts: the workflow never reads a library).
  * @throws Error for a working-day plan without its calendar.
  */
-export function keyTaskInput(
-  plan: PlanFile,
-  task: Task,
-  startDate: string,
-  calendar?: WorkingCalendar,
-): KeyTaskInput {
+export function keyTaskInput(plan: PlanFile, task: Task, startDate: string, calendar?: WorkingCalendar): KeyTaskInput {
   const { lead, coResponsible } = taskUnits(task);
   const { workingDays, ...policy } = plan.policy;
   if (workingDays && !calendar) throw new Error(`plan ${plan.id} counts working days: resolve its calendar first`);

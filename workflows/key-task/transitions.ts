@@ -641,7 +641,12 @@ class Step {
           const late = item.collectives.flatMap((c) => membersPending(item, c));
           this.notify('overdue', m, [...late, item.lead], event.id, {
             workItem: event.workItem,
-            daysLate: daysLate(lateFrom(m), this.input.policy.utcOffset, this.ctx.now, this.input.policy.workingCalendar),
+            daysLate: daysLate(
+              lateFrom(m),
+              this.input.policy.utcOffset,
+              this.ctx.now,
+              this.input.policy.workingCalendar,
+            ),
           });
         } else if (!together) this.escalate(m, event.level, event.id, false);
       }
@@ -769,7 +774,13 @@ class Step {
     this.closeNotices(m, closedBy);
     open.closedAt = iso(this.ctx.now);
     open.closedBy = closedBy;
-    if (closedBy === 'completed') open.daysLate = daysLate(lateFrom(m), this.input.policy.utcOffset, this.ctx.now, this.input.policy.workingCalendar);
+    if (closedBy === 'completed')
+      open.daysLate = daysLate(
+        lateFrom(m),
+        this.input.policy.utcOffset,
+        this.ctx.now,
+        this.input.policy.workingCalendar,
+      );
   }
 
   /** Extension requests still waiting (of one milestone, or all) that nobody can decide any more. */
