@@ -9,12 +9,14 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  ParentClosePolicy,
   proxyActivities,
+  startChild,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import type { SearchAttributePair } from '@temporalio/common';
+import { WorkflowIdReusePolicy, type SearchAttributePair } from '@temporalio/common';
 import type { Activities } from '../activities';
 // Values only from the zod-free contracts/shared (lint keeps zod out of the bundle); types from anywhere.
 import type {
@@ -54,6 +56,22 @@ export function notificationSearchAttributes(n: Notification): SearchAttributePa
     { key: SA_DEPARTMENTS, value: n.departments },
     { key: SA_DELIVERY_OUTCOME, value: 'pending' },
   ];
+}
+
+/**
+ * Starts a notification's delivery as a child workflow whose id is the notification's deterministic id (a second
+ * start of the same notification is refused by the server), abandoned by its parent: a channel down for hours
+ * delays only its messages, never the parent.
+ */
+export function startNotification(n: Notification): Promise<unknown> {
+  return startChild(notificationWorkflow, {
+    workflowId: n.id,
+    args: [n],
+    parentClosePolicy: ParentClosePolicy.ABANDON,
+    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    typedSearchAttributes: notificationSearchAttributes(n),
+    memo: notificationMemo(n),
+  });
 }
 
 /** The memo a notification workflow starts with, so the log can show it before its first delivery is planned. */

@@ -13,14 +13,12 @@ import {
   condition,
   continueAsNew,
   log,
-  ParentClosePolicy,
   proxyActivities,
   setHandler,
-  startChild,
   upsertMemo,
   workflowInfo,
 } from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities';
 import type { Notification, SupervisionNotice, SupervisionNoticeInput, AnswerNoticeArgs } from '../contracts';
 import {
@@ -36,7 +34,7 @@ import {
 } from '../contracts/shared';
 import { deadlineEpoch, iso, localDate } from '../domain/calendar';
 import { refuse, requireActor } from './key-task/requests';
-import { notificationMemo, notificationSearchAttributes, notificationWorkflow } from './notification';
+import { startNotification } from './notification';
 
 const { claimNoticeNumber } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
@@ -171,14 +169,7 @@ async function tell(
     answerBy: notice.answerBy,
   };
   try {
-    await startChild(notificationWorkflow, {
-      workflowId: n.id,
-      args: [n],
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      typedSearchAttributes: notificationSearchAttributes(n),
-      memo: notificationMemo(n),
-    });
+    await startNotification(n);
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }

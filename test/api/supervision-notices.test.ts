@@ -4,8 +4,7 @@
  * year, no gaps); the board lists the open ones; a named unit answers; a unit it does not name, an empty answer
  * and an answer after the notice closed are refused with their codes and change nothing.
  */
-import type { Response } from 'supertest';
-import { request } from '../../support/checked-request';
+import { expectError, request } from '../../support/checked-request';
 import { addDays, localDate } from '../../domain/calendar';
 import type { SupervisionNotice } from '../../contracts';
 import { eventually, plan2016, startHarness, type Harness } from '../../support/api-harness';
@@ -14,13 +13,6 @@ let h: Harness;
 let a: ReturnType<Harness['app']>;
 const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
 const today = localDate(Date.now(), '+08:00');
-
-function expectError(res: Response, status: number, code: string) {
-  expect({ status: res.status, code: res.body?.error?.code }).toEqual({ status, code });
-  const { zh, en } = res.body.error.message as { zh: string; en: string };
-  expect(zh).toMatch(/[\u3400-\u9fff]/);
-  expect(en).toMatch(/[A-Za-z]{3}/);
-}
 
 async function notices(token: string, query = ''): Promise<SupervisionNotice[]> {
   const res = await request(a.app).get(`/api/supervision-notices${query}`).set(auth(token));

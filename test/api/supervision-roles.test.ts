@@ -5,8 +5,7 @@
  * office decides the extension requests of task 13, which the general office leads (and is told of them),
  * and the general office may not.
  */
-import type { Response } from 'supertest';
-import { request } from '../../support/checked-request';
+import { expectError, request } from '../../support/checked-request';
 import { addDays } from '../../domain/calendar';
 import type { KeyTaskView, NotificationLogEntry } from '../../contracts';
 import { eventually, plan2016, startHarness, type Harness } from '../../support/api-harness';
@@ -16,13 +15,6 @@ let past: ReturnType<Harness['app']>;
 let now: ReturnType<Harness['app']>;
 
 const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
-
-function expectError(res: Response, status: number, code: string) {
-  expect({ status: res.status, code: res.body?.error?.code }).toEqual({ status, code });
-  const { zh, en } = res.body.error.message as { zh: string; en: string };
-  expect(zh).toMatch(/[\u3400-\u9fff]/);
-  expect(en).toMatch(/[A-Za-z]{3}/);
-}
 
 beforeAll(async () => {
   h = await startHarness();

@@ -6,7 +6,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { readDemoTokens, type DemoTokens } from '../../support/demo-tokens';
 import { freePorts } from '../../support/ports';
 import { spawnProcess } from '../../support/os-process';
@@ -123,4 +123,14 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** Signs in with `token` on `pathname` through the sign-in form (signing out first when someone is signed in). */
+export async function signIn(page: Page, baseUrl: string, token: string, pathname = '/'): Promise<void> {
+  await page.goto(`${baseUrl}${pathname}`);
+  const signOut = page.getByTestId('sign-out');
+  if (await signOut.isVisible()) await signOut.click();
+  await page.getByTestId('token-input').fill(token);
+  await page.getByTestId('signin').getByRole('button').click();
+  await page.getByTestId('signin').waitFor({ state: 'detached' });
 }

@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { addDays, localDate } from '../../domain/calendar';
 import { PROJECT_ROOT } from '../../embedded/binaries';
 import { loadPlanFile } from '../../seeds/load-plan';
-import { launchChromium, startStack, type Stack } from './stack';
+import { launchChromium, signIn as signInAs, startStack, type Stack } from './stack';
 
 const plan = loadPlanFile();
 const RESULTS = path.join(PROJECT_ROOT, 'test-results', 'dashboard');
@@ -34,13 +34,8 @@ afterAll(async () => {
   await stack?.stop();
 }, 60_000);
 
-async function signIn(token: string, pathname: string): Promise<void> {
-  await page.goto(`${stack.baseUrl}${pathname}`);
-  const signOut = page.getByTestId('sign-out');
-  if (await signOut.isVisible()) await signOut.click();
-  await page.getByTestId('token-input').fill(token);
-  await page.getByTestId('signin').getByRole('button').click();
-  await page.getByTestId('signin').waitFor({ state: 'detached' });
+function signIn(token: string, pathname: string): Promise<void> {
+  return signInAs(page, stack.baseUrl, token, pathname);
 }
 
 /** The notice card of task 5 in `within` (a section's test id). */

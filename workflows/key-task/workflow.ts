@@ -65,7 +65,7 @@ import {
   type KeyTaskEvent,
   type TransitionContext,
 } from './transitions';
-import { notificationMemo, notificationSearchAttributes, notificationWorkflow } from '../notification';
+import { startNotification } from '../notification';
 
 /** Patch id: the `DubanExtensionPending` search attribute (see `publish`). Never reuse or rename. */
 const PATCH_EXTENSION_PENDING = 'extension-pending-search-attribute';
@@ -156,22 +156,8 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
     deliveries.add(run);
   };
 
-  // Each notification is its own workflow, whose id is the notification's deterministic id: a second start
-  // of the same notification is refused by the server. It is abandoned, not awaited, so a channel down for
-  // hours delays only its messages, never the task; only the start is awaited (before closing).
-  const deliver = (n: Notification): void =>
-    track(
-      () =>
-        startChild(notificationWorkflow, {
-          workflowId: n.id,
-          args: [n],
-          parentClosePolicy: ParentClosePolicy.ABANDON,
-          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-          typedSearchAttributes: notificationSearchAttributes(n),
-          memo: notificationMemo(n),
-        }),
-      n.id,
-    );
+  // Each notification is its own workflow, with the notification's deterministic id (see startNotification).
+  const deliver = (n: Notification): void => track(() => startNotification(n), n.id);
 
   let lastAttributes = '';
   let lastParts = 'null';
