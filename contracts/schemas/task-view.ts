@@ -103,6 +103,7 @@ export const memberReportSchema = z.object({
   person: z.string(),
   at: z.string(),
   requestId: z.string(),
+  actor: actorSchema.optional(),
 });
 /** A member's report on its part of a work item. */
 export type MemberReport = z.infer<typeof memberReportSchema>;
@@ -192,6 +193,7 @@ export const responsibilityChangeSchema = z.object({
   by: departmentIdSchema,
   person: z.string(),
   at: z.string(),
+  actor: actorSchema.optional(),
 });
 /** A recorded change of responsibility: designation, waiver, reassignment, added co-unit, early closure. */
 export type ResponsibilityChange = z.infer<typeof responsibilityChangeSchema>;

@@ -50,7 +50,13 @@ beforeAll(async () => {
     .set('Authorization', `Bearer ${tokens.admin}`)
     .send({ startDate });
   expect(started.status).toBe(200);
-  // The co-responsible unit signs task 1's first milestone; task 3 (which it leads) still waits on it.
+  // In task 1 the unit leads work item 3 (co-unit 科技司) and co-owns item 4: once 科技司 has signed item 3,
+  // the unit's one act signs both, and nothing more waits on it; task 3 (which it leads) still waits on it.
+  const coSigned = await request(app)
+    .post('/api/tasks/1/milestones/work-plan/sign-offs')
+    .set('Authorization', `Bearer ${tokens.coordinator('science-tech')}`)
+    .send({ department: 'science-tech', decision: 'approve', comment: '同意', workItem: 2 });
+  expect(coSigned.status).toBe(200);
   const signed = await request(app)
     .post('/api/tasks/1/milestones/work-plan/sign-offs')
     .set('Authorization', `Bearer ${tokens.coordinator(DEPT)}`)

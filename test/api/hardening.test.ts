@@ -82,8 +82,14 @@ describe('Idempotency-Key bound to its request', () => {
     const view = await state(base, base.tokens, 5);
     const milestone = view.milestones.find((m) => m.id === 'work-plan')!;
     const mine = milestone.rounds.flatMap((r) => r.signOffs).filter((s) => s.department === co);
-    expect(mine).toHaveLength(1);
-    expect(mine[0]).toMatchObject({ decision: 'approve', comment: '同意' });
+    // One act, applied once: the unit co-owns work item 1 and leads item 3 alone, so its approval signs both,
+    // recorded once per role, under the one request id; none of the refused bodies left a trace.
+    expect(mine.map((s) => ({ role: s.role, workItems: s.workItems }))).toEqual([
+      { role: 'co', workItems: [0] },
+      { role: 'lead', workItems: [2] },
+    ]);
+    expect(new Set(mine.map((s) => s.requestId)).size).toBe(1);
+    for (const s of mine) expect(s).toMatchObject({ decision: 'approve', comment: '同意' });
     expect(milestone.state).toBe('open');
   });
 

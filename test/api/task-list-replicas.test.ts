@@ -10,6 +10,8 @@ import { taskMilestones, taskUnits, workItemUnits } from '../../domain/plan';
 import type { TaskRow } from '../../contracts';
 import { eventually, plan2016, request, startHarness, type Harness } from '../../support/api-harness';
 import { waitFor } from '../../support/wait-for';
+import { TEST_KEYRING } from '../../support/sealed-client';
+import { dataConverter } from '../../codec';
 
 let h: Harness;
 const plan = plan2016({ id: 'replicas-2016', tasks: [1, 2, 3] });
@@ -73,7 +75,7 @@ test('a replica that reported healthy answers the board from memory, even with T
   const connection = await Connection.connect({ address: h.env.address });
   const namespace = h.env.namespace ?? 'default';
   const app = createApp({
-    temporalClient: new Client({ connection, namespace }),
+    temporalClient: new Client({ connection, namespace, dataConverter: dataConverter(TEST_KEYRING) }),
     config: { TEMPORAL_NAMESPACE: namespace, temporalAddress: h.env.address },
     plan,
     tokens: a.tokens.records,

@@ -132,20 +132,31 @@ describe('the ledger buttons of the board', () => {
 });
 
 /** Approves a milestone through the API as the coordinator of `department`. */
-async function approve(task: number, milestone: string, department: string): Promise<void> {
+async function approve(
+  task: number,
+  milestone: string,
+  department: string,
+  figures?: Record<string, number>,
+): Promise<void> {
   const res = await fetch(`${stack.baseUrl}/api/tasks/${task}/milestones/${milestone}/sign-offs`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${stack.tokens.coordinator(department)}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ department, decision: 'approve' }),
+    body: JSON.stringify({ department, decision: 'approve', ...(figures ? { figures } : {}) }),
   });
-  expect(res.status).toBe(200);
+  expect({ status: res.status, body: res.status === 200 ? null : await res.text() }).toEqual({
+    status: 200,
+    body: null,
+  });
 }
 
 describe('the progress chart of the board', () => {
   beforeAll(async () => {
-    // Task 4 (section 三, one unit) moves on to its mid-year milestone; task 17 (section 八) is completed.
+    // Task 4 (section 三, one unit) moves on to its mid-year milestone; task 14 (section 七, one unit) is completed.
     await approve(4, 'work-plan', 'vocational-adult');
-    for (const m of plan.schedule) await approve(17, m.id, 'local-authorities');
+    // Its year-end sign-off reports core target 7's figure (teachers trained in informatization).
+    for (const m of plan.schedule) {
+      await approve(14, m.id, 'teachers', m.id === 'year-end' ? { 't7-teachers-trained': 1_000_000 } : undefined);
+    }
   });
 
   const segments = async (section: number) => {
@@ -163,12 +174,12 @@ describe('the progress chart of the board', () => {
     await chart.waitFor();
     expect(await page.getByTestId('chart-section').count()).toBe(plan.sections.length);
     expect(await segments(3)).toEqual({ on_track: 1, due_soon: 5 });
-    expect(await segments(8)).toEqual({ completed: 1, due_soon: 1 });
+    expect(await segments(7)).toEqual({ completed: 1, due_soon: 1 });
     expect(await segments(1)).toEqual({ due_soon: 1 });
-    const bar8 = page.locator('[data-testid=chart-section][data-section="8"]');
-    expect(await bar8.locator('.bar-done').textContent()).toBe('已完成 1/2');
+    const bar7 = page.locator('[data-testid=chart-section][data-section="7"]');
+    expect(await bar7.locator('.bar-done').textContent()).toBe('已完成 1/2');
     // Every segment shows its number; the legend puts the words beside every colour.
-    expect(await bar8.locator('.seg-count').allTextContents()).toEqual(['1', '1']);
+    expect(await bar7.locator('.seg-count').allTextContents()).toEqual(['1', '1']);
     const legend = await page.getByTestId('chart-legend').locator('text').allTextContents();
     expect(legend).toEqual(['已完成', '正常推进', '即将到期', '已逾期', '升级督办']);
     const card = page.getByTestId('section-progress');
@@ -184,7 +195,7 @@ describe('the progress chart of the board', () => {
     expect(await page.getByTestId('section-progress').locator('h2').textContent()).toBe('Progress by section');
     const legend = await page.getByTestId('chart-legend').locator('text').allTextContents();
     expect(legend).toEqual(['Completed', 'On track', 'Due soon', 'Overdue', 'Escalated']);
-    expect(await page.locator('[data-testid=chart-section][data-section="8"] .bar-done').textContent()).toBe(
+    expect(await page.locator('[data-testid=chart-section][data-section="7"] .bar-done').textContent()).toBe(
       '1/2 done',
     );
     await page.getByTestId('section-progress').screenshot({ path: path.join(RESULTS, 'section-progress-en.png') });
@@ -192,13 +203,12 @@ describe('the progress chart of the board', () => {
   });
 
   it('follows the board’s department filter', async () => {
-    await page.goto(`${stack.baseUrl}/?department=local-authorities`);
+    await page.goto(`${stack.baseUrl}/?department=teachers`);
     await page.getByTestId('section-chart').waitFor();
-    const involved = plan.tasks.filter(
-      (t) => t.section === 8 && t.workItems.some((w) => w.units.includes('local-authorities')),
-    );
-    expect(involved.length).toBe(2);
-    expect(await segments(8)).toEqual({ completed: 1, due_soon: 1 });
+    // Section 七 has tasks 14 (教师司 alone) and 15 (not 教师司's): only the completed one counts.
+    const involved = plan.tasks.filter((t) => t.section === 7 && t.workItems.some((w) => w.units.includes('teachers')));
+    expect(involved.map((t) => t.number)).toEqual([14]);
+    expect(await segments(7)).toEqual({ completed: 1 });
     expect(await page.getByTestId('chart-section').count()).toBeLessThan(plan.sections.length);
     expect(await page.locator('[data-testid=chart-section][data-section="1"]').count()).toBe(0);
   });

@@ -127,14 +127,22 @@ test('worker SIGKILLed mid sign-off storm: every acknowledged sign-off is applie
   for (const a of all) {
     const id = updateIdFor(a.token, signOffPath(a.task, a.milestoneId), a.key);
     const records = signOffRecords(views.get(a.task)!, milestoneId).filter((r) => r.requestId === id);
-    expect({ key: a.key, count: records.length }).toEqual({ key: a.key, count: a.final!.status === 200 ? 1 : 0 });
+    // An act is recorded once per work item it signs (a lead's close signs every item it leads), never twice
+    // for the same item; a refused one not at all.
+    const items = records.map((r) => (r.workItems ?? []).join(','));
+    expect({ key: a.key, applied: records.length > 0, repeated: items.length - new Set(items).size }).toEqual({
+      key: a.key,
+      applied: a.final!.status === 200,
+      repeated: 0,
+    });
   }
   for (const view of views.values()) {
     expect(view.milestones[0]!.state).toBe('completed');
-    // One record per unit: nothing applied twice.
-    const departments = signOffRecords(view, milestoneId).map((r) => r.department);
-    expect(new Set(departments).size).toBe(departments.length);
-    expect(departments.length).toBe(view.milestones[0]!.required.length);
+    // One record per unit and work item: nothing applied twice; every required unit signed.
+    const signed = signOffRecords(view, milestoneId).map((r) => `${r.department}:${(r.workItems ?? []).join(',')}`);
+    expect(new Set(signed).size).toBe(signed.length);
+    const departments = new Set(signOffRecords(view, milestoneId).map((r) => r.department));
+    expect(departments.size).toBe(view.milestones[0]!.required.length);
   }
 
   // Notifications: each decided once in the workflow and delivered once; none sent again after the restart.

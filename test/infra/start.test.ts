@@ -90,9 +90,19 @@ function descendants(pid: number): { pid: number; args: string }[] {
 async function planWorkflows(address: string): Promise<Map<string, string>> {
   const connection = await Connection.connect({ address });
   try {
-    const client = new Client({ connection, namespace: 'duban' });
+    // Straight from the visibility service: ids need no decoding, and memos are encrypted by the engine's keyring.
     const runs = new Map<string, string>();
-    for await (const wf of client.workflow.list({ query: planQuery })) runs.set(wf.workflowId, wf.runId);
+    let nextPageToken: Uint8Array | undefined;
+    do {
+      const page = await connection.workflowService.listWorkflowExecutions({
+        namespace: 'duban',
+        query: planQuery,
+        pageSize: 1000,
+        ...(nextPageToken ? { nextPageToken } : {}),
+      });
+      for (const e of page.executions ?? []) runs.set(e.execution!.workflowId!, e.execution!.runId!);
+      nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+    } while (nextPageToken);
     return runs;
   } finally {
     await connection.close();

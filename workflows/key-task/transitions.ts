@@ -333,7 +333,7 @@ class Step {
   private itemSignOff(m: MilestoneRecord, args: SignOffArgs): MilestoneView {
     const round = m.rounds.at(-1)!;
     const at = iso(this.ctx.now);
-    const base = { department: args.department, decision: args.decision, person: args.person, at };
+    const base = { department: args.department, decision: args.decision, person: args.person, at, ...actorOf(args) };
     if (args.decision === 'reject') {
       const items = args.workItem === undefined ? itemsOf(m, args.department) : [args.workItem];
       const role = args.department === taskLeadOf(m) ? 'lead' : 'co';
@@ -371,6 +371,7 @@ class Step {
       person: args.person,
       at: iso(this.ctx.now),
       requestId: args.requestId,
+      ...actorOf(args),
     });
     this.remember(args.requestId);
     return milestoneView(m);
@@ -406,6 +407,7 @@ class Step {
         reason: args.reason,
         by: args.department,
         person: args.person,
+        ...actorOf(args),
       },
       [],
     );
@@ -430,6 +432,7 @@ class Step {
         reason: args.reason,
         by: args.department,
         person: args.person,
+        ...actorOf(args),
       },
       args.departments,
     );
@@ -454,6 +457,7 @@ class Step {
         reason: args.reason,
         by: this.input.offices.generalOffice,
         person: args.person,
+        ...actorOf(args),
       },
       told,
     );
@@ -483,6 +487,7 @@ class Step {
         reason: args.reason,
         by: this.input.offices.generalOffice,
         person: args.person,
+        ...actorOf(args),
       },
       [args.from, args.to],
     );
@@ -504,6 +509,7 @@ class Step {
         reason: args.reason,
         by: this.input.offices.generalOffice,
         person: args.person,
+        ...actorOf(args),
       },
       [args.unit],
     );
