@@ -30,6 +30,16 @@ export function taskLink(publicUrl: string, taskNumber: number): string {
   return `${publicUrl.replace(/\/+$/, '')}/tasks/${taskNumber}`;
 }
 
+/** The printable page of a month's bulletin (`YYYY-MM`). */
+export function bulletinLink(publicUrl: string, month: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}/api/bulletins/${month}/print`;
+}
+
+/** The link a notification carries: its task's page, or a bulletin's printable page. */
+export function noticeLink(publicUrl: string, n: Pick<Notification, 'kind' | 'taskNumber' | 'milestoneId'>): string {
+  return n.kind === 'bulletin' ? bulletinLink(publicUrl, n.milestoneId) : taskLink(publicUrl, n.taskNumber);
+}
+
 function names(ids: string[], ctx: TextContext, lang: 'zh' | 'en'): string {
   if (ids.length === 0) return lang === 'zh' ? '无' : 'none';
   return ids.map((id) => ctx.departmentName(id)?.[lang] ?? id).join(lang === 'zh' ? '、' : ', ');
@@ -77,10 +87,38 @@ export function messageText(n: Notification, ctx: TextContext): MessageText {
       break;
     }
     case 'overdue': {
+      if (n.workItem === undefined) {
+        // An escalation step's chase: to every unit still pending, whatever it owes.
+        subject = `【逾期催办】${task}${ms}已逾期${n.daysLate ?? 0}天，请即办理`;
+        headline = `${task}的节点${ms}已过截止日期${n.dueDate}，逾期${n.daysLate ?? 0}天，督办已升级至第${n.level ?? 1}级，请尚未办理的单位即办。`;
+        english = `Overdue: milestone ${msEn} of ${taskEn} passed its due date ${n.dueDate} ${n.daysLate ?? 0} day(s) ago and is escalated to level ${n.level ?? 1}; units still pending, please act now.`;
+        break;
+      }
       const item = `第${(n.workItem ?? 0) + 1}项工作`;
       subject = `【逾期】${task}${ms}${item}：尚未报送`;
       headline = `${task}的节点${ms}已过截止日期${n.dueDate}，${item}尚未报送的单位请即报送，并告知该项牵头单位。`;
       english = `Overdue: milestone ${msEn} of ${taskEn} passed its due date ${n.dueDate}; units that have not reported on work item ${(n.workItem ?? 0) + 1}, please report now (the item's lead is told).`;
+      break;
+    }
+    case 'bulletin':
+      subject = `【通报】${n.milestoneTitle.zh}`;
+      headline = `${n.milestoneTitle.zh}已印发，请审阅。${n.comment ?? ''}`;
+      english = `Bulletin: ${n.milestoneTitle.en}. ${n.taskTitle.en}`;
+      break;
+    case 'round-cap-reached':
+      subject = `【退回次数已满】${task}${ms}已被退回${n.rejections ?? ''}次，请办公厅决定`;
+      headline = `${task}的节点${ms}已被退回${n.rejections ?? ''}次，达到上限，请办公厅决定再开一轮或按现状办结；在此之前牵头单位不能重新提交。`;
+      english = `Rejection limit reached: milestone ${msEn} of ${taskEn} has been rejected ${n.rejections ?? ''} times; the General Office decides whether another round opens or it closes as it stands (the lead cannot resubmit until then).`;
+      break;
+    case 'round-decided': {
+      const close = n.roundDecision === 'close';
+      subject = `【办公厅决定】${task}${ms}${close ? '按现状办结' : '再开一轮'}`;
+      headline = close
+        ? `办公厅决定：${task}的节点${ms}按现状办结，下一节点已开始。`
+        : `办公厅决定：${task}的节点${ms}再开一轮，请牵头单位修改后重新提交。`;
+      english = close
+        ? `General Office decision: milestone ${msEn} of ${taskEn} is closed as it stands; the next milestone is open.`
+        : `General Office decision: milestone ${msEn} of ${taskEn} gets another round; the lead unit may revise and resubmit.`;
       break;
     }
     case 'responsibility-changed': {
@@ -104,6 +142,34 @@ export function messageText(n: Notification, ctx: TextContext): MessageText {
       english = `Supervision notice ${no} passed its answer date ${n.answerBy} with units unanswered; the supervision office follows up.`;
       break;
     }
+    case 'chase':
+      subject = `【催办】${task}${ms}：请尚未办理的单位即办`;
+      headline = `办公厅催办${task}的节点${ms}（截止日期${n.dueDate}），请尚未办理的单位即办。`;
+      english = `Chase from the General Office: milestone ${msEn} of ${taskEn} (due ${n.dueDate}); units still pending, please act now.`;
+      break;
+    case 'approval-voided':
+      subject = `【须重新签核】${task}${ms}被退回，贵单位的签核须重新办理`;
+      headline = `${task}的节点${ms}被退回，贵单位本轮已给出的同意作废，待牵头单位重新提交后须重新签核。`;
+      english = `Approval voided: milestone ${msEn} of ${taskEn} was returned; your approval in this round no longer counts and must be given again once the lead resubmits.`;
+      break;
+    case 'resubmitted':
+      subject = `【重新提交】${task}${ms}已重新提交，请重新签核`;
+      headline = `${task}的牵头单位已重新提交节点${ms}，请贵单位重新签核（截止日期${n.dueDate}）。`;
+      english = `Resubmitted: the lead resubmitted milestone ${msEn} of ${taskEn}; it is back for your sign-off (due ${n.dueDate}).`;
+      break;
+  }
+  if (n.kind === 'bulletin') {
+    return {
+      subject,
+      headline,
+      english,
+      facts: [
+        { label: '通报 Bulletin', value: n.milestoneTitle.zh },
+        { label: '截至 As of', value: n.dueDate },
+        { label: '发送对象 Sent to', value: names(n.departments, ctx, 'zh') },
+      ],
+      link: noticeLink(ctx.publicUrl, n),
+    };
   }
   const facts: { label: string; value: string }[] = [
     { label: '任务 Task', value: `${n.taskNumber}. ${n.taskTitle.zh} (${n.taskTitle.en})` },

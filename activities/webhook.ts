@@ -8,7 +8,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { whsecKey, type Notification } from '../contracts';
-import { taskLink } from './message-text';
+import { noticeLink } from './message-text';
 
 /** The JSON body of a webhook call. */
 export interface WebhookBody {
@@ -57,7 +57,7 @@ export function webhookBody(n: Notification, sentAt: string, publicUrl: string):
     ...(n.approved !== undefined ? { approved: n.approved } : {}),
     decidedAt: n.at,
     sentAt,
-    link: taskLink(publicUrl, n.taskNumber),
+    link: noticeLink(publicUrl, n),
   };
 }
 

@@ -12,6 +12,7 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { dashboardRouter } from '../dashboard';
+import { codecSessions } from './auth/codec-session';
 import { authenticate } from './auth/middleware';
 import { fixedTokens, type TokenSource } from './auth/tokens';
 import { createIdempotencyStore } from './idempotency';
@@ -19,11 +20,13 @@ import { auditLogger, auditTrail, requestId } from './middleware/audit';
 import { authFailureLimiter, DEFAULT_RATE_LIMITS, writeLimiter } from './middleware/rate-limit';
 import { IDEMPOTENCY_STORE_LOCAL } from './middleware/route';
 import { loadTaskRows } from '../client/task-list';
+import type { ItemRecord } from '../contracts';
 import type { AppContext, AppDeps } from './deps';
 import { createTaskListCache } from './task-list-cache';
+import { createPlanStartJobs } from './plan-start-jobs';
 import { withDeadline } from './temporal';
 import { errorHandler, notFoundHandler } from './middleware/error-handler';
-import { codecPreflight, codecRoutes } from './routes/codec';
+import { CODEC_DECODE_PATH, codecPreflight, codecRoutes } from './routes/codec';
 import { calendarRoutes } from './routes/calendar';
 import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
@@ -32,6 +35,12 @@ import { milestoneRoutes } from './routes/milestones';
 import { notificationRoutes } from './routes/notifications';
 import { exportRoutes } from './routes/export';
 import { planRoutes } from './routes/plan';
+import { itemRoutes } from './routes/items';
+import { scoreRoutes } from './routes/scores';
+import { chartRoutes } from './routes/charts';
+import { isPlanLoad, plansRoutes } from './routes/plans';
+import { createPlanRegistry } from './plans';
+import type { PlanFile } from '../contracts';
 import { supervisionRoutes } from './routes/supervision';
 import { noticeRoutes } from './routes/notices';
 import { taskRoutes } from './routes/tasks';
@@ -47,15 +56,34 @@ const closers = new WeakMap<Express, () => Promise<void>>();
  * the task list at once and keeps it current in the background until {@link closeApp}.
  */
 export function createApp(appDeps: AppDeps): Express {
+  const items = new Map<number, ItemRecord>();
+  const taskListOf = (plan: PlanFile) =>
+    createTaskListCache(
+      async (changedSince, signal) => {
+        const loaded = await appDeps.temporalClient.connection.withAbortSignal(signal, () =>
+          withDeadline(appDeps, () => loadTaskRows(appDeps.temporalClient, plan, { changedSince })),
+        );
+        // An item's record never changes once started: every load may only add to what is known. Items are
+        // the default plan's (the office creates them there).
+        if (plan === appDeps.plan) for (const record of loaded.items ?? []) items.set(record.task.number, record);
+        return loaded;
+      },
+      { ...appDeps.taskListTiming, onError: appDeps.logError },
+    );
+  const taskList = taskListOf(appDeps.plan);
+  const plans = createPlanRegistry({
+    defaultPlan: appDeps.plan,
+    defaultTaskList: taskList,
+    taskListOf,
+    dataDir: appDeps.config.DATA_DIR,
+    logError: appDeps.logError,
+  });
   const deps: AppContext = {
     ...appDeps,
-    taskList: createTaskListCache(
-      (changedSince, signal) =>
-        appDeps.temporalClient.connection.withAbortSignal(signal, () =>
-          withDeadline(appDeps, () => loadTaskRows(appDeps.temporalClient, appDeps.plan, { changedSince })),
-        ),
-      { ...appDeps.taskListTiming, onError: appDeps.logError },
-    ),
+    items,
+    taskList,
+    plans,
+    planStartJobs: createPlanStartJobs(appDeps.logError),
   };
   const app = express();
   app.disable('x-powered-by');
@@ -92,7 +120,9 @@ export function createApp(appDeps: AppDeps): Express {
   const metrics = createApiMetrics(deps);
   app.use(metrics.middleware);
   app.use(codecPreflight(deps));
-  app.use(express.json({ limit: deps.bodyLimit ?? '64kb' }));
+  // A plan file is larger than any other body: its own parser, after authentication (see plansRoutes).
+  const json = express.json({ limit: deps.bodyLimit ?? '64kb' });
+  app.use((req, res, next) => (isPlanLoad(req) ? next() : json(req, res, next)));
   // Prometheus scrapes without a token, like /healthz; see api/metrics.ts for what each metric counts.
   app.get('/metrics', metrics.handler);
 
@@ -103,9 +133,14 @@ export function createApp(appDeps: AppDeps): Express {
   const calendar = calendarRoutes(deps);
   app.use(calendar.feed);
 
+  // The Web UI's decode calls carry the codec session cookie an administrator's dashboard asked for, not a token.
+  const sessions = codecSessions(tokens);
+  app.use(CODEC_DECODE_PATH, sessions.authenticate);
   app.use('/api', authenticate(tokens, authFailureLimiter(limits.authFailuresPer15Min)));
   app.use('/api', writeLimiter(limits.writesPerMinute));
   app.use(planRoutes(deps));
+  app.use(plansRoutes(deps));
+  app.use(chartRoutes(deps));
   app.use(taskRoutes(deps));
   app.use(milestoneRoutes(deps));
   app.use(workItemRoutes(deps));
@@ -113,17 +148,24 @@ export function createApp(appDeps: AppDeps): Express {
   app.use(noticeRoutes(deps));
   app.use(notificationRoutes(deps));
   app.use(exportRoutes(deps));
-  app.use(codecRoutes(deps));
+  app.use(scoreRoutes(deps));
+  app.use(itemRoutes(deps));
+  app.use(codecRoutes(deps, sessions));
   app.use(calendar.manage);
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logError));
-  closers.set(app, () => deps.taskList.close());
+  closers.set(app, async () => {
+    await deps.plans.close();
+    // A plan start job in flight finishes its starts (each under its deadline) before the connection closes.
+    await deps.planStartJobs.idle();
+  });
   return app;
 }
 
 /**
- * Stops what an app does in the background (its task list's polls) and resolves once none is in flight;
+ * Stops what an app does in the background (its task list's polls, a plan start job) and resolves once none
+ * is in flight;
  * call when the server has closed, before closing the Temporal connection.
  */
 export async function closeApp(app: Express): Promise<void> {

@@ -4,12 +4,14 @@
  */
 import type { Client } from '@temporalio/client';
 import type { DestinationStream } from 'pino';
-import type { PlanFile } from '../contracts';
+import type { ItemRecord, PlanFile } from '../contracts';
 import type { TokenRecord, TokenSource } from './auth/tokens';
 import path from 'node:path';
 import { createIdempotencyStore, type IdempotencyStore } from './idempotency';
 import type { RateLimits } from './middleware/rate-limit';
+import type { PlanRegistry } from './plans';
 import type { TaskListCache, TaskListCacheOptions } from './task-list-cache';
+import type { PlanStartJobs } from './plan-start-jobs';
 
 /** The part of the configuration the API uses. */
 export interface ApiConfig {
@@ -58,6 +60,15 @@ export interface AppDeps {
 export interface AppContext extends AppDeps {
   /** The plan's task list, held in memory and kept current from visibility (`task-list-cache.ts`). */
   taskList: TaskListCache;
+  /**
+   * The items beyond the plan (交办事项) by number: those this replica created and those its task list's loads
+   * found (from each item's memo), so that every route resolves them as it resolves the plan's tasks.
+   */
+  items: Map<number, ItemRecord>;
+  /** Plan starts running in the background (`POST /api/plan/start-jobs`, `plan-start-jobs.ts`). */
+  planStartJobs: PlanStartJobs;
+  /** Every plan served side by side (`plans.ts`): `plan` and `taskList` above are the default one's. */
+  plans: PlanRegistry;
 }
 
 /** The configuration the API's protections are built from (`config/env.ts`). */

@@ -1,20 +1,30 @@
 /**
  * Idempotency keys. A client may send `Idempotency-Key`; the key, scoped to the caller and the request's
- * path, becomes the Temporal update id (and the workflow's `requestId`), so a retried request is applied
- * once and answers the first result. Without a key every request gets a fresh random id.
+ * path, becomes the workflow's `requestId` and (with the start of the fingerprint below) the Temporal update
+ * id, so a retried request is applied once and answers the first result. Without a key every request gets a
+ * fresh random id.
  *
  * A key is also bound to what it was first sent with: the operation, its parsed path identifiers and a
  * SHA-256 of its parsed body in canonical form (keys sorted), the request's fingerprint. The same key with
  * another fingerprint answers 422 `idempotency_key_reused` and sends nothing to Temporal. The bindings live
  * in an {@link IdempotencyStore}: in memory, and in a file under `DATA_DIR` so that they outlive a restart.
  * They are not shared between API replicas with their own `DATA_DIR`: there, the same key with another body
- * still reaches the workflow under the same update id, which answers the first result and applies nothing
- * (Temporal's deduplication), only without the 422. A request refused with a 4xx applied nothing and frees
- * its key; a 2xx or a 5xx (whose outcome may be unknown) keeps it bound.
+ * reaches the workflow as another update (its id carries the fingerprint), and the workflow, which keeps the
+ * fingerprint of every applied request id, refuses it with the same 422. A request refused with a 4xx applied
+ * nothing and frees its key; a 2xx or a 5xx (whose outcome may be unknown) keeps it bound.
  */
 import type { Request, RequestHandler, Response } from 'express';
 import { createHash, randomUUID } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import { principalOf } from './auth/middleware';
 import type { Principal } from './auth/tokens';
@@ -28,6 +38,18 @@ const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
  * @throws BadRequestError (400 `invalid_idempotency_key`) for a key that is empty, too long or not printable ASCII.
  */
 export function updateIdOf(req: Request, principal: Principal): string {
+  // Worked out once a request: the key's check and the route's update both ask (a SHA-256 each time otherwise).
+  const known = updateIds.get(req);
+  if (known?.principal === principal) return known.id;
+  const id = computeUpdateId(req, principal);
+  updateIds.set(req, { principal, id });
+  return id;
+}
+
+/** The update id of each request in flight, with the principal it was worked out for. */
+const updateIds = new WeakMap<Request, { principal: Principal; id: string }>();
+
+function computeUpdateId(req: Request, principal: Principal): string {
   const key = req.get('idempotency-key');
   if (key === undefined) return `req-${randomUUID()}`;
   if (!KEY_PATTERN.test(key)) {
@@ -53,6 +75,9 @@ export function canonicalJson(value: unknown): string {
   }
   return JSON.stringify(value) ?? 'null';
 }
+
+/** Where `bindIdempotencyKey` leaves the request's fingerprint for `updateAs` (api/temporal.ts). */
+export const FINGERPRINT_LOCAL = 'requestFingerprint';
 
 /** The fingerprint of a request: SHA-256 of its operation, parsed path identifiers and parsed body. */
 export function requestFingerprint(operationId: string, params: unknown, body: unknown): string {
@@ -100,18 +125,26 @@ export function createIdempotencyStore(options: { file?: string; max?: number } 
       }
     }
   }
+  /** The file, open for appending from the first write on (one write a binding, not open, write, close). */
+  let fd: number | undefined;
   const write = (id: string, fp: string) => {
     if (!file) return;
-    mkdirSync(path.dirname(file), { recursive: true });
+    if (fd === undefined) {
+      mkdirSync(path.dirname(file), { recursive: true });
+      fd = openSync(file, 'a', 0o600);
+    }
     if (lines >= 2 * max) {
       const temporary = `${file}.${process.pid}.tmp`;
       const text = [...bindings].map(([i, f]) => JSON.stringify({ id: i, fp: f })).join('\n');
       writeFileSync(temporary, text.length > 0 ? `${text}\n` : '', { mode: 0o600 });
       renameSync(temporary, file);
+      // The open descriptor still points at the replaced file: append to the new one from now on.
+      closeSync(fd);
+      fd = openSync(file, 'a', 0o600);
       lines = bindings.size;
       return; // the binding is in `bindings` already, so in the rewritten file
     }
-    appendFileSync(file, `${JSON.stringify({ id, fp, at: new Date().toISOString() })}\n`, { mode: 0o600 });
+    writeSync(fd, `${JSON.stringify({ id, fp, at: new Date().toISOString() })}\n`);
     lines++;
   };
   return {
@@ -150,6 +183,7 @@ export function bindIdempotencyKey(store: IdempotencyStore, operationId: string)
     const fp = requestFingerprint(operationId, input?.params, input?.body);
     const claim = store.claim(id, fp);
     if (claim === 'other') throw new IdempotencyKeyReusedError();
+    res.locals[FINGERPRINT_LOCAL] = fp;
     res.on('finish', () => {
       const refused = res.statusCode >= 400 && res.statusCode < 500;
       if (claim === 'new') {

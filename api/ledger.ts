@@ -7,6 +7,8 @@
 import ExcelJS from 'exceljs';
 import type { Bilingual, KeyTaskView, MilestoneView, PlanFile, TaskStatus } from '../contracts';
 import { daysLate, lateFrom, localDate } from '../domain/calendar';
+import { boardSections } from '../domain/plan';
+import { SCORE_TERMS, SCORE_TERM_WORDS, milestoneAt, type DepartmentScore } from '../domain/scores';
 
 /** A row's status: the task statuses, and `not_started` for a milestone that has not opened yet. */
 export type LedgerStatus = TaskStatus | 'not_started';
@@ -20,15 +22,22 @@ export interface LatestReport {
   at: string;
 }
 
-/** One row of the ledger: a task (its current milestone summarised) or one of its milestones. */
+/**
+ * One row of the ledger: a task (its current milestone summarised), one of its milestones, or, where the task
+ * has several work items, one work item on one milestone (its own lead, co-units and progress).
+ */
 export interface LedgerRow {
-  kind: 'task' | 'milestone';
+  kind: 'task' | 'milestone' | 'item';
   section: number;
   taskNumber: number;
   taskTitle: Bilingual;
   /** The milestone of a milestone row; the current milestone of a task row (null once none is current). */
   milestoneId: string | null;
   milestoneTitle: Bilingual | null;
+  /** The work item (0-based) of an item row; null on task and milestone rows. */
+  workItem: number | null;
+  /** The work item's text as the plan writes it (item rows only). */
+  workItemText: string | null;
   lead: string;
   coResponsible: string[];
   dueDate: string | null;
@@ -42,12 +51,13 @@ export interface LedgerRow {
   latestReport: LatestReport | null;
 }
 
-/** The latest sign-off with a comment among `milestones`' rounds. */
-function latestReport(milestones: MilestoneView[]): LatestReport | null {
+/** The latest sign-off with a comment among `milestones`' rounds (with `workItem`: of sign-offs for that item). */
+function latestReport(milestones: MilestoneView[], workItem?: number): LatestReport | null {
   let latest: LatestReport | null = null;
   for (const m of milestones) {
     for (const round of m.rounds) {
       for (const s of round.signOffs) {
+        if (workItem !== undefined && !s.workItems.includes(workItem)) continue;
         if (s.comment && (!latest || s.at >= latest.at)) {
           latest = { comment: s.comment, department: s.department, person: s.person, at: s.at };
         }
@@ -59,9 +69,7 @@ function latestReport(milestones: MilestoneView[]): LatestReport | null {
 
 /** Days late of a milestone as of the view's time: recorded when completed, counted while open. */
 function milestoneDaysLate(m: MilestoneView, view: KeyTaskView, utcOffset: string): number {
-  if (m.state === 'completed') return m.daysLate ?? 0;
-  if (m.state === 'open' || m.state === 'returned') return daysLate(lateFrom(m), utcOffset, Date.parse(view.asOf));
-  return 0;
+  return milestoneAt(m, utcOffset, Date.parse(view.asOf)).daysLate;
 }
 
 /** The ledger status of a milestone: its own when closed or not open yet, the task's while it is worked. */
@@ -83,9 +91,12 @@ export function ledgerRows(plan: PlanFile, views: readonly KeyTaskView[]): Ledge
       section: view.section,
       taskNumber: view.taskNumber,
       taskTitle: view.title,
+      workItem: null,
+      workItemText: null,
       lead: view.lead,
       coResponsible: view.coResponsible,
     };
+    const texts = plan.tasks.find((t) => t.number === view.taskNumber)?.workItems.map((w) => w.text) ?? [];
     const current = view.milestones.find((m) => m.id === view.currentMilestone);
     rows.push({
       ...base,
@@ -115,9 +126,71 @@ export function ledgerRows(plan: PlanFile, views: readonly KeyTaskView[]): Ledge
         escalationLevel: escalation?.level ?? 0,
         latestReport: latestReport([m]),
       });
+      if ((m.items?.length ?? 0) > 1) rows.push(...itemRows(m, view, texts, { ...base, escalation, offset }));
     }
   }
   return rows;
+}
+
+/**
+ * The rows of a milestone's work items (a task with several): each item's own lead and co-units (designated
+ * and added ones included), what it still waits for, whether it is done, its latest report. An item done
+ * while the milestone is still open is late by the day its lead signed it.
+ */
+function itemRows(
+  m: MilestoneView,
+  view: KeyTaskView,
+  texts: readonly string[],
+  base: Pick<LedgerRow, 'section' | 'taskNumber' | 'taskTitle'> & {
+    escalation: KeyTaskView['escalations'][number] | undefined;
+    offset: string;
+  },
+): LedgerRow[] {
+  const { escalation, offset, ...task } = base;
+  return (m.items ?? []).map((item, i) => {
+    const signedAt = m.rounds
+      .at(-1)
+      ?.signOffs.filter((s) => s.decision === 'approve' && s.department === item.lead && s.workItems.includes(i))
+      .at(-1)?.at;
+    const late =
+      item.done && m.state !== 'completed'
+        ? signedAt
+          ? daysLate(lateFrom(m), offset, Date.parse(signedAt))
+          : 0
+        : milestoneDaysLate(m, view, offset);
+    const open = m.state === 'open' || m.state === 'returned';
+    return {
+      ...task,
+      kind: 'item',
+      milestoneId: m.id,
+      milestoneTitle: m.title,
+      workItem: i,
+      workItemText: texts[i] ?? null,
+      lead: item.lead,
+      coResponsible: [...item.co, ...item.collectives.map((c) => c.id), ...item.awaitingDesignation],
+      dueDate: m.dueDate,
+      status: item.done && open ? 'completed' : milestoneStatus(m, view),
+      stage: item.done && open ? 'completed' : m.state,
+      daysLate: late,
+      pending: item.pending,
+      escalationLevel: escalation?.level ?? 0,
+      latestReport: latestReport([m], i),
+    };
+  });
+}
+
+/** How the Row column writes each kind of row. */
+const ROW_KIND_WORDS: Readonly<Record<LedgerRow['kind'], string>> = {
+  task: '任务 Task',
+  milestone: '节点 Milestone',
+  item: '分项 Work item',
+};
+
+/** A work item's cell: its number (1-based, as the document counts) and its text, cut to a readable length. */
+function workItemCell(row: LedgerRow): string {
+  if (row.workItem === null) return '';
+  const text = [...(row.workItemText ?? '')];
+  return `分项${row.workItem + 1}：${text.length > 60 ? `${text.slice(0, 59).join('')}…` : text.join('')}`;
 }
 
 /** Words of each status, Chinese first (the board's words). */
@@ -172,8 +245,9 @@ const COLUMNS: readonly Column[] = [
   { zh: '部分', en: 'Section', width: 26, value: (r) => r.section },
   { zh: '任务序号', en: 'Task No.', width: 8, value: (r) => r.taskNumber },
   { zh: '重点任务', en: 'Key task', width: 36, value: (r) => r.taskTitle.zh },
-  { zh: '行类别', en: 'Row', width: 10, value: (r) => (r.kind === 'task' ? '任务 Task' : '节点 Milestone') },
+  { zh: '行类别', en: 'Row', width: 10, value: (r) => ROW_KIND_WORDS[r.kind] },
   { zh: '节点', en: 'Milestone', width: 14, value: (r) => r.milestoneTitle?.zh ?? '' },
+  { zh: '工作事项', en: 'Work item', width: 30, value: workItemCell },
   { zh: '牵头单位', en: 'Lead unit', width: 14, value: (r, text) => text.name(r.lead) },
   {
     zh: '配合单位',
@@ -208,6 +282,11 @@ export interface LedgerContext {
   plan: PlanFile;
   /** Epoch milliseconds the ledger is as of (printed in the sheets' header). */
   asOf: number;
+  /**
+   * The departments' scores by the plan's rule as of `asOf`, over every task (whatever the filters): the
+   * workbook adds them to the by-unit sheet and gives them a sheet `考核计分 Scores`. Absent: no rule.
+   */
+  scores?: readonly DepartmentScore[];
 }
 
 function cellText(plan: PlanFile): CellText {
@@ -219,7 +298,7 @@ function cellText(plan: PlanFile): CellText {
 }
 
 function sectionTitle(plan: PlanFile, number: number): string {
-  const s = plan.sections.find((x) => x.number === number);
+  const s = boardSections(plan).find((x) => x.number === number);
   return s ? `（${s.numeral}）${s.title.zh}` : String(number);
 }
 
@@ -312,7 +391,9 @@ function departmentSheet(workbook: ExcelJS.Workbook, name: string, rows: readonl
     { zh: '待签节点', en: 'Milestones awaiting it', width: 12 },
     { zh: '其中逾期', en: 'Of which late', width: 10 },
     { zh: '最长逾期天数', en: 'Most days late', width: 12 },
+    ...(ctx.scores ? [{ zh: '考核得分', en: 'Score', width: 10 }] : []),
   ]);
+  const scoreOf = new Map(ctx.scores?.map((s) => [s.department, s.score]));
   const tasks = rows.filter((r) => r.kind === 'task');
   const milestones = rows.filter((r) => r.kind === 'milestone');
   for (const d of ctx.plan.departments) {
@@ -321,7 +402,45 @@ function departmentSheet(workbook: ExcelJS.Workbook, name: string, rows: readonl
     if (led + shared === 0) continue;
     const waiting = milestones.filter((r) => r.pending.includes(d.id));
     const late = waiting.filter((r) => r.daysLate > 0);
-    sheet.addRow([d.name.zh, led, shared, waiting.length, late.length, Math.max(0, ...late.map((r) => r.daysLate))]);
+    const score = ctx.scores ? [scoreOf.get(d.id) ?? ''] : [];
+    sheet.addRow([
+      d.name.zh,
+      led,
+      shared,
+      waiting.length,
+      late.length,
+      Math.max(0, ...late.map((r) => r.daysLate)),
+      ...score,
+    ]);
+  }
+  setUpPage(sheet, ctx, name);
+}
+
+/** Per scored department: rank, score, standing and the points of each term of the rule. */
+function scoreSheet(
+  workbook: ExcelJS.Workbook,
+  name: string,
+  scores: readonly DepartmentScore[],
+  ctx: LedgerContext,
+): void {
+  const sheet = workbook.addWorksheet(name, { views: [{ state: 'frozen', xSplit: 2, ySplit: 1 }] });
+  header(sheet, [
+    { zh: '名次', en: 'Rank', width: 6 },
+    { zh: '单位', en: 'Unit', width: 22 },
+    { zh: '得分', en: 'Score', width: 8 },
+    { zh: '评价', en: 'Standing', width: 14 },
+    ...SCORE_TERMS.map((t) => ({ zh: SCORE_TERM_WORDS[t].label.zh, en: SCORE_TERM_WORDS[t].label.en, width: 14 })),
+  ]);
+  const names = new Map(ctx.plan.departments.map((d) => [d.id, d.name.zh]));
+  const standing = { commended: '表扬 Commended', criticised: '通报批评 Criticised', none: '' } as const;
+  for (const s of scores) {
+    sheet.addRow([
+      s.rank,
+      names.get(s.department) ?? s.department,
+      s.score,
+      standing[s.standing],
+      ...s.breakdown.map((b) => b.points),
+    ]);
   }
   setUpPage(sheet, ctx, name);
 }
@@ -329,7 +448,8 @@ function departmentSheet(workbook: ExcelJS.Workbook, name: string, rows: readonl
 /**
  * The ledger as an `.xlsx` workbook: sheet 1 `督办台账 Ledger` with every row, sheet 2 `按单位汇总 By unit`
  * (one line per department), then one sheet per department with the rows of the tasks it leads or shares,
- * named by the department's Chinese name. Every sheet prints A4 landscape with the plan and date in its header.
+ * named by the department's Chinese name. With scores, the by-unit sheet has a column `考核得分 Score` and sheet 3 is
+ * `考核计分 Scores` (rank, score, standing, points per term). Every sheet prints A4 landscape with the plan and date in its header.
  */
 export async function ledgerWorkbook(rows: readonly LedgerRow[], ctx: LedgerContext): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
@@ -339,6 +459,7 @@ export async function ledgerWorkbook(rows: readonly LedgerRow[], ctx: LedgerCont
   const taken = new Set<string>();
   ledgerSheet(workbook, sheetName('督办台账 Ledger', taken), rows, ctx);
   departmentSheet(workbook, sheetName('按单位汇总 By unit', taken), rows, ctx);
+  if (ctx.scores) scoreSheet(workbook, sheetName('考核计分 Scores', taken), ctx.scores, ctx);
   for (const d of ctx.plan.departments) {
     const own = rows.filter((r) => r.lead === d.id || r.coResponsible.includes(d.id));
     if (own.length > 0) ledgerSheet(workbook, sheetName(d.name.zh, taken), own, ctx);

@@ -8,7 +8,7 @@ import { getStateQuery, type Actor, type KeyTaskView, type WithTaskRow } from '.
 import type { Request } from 'express';
 import type { Principal } from './auth/tokens';
 import type { AppContext, AppDeps } from './deps';
-import { updateIdOf } from './idempotency';
+import { FINGERPRINT_LOCAL, updateIdOf } from './idempotency';
 import { ConflictError } from './errors';
 
 const DEFAULT_TIMEOUT_MS = 15_000;
@@ -92,15 +92,31 @@ export function actorOf(principal: Principal): Actor {
  * retry is applied once.
  * @throws as {@link executeUpdate}; BadRequestError for a malformed `Idempotency-Key`.
  */
-export function updateAs<Ret, Arg extends { person: string; requestId: string; actor?: Actor }>(
+export function updateAs<Ret, Arg extends { person: string; requestId: string; actor?: Actor; requestHash?: string }>(
   deps: AppContext,
   req: Request,
   principal: Principal,
   workflowId: string,
   update: UpdateDefinition<WithTaskRow<Ret>, [Arg]>,
-  args: Omit<Arg, 'person' | 'requestId' | 'actor'>,
+  args: Omit<Arg, 'person' | 'requestId' | 'actor' | 'requestHash'>,
 ): Promise<Ret> {
   const requestId = updateIdOf(req, principal);
-  const full = { ...args, person: principal.name, requestId, actor: actorOf(principal) } as Arg;
-  return executeUpdate(deps, workflowId, update, full, requestId);
+  // With a key, the update id carries the body's fingerprint too: the same key with another body is then a new
+  // update, which the workflow refuses (it holds the first fingerprint), even on a replica that never saw the key.
+  const fingerprint = req.res?.locals[FINGERPRINT_LOCAL] as string | undefined;
+  const requestHash = fingerprint?.slice(0, 32);
+  const full = {
+    ...args,
+    person: principal.name,
+    requestId,
+    actor: actorOf(principal),
+    ...(requestHash ? { requestHash } : {}),
+  } as Arg;
+  return executeUpdate(
+    deps,
+    workflowId,
+    update,
+    full,
+    requestHash ? `${requestId}-${requestHash.slice(0, 16)}` : requestId,
+  );
 }

@@ -39,6 +39,7 @@ import { createProcessStack, STACK_NAMESPACE, type ProcessStack } from '../suppo
 import { giveUp, waitFor } from '../support/wait-for';
 import { RAW_TASK_QUEUE, touchUpdate } from './raw-workflow';
 
+/** Clients sending at once (`--clients N` overrides). */
 const CONCURRENCY = 32;
 const MiB = 1024 * 1024;
 /** Raw and API sign-off rounds, interleaved (raw, API, raw, API, …); the report gives their medians. */
@@ -57,6 +58,17 @@ interface Options {
   out: string;
   /** `--no-wal`: the dev server without its SQLite WAL pragmas, to measure what they are worth. */
   wal: boolean;
+  /** `--cpu-prof DIR`: the worker and the API write V8 CPU profiles (`.cpuprofile`) into DIR when they stop. */
+  cpuProfDir?: string;
+  /**
+   * `--api-only`: the API's starts and sign-off rounds alone (no raw ceiling, no board), e.g. with `--cpu-prof`
+   * to see where a sign-off's CPU goes; prints each round's CPU seconds per 1,000 sign-offs by process.
+   */
+  apiOnly: boolean;
+  /** Clients sending at once: {@link CONCURRENCY}, or `--clients N`. */
+  clients: number;
+  /** `--rounds N` (with `--api-only`): API rounds to run, at most the milestones of the plan (default 3). */
+  rounds: number;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -64,7 +76,12 @@ function parseArgs(argv: string[]): Options {
   const outIndex = argv.indexOf('--out');
   const tasksIndex = argv.indexOf('--tasks');
   const tasks = tasksIndex >= 0 ? Number(argv[tasksIndex + 1]) : quick ? 100 : 1000;
+  const profIndex = argv.indexOf('--cpu-prof');
   return {
+    apiOnly: argv.includes('--api-only'),
+    rounds: argv.includes('--rounds') ? Math.min(4, Number(argv[argv.indexOf('--rounds') + 1])) : ROUNDS,
+    clients: argv.includes('--clients') ? Number(argv[argv.indexOf('--clients') + 1]) : CONCURRENCY,
+    ...(profIndex >= 0 ? { cpuProfDir: path.resolve(argv[profIndex + 1]!) } : {}),
     quick,
     wal: !argv.includes('--no-wal'),
     tasks,
@@ -187,13 +204,13 @@ async function startRaw(b: Bench, resources: { close(): Promise<void> }[]): Prom
   const client = new Client({ connection, namespace: STACK_NAMESPACE });
   const ids = Array.from({ length: n }, (_, i) => `raw-${i + 1}`);
   const startCpu = cpuMeter({ server: server.pid, worker: worker.pid });
-  const starts = await runPool(ids, CONCURRENCY, (workflowId) =>
+  const starts = await runPool(ids, b.options.clients, (workflowId) =>
     client.workflow.start('rawWorkflow', { taskQueue: RAW_TASK_QUEUE, workflowId }),
   );
   const cpuSecondsPer1000Starts = startCpu.perThousand(n);
   const startErrors = starts.results.filter((r) => r instanceof Error);
   if (startErrors.length > 0) throw new Error(`raw starts failed: ${String(startErrors[0])}`);
-  const firstUpdates = await runPool(ids, CONCURRENCY, (id) => touch(client, id));
+  const firstUpdates = await runPool(ids, b.options.clients, (id) => touch(client, id));
   const firstErrors = firstUpdates.results.filter((r) => r instanceof Error);
   if (firstErrors.length > 0) throw new Error(`raw updates failed: ${String(firstErrors[0])}`);
   const figures = {
@@ -215,7 +232,7 @@ async function rawRound(b: Bench, raw: Raw, round_: number) {
   const size = stormSize(b);
   const targets = Array.from({ length: size }, (_, i) => raw.ids[i % b.options.stormTasks]!);
   const cpu = cpuMeter({ server: b.server.pid, worker: raw.worker.pid });
-  const run = await runPool(targets, CONCURRENCY, (id) => touch(raw.client, id));
+  const run = await runPool(targets, b.options.clients, (id) => touch(raw.client, id));
   const cpuSecondsPer1000Updates = cpu.perThousand(size);
   const errors = run.results.filter((r) => r instanceof Error);
   if (errors.length > 0) throw new Error(`raw updates failed: ${String(errors[0])}`);
@@ -295,8 +312,8 @@ async function measureStorm(b: Bench, tokens: DemoTokens, round_: number) {
   const milestoneId = generated.schedule[round_ - 1]!.id;
   const { co, leads } = signOffs(generated, b.options.stormTasks);
   const stormCpu = cpuMeter({ server: server.pid, worker: stack.worker!.pid, api: stack.api!.pid });
-  const coRun = await runPool(co, CONCURRENCY, (s) => signOffRequest(stack, tokens, s, milestoneId));
-  const leadRun = await runPool(leads, CONCURRENCY, (s) => signOffRequest(stack, tokens, s, milestoneId));
+  const coRun = await runPool(co, b.options.clients, (s) => signOffRequest(stack, tokens, s, milestoneId));
+  const leadRun = await runPool(leads, b.options.clients, (s) => signOffRequest(stack, tokens, s, milestoneId));
   const stormCpuUsed = stormCpu.perThousand(co.length + leads.length);
   const all = [...coRun.results, ...leadRun.results];
   const failed = all.filter((r) => r instanceof Error || r.status !== 200);
@@ -377,7 +394,7 @@ async function measureBoard(b: Bench, tokens: DemoTokens) {
     }
   })();
   const secondRound = co.filter((x) => x.task <= options.stormTasks / 2);
-  const busyRun = await runPool(secondRound, CONCURRENCY, (x) => signOffRequest(stack, tokens, x, nextMilestone));
+  const busyRun = await runPool(secondRound, options.clients, (x) => signOffRequest(stack, tokens, x, nextMilestone));
   storming = false;
   await watcher;
   busyRun.results.forEach((r) => expectOk(r, 'sign-off (busy board)'));
@@ -457,7 +474,7 @@ function benchResult(
     tasks: n,
     stormTasks: options.stormTasks,
     rounds: ROUNDS,
-    concurrency: CONCURRENCY,
+    concurrency: options.clients,
     machine: machine(),
     server: {
       sqlitePragmas: options.wal ? ['journal_mode=wal', 'synchronous=normal'] : [],
@@ -481,13 +498,14 @@ async function main(): Promise<void> {
   const n = options.tasks;
   const startedAt = new Date();
   log(
-    `${options.quick ? 'quick run' : 'full run'}: ${n} tasks, ${CONCURRENCY} clients, SQLite WAL ${options.wal ? 'on' : 'off'}`,
+    `${options.quick ? 'quick run' : 'full run'}: ${n} tasks, ${options.clients} clients, SQLite WAL ${options.wal ? 'on' : 'off'}`,
   );
   // The storm sends hundreds of sign-offs a second through a few dozen tokens: far past an office's write limit.
   const stack = await createProcessStack({
     label: 'duban-bench',
     walPragmas: options.wal,
     apiEnv: { RATE_LIMIT_WRITES_PER_MINUTE: '0' },
+    ...(options.cpuProfDir ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] } : {}),
   });
   const rawResources: { close(): Promise<void> }[] = [];
   try {
@@ -502,6 +520,10 @@ async function main(): Promise<void> {
     const maxCachedWorkflows = Math.max(1_500, n + 100);
     const bench: Bench = { options, n, stack, server, generated, planFile, startDate, maxCachedWorkflows };
 
+    if (options.apiOnly) {
+      await apiRoundsOnly(bench);
+      return;
+    }
     const raw = await startRaw(bench, rawResources);
     const { starts, tokens, workerIdleBytes } = await measureStarts(bench);
     const rawRounds: Awaited<ReturnType<typeof rawRound>>[] = [];
@@ -513,6 +535,7 @@ async function main(): Promise<void> {
     const board = await measureBoard(bench, tokens);
     const memory = measureMemory(bench, raw, workerIdleBytes);
     await raw.worker.kill('SIGTERM');
+    await stopProfiled(bench);
 
     const result = benchResult(bench, startedAt, raw, rawRounds, starts, storms, board, memory);
     mkdirSync(path.dirname(options.out), { recursive: true });
@@ -523,6 +546,30 @@ async function main(): Promise<void> {
     for (const r of rawResources) await r.close().catch(() => undefined);
     await stack.dispose();
   }
+}
+
+/** `--api-only`: the starts and the API's rounds, then (with `--cpu-prof`) the profiles written. */
+async function apiRoundsOnly(b: Bench): Promise<void> {
+  const { tokens, workerIdleBytes } = await measureStarts(b);
+  for (let r = 1; r <= b.options.rounds; r++) {
+    const storm = await measureStorm(b, tokens, r);
+    log(`API round ${r}: CPU s per 1,000 sign-offs: ${cpuLine(storm.cpuSecondsPer1000SignOffs)}`);
+  }
+  const open = b.n + 24;
+  const workerBytes = residentBytes(b.stack.worker!.pid);
+  log(
+    `worker RSS ${round(workerBytes / MiB)} MiB with ${open} open task workflows (idle ${round(workerIdleBytes / MiB)} MiB): ` +
+      `${round((workerBytes - workerIdleBytes) / MiB / Math.min(open, b.maxCachedWorkflows), 3)} MiB per cached workflow`,
+  );
+  await stopProfiled(b);
+}
+
+/** With `--cpu-prof`, stops the API and the worker as an operator would: V8 writes a profile on exit, not on a kill. */
+async function stopProfiled(b: Bench): Promise<void> {
+  if (!b.options.cpuProfDir) return;
+  await b.stack.api!.kill('SIGTERM', 30_000);
+  await b.stack.worker!.kill('SIGTERM', 30_000);
+  log(`CPU profiles of the API and the worker in ${b.options.cpuProfDir}`);
 }
 
 /**
@@ -622,7 +669,7 @@ function table(r: ReturnType<typeof benchResult>): string {
     '',
     '| measure | value |',
     '| --- | --- |',
-    `| raw Temporal starts, ${r.tasks} (32 clients) | ${r.raw.startsPerSecond}/s |`,
+    `| raw Temporal starts, ${r.tasks} (${r.concurrency} clients) | ${r.raw.startsPerSecond}/s |`,
     `| raw Temporal, first update of each workflow (untimed warm-up) | ${r.raw.firstUpdatesPerSecond}/s |`,
     `| raw / API per round, ${rawMed.updates} updates or sign-offs over ${r.stormTasks} tasks | ${perRound} |`,
     `| raw Temporal updates, median of ${r.rounds} rounds | ${rawMed.updatesPerSecond}/s (p50 ${rawMed.p50Ms} ms, p95 ${rawMed.p95Ms} ms) |`,

@@ -18,13 +18,17 @@ import {
   SA_STATUS,
   SA_TASK_NUMBER,
   PARTS_MEMO_KEY,
+  ITEM_MEMO_KEY,
+  itemRecordSchema,
   SA_UPDATED_AT,
   taskStatusSchema,
   type CollectivePartCount,
+  type ItemRecord,
+  type ItemSummary,
   type PlanFile,
   type TaskRow,
 } from '../contracts';
-import { taskDepartmentIds, taskUnits, taskWorkflowId } from '../domain/plan';
+import { isItemNumber, taskDepartmentIds, taskUnits, taskWorkflowId } from '../domain/plan';
 
 /** Filters of {@link listTasks}; all optional, combined with AND. */
 export interface TaskListFilters {
@@ -95,12 +99,25 @@ export function dueDateOf(stored: Date): string {
   return stored.toISOString().slice(0, 10);
 }
 
-/** Maps one execution's search attributes to a row; `plan` supplies the title and fills missing attributes. */
+/** The record an item beyond the plan keeps in its memo, or undefined for a plan task (or a memo not readable). */
+export function itemRecordOf(info: Pick<WorkflowExecutionInfo, 'memo'>): ItemRecord | undefined {
+  const raw = info.memo?.[ITEM_MEMO_KEY];
+  if (raw === undefined) return undefined;
+  const parsed = itemRecordSchema.safeParse(raw);
+  return parsed.success ? parsed.data : undefined;
+}
+
+/**
+ * Maps one execution's search attributes to a row; `plan` supplies the title and fills missing attributes (an
+ * item beyond the plan, numbered from the plan's `policy.items.firstNumber`, from the record in its memo).
+ */
 export function taskRowOf(info: WorkflowExecutionInfo, plan: PlanFile): TaskRow | undefined {
   const sa = info.typedSearchAttributes;
   const number = sa.get(SA_TASK_NUMBER);
-  const task = plan.tasks.find((t) => t.number === number);
-  if (number === undefined || !task) return undefined;
+  if (number === undefined) return undefined;
+  const record = isItemNumber(plan, number) ? itemRecordOf(info) : undefined;
+  const task = record?.task ?? plan.tasks.find((t) => t.number === number);
+  if (!task || task.number !== number) return undefined;
   const { lead } = taskUnits(task);
   const parts = info.memo?.[PARTS_MEMO_KEY] as CollectivePartCount[] | undefined;
   const status = taskStatusSchema.safeParse(sa.get(SA_STATUS));
@@ -119,7 +136,14 @@ export function taskRowOf(info: WorkflowExecutionInfo, plan: PlanFile): TaskRow 
     escalationLevel: sa.get(SA_ESCALATION_LEVEL) ?? 0,
     extensionPending: (sa.get(SA_EXTENSION_PENDING) ?? false) && info.status.name === 'RUNNING',
     ...(Array.isArray(parts) ? { parts } : {}),
+    ...(record ? { item: itemSummary(record) } : {}),
   };
+}
+
+/** The summary of an item a row and an answer show (its record without the task it runs as). */
+export function itemSummary(record: ItemRecord): ItemSummary {
+  const { kind, source, urgency, createdAt, createdBy } = record;
+  return { kind, source, ...(urgency ? { urgency } : {}), createdAt, createdBy };
 }
 
 /** Rows of one visibility load, with the newest `DubanUpdatedAt` among them (ms), if any carried it. */
@@ -127,6 +151,8 @@ export interface LoadedTaskRows {
   rows: TaskRow[];
   /** The latest change time among the loaded runs: where the next incremental load may start from. */
   latestUpdate?: number;
+  /** The records of the items beyond the plan among the rows, by task number. */
+  items?: ItemRecord[];
 }
 
 /** A run that ended without the workflow closing it (terminated, failed, timed out): no longer a task to show. */
@@ -152,6 +178,7 @@ export async function loadTaskRows(
     if (!seen || seen.startTime.getTime() < info.startTime.getTime()) newest.set(info.workflowId, info);
   }
   const rows: TaskRow[] = [];
+  const items: ItemRecord[] = [];
   let latestUpdate: number | undefined;
   for (const info of newest.values()) {
     const updatedAt = info.typedSearchAttributes.get(SA_UPDATED_AT)?.getTime();
@@ -159,7 +186,11 @@ export async function loadTaskRows(
     if (ENDED_OUTSIDE.has(info.status.name)) continue;
     const row = taskRowOf(info, plan);
     // Only workflows whose ID is the plan's own for that task number count (a stray workflow is ignored).
-    if (row && info.workflowId === taskWorkflowId(plan, { number: row.number })) rows.push(row);
+    if (row && info.workflowId === taskWorkflowId(plan, { number: row.number })) {
+      rows.push(row);
+      const record = row.item ? itemRecordOf(info) : undefined;
+      if (record) items.push(record);
+    }
   }
-  return { rows: rows.sort((a, b) => a.number - b.number), latestUpdate };
+  return { rows: rows.sort((a, b) => a.number - b.number), latestUpdate, items };
 }

@@ -15,7 +15,13 @@ import type {
   Role,
   Task,
 } from '../contracts';
-import { ACTING_KINDS, keyTaskWorkflowId, type WorkingCalendar, type WorkItemUnits } from '../contracts/shared';
+import {
+  ACTING_KINDS,
+  itemWorkflowId,
+  keyTaskWorkflowId,
+  type WorkingCalendar,
+  type WorkItemUnits,
+} from '../contracts/shared';
 import { addDays } from './calendar';
 
 /** A work item's lead: its first unit, or its steward when a collective leads it (task 17). */
@@ -179,9 +185,28 @@ export function officeRole(roles: EscalationRoles, department: string): Role | u
   return undefined;
 }
 
-/** The workflow ID of a plan's task. */
-export function taskWorkflowId(plan: Pick<PlanFile, 'id'>, task: Pick<Task, 'number'>): string {
-  return keyTaskWorkflowId(plan.id, task.number);
+/** Whether a task number is an item beyond the plan's (numbered from its `policy.items.firstNumber`). */
+export function isItemNumber(
+  plan: Pick<PlanFile, 'id'> & { policy?: Pick<PlanFile['policy'], 'items'> },
+  n: number,
+): boolean {
+  const first = plan.policy?.items?.firstNumber;
+  return first !== undefined && n >= first;
+}
+
+/** The workflow ID of a plan's task, or of an item beyond the plan (`<planId>-item-<n>`). */
+export function taskWorkflowId(
+  plan: Pick<PlanFile, 'id'> & { policy?: Pick<PlanFile['policy'], 'items'> },
+  task: Pick<Task, 'number'>,
+): string {
+  return isItemNumber(plan, task.number)
+    ? itemWorkflowId(plan.id, task.number)
+    : keyTaskWorkflowId(plan.id, task.number);
+}
+
+/** The plan's sections for the board, with the section of its items beyond the plan last when it takes them. */
+export function boardSections(plan: Pick<PlanFile, 'sections' | 'policy'>): PlanFile['sections'] {
+  return plan.policy.items ? [...plan.sections, plan.policy.items.section] : plan.sections;
 }
 
 /** Finds a department by id or by any name the document uses for it (name or alias). */

@@ -36,6 +36,11 @@ export interface DevServerOptions {
   port: number;
   /** Web UI port. */
   uiPort: number;
+  /**
+   * The codec endpoint the Web UI decodes payloads through (`--ui-codec-endpoint`): the API's `/api/codec`, so
+   * an administrator with a codec session reads histories in plain text and everybody else sees ciphertext.
+   */
+  uiCodecEndpoint?: string;
   /** Interface the frontend and the UI bind to (default `127.0.0.1`). */
   ip?: string;
   /** Retention of closed workflows in days (default {@link EMBEDDED_RETENTION_DAYS}). */
@@ -133,6 +138,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     '--log-level',
     options.logLevel ?? 'error',
     '--ui-disable-news-fetch',
+    ...(options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
     // Only a new database takes these; an existing one gets its missing attributes from ensureNamespace.
     ...(fresh ? searchAttributes.flatMap((k) => ['--search-attribute', `${k.name}=${CLI_TYPE_NAMES[k.type]}`]) : []),
   ];

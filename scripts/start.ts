@@ -14,6 +14,7 @@ import { loadConfig, type Config } from '../config/env';
 import { temporalClient } from '../client/connection';
 import { loadKeyring } from '../codec/keyring';
 import { startPlan } from '../client/start-plan';
+import { startProgressReporter } from '../client/start-progress';
 import { localDate } from '../domain/calendar';
 import { temporalCliPath } from '../embedded/binaries';
 import { DEV_SERVER_DB_FILE, startDevServer, type DevServer } from '../embedded/dev-server';
@@ -29,6 +30,9 @@ import { bundleKeyTaskWorkflows } from '../worker/bundle';
 import { connectWithRetry } from '../worker/connect';
 import { runtimeLogLevel } from '../worker/log-level';
 import { startupErrorMessage } from '../worker/startup-error';
+
+/** Above this many tasks the automatic start prints its progress. */
+const LARGE_PLAN_TASKS = 200;
 
 /** How long a graceful stop may take before the process forces its way out. */
 const SHUTDOWN_TIMEOUT_MS = 45_000;
@@ -72,6 +76,7 @@ async function main(): Promise<void> {
       namespace: c.TEMPORAL_NAMESPACE,
       port: c.TEMPORAL_PORT,
       uiPort: c.TEMPORAL_UI_PORT,
+      uiCodecEndpoint: `${c.publicUrl.replace(/\/+$/, '')}/api/codec`,
       logLevel: c.LOG_LEVEL === 'debug' ? 'info' : c.LOG_LEVEL === 'warn' ? 'warn' : 'error',
       onLog: (line, stream) => {
         if (stream === 'stderr' || c.LOG_LEVEL === 'debug') console.error(`[temporal] ${line}`);
@@ -137,7 +142,10 @@ async function main(): Promise<void> {
 
   if (c.AUTO_START_PLAN) {
     const startDate = c.PLAN_START_DATE ?? localDate(Date.now(), plan.policy.utcOffset);
-    const results = await startPlan(client, plan, { startDate });
+    // A plan of thousands of tasks takes minutes to start: a progress line meanwhile (none for a small one).
+    const progress = plan.tasks.length > LARGE_PLAN_TASKS ? startProgressReporter(process.stdout) : undefined;
+    const results = await startPlan(client, plan, { startDate, onProgress: progress?.onProgress });
+    progress?.finish();
     const started = results.filter((r) => r.started).length;
     log(
       started > 0

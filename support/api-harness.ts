@@ -17,8 +17,11 @@ import { codecClient } from './sealed-client';
 import { createLocalEnv } from './temporal-env';
 import { bundleWorkflows } from './workflow-bundle';
 
+import { eventually } from './wait-for';
+import { request } from './checked-request';
+
 export { eventually } from './wait-for';
-export { request } from './checked-request';
+export { expectError, request } from './checked-request';
 
 /** The tokens of one app: `admin`, `office`, `viewer`, `supervisor`, `leadership` and `coordinator(departmentId)`. */
 export interface Tokens {
@@ -172,4 +175,27 @@ export async function startHarness(): Promise<Harness> {
       await env.teardown();
     },
   };
+}
+
+/**
+ * Starts the app's plan on `startDate` as its administrator and waits until every task's row shows the
+ * escalation level given for it (a plan started in the past escalates at once): `levels` in task order.
+ */
+export async function startPlanEscalated(
+  subject: { app: Express; tokens: Tokens },
+  startDate: string,
+  levels: number[],
+): Promise<void> {
+  const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
+  const started = await request(subject.app)
+    .post('/api/plan/start')
+    .set(auth(subject.tokens.admin))
+    .send({ startDate });
+  if (started.status !== 200) throw new Error(`plan start answered ${started.status}`);
+  await eventually(async () => {
+    const res = await request(subject.app).get('/api/tasks').set(auth(subject.tokens.office));
+    const seen = (res.body.tasks as { escalationLevel: number }[]).map((t) => t.escalationLevel);
+    if (seen.join() !== levels.join())
+      throw new Error(`escalation levels ${seen.join()}, waiting for ${levels.join()}`);
+  }, 60_000);
 }

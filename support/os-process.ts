@@ -125,7 +125,13 @@ export function spawnProcess(command: string, args: readonly string[], options: 
 /**
  * Spawns `node --import tsx <script>` from the project root with `env` over the current environment.
  * `node --import tsx` (not the `tsx` CLI) so that the pid is the process doing the work, whose memory counts.
+ * `nodeArgs` go before the script (e.g. `--cpu-prof`, which `NODE_OPTIONS` may not carry).
  */
-export function spawnProjectScript(script: string, env: NodeJS.ProcessEnv, label = script): NodeProcess {
-  return spawnProcess(process.execPath, ['--import', 'tsx', script], { env, label });
+export function spawnProjectScript(
+  script: string,
+  env: NodeJS.ProcessEnv,
+  label = script,
+  nodeArgs: readonly string[] = [],
+): NodeProcess {
+  return spawnProcess(process.execPath, [...nodeArgs, '--import', 'tsx', script], { env, label });
 }

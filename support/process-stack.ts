@@ -26,6 +26,8 @@ export interface ProcessStackOptions {
   workerEnv?: NodeJS.ProcessEnv;
   /** Extra environment of the API. */
   apiEnv?: NodeJS.ProcessEnv;
+  /** Node flags of the worker and the API processes (e.g. `--cpu-prof`). */
+  nodeArgs?: readonly string[];
   /** Prefix of the temporary data folder. */
   label?: string;
   /** The dev server's SQLite WAL pragmas (default on; see `embedded/dev-server.ts`). */
@@ -110,7 +112,12 @@ export async function createProcessStack(options: ProcessStackOptions = {}): Pro
       await server.exited;
     },
     async startWorker(env = {}) {
-      const worker = spawnProjectScript('worker/main.ts', { ...base, ...options.workerEnv, ...env }, 'worker');
+      const worker = spawnProjectScript(
+        'worker/main.ts',
+        { ...base, ...options.workerEnv, ...env },
+        'worker',
+        options.nodeArgs,
+      );
       stack.worker = worker;
       await waitFor(
         'the worker to run',
@@ -127,6 +134,7 @@ export async function createProcessStack(options: ProcessStackOptions = {}): Pro
         'api/main.ts',
         { ...base, PORT: String(apiPort), ...options.apiEnv, ...env },
         'api',
+        options.nodeArgs,
       );
       stack.api = api;
       await waitFor(

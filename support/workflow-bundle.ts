@@ -1,15 +1,15 @@
 /**
- * The project's workflow code bundled by the SDK's own webpack, once per suite, for workers and replays.
+ * The project's workflow code bundled by the SDK's own webpack, once per suite, for workers and replays, with
+ * the worker's bundle options (worker/bundle.ts).
  */
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import path from 'node:path';
-import { BUNDLE_CONVERTERS } from '../codec/data-converter';
+import { WORKFLOW_BUNDLE_OPTIONS } from '../worker/bundle';
 
 /** Bundles the project's workflow code once (call it in `beforeAll`). */
 export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflowCode({
-    workflowsPath: path.resolve(__dirname, '../workflows'),
-    ...BUNDLE_CONVERTERS,
+    ...WORKFLOW_BUNDLE_OPTIONS,
+    preloadModules: [...WORKFLOW_BUNDLE_OPTIONS.preloadModules],
     logger: quietLogger,
   });
 }

@@ -9,6 +9,8 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  CancellationScope,
+  isCancellation,
   ParentClosePolicy,
   proxyActivities,
   startChild,
@@ -16,7 +18,7 @@ import {
   upsertMemo,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import { WorkflowIdReusePolicy, type SearchAttributePair } from '@temporalio/common';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { Activities } from '../activities';
 // Values only from the zod-free contracts/shared (lint keeps zod out of the bundle); types from anywhere.
 import type {
@@ -27,14 +29,13 @@ import type {
   NotificationDelivery,
   PlannedDelivery,
 } from '../contracts';
-import { DELIVERY_MEMO_KEY, getDeliveryQuery } from '../contracts/shared';
 import {
+  DELIVERY_MEMO_KEY,
+  getDeliveryQuery,
+  notificationMemo,
+  notificationSearchAttributes,
   SA_DELIVERY_OUTCOME,
-  SA_DEPARTMENTS,
-  SA_MILESTONE,
-  SA_NOTIFICATION_KIND,
-  SA_PLAN_ID,
-  SA_TASK_NUMBER,
+  withdrawNoticeSignal,
 } from '../contracts/shared';
 import { iso } from '../domain/calendar';
 
@@ -46,17 +47,8 @@ const { planDelivery } = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
-/** The search attributes a notification workflow starts with; the outcome is kept current by the workflow. */
-export function notificationSearchAttributes(n: Notification): SearchAttributePair[] {
-  return [
-    { key: SA_PLAN_ID, value: n.planId },
-    { key: SA_TASK_NUMBER, value: n.taskNumber },
-    { key: SA_MILESTONE, value: n.milestoneId },
-    { key: SA_NOTIFICATION_KIND, value: n.kind },
-    { key: SA_DEPARTMENTS, value: n.departments },
-    { key: SA_DELIVERY_OUTCOME, value: 'pending' },
-  ];
-}
+// The start's search attributes and memo are shared with the API (which starts a bulletin's notice).
+export { notificationMemo, notificationSearchAttributes };
 
 /**
  * Starts a notification's delivery as a child workflow whose id is the notification's deterministic id (a second
@@ -74,16 +66,14 @@ export function startNotification(n: Notification): Promise<unknown> {
   });
 }
 
-/** The memo a notification workflow starts with, so the log can show it before its first delivery is planned. */
-export function notificationMemo(n: Notification): Record<string, unknown> {
-  const delivery: NotificationDelivery = { notification: n, outcome: 'pending', deliveries: [] };
-  return { [DELIVERY_MEMO_KEY]: delivery };
-}
-
-/** The overall outcome: pending while any delivery is; then failed, undeliverable or delivered, worst first. */
-function overall(deliveries: DeliveryRecord[]): DeliveryOutcome {
-  if (deliveries.length === 0) return 'undeliverable';
+/**
+ * The overall outcome: pending while any delivery is; then `obsolete` when the task withdrew it before every
+ * delivery was made; then failed, undeliverable or delivered, worst first.
+ */
+function overall(deliveries: DeliveryRecord[], withdrawn: boolean): DeliveryOutcome {
   const has = (o: DeliveryOutcome) => deliveries.some((d) => d.outcome === o);
+  if (withdrawn && (deliveries.length === 0 || has('obsolete'))) return 'obsolete';
+  if (deliveries.length === 0) return 'undeliverable';
   if (has('pending') || has('retrying')) return 'pending';
   if (has('failed')) return 'failed';
   if (has('undeliverable')) return 'undeliverable';
@@ -126,10 +116,21 @@ function deliveryActivities(d: PlannedDelivery, retry: DeliveryRetry) {
 export async function notificationWorkflow(notification: Notification): Promise<NotificationDelivery> {
   const state: NotificationDelivery = { notification, outcome: 'pending', deliveries: [] };
   setHandler(getDeliveryQuery, () => state);
+  // Everything that delivers runs in this scope: withdrawing the notice cancels what is not delivered yet.
+  const delivering = new CancellationScope();
+  let planned = false;
+  // Its milestone completed or its task was cancelled: deliveries not yet made would say something untrue.
+  // Those already made stand; a notice all of whose deliveries are done ignores the signal.
+  setHandler(withdrawNoticeSignal, ({ reason }) => {
+    const undelivered = state.deliveries.some((d) => d.outcome === 'pending' || d.outcome === 'retrying');
+    if (state.withdrawn || (planned && !undelivered)) return;
+    state.withdrawn = { reason, at: iso(Date.now()) };
+    delivering.cancel();
+  });
 
   let published = 'pending';
   const publish = (): void => {
-    state.outcome = overall(state.deliveries);
+    state.outcome = overall(state.deliveries, state.withdrawn !== undefined);
     upsertMemo({ [DELIVERY_MEMO_KEY]: state });
     if (state.outcome !== published) {
       published = state.outcome;
@@ -137,7 +138,25 @@ export async function notificationWorkflow(notification: Notification): Promise<
     }
   };
 
+  try {
+    await delivering.run(() => deliverAll(notification, state, publish, () => (planned = true)));
+  } catch (err) {
+    // Withdrawn before its deliveries were planned: nothing was sent.
+    if (!isCancellation(err)) throw err;
+    publish();
+  }
+  return state;
+}
+
+/** Plans the deliveries of `notification` and makes them, each recorded in `state` and published as it ends. */
+async function deliverAll(
+  notification: Notification,
+  state: NotificationDelivery,
+  publish: () => void,
+  onPlanned: () => void,
+): Promise<void> {
   const plan = await planDelivery(notification);
+  onPlanned();
   state.deliveries = plan.deliveries.map((d) =>
     d.channel === 'none'
       ? { ...d, outcome: 'undeliverable', attempts: 0, lastError: d.reason, at: iso(Date.now()) }
@@ -161,6 +180,13 @@ export async function notificationWorkflow(notification: Notification): Promise<
           d.attempts = result.attempt;
           if (result.note) d.lastError = result.note;
         } catch (err) {
+          // Withdrawn while it waited for its next attempt: it will not be made.
+          if (isCancellation(err) && state.withdrawn) {
+            d.outcome = 'obsolete';
+            d.at = iso(Date.now());
+            publish();
+            return;
+          }
           d.outcome = 'failed';
           d.attempts = attemptsOf(err);
           d.lastError = messageOf(err);
@@ -169,5 +195,4 @@ export async function notificationWorkflow(notification: Notification): Promise<
         publish();
       }),
   );
-  return state;
 }

@@ -38,6 +38,8 @@ export function authenticate(
   now: () => number = Date.now,
 ): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
+    // Already authenticated by a codec session's cookie (auth/codec-session.ts, on the decode path only).
+    if (res.locals.principal) return next();
     const fail = (err: Error) => countFailure(req, res, (limited?: unknown) => next(limited ?? err));
     const header = req.get('authorization');
     const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;

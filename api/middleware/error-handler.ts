@@ -24,6 +24,12 @@ import { ERROR_CODE_LOCAL, requestIdOf } from './audit';
 const UNREACHABLE_GRPC_CODES = new Set([14 /* UNAVAILABLE */, 4 /* DEADLINE_EXCEEDED */, 1 /* CANCELLED */]);
 const NETWORK_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'EPIPE']);
 
+/** The words of 503 `temporal_unavailable` when Temporal cannot be reached (also a failed start job's). */
+export const TEMPORAL_UNAVAILABLE_WORDS = {
+  zh: '工作流服务暂不可用，请稍后重试',
+  en: 'Temporal cannot be reached or did not answer in time; retry later.',
+} as const;
+
 /** Turns `AlreadySigned` into `already_signed`. */
 export function refusalCode(type: string): string {
   return type.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
@@ -111,10 +117,7 @@ export function errorHandler(log: (message: string, err: unknown) => void = cons
       send(res, 503, {
         error: {
           code: 'temporal_unavailable',
-          message: {
-            zh: '工作流服务暂不可用，请稍后重试',
-            en: 'Temporal cannot be reached or did not answer in time; retry later.',
-          },
+          message: TEMPORAL_UNAVAILABLE_WORDS,
         },
       });
       return;

@@ -1,21 +1,31 @@
 /**
  * The codec endpoint for the Temporal Web UI (its codec-server protocol): `POST /api/codec/decode` and
  * `/encode` with `{payloads: [{metadata: {k: base64}, data: base64}]}`, for administrators only (bearer
- * token). The Web UI calls it from the browser, so the UI's origin (`TEMPORAL_UI_URL`) gets CORS answers,
- * its preflight included (which carries no token); histories' payloads may be large, hence a larger body
- * limit on these two paths than elsewhere.
+ * token, or for `decode` the codec session cookie that `POST /api/codec/session` sets: see
+ * auth/codec-session.ts). The Web UI calls it from the browser, so the UI's origin (`TEMPORAL_UI_URL`) gets
+ * CORS answers with credentials, its preflight included (which carries no token); histories' payloads may be
+ * large, hence a larger body limit on these two paths than elsewhere.
  */
 import express, { Router, type RequestHandler } from 'express';
 import type { Payload } from '@temporalio/common';
 import type { CodecPayload } from '../../contracts';
 import type { EncryptionCodec } from '../../codec/payload-codec';
 import type { AppContext, AppDeps } from '../deps';
+import {
+  CODEC_SESSION_COOKIE,
+  CODEC_SESSION_PATH,
+  CODEC_SESSION_TTL_MS,
+  type CodecSessions,
+} from '../auth/codec-session';
+import { principalOf } from '../auth/middleware';
 import { BadRequestError } from '../errors';
 import { mount } from '../middleware/route';
 import { inputOf } from '../middleware/validate';
 import { operations } from '../operations';
 
-const CODEC_PATHS = ['/api/codec/decode', '/api/codec/encode'];
+/** The decode path, which a codec session's cookie opens too (auth/codec-session.ts). */
+export const CODEC_DECODE_PATH = '/api/codec/decode';
+const CODEC_PATHS = [CODEC_DECODE_PATH, '/api/codec/encode'];
 
 /** The origin of the configured Web UI, the one origin the endpoint answers CORS requests for. */
 function uiOrigin(deps: AppDeps): string | undefined {
@@ -54,10 +64,10 @@ export function codecPreflight(deps: AppDeps): Router {
   return router;
 }
 
-/** The codec routes (mounted after authentication). */
-export function codecRoutes(deps: AppContext): Router {
+/** The codec routes (mounted after authentication), and the session that opens decode to the Web UI. */
+export function codecRoutes(deps: AppContext, sessions: CodecSessions): Router {
   const router = Router();
-  const { codecDecode, codecEncode } = operations;
+  const { codecDecode, codecEncode, codecSession } = operations;
   const codec = deps.temporalClient.options.loadedDataConverter.payloadCodecs[0] as EncryptionCodec | undefined;
   const checkNamespace: RequestHandler = (req, _res, next) => {
     const ns = req.get('x-namespace');
@@ -70,6 +80,18 @@ export function codecRoutes(deps: AppContext): Router {
     next();
   };
   router.use(CODEC_PATHS, checkNamespace);
+
+  mount(router, codecSession, (req, res) => {
+    const session = sessions.issue(principalOf(res));
+    res.cookie(CODEC_SESSION_COOKIE, session.id, {
+      httpOnly: true,
+      sameSite: 'strict',
+      path: CODEC_SESSION_PATH,
+      maxAge: CODEC_SESSION_TTL_MS,
+      secure: req.secure,
+    });
+    res.status(codecSession.status).json({ expiresAt: new Date(session.expiresAt).toISOString() });
+  });
 
   mount(router, codecDecode, async (_req, res) => {
     const { body } = inputOf(res, codecDecode.input);

@@ -13,11 +13,13 @@ import { ledgerCsv, ledgerRows, ledgerWorkbook, type LedgerContext, type LedgerR
 import { inputOf } from '../middleware/validate';
 import { mount } from '../middleware/route';
 import { operations } from '../operations';
+import { scoresAsOf } from './scores';
+import { requestPlan } from '../plans';
 import { statesOf } from './supervision';
 import { visibleTaskFilters } from './tasks';
 
 /** The export routes (mounted after authentication). */
-export function exportRoutes(deps: AppContext): Router {
+export function exportRoutes(app: AppContext): Router {
   const router = Router();
   const { ledgerXlsx, ledgerCsv: csv } = operations;
 
@@ -28,12 +30,22 @@ export function exportRoutes(deps: AppContext): Router {
   ): Promise<{ rows: LedgerRow[]; ctx: LedgerContext; file: string }> => {
     // Both operations take the same query (ledgerQuerySchema).
     const { query } = inputOf(res, ledgerXlsx.input);
+    const deps = requestPlan(app, res);
     const filters = visibleTaskFilters(deps.plan, principalOf(res), query);
     const listed = await deps.taskList.list(filters);
     const shown = query.light ? listed.filter((r) => r.status && STATUS_LIGHT[r.status] === query.light) : listed;
     // A task whose state cannot be read is left out of the ledger (the inbox names such tasks).
     const { states } = await statesOf(deps, shown);
-    const ctx = { plan: deps.plan, asOf: Date.now() };
+    const asOf = Date.now();
+    // A department's score counts every task, whatever the filters show: read the others' states too.
+    const everything = await deps.taskList.list();
+    const all = everything.length === shown.length ? states : (await statesOf(deps, everything)).states;
+    const scores = scoresAsOf(
+      deps.plan,
+      all.map((s) => s.view),
+      asOf,
+    );
+    const ctx: LedgerContext = { plan: deps.plan, asOf, ...(scores ? { scores } : {}) };
     const day = localDate(ctx.asOf, deps.plan.policy.utcOffset);
     const scope = filters.department ? `-${filters.department}` : '';
     return {

@@ -1,11 +1,14 @@
 /**
  * The milestone actions: sign-offs (a responsible unit's coordinator), resubmission and extension requests
- * (the lead's coordinator) and extension decisions (the general office). Each is a workflow update whose
+ * (the lead's coordinator), extension decisions, decisions on milestones at the cap of rejections and chases of
+ * pending units (the general office). Each is a workflow update whose
  * id comes from the `Idempotency-Key`; the person recorded is the token's, never one the client sends.
  */
 import { Router, type Response } from 'express';
 import {
+  chaseUpdate,
   decideExtensionUpdate,
+  decideRoundUpdate,
   requestExtensionUpdate,
   resubmitUpdate,
   signOffUpdate,
@@ -17,10 +20,18 @@ import { principalOf } from '../auth/middleware';
 import type { Principal } from '../auth/tokens';
 import type { AppContext } from '../deps';
 import { BadRequestError, ForbiddenError } from '../errors';
-import { requireDepartment, requireMilestone, requireTask, taskDepartments, viewDepartments } from '../lookup';
+import {
+  requireDepartment,
+  requireMilestone,
+  requireTask,
+  taskDepartments,
+  viewDepartments,
+  type TaskSource,
+} from '../lookup';
 import { inputOf } from '../middleware/validate';
 import { operations } from '../operations';
 import { mount } from '../middleware/route';
+import { requestPlan } from '../plans';
 import { queryState, updateAs } from '../temporal';
 
 /** The coordinator's department, which must lead the task. @throws ForbiddenError otherwise. */
@@ -56,20 +67,21 @@ function singleFigure(plan: PlanFile, task: Task, milestoneId: string, value: nu
   return { [asked[0]!.id]: value };
 }
 
-function taskAndMilestone(plan: PlanFile, number: number, milestoneId: string): Task {
-  const task = requireTask(plan, number);
-  requireMilestone(plan, task, milestoneId);
+function taskAndMilestone(source: TaskSource, number: number, milestoneId: string): Task {
+  const task = requireTask(source, number);
+  requireMilestone(source.plan, task, milestoneId);
   return task;
 }
 
 /** The milestone routes (mounted after authentication). */
-export function milestoneRoutes(deps: AppContext): Router {
+export function milestoneRoutes(app: AppContext): Router {
   const router = Router();
-  const { signOff, resubmit, requestExtension, decideExtension } = operations;
+  const { signOff, resubmit, decideRound, requestExtension, decideExtension, chase } = operations;
 
   mount(router, signOff, async (req, res) => {
+    const deps = requestPlan(app, res);
     const { params, body } = inputOf(res, signOff.input);
-    const task = taskAndMilestone(deps.plan, params.number, params.milestoneId);
+    const task = taskAndMilestone(deps, params.number, params.milestoneId);
     requireDepartment(deps.plan, body.department, 'body');
     const principal = principalOf(res);
     if (body.department !== principal.department) {
@@ -101,8 +113,9 @@ export function milestoneRoutes(deps: AppContext): Router {
   });
 
   mount(router, resubmit, async (req, res) => {
+    const deps = requestPlan(app, res);
     const { params, body } = inputOf(res, resubmit.input);
-    const task = taskAndMilestone(deps.plan, params.number, params.milestoneId);
+    const task = taskAndMilestone(deps, params.number, params.milestoneId);
     const principal = requireLeadCoordinator(res, task);
     const milestone = await updateAs(deps, req, principal, taskWorkflowId(deps.plan, task), resubmitUpdate, {
       milestoneId: params.milestoneId,
@@ -112,9 +125,22 @@ export function milestoneRoutes(deps: AppContext): Router {
     res.status(resubmit.status).json(milestone);
   });
 
+  mount(router, decideRound, async (req, res) => {
+    const deps = requestPlan(app, res);
+    const { params, body } = inputOf(res, decideRound.input);
+    const task = taskAndMilestone(deps, params.number, params.milestoneId);
+    const milestone = await updateAs(deps, req, principalOf(res), taskWorkflowId(deps.plan, task), decideRoundUpdate, {
+      milestoneId: params.milestoneId,
+      decision: body.decision,
+      reason: body.reason,
+    });
+    res.status(decideRound.status).json(milestone);
+  });
+
   mount(router, requestExtension, async (req, res) => {
+    const deps = requestPlan(app, res);
     const { params, body } = inputOf(res, requestExtension.input);
-    const task = taskAndMilestone(deps.plan, params.number, params.milestoneId);
+    const task = taskAndMilestone(deps, params.number, params.milestoneId);
     const principal = requireLeadCoordinator(res, task);
     const extension = await updateAs(deps, req, principal, taskWorkflowId(deps.plan, task), requestExtensionUpdate, {
       milestoneId: params.milestoneId,
@@ -126,8 +152,9 @@ export function milestoneRoutes(deps: AppContext): Router {
   });
 
   mount(router, decideExtension, async (req, res) => {
+    const deps = requestPlan(app, res);
     const { params, body } = inputOf(res, decideExtension.input);
-    const task = taskAndMilestone(deps.plan, params.number, params.milestoneId);
+    const task = taskAndMilestone(deps, params.number, params.milestoneId);
     const principal = principalOf(res);
     const office = extensionOffice(deps.plan.roles, taskUnits(task).lead);
     if (principal.role !== officeRole(deps.plan.roles, office)) {
@@ -144,6 +171,17 @@ export function milestoneRoutes(deps: AppContext): Router {
       comment: body.comment,
     });
     res.status(decideExtension.status).json(extension);
+  });
+
+  mount(router, chase, async (req, res) => {
+    const deps = requestPlan(app, res);
+    const { params, body } = inputOf(res, chase.input);
+    const task = taskAndMilestone(deps, params.number, params.milestoneId);
+    const record = await updateAs(deps, req, principalOf(res), taskWorkflowId(deps.plan, task), chaseUpdate, {
+      milestoneId: params.milestoneId,
+      message: body.message,
+    });
+    res.status(chase.status).json(record);
   });
   return router;
 }

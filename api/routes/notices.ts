@@ -15,15 +15,18 @@ import { requireDepartment } from '../lookup';
 import { inputOf } from '../middleware/validate';
 import { mount } from '../middleware/route';
 import { operations } from '../operations';
+import { requestPlan } from '../plans';
 import { actorOf, withDeadline } from '../temporal';
 
 /** The supervision notice routes (mounted after authentication). */
-export function noticeRoutes(deps: AppContext): Router {
+export function noticeRoutes(app: AppContext): Router {
   const router = Router();
   const { listNotices: list, answerNotice: answer } = operations;
 
   mount(router, list, async (_req, res) => {
+    const deps = requestPlan(app, res);
     const { query } = inputOf(res, list.input);
+    const { plan: _plan, ...filters } = query;
     if (query.department) requireDepartment(deps.plan, query.department, 'query');
     const principal = principalOf(res);
     let department = query.department;
@@ -37,12 +40,13 @@ export function noticeRoutes(deps: AppContext): Router {
       department = principal.department;
     }
     const notices = await withDeadline(deps, () =>
-      listSupervisionNotices(deps.temporalClient, deps.plan.id, { ...query, department }),
+      listSupervisionNotices(deps.temporalClient, deps.plan.id, { ...filters, department }),
     );
     res.json({ notices });
   });
 
   mount(router, answer, async (req, res) => {
+    const deps = requestPlan(app, res);
     const { params, body } = inputOf(res, answer.input);
     const principal = principalOf(res);
     if (principal.department !== body.department) {
@@ -55,7 +59,9 @@ export function noticeRoutes(deps: AppContext): Router {
       zh: `没有督办单“${params.id}”`,
       en: `No supervision notice "${params.id}".`,
     });
-    if (!params.id.startsWith(`supervise-${deps.plan.id}-task-`)) throw unknown;
+    // Notices of the plan's tasks and of its items beyond the plan (`supervise-<planId>-item-…`).
+    const own = ['task', 'item'].some((kind) => params.id.startsWith(`supervise-${deps.plan.id}-${kind}-`));
+    if (!own) throw unknown;
     const handle = deps.temporalClient.workflow.getHandle(params.id);
     const notice: SupervisionNotice = await withDeadline(deps, () => handle.query(getNoticeQuery)).catch(
       (err: unknown) => {

@@ -5,7 +5,7 @@
 import { Router } from 'express';
 import { listNotifications } from '../../client/notification-log';
 import { principalOf } from '../auth/middleware';
-import type { AppDeps } from '../deps';
+import type { AppContext } from '../deps';
 import { BadRequestError, ForbiddenError } from '../errors';
 import { requireDepartment } from '../lookup';
 import { inputOf } from '../middleware/validate';
@@ -14,14 +14,18 @@ import { mount } from '../middleware/route';
 import { withDeadline } from '../temporal';
 
 /** The notification routes (mounted after authentication). */
-export function notificationRoutes(deps: AppDeps): Router {
+export function notificationRoutes(deps: AppContext): Router {
   const router = Router();
   const op = operations.notifications;
 
   mount(router, op, async (_req, res) => {
     const { query } = inputOf(res, op.input);
     if (query.department) requireDepartment(deps.plan, query.department, 'query');
-    if (query.taskNumber !== undefined && !deps.plan.tasks.some((t) => t.number === query.taskNumber)) {
+    if (
+      query.taskNumber !== undefined &&
+      !deps.plan.tasks.some((t) => t.number === query.taskNumber) &&
+      !deps.items.has(query.taskNumber)
+    ) {
       throw new BadRequestError('unknown_task', {
         zh: `没有第${query.taskNumber}项重点任务`,
         en: `No key task ${query.taskNumber} in the plan.`,

@@ -1,13 +1,18 @@
-/** `GET /api/me` and `GET /api/plan` (any signed-in user), `POST /api/plan/start` (administrators). */
+/**
+ * `GET /api/me` and `GET /api/plan` (any signed-in user), `POST /api/plan/start`, `POST /api/plan/start-jobs`
+ * and `GET /api/plan/start-jobs/:id` (administrators).
+ */
 import { Router } from 'express';
 import type { PlanFile } from '../../contracts';
-import { startPlan } from '../../client/start-plan';
+import { startPlan, type StartedTask, type StartProgress } from '../../client/start-plan';
+import { NotFoundError } from '../errors';
 import { localDate } from '../../domain/calendar';
-import { taskUnits } from '../../domain/plan';
+import { boardSections, taskUnits } from '../../domain/plan';
 import { principalOf } from '../auth/middleware';
 import type { AppContext } from '../deps';
 import { operations } from '../operations';
 import { mount } from '../middleware/route';
+import { requestPlan } from '../plans';
 import { withDeadline } from '../temporal';
 import { inputOf } from '../middleware/validate';
 
@@ -18,7 +23,8 @@ export function planView(plan: PlanFile) {
     title: plan.title,
     documentDate: plan.documentDate,
     issuer: plan.issuer,
-    sections: plan.sections,
+    // The plan's own, and the section of the items beyond it (交办事项) when it takes them.
+    sections: boardSections(plan),
     tasks: plan.tasks.map((task) => ({
       number: task.number,
       section: task.section,
@@ -39,9 +45,9 @@ export function planView(plan: PlanFile) {
 }
 
 /** The plan routes (mounted after authentication). */
-export function planRoutes(deps: AppContext): Router {
+export function planRoutes(app: AppContext): Router {
   const router = Router();
-  const { plan: getPlan, startPlan: start, me } = operations;
+  const { plan: getPlan, startPlan: start, startPlanJob: startJob, planStartJob: getJob, me } = operations;
 
   mount(router, me, (_req, res) => {
     const { role, department, name } = principalOf(res);
@@ -49,22 +55,58 @@ export function planRoutes(deps: AppContext): Router {
   });
 
   mount(router, getPlan, (_req, res) => {
-    res.json(planView(deps.plan));
+    res.json(planView(requestPlan(app, res).plan));
   });
 
-  mount(router, start, async (_req, res) => {
-    const { body } = inputOf(res, start.input);
-    const now = deps.now?.() ?? Date.now();
-    const startDate = body.startDate ?? deps.config.PLAN_START_DATE ?? localDate(now, deps.plan.policy.utcOffset);
-    // Each start has its own deadline: an unreachable Temporal answers 503 promptly, a large plan still starts.
-    // New tasks are new rows: the shared task list is dropped before and after (a load in flight is discarded).
+  /** PLAN_START_DATE is the default plan's; another plan starts today unless the body says otherwise. */
+  const startDateOf = (deps: AppContext, body: { startDate?: string }): string => {
+    const configured = deps.plan === app.plan ? deps.config.PLAN_START_DATE : undefined;
+    return body.startDate ?? configured ?? localDate(deps.now?.() ?? Date.now(), deps.plan.policy.utcOffset);
+  };
+  // Each start has its own deadline: an unreachable Temporal answers 503 promptly, a large plan still starts.
+  // New tasks are new rows: the shared task list is dropped before and after (a load in flight is discarded).
+  const run = (
+    deps: AppContext,
+    startDate: string,
+    onProgress?: (p: StartProgress) => void,
+  ): Promise<StartedTask[]> => {
     deps.taskList.invalidate();
-    const tasks = await startPlan(deps.temporalClient, deps.plan, {
+    return startPlan(deps.temporalClient, deps.plan, {
       startDate,
       taskQueue: deps.taskQueue,
       eachCall: (call) => withDeadline(deps, call),
+      onProgress,
     }).finally(() => deps.taskList.invalidate());
+  };
+
+  mount(router, start, async (_req, res) => {
+    const deps = requestPlan(app, res);
+    const { body } = inputOf(res, start.input);
+    const tasks = await run(deps, startDateOf(deps, body));
     res.status(start.status).json({ tasks });
+  });
+
+  mount(router, startJob, (req, res) => {
+    const deps = requestPlan(app, res);
+    const { body } = inputOf(res, startJob.input);
+    const startDate = startDateOf(deps, body);
+    const { job } = app.planStartJobs.begin(startDate, deps.plan.tasks.length, (onProgress) =>
+      run(deps, startDate, onProgress),
+    );
+    res.location(`${req.baseUrl}/api/plan/start-jobs/${job.id}`);
+    res.status(startJob.status).json(job);
+  });
+
+  mount(router, getJob, (_req, res) => {
+    const { params } = inputOf(res, getJob.input);
+    const job = app.planStartJobs.get(params.id);
+    if (!job) {
+      throw new NotFoundError('start_job_not_found', {
+        zh: '没有这个启动任务（可能已过期，或由另一个接口实例受理）',
+        en: 'No such plan start job (it may have expired, or another API replica accepted it).',
+      });
+    }
+    res.json(job);
   });
   return router;
 }

@@ -22,6 +22,7 @@ import { requireDepartment } from '../lookup';
 import { inputOf } from '../middleware/validate';
 import { operations } from '../operations';
 import { mount } from '../middleware/route';
+import { requestPlan } from '../plans';
 import { queryState } from '../temporal';
 import { WorkflowNotFoundError } from '@temporalio/common';
 
@@ -107,6 +108,10 @@ export function inboxItems(department: string, states: { row: TaskRow; view: Key
         round: m.rounds.at(-1)?.number ?? 1,
         escalationLevel: view.escalationLevel,
       };
+      if (m.awaitingOffice === department) {
+        items.push({ ...base, action: 'decide-round' });
+        continue;
+      }
       if (!m.items) {
         if (!responsibility) continue;
         items.push({ ...base, action: m.state === 'returned' ? 'resubmit' : 'sign-off' });
@@ -158,11 +163,12 @@ export function escalationItems(states: { row: TaskRow; view: KeyTaskView }[]): 
 }
 
 /** The supervision routes (mounted after authentication). */
-export function supervisionRoutes(deps: AppContext): Router {
+export function supervisionRoutes(app: AppContext): Router {
   const router = Router();
   const { inbox, escalations, extensionRequests } = operations;
 
   mount(router, inbox, async (_req, res) => {
+    const deps = requestPlan(app, res);
     const { params } = inputOf(res, inbox.input);
     const department = requireDepartment(deps.plan, params.id, 'path');
     const principal = principalOf(res);
@@ -178,12 +184,14 @@ export function supervisionRoutes(deps: AppContext): Router {
   });
 
   mount(router, escalations, async (_req, res) => {
+    const deps = requestPlan(app, res);
     const rows = await deps.taskList.list({ escalated: true });
     const { states, unavailable } = await statesOf(deps, rows);
     res.json({ escalations: escalationItems(states), unavailable });
   });
 
   mount(router, extensionRequests, async (_req, res) => {
+    const deps = requestPlan(app, res);
     const rows = await deps.taskList.list({ extensionPending: true });
     const { states, unavailable } = await statesOf(deps, rows);
     res.json({ requests: extensionRequestItems(states), unavailable });

@@ -6,7 +6,7 @@ import { Router } from 'express';
 import { cancelUpdate, type PlanFile, type Role, type TaskStatus } from '../../contracts';
 import type { TaskListFilters } from '../../client/task-list';
 import type { Principal } from '../auth/tokens';
-import { taskWorkflowId } from '../../domain/plan';
+import { boardSections, taskWorkflowId } from '../../domain/plan';
 import { principalOf } from '../auth/middleware';
 import type { AppContext, AppDeps } from '../deps';
 import { BadRequestError, ForbiddenError } from '../errors';
@@ -14,6 +14,7 @@ import { requireDepartment, requireTask, taskDepartments, viewDepartments } from
 import { inputOf } from '../middleware/validate';
 import { operations } from '../operations';
 import { mount } from '../middleware/route';
+import { requestPlan } from '../plans';
 import { queryState, updateAs } from '../temporal';
 
 /**
@@ -40,7 +41,7 @@ export function visibleTaskFilters(
   query: { department?: string; status?: TaskStatus; section?: number },
 ): TaskListFilters {
   if (query.department) requireDepartment(plan, query.department, 'query');
-  if (query.section !== undefined && !plan.sections.some((s) => s.number === query.section)) {
+  if (query.section !== undefined && !boardSections(plan).some((s) => s.number === query.section)) {
     throw new BadRequestError('unknown_section', {
       zh: `没有第${query.section}部分`,
       en: `No section ${query.section} in the plan.`,
@@ -60,19 +61,21 @@ export function visibleTaskFilters(
 }
 
 /** The task routes (mounted after authentication). */
-export function taskRoutes(deps: AppContext): Router {
+export function taskRoutes(app: AppContext): Router {
   const router = Router();
   const { listTasks: list, getTask: get, cancel } = operations;
 
   mount(router, list, async (_req, res) => {
+    const deps = requestPlan(app, res);
     const { query } = inputOf(res, list.input);
     const tasks = await deps.taskList.list(visibleTaskFilters(deps.plan, principalOf(res), query));
     res.json({ tasks });
   });
 
   mount(router, get, async (_req, res) => {
+    const deps = requestPlan(app, res);
     const { params } = inputOf(res, get.input);
-    const task = requireTask(deps.plan, params.number);
+    const task = requireTask(deps, params.number);
     const principal = principalOf(res);
     const workflowId = taskWorkflowId(deps.plan, task);
     const state = await queryState(deps, workflowId);
@@ -87,8 +90,9 @@ export function taskRoutes(deps: AppContext): Router {
   });
 
   mount(router, cancel, async (req, res) => {
+    const deps = requestPlan(app, res);
     const { params, body } = inputOf(res, cancel.input);
-    const task = requireTask(deps.plan, params.number);
+    const task = requireTask(deps, params.number);
     const state = await updateAs(deps, req, principalOf(res), taskWorkflowId(deps.plan, task), cancelUpdate, {
       reason: body.reason,
     });

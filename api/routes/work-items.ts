@@ -22,6 +22,7 @@ import { requireDepartment, requireMilestone, requireTask } from '../lookup';
 import { inputOf } from '../middleware/validate';
 import { mount } from '../middleware/route';
 import { operations } from '../operations';
+import { requestPlan } from '../plans';
 import { updateAs } from '../temporal';
 
 /** The signed-in coordinator, acting for `department` (its own). @throws ForbiddenError otherwise. */
@@ -34,20 +35,21 @@ function actingFor(res: Response, department: string): Principal {
 }
 
 /** The work-item routes (mounted after authentication). */
-export function workItemRoutes(deps: AppContext): Router {
+export function workItemRoutes(app: AppContext): Router {
   const router = Router();
   const { reportOnItem, closeCollective, designate, waive, reassign, addCoUnit } = operations;
-  const workflowOf = (number: number, milestoneId?: string) => {
-    const task = requireTask(deps.plan, number);
+  const workflowOf = (deps: AppContext, number: number, milestoneId?: string) => {
+    const task = requireTask(deps, number);
     if (milestoneId) requireMilestone(deps.plan, task, milestoneId);
     return taskWorkflowId(deps.plan, task);
   };
-  const known = (...ids: string[]) => ids.forEach((id) => requireDepartment(deps.plan, id, 'body'));
+  const known = (deps: AppContext, ...ids: string[]) => ids.forEach((id) => requireDepartment(deps.plan, id, 'body'));
 
   mount(router, reportOnItem, async (req, res) => {
+    const deps = requestPlan(app, res);
     const { params, body } = inputOf(res, reportOnItem.input);
-    const workflowId = workflowOf(params.number, params.milestoneId);
-    known(body.department);
+    const workflowId = workflowOf(deps, params.number, params.milestoneId);
+    known(deps, body.department);
     const milestone = await updateAs(deps, req, actingFor(res, body.department), workflowId, reportUpdate, {
       milestoneId: params.milestoneId,
       workItem: params.item,
@@ -60,9 +62,10 @@ export function workItemRoutes(deps: AppContext): Router {
   });
 
   mount(router, closeCollective, async (req, res) => {
+    const deps = requestPlan(app, res);
     const { params, body } = inputOf(res, closeCollective.input);
-    const workflowId = workflowOf(params.number, params.milestoneId);
-    known(body.department);
+    const workflowId = workflowOf(deps, params.number, params.milestoneId);
+    known(deps, body.department);
     const milestone = await updateAs(deps, req, actingFor(res, body.department), workflowId, closeCollectiveUpdate, {
       milestoneId: params.milestoneId,
       workItem: params.item,
@@ -73,9 +76,10 @@ export function workItemRoutes(deps: AppContext): Router {
   });
 
   mount(router, designate, async (req, res) => {
+    const deps = requestPlan(app, res);
     const { params, body } = inputOf(res, designate.input);
-    const workflowId = workflowOf(params.number);
-    known(body.department, ...body.departments);
+    const workflowId = workflowOf(deps, params.number);
+    known(deps, body.department, ...body.departments);
     const milestone = await updateAs(deps, req, actingFor(res, body.department), workflowId, designateUpdate, {
       workItem: params.item,
       department: body.department,
@@ -86,9 +90,10 @@ export function workItemRoutes(deps: AppContext): Router {
   });
 
   mount(router, waive, async (req, res) => {
+    const deps = requestPlan(app, res);
     const { params, body } = inputOf(res, waive.input);
-    const workflowId = workflowOf(params.number, params.milestoneId);
-    known(body.unit);
+    const workflowId = workflowOf(deps, params.number, params.milestoneId);
+    known(deps, body.unit);
     const milestone = await updateAs(deps, req, principalOf(res), workflowId, waiveUpdate, {
       milestoneId: params.milestoneId,
       workItem: params.item,
@@ -99,9 +104,10 @@ export function workItemRoutes(deps: AppContext): Router {
   });
 
   mount(router, reassign, async (req, res) => {
+    const deps = requestPlan(app, res);
     const { params, body } = inputOf(res, reassign.input);
-    const workflowId = workflowOf(params.number);
-    known(body.from, body.to);
+    const workflowId = workflowOf(deps, params.number);
+    known(deps, body.from, body.to);
     const milestone = await updateAs(deps, req, principalOf(res), workflowId, reassignUpdate, {
       workItem: params.item,
       from: body.from,
@@ -112,9 +118,10 @@ export function workItemRoutes(deps: AppContext): Router {
   });
 
   mount(router, addCoUnit, async (req, res) => {
+    const deps = requestPlan(app, res);
     const { params, body } = inputOf(res, addCoUnit.input);
-    const workflowId = workflowOf(params.number);
-    known(body.unit);
+    const workflowId = workflowOf(deps, params.number);
+    known(deps, body.unit);
     const milestone = await updateAs(deps, req, principalOf(res), workflowId, addCoUnitUpdate, {
       workItem: params.item,
       unit: body.unit,

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import {
   actorSchema,
+  chaseSchema,
   collectivePartCountSchema,
   escalationSchema,
   extensionSchema,
@@ -25,11 +26,13 @@ import {
   departmentKindSchema,
   isoDateSchema,
   milestoneTemplateSchema,
+  planIdSchema,
   sectionSchema,
   targetSchema,
   policySchema,
   escalationRoleSchema,
 } from './plan';
+import { itemSummarySchema } from './items';
 
 /** The roles a bearer token may carry (defined beside the task view, which records them). */
 export { roleSchema, type Role } from './task-view';
@@ -77,12 +80,43 @@ export const startedTaskSchema = z.object({
 /** Answer of `POST /api/plan/start`. */
 export const planStartResponseSchema = z.object({ tasks: z.array(startedTaskSchema) });
 
+/** A plan start job's id in a path, e.g. `/api/plan/start-jobs/3f2c…`. */
+export const planStartJobParamsSchema = z.object({ id: z.string().uuid('must be a start job id') });
+
+/**
+ * A plan start running in the background (`POST /api/plan/start-jobs`) and how far it has come. `tasks`
+ * (the same list `POST /api/plan/start` answers) is there once the job is `done`; `error` once it `failed`
+ * (a start run again starts what is left).
+ */
+export const planStartJobSchema = z.object({
+  id: z.string(),
+  state: z.enum(['running', 'done', 'failed']),
+  startDate: isoDateSchema,
+  /** Tasks of the plan. */
+  total: z.number().int().nonnegative(),
+  /** Tasks handled so far: `started + existing`. */
+  done: z.number().int().nonnegative(),
+  /** Tasks whose workflow this job started. */
+  started: z.number().int().nonnegative(),
+  /** Tasks whose workflow was already there (running, completed or cancelled). */
+  existing: z.number().int().nonnegative(),
+  /** When the job began and, once it is over, ended (ISO date-times). */
+  createdAt: z.string(),
+  finishedAt: z.string().optional(),
+  tasks: z.array(startedTaskSchema).optional(),
+  error: errorBodySchema.shape.error.optional(),
+});
+/** A plan start job as the API answers it. */
+export type PlanStartJob = z.infer<typeof planStartJobSchema>;
+
 /** Filters of `GET /api/tasks`; all optional and combined with AND. */
 export const taskListQuerySchema = z
   .object({
     department: departmentIdSchema.optional(),
     status: taskStatusSchema.optional(),
     section: z.coerce.number().int().positive().optional(),
+    /** Which plan's tasks (`GET /api/plans`); default: the plan the engine was started with. */
+    plan: planIdSchema.optional(),
   })
   .strict();
 
@@ -105,6 +139,8 @@ export const taskRowSchema = z.object({
   extensionPending: z.boolean(),
   /** Each collective's count on the current milestone's work items (地方 27/32); tasks with work items only. */
   parts: z.array(collectivePartCountSchema).optional(),
+  /** For an item beyond the plan (交办事项): its kind, source and urgency. */
+  item: itemSummarySchema.optional(),
 });
 /** A task as the task list shows it, read from its search attributes. */
 export type TaskRow = z.infer<typeof taskRowSchema>;
@@ -175,6 +211,22 @@ export const extensionDecisionBodySchema = z
   .object({ approve: z.boolean(), comment: z.string().trim().max(2000).optional() })
   .strict();
 
+/** Body of the general office's chase (催办) of a milestone's pending units: the message they receive. */
+export const chaseBodySchema = z
+  .object({ message: z.string().trim().min(1, 'a chase needs a message').max(2000) })
+  .strict();
+
+/**
+ * Body of the office's decision on a milestone rejected as often as the plan allows: `another-round` (the lead
+ * may resubmit once more) or `close` (completed as it stands), with a reason.
+ */
+export const roundDecisionBodySchema = z
+  .object({
+    decision: z.enum(['another-round', 'close']),
+    reason: z.string().trim().min(1, 'a reason is required').max(2000),
+  })
+  .strict();
+
 /** Body of a cancellation. */
 export const cancelBodySchema = z.object({ reason: z.string().trim().min(1).max(2000) }).strict();
 
@@ -224,6 +276,8 @@ export const coUnitBodySchema = z.object({ unit: departmentIdSchema, reason: rea
 export const milestoneResponseSchema = milestoneViewSchema;
 /** An extension request as answered by request and decision. */
 export const extensionResponseSchema = extensionSchema;
+/** A chase as answered by the office's chase. */
+export const chaseResponseSchema = chaseSchema;
 /** The final task state as answered by cancellation. */
 export const cancelResponseSchema = keyTaskViewSchema;
 
@@ -287,10 +341,11 @@ export const inboxItemSchema = taskMilestoneRefSchema.extend({
   status: taskStatusSchema,
   milestoneState: milestoneStateSchema,
   /**
-   * What the department is asked to do: sign off (`sign-off`), after a rejection resubmit (`resubmit`), or, as a
-   * member of a collective (a province), report (`report`).
+   * What the department is asked to do: sign off (`sign-off`), after a rejection resubmit (`resubmit`), as a
+   * member of a collective (a province) report (`report`), or, as the general office, decide a milestone
+   * rejected as often as the plan allows (`decide-round`).
    */
-  action: z.enum(['sign-off', 'resubmit', 'report']),
+  action: z.enum(['sign-off', 'resubmit', 'report', 'decide-round']),
   /** Its responsibility as the plan gave it (absent for a province, a designated or an added unit). */
   responsibility: responsibilitySchema.optional(),
   /** Tasks with work items: the item (0-based) waiting on it; absent for the task lead's close. */
@@ -378,6 +433,9 @@ export type CodecPayload = z.infer<typeof codecPayloadSchema>;
 
 /** Body and answer of `/api/codec/decode` and `/api/codec/encode`: `{payloads: [...]}`. */
 export const codecBodySchema = z.object({ payloads: z.array(codecPayloadSchema).max(10_000) });
+/** Answer of `POST /api/codec/session`: when the codec session its cookie opens ends. */
+export const codecSessionResponseSchema = z.object({ expiresAt: z.string() }).strict();
+
 /** Body and answer of the codec endpoint. */
 export type CodecBody = z.infer<typeof codecBodySchema>;
 
@@ -445,6 +503,8 @@ export const noticeListQuerySchema = z
     taskNumber: z.coerce.number().int().positive().optional(),
     /** Notices naming this unit. */
     department: departmentIdSchema.optional(),
+    /** Which plan's notices (`GET /api/plans`); default: the plan the engine was started with. */
+    plan: planIdSchema.optional(),
   })
   .strict();
 

@@ -8,3 +8,6 @@ export * from './task-view';
 export * from './notification';
 export * from './api';
 export * from './keyring';
+export * from './scores';
+export * from './items';
+export * from './office';

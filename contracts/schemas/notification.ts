@@ -94,10 +94,21 @@ export const deliveryChannelSchema = z.string().min(1);
 /**
  * Where one delivery stands. `pending` until its first attempt ends; `retrying` while attempts fail and
  * are retried with backoff; `delivered`; `failed` after its attempts ran out or on a permanent error
- * (a bad address); `undeliverable` when the recipient has no contacts at all.
+ * (a bad address); `undeliverable` when the recipient has no contacts at all; `obsolete` when it was not
+ * delivered because it stopped being true first (its milestone completed, its task cancelled).
  */
-export const deliveryOutcomeSchema = z.enum(['pending', 'retrying', 'delivered', 'failed', 'undeliverable']);
-/** Where one delivery (or a whole notification) stands: `pending` to `delivered`, `failed` or `undeliverable`. */
+export const deliveryOutcomeSchema = z.enum([
+  'pending',
+  'retrying',
+  'delivered',
+  'failed',
+  'undeliverable',
+  'obsolete',
+]);
+/**
+ * Where one delivery (or a whole notification) stands: `pending` to `delivered`, `failed`, `undeliverable` or
+ * `obsolete`.
+ */
 export type DeliveryOutcome = z.infer<typeof deliveryOutcomeSchema>;
 
 /** A delivery the notification workflow will make: one channel, one target, for some recipients. */
@@ -135,6 +146,8 @@ export const notificationDeliverySchema = z.object({
   notification: notificationSchema,
   outcome: notificationOutcomeSchema,
   deliveries: z.array(deliveryRecordSchema),
+  /** Why and when the task withdrew it before every delivery was made: what it said was no longer true. */
+  withdrawn: z.object({ reason: z.enum(['completed', 'cancelled']), at: z.string() }).optional(),
 });
 /** A notification's delivery state, as its workflow's query answers it and its memo holds it. */
 export type NotificationDelivery = z.infer<typeof notificationDeliverySchema>;

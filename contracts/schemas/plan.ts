@@ -168,6 +168,59 @@ export const escalationLevelSchema = z.object({
   notify: z.array(z.union([z.literal('$lead'), departmentIdSchema])).min(1),
 });
 
+/**
+ * How departments are scored (考核计分), computed from the tasks' records and never stored: every department
+ * starts at `base`; each overdue milestone costs its task's lead `overdueLead` and every other unit still
+ * pending when it fell due `overdueCoUnit`; each missed progress report costs `missedProgressReport`; each
+ * return by the general office costs the task's lead `officeReturn`; each milestone closed on time gives the
+ * lead `onTime`. A department at or above `commendAtLeast` with no overdue milestone is commended in the
+ * bulletin; one below `criticiseBelow` is criticised.
+ */
+export const scoringRuleSchema = z
+  .object({
+    base: z.number().int().min(0),
+    overdueLead: z.number().int().min(0),
+    overdueCoUnit: z.number().int().min(0),
+    missedProgressReport: z.number().int().min(0),
+    officeReturn: z.number().int().min(0),
+    onTime: z.number().int().min(0),
+    commendAtLeast: z.number().int(),
+    criticiseBelow: z.number().int(),
+  })
+  .strict()
+  .refine((r) => r.criticiseBelow <= r.commendAtLeast, {
+    error: 'criticiseBelow must not be above commendAtLeast',
+    path: ['criticiseBelow'],
+  });
+/** A plan's scoring rule (考核计分规则). */
+export type ScoringRule = z.infer<typeof scoringRuleSchema>;
+
+/** Urgencies of an item beyond the plan (交办事项), as the office writes them. */
+export const ITEM_URGENCIES = ['特急', '急', '一般'] as const;
+/** The urgency of an item beyond the plan: 特急, 急 or 一般. */
+export type ItemUrgency = (typeof ITEM_URGENCIES)[number];
+
+/**
+ * How the general office's items beyond the plan (交办事项: leaders' instructions, meeting decisions) are run:
+ * the task numbers they get (from `firstNumber`, above every task of the plan), the board section they are shown
+ * in, and each urgency's default time limit in working days (China's statutory holidays and adjusted working
+ * days counted); an urgency without one needs a deadline.
+ */
+export const itemsPolicySchema = z
+  .object({
+    firstNumber: z.number().int().positive(),
+    section: sectionSchema,
+    timeLimits: z.object(
+      Object.fromEntries(ITEM_URGENCIES.map((u) => [u, z.number().int().positive().optional()])) as Record<
+        ItemUrgency,
+        z.ZodOptional<z.ZodNumber>
+      >,
+    ),
+  })
+  .strict();
+/** How items beyond the plan are numbered, shown and timed. */
+export type ItemsPolicy = z.infer<typeof itemsPolicySchema>;
+
 /** Reminder and escalation policy of a plan. */
 export const policySchema = z.object({
   /** Days before the due date on which unsigned units are reminded (0 = on the due date). */
@@ -203,12 +256,27 @@ export const policySchema = z.object({
       workDays: z.array(isoDateSchema).default([]),
     })
     .optional(),
+  /** How departments are scored; a plan without one has no scores (`GET /api/scores` answers 404). */
+  scoring: scoringRuleSchema.optional(),
+  /** Items beyond the plan; a plan without this takes none (`POST /api/items` answers 404). */
+  items: itemsPolicySchema.optional(),
+  /**
+   * Rejections a milestone may have before the office decides (再开一轮 another round, or 按现状办结 close as
+   * is): at this count the lead can no longer resubmit by itself. Bounds every milestone's rounds, and so the
+   * task's state.
+   */
+  maxRejectionsPerMilestone: z.number().int().min(1).max(50).default(5),
 });
 /** A plan's reminder and escalation policy, defaults applied. */
 export type Policy = z.infer<typeof policySchema>;
 
+/** A plan's id (`moe-2016-informatization`): its tasks' workflow ids and `DubanPlanId` are made of it. */
+export const planIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be lower-case ASCII letters, digits and hyphens');
+
 const planShape = z.object({
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be lower-case ASCII letters, digits and hyphens'),
+  id: planIdSchema,
   title: bilingualSchema,
   /** The document's own date (2016-02-02); starting the plan on it reproduces the document's calendar. */
   documentDate: isoDateSchema,
@@ -271,6 +339,16 @@ export const planFileSchema = planShape.superRefine((plan, ctx) => {
       });
     }),
   );
+  const items = plan.policy.items;
+  if (items) {
+    const highest = Math.max(0, ...plan.tasks.map((t) => t.number));
+    if (items.firstNumber <= highest) {
+      issue(['policy', 'items', 'firstNumber'], `items must be numbered above every task (the highest is ${highest})`);
+    }
+    if (sections.has(items.section.number)) {
+      issue(['policy', 'items', 'section', 'number'], `section ${items.section.number} is one of the plan's own`);
+    }
+  }
   plan.policy.escalation.forEach((e, i) => {
     const prev = plan.policy.escalation[i - 1];
     if (e.level !== i + 1) issue(['policy', 'escalation', i, 'level'], `levels must be 1, 2, 3… in order`);

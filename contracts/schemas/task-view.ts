@@ -209,6 +209,19 @@ export const roundSchema = z.object({
   signOffs: z.array(signOffRecordSchema),
   outcome: z.enum(['approved', 'rejected']).optional(),
   closedAt: z.string().optional(),
+  /**
+   * The office's decision on a round whose rejection reached the plan's cap: another round (the lead may
+   * resubmit) or the milestone closed as it stands.
+   */
+  officeDecision: z
+    .object({
+      decision: z.enum(['another-round', 'close']),
+      reason: z.string(),
+      person: z.string(),
+      at: z.string(),
+      actor: actorSchema.optional(),
+    })
+    .optional(),
 });
 /** One round of sign-offs: who signed, how, and whether it closed approved or rejected. */
 export type Round = z.infer<typeof roundSchema>;
@@ -259,8 +272,22 @@ export const notificationKindSchema = z.enum([
   'responsibility-changed',
   'supervision-notice',
   'supervision-overdue',
+  'bulletin',
+  'chase',
+  'approval-voided',
+  'resubmitted',
+  'round-cap-reached',
+  'round-decided',
 ]);
-/** The kind of a notification: reminder, escalation, returned, extension requested or decided. */
+/**
+ * The kind of a notification: reminder, escalation, returned, extension requested or decided, overdue (to the
+ * units still pending after the deadline), responsibility changed, chase (催办: the general office's message to
+ * the pending units), approval voided (a rejection: units that had approved must approve again), resubmitted
+ * (the milestone is back for their sign-off), a supervision notice (督办单, `supervision-notice`) or its answer
+ * date passed unanswered (`supervision-overdue`), or a month's bulletin the office sends to leadership
+ * (`bulletin`: task number 0, the month as its milestone id, the bulletin's title as its milestone title, its
+ * summary as the comment).
+ */
 export type NotificationKind = z.infer<typeof notificationKindSchema>;
 
 /** A notification the workflow decided to send; its id is deterministic, so a retry never makes a second one. */
@@ -289,6 +316,10 @@ export const notificationSchema = z.object({
   newDueDate: isoDateSchema.optional(),
   /** For `extension-decided`: whether the extension was approved. */
   approved: z.boolean().optional(),
+  /** For `round-decided`: what the office decided. */
+  roundDecision: z.enum(['another-round', 'close']).optional(),
+  /** For `round-cap-reached`: the rejections so far, which reached the plan's cap. */
+  rejections: z.number().int().positive().optional(),
   /** For `overdue` and `responsibility-changed`: the work item (0-based) it is about. */
   workItem: z.number().int().nonnegative().optional(),
   /** For `supervision-notice` and `supervision-overdue`: the notice's number (督办〔2026〕17号) and answer date. */
@@ -297,6 +328,32 @@ export const notificationSchema = z.object({
 });
 /** A notification the workflow decided to send, with its recipients and what it is about. */
 export type Notification = z.infer<typeof notificationSchema>;
+
+/**
+ * A chase (催办) of a milestone's pending units: by the general office with its message (`manual`, at most one a
+ * day per milestone), or sent with an escalation step after the deadline (`escalation`, with its level).
+ */
+export const chaseSchema = z.object({
+  id: z.string(),
+  milestoneId: z.string(),
+  kind: z.enum(['manual', 'escalation']),
+  at: z.string(),
+  /** The day (plan time zone) of the chase: the office chases a milestone once a day. */
+  day: isoDateSchema,
+  /** The units chased: those still owing a sign-off (in any work item) or a resubmission. */
+  departments: z.array(z.string()),
+  /** The notification that carried it. */
+  notificationId: z.string(),
+  message: z.string().optional(),
+  person: z.string().optional(),
+  /** The request id (idempotency key) of a manual chase. */
+  requestId: z.string().optional(),
+  level: z.number().int().optional(),
+  daysLate: z.number().int().optional(),
+  actor: actorSchema.optional(),
+});
+/** A chase (催办) of a milestone's pending units, by hand or with an escalation step. */
+export type Chase = z.infer<typeof chaseSchema>;
 
 /** A milestone's full record, with its pending units derived. */
 export const milestoneViewSchema = milestoneInputSchema.extend({
@@ -312,6 +369,11 @@ export const milestoneViewSchema = milestoneInputSchema.extend({
   pendingDepartments: z.array(z.string()),
   completedAt: z.string().optional(),
   daysLate: z.number().int().optional(),
+  /**
+   * The office that must decide the milestone (its general office): its rejections reached the plan's cap, so
+   * the lead cannot resubmit until the office allows another round or closes the milestone as it stands.
+   */
+  awaitingOffice: departmentIdSchema.optional(),
   /**
    * Each work item's units and progress (runs started with work-item responsibility): signed item by item,
    * co-units and members first, each item's lead last, the task's lead closing the milestone.
@@ -357,6 +419,8 @@ export const keyTaskViewSchema = z.object({
   parts: z.array(collectivePartCountSchema).optional(),
   /** Designations, waivers, reassignments, added co-units and early closures, oldest first. */
   changes: z.array(responsibilityChangeSchema).optional(),
+  /** Chases (催办) of pending units, by the office or with escalation steps, oldest first (runs that had one). */
+  chases: z.array(chaseSchema).optional(),
 });
 /** The full state of a key task, as the `getState` query answers it. */
 export type KeyTaskView = z.infer<typeof keyTaskViewSchema>;

@@ -31,6 +31,7 @@ export const INVALID_REFUSALS = [
   'NotAssignable',
   'AnswerRequired',
   'InvalidAnswerDate',
+  'MessageRequired',
 ] as const;
 
 /** Refusals that mean "not now, not in this state" (HTTP 409). */
@@ -55,6 +56,10 @@ export const CONFLICT_REFUSALS = [
   'TaskLeadRequired',
   'NoWorkItems',
   'NoticeClosed',
+  'NothingToChase',
+  'AlreadyChasedToday',
+  'RoundLimitReached',
+  'NotAwaitingOffice',
 ] as const;
 
 /**
@@ -65,16 +70,24 @@ export const CONFLICT_REFUSALS = [
  */
 export const FORBIDDEN_REFUSALS = ['NotFromApi', 'ActorNotAllowed', 'NotNamed'] as const;
 
+/**
+ * Refusals that mean "this request id was applied with another body" (HTTP 422): an `Idempotency-Key` reused
+ * with another body on an API replica whose own store did not hold the key (see README, Idempotency).
+ */
+export const UNPROCESSABLE_REFUSALS = ['IdempotencyKeyReused'] as const;
+
 /** Every refusal type name the workflow may throw. */
 export type RefusalType =
+  | (typeof UNPROCESSABLE_REFUSALS)[number]
   | (typeof NOT_FOUND_REFUSALS)[number]
   | (typeof INVALID_REFUSALS)[number]
   | (typeof CONFLICT_REFUSALS)[number]
   | (typeof FORBIDDEN_REFUSALS)[number];
 
 /** The HTTP status for a refusal type, or undefined when the type is not a workflow refusal. */
-export function refusalStatus(type: string | undefined | null): 400 | 403 | 404 | 409 | undefined {
+export function refusalStatus(type: string | undefined | null): 400 | 403 | 404 | 409 | 422 | undefined {
   if (!type) return undefined;
+  if ((UNPROCESSABLE_REFUSALS as readonly string[]).includes(type)) return 422;
   if ((FORBIDDEN_REFUSALS as readonly string[]).includes(type)) return 403;
   if ((NOT_FOUND_REFUSALS as readonly string[]).includes(type)) return 404;
   if ((INVALID_REFUSALS as readonly string[]).includes(type)) return 400;

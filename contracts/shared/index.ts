@@ -13,3 +13,4 @@ export * from './update-args';
 export * from './delivery-plan';
 export * from './sealed';
 export * from './supervision';
+export * from './notification-start';

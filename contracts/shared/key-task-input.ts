@@ -25,6 +25,11 @@ export interface ResolvedPolicy {
   workingCalendar?: WorkingCalendar;
   /** Days (working days on a working-day plan) a supervision notice gives the units it names to answer. */
   answerDays?: number;
+  /**
+   * Rejections a milestone may have before the office must decide whether another round opens (absent in the
+   * input of runs started before the round cap: their rounds are not capped).
+   */
+  maxRejectionsPerMilestone?: number;
 }
 
 /**

@@ -8,12 +8,13 @@
  * Sign-off, resubmission, extensions and cancellation are updates, not signals, because the caller must
  * learn at once whether the workflow accepted the request, and why not when it did not.
  */
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { Extension, KeyTaskView, MilestoneView, TaskStatus } from '../schemas/task-view';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Chase, Extension, KeyTaskView, MilestoneView, TaskStatus } from '../schemas/task-view';
 import type { NotificationDelivery } from '../schemas/notification';
 import type {
   AddCoUnitArgs,
   CancelArgs,
+  ChaseArgs,
   CloseCollectiveArgs,
   DesignateArgs,
   ExtensionDecisionArgs,
@@ -21,6 +22,7 @@ import type {
   ReassignArgs,
   ReportArgs,
   ResubmitArgs,
+  RoundDecisionArgs,
   SignOffArgs,
   WaiveArgs,
 } from './update-args';
@@ -64,6 +66,12 @@ export const signOffUpdate = defineUpdate<WithTaskRow<MilestoneView>, [SignOffAr
 /** The lead resubmits a returned milestone, which opens a new round of sign-offs. */
 export const resubmitUpdate = defineUpdate<WithTaskRow<MilestoneView>, [ResubmitArgs]>('resubmit');
 
+/**
+ * The general office decides a milestone that reached the plan's cap of rejections: another round (the lead may
+ * resubmit) or closed as it stands; answers the milestone.
+ */
+export const decideRoundUpdate = defineUpdate<WithTaskRow<MilestoneView>, [RoundDecisionArgs]>('decideRound');
+
 /** The lead asks for a later due date; answers the pending request. */
 export const requestExtensionUpdate = defineUpdate<WithTaskRow<Extension>, [ExtensionRequestArgs]>('requestExtension');
 
@@ -90,6 +98,16 @@ export const reassignUpdate = defineUpdate<WithTaskRow<MilestoneView>, [Reassign
 
 /** The general office adds a co-unit to an item; answers the current milestone. */
 export const addCoUnitUpdate = defineUpdate<WithTaskRow<MilestoneView>, [AddCoUnitArgs]>('addCoUnit');
+
+/** The general office chases the current milestone's pending units (催办) with a message; answers the chase. */
+export const chaseUpdate = defineUpdate<WithTaskRow<Chase>, [ChaseArgs]>('chase');
+
+/**
+ * Sent by a key task to a notification it started when what the notification says stopped being true (its
+ * milestone completed, its task cancelled): deliveries not yet made are not made, and the log shows `obsolete`.
+ * A signal, not an update: the task must not wait on a notification that may be retrying or already closed.
+ */
+export const withdrawNoticeSignal = defineSignal<[{ reason: 'completed' | 'cancelled' }]>('withdrawNotice');
 
 /** The delivery state of one notification: what was sent to whom, through which channel, with what outcome. */
 export const getDeliveryQuery = defineQuery<NotificationDelivery>('getDelivery');

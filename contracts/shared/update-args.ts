@@ -24,6 +24,11 @@ export interface Actor {
 /** The acting principal the API adds to every update (optional: histories older than it have none). */
 export interface Acted {
   actor?: Actor;
+  /**
+   * With an `Idempotency-Key`: the first 32 hex digits of the request's fingerprint (operation, path and body).
+   * The workflow keeps it beside the applied request id and refuses the same id with another one.
+   */
+  requestHash?: string;
 }
 
 /** Payload of the `signOff` update: a responsible unit approves or rejects the current milestone. */
@@ -45,6 +50,18 @@ export interface ResubmitArgs extends Acted {
   milestoneId: string;
   department: string;
   note: string;
+  person: string;
+  requestId: string;
+}
+
+/**
+ * Payload of the `decideRound` update: the general office decides a milestone rejected as often as the plan
+ * allows: `another-round` lets the lead resubmit once more, `close` completes the milestone as it stands.
+ */
+export interface RoundDecisionArgs extends Acted {
+  milestoneId: string;
+  decision: 'another-round' | 'close';
+  reason: string;
   person: string;
   requestId: string;
 }
@@ -135,6 +152,14 @@ export interface AddCoUnitArgs extends Acted {
   workItem: number;
   unit: string;
   reason: string;
+  person: string;
+  requestId: string;
+}
+
+/** Payload of the `chase` update: the general office chases a milestone's pending units (催办) with a message. */
+export interface ChaseArgs extends Acted {
+  milestoneId: string;
+  message: string;
   person: string;
   requestId: string;
 }

@@ -19,3 +19,14 @@ export const NOTIFICATION_WORKFLOW = 'notificationWorkflow';
 export function keyTaskWorkflowId(planId: string, taskNumber: number): string {
   return `${planId}-task-${taskNumber}`;
 }
+
+/**
+ * The workflow ID of an item beyond the plan (交办事项), numbered from the plan's `policy.items.firstNumber`:
+ * `-item-` where a plan task has `-task-`, so that it can never be taken for one.
+ */
+export function itemWorkflowId(planId: string, itemNumber: number): string {
+  return `${planId}-item-${itemNumber}`;
+}
+
+/** The memo key under which an item beyond the plan keeps its record (`ItemRecord`), set when it is started. */
+export const ITEM_MEMO_KEY = 'item';

@@ -4,6 +4,8 @@
 import { setPlanUtcOffset } from './i18n.js';
 
 const TOKEN_KEY = 'duban.token';
+/** The plan the user chose in the header (`GET /api/plans`); absent: the default plan. */
+const PLAN_KEY = 'duban.plan';
 /** The department whose inbox the user looked at last; forgotten with the token. */
 export const DEPARTMENT_KEY = 'duban.department';
 
@@ -45,6 +47,7 @@ export function clearToken() {
  * @throws ApiError with the API's error code and words, `network` when unreachable.
  */
 export async function api(path, { method = 'GET', body, idempotencyKey, token = getToken() } = {}) {
+  path = withPlan(path);
   const headers = { Accept: 'application/json' };
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -77,6 +80,7 @@ function refusal(res, data) {
  * @throws ApiError as {@link api} does.
  */
 export async function download(path, fallbackName, { token = getToken() } = {}) {
+  path = withPlan(path);
   let res;
   try {
     res = await fetch(path, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
@@ -96,8 +100,46 @@ export async function download(path, fallbackName, { token = getToken() } = {}) 
   return name;
 }
 
+/**
+ * The plan chosen in the header, or null for the default plan. A link's `?plan=` chooses it (a wall screen
+ * can be set to one plan by its address) and is remembered in this browser.
+ */
+export function chosenPlan() {
+  const linked = new URLSearchParams(location.search).get('plan');
+  if (linked) localStorage.setItem(PLAN_KEY, linked);
+  return linked ?? localStorage.getItem(PLAN_KEY);
+}
+
+/** Chooses the plan every page shows (null: the default plan); the next `loadPlan` fetches it. */
+export function choosePlan(id) {
+  if (id) localStorage.setItem(PLAN_KEY, id);
+  else localStorage.removeItem(PLAN_KEY);
+  const url = new URL(location.href);
+  if (url.searchParams.has('plan')) {
+    url.searchParams.delete('plan');
+    history.replaceState(null, '', url.pathname + url.search);
+  }
+  planPromise = undefined;
+}
+
+/** Paths whose answers are of one plan: they carry the chosen plan's `?plan=`. */
+const PLAN_SCOPED =
+  /^\/api\/(plan(\/|$|\?)|tasks|export\/|charts\/|escalations|extension-requests|departments\/[^/]+\/inbox)/;
+
+/** `path` with the chosen plan's `plan=` added when it asks about one plan and names none itself. */
+export function withPlan(path) {
+  const plan = chosenPlan();
+  if (!plan || !PLAN_SCOPED.test(path) || /[?&]plan=/.test(path)) return path;
+  return `${path}${path.includes('?') ? '&' : '?'}plan=${encodeURIComponent(plan)}`;
+}
+
+/** Every plan the engine runs (`GET /api/plans`), the default one first. */
+export function listPlans() {
+  return api('/api/plans').then((answer) => answer.plans);
+}
+
 let planPromise;
-/** The plan (`GET /api/plan`), fetched once per page load. */
+/** The chosen plan (`GET /api/plan`), fetched once per page load and choice. */
 export function loadPlan() {
   planPromise ??= api('/api/plan').then(
     (plan) => {

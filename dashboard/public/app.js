@@ -1,7 +1,17 @@
 // The single-page shell: header, language switch, sign-in, and a small router over the History API.
 // Each page is a function that draws into a fresh container and may return a function that stops its
 // timers when the user leaves it.
-import { ApiError, clearToken, getToken, loadPlan, setToken, whoAmI } from './api.js';
+import {
+  ApiError,
+  choosePlan,
+  chosenPlan,
+  clearToken,
+  getToken,
+  listPlans,
+  loadPlan,
+  setToken,
+  whoAmI,
+} from './api.js';
 import { h, replace } from './dom.js';
 import { applyLang, formatTime, lang, pick, setLang, t } from './i18n.js';
 import { renderBoard } from './pages/board.js';
@@ -41,6 +51,54 @@ function identity() {
   return el;
 }
 
+/**
+ * The plan chooser, shown when the engine runs more than one plan (`GET /api/plans`): every page then shows
+ * the chosen plan (the board, a task, the inbox, the targets, the ledger). A remembered plan that is no longer
+ * served falls back to the default plan.
+ */
+function planChooser() {
+  const el = h('span', { class: 'plan-chooser' });
+  listPlans().then(
+    (plans) => {
+      const chosen = chosenPlan();
+      if (chosen && !plans.some((p) => p.id === chosen)) {
+        choosePlan(null);
+        render();
+        return;
+      }
+      if (plans.length < 2) return;
+      const current = chosen ?? plans[0].id;
+      replace(
+        el,
+        h(
+          'label',
+          {},
+          h('span', { class: 'plan-label' }, t('plan.choose')),
+          h(
+            'select',
+            {
+              'data-testid': 'plan-chooser',
+              onchange: (e) => {
+                choosePlan(e.target.value === plans[0].id ? null : e.target.value);
+                render();
+              },
+            },
+            plans.map((p) =>
+              h(
+                'option',
+                { value: p.id, selected: p.id === current },
+                t(p.default ? 'plan.optionDefault' : 'plan.option', { year: p.year, title: pick(p.title) }),
+              ),
+            ),
+          ),
+        ),
+      );
+    },
+    () => undefined,
+  );
+  return el;
+}
+
 function header(active) {
   const navLink = (key, href) =>
     h(
@@ -56,6 +114,7 @@ function header(active) {
     h(
       'div',
       { class: 'tools' },
+      getToken() ? planChooser() : null,
       getToken() ? identity() : null,
       getToken()
         ? h(

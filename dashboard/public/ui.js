@@ -136,10 +136,19 @@ export function signInForm(onDone) {
   return form;
 }
 
+const taskIndexes = new WeakMap();
+
+/** The plan's tasks by number, built once per plan (a board of ten thousand rows looks each one up). */
+function tasksByNumber(plan) {
+  let index = taskIndexes.get(plan);
+  if (!index) taskIndexes.set(plan, (index = new Map(plan.tasks.map((task) => [task.number, task]))));
+  return index;
+}
+
 /** The title of a milestone of a plan task, by id. */
 export function milestoneTitle(plan, taskNumber, milestoneId) {
   if (!milestoneId) return t('board.noMilestone');
-  const task = plan.tasks.find((x) => x.number === taskNumber);
+  const task = tasksByNumber(plan).get(taskNumber);
   const m = task?.milestones.find((x) => x.id === milestoneId);
   return m ? pick(m.title) : milestoneId;
 }

@@ -98,7 +98,9 @@ describe('plan', () => {
       kind: 'affiliated-unit',
       aliases: expect.any(Array),
     });
-    expect(res.body.sections).toHaveLength(10);
+    // The document's ten sections, then the section of the items beyond the plan (交办事项).
+    expect(res.body.sections).toHaveLength(11);
+    expect(res.body.sections.at(-1)).toMatchObject({ number: 11, title: { zh: '交办事项' } });
     expect(res.body.targets.length).toBeGreaterThan(0);
     // The pages read the plan's time zone and escalation chain from here.
     expect(res.body.policy).toMatchObject({ utcOffset: '+08:00', reminderDaysBefore: [7, 1, 0] });

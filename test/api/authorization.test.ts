@@ -43,7 +43,9 @@ const CO = 'ideological-political';
 
 beforeAll(async () => {
   h = await startHarness();
-  subject = h.app(plan2016());
+  // Two principals without a valid token walk every endpoint: more failed authentications from one address than
+  // the default limit allows (its own tests are in hardening.test.ts).
+  subject = h.app(plan2016(), {}, { rateLimits: { authFailuresPer15Min: 1_000 } });
   const started = await request(subject.app)
     .post('/api/plan/start')
     .set('Authorization', `Bearer ${subject.tokens.admin}`)
@@ -70,6 +72,19 @@ function probesFor(who: Who): Probe[] {
       body: {},
       allowed: (w) => w.kind === 'admin',
     },
+    {
+      name: 'POST /api/plan/start-jobs',
+      method: 'post',
+      path: '/api/plan/start-jobs',
+      body: {},
+      allowed: (w) => w.kind === 'admin',
+    },
+    {
+      name: 'GET /api/plan/start-jobs/:id',
+      method: 'get',
+      path: '/api/plan/start-jobs/5f0c7c52-0a4e-4b8e-9d59-2f1e7a3c9b10',
+      allowed: (w) => w.kind === 'admin',
+    },
     { name: 'GET /api/tasks', method: 'get', path: '/api/tasks', allowed: () => true },
     {
       name: 'GET /api/tasks?department=own',
@@ -88,6 +103,22 @@ function probesFor(who: Who): Probe[] {
       name: 'GET /api/export/ledger.xlsx?department=other',
       method: 'get',
       path: `/api/export/ledger.xlsx?department=${other}`,
+      allowed: (w) => w.kind !== 'coordinator',
+    },
+    { name: 'GET /api/plans', method: 'get', path: '/api/plans', allowed: () => true },
+    {
+      // An empty plan file: 400 invalid_plan after the role check.
+      name: 'POST /api/plans',
+      method: 'post',
+      path: '/api/plans',
+      body: { plan: {} },
+      allowed: (w) => w.kind === 'admin',
+    },
+    {
+      // The charts' data of all tasks reads every state, as the ledger: one probe, another department's.
+      name: 'GET /api/charts/league?department=other',
+      method: 'get',
+      path: `/api/charts/league?department=${other}`,
       allowed: (w) => w.kind !== 'coordinator',
     },
     {
@@ -133,6 +164,22 @@ function probesFor(who: Who): Probe[] {
       method: 'post',
       path: `${base}/extension-requests/ext-404/decision`,
       body: { approve: true },
+      allowed: (w) => w.kind === 'office',
+    },
+    {
+      // An empty message: 400 after the role check.
+      name: 'chase',
+      method: 'post',
+      path: `${base}/chases`,
+      body: { message: '' },
+      allowed: (w) => w.kind === 'office',
+    },
+    {
+      // The milestone has not reached the cap of rejections: 409 from the workflow.
+      name: 'round decision',
+      method: 'post',
+      path: `${base}/round-decision`,
+      body: { decision: 'another-round', reason: '理由' },
       allowed: (w) => w.kind === 'office',
     },
     {
@@ -184,6 +231,41 @@ function probesFor(who: Who): Probe[] {
       method: 'post',
       path: '/api/codec/decode',
       body: { payloads: [] },
+      allowed: (w) => w.kind === 'admin',
+    },
+    // Refused after the role check, before any task's state is read (404 another plan, 400 a month not begun).
+    { name: 'GET /api/scores', method: 'get', path: '/api/scores?plan=another-plan', allowed: () => true },
+    {
+      name: 'GET /api/bulletins/:month',
+      method: 'get',
+      path: '/api/bulletins/2099-01',
+      allowed: (w) => ['office', 'admin', 'viewer'].includes(w.kind),
+    },
+    {
+      name: 'GET /api/bulletins/:month/print',
+      method: 'get',
+      path: '/api/bulletins/2099-01/print',
+      allowed: (w) => ['office', 'admin', 'viewer'].includes(w.kind),
+    },
+    // The office is refused by the API (400), having sent nothing.
+    {
+      name: 'POST /api/bulletins/:month/send',
+      method: 'post',
+      path: '/api/bulletins/2099-01/send',
+      allowed: (w) => w.kind === 'office',
+    },
+    // No lead: the office is refused (400) and nothing starts.
+    {
+      name: 'POST /api/items',
+      method: 'post',
+      path: '/api/items',
+      body: { kind: 'instruction', title: '无牵头单位', source: { by: '部长', document: '批示', date: '2016-03-01' } },
+      allowed: (w) => w.kind === 'office',
+    },
+    {
+      name: 'codec session',
+      method: 'post',
+      path: '/api/codec/session',
       allowed: (w) => w.kind === 'admin',
     },
     {
@@ -250,7 +332,9 @@ test('every role × endpoint × department gets 401, 403 or through exactly as t
     }
   }
   expect(wrong).toEqual([]);
-  expect(walked).toBe(everyone.length * 22);
+  expect(walked).toBe(everyone.length * 34);
+  // About 2,600 requests one after another, several of them waiting for Temporal: more than jest's default
+  // minute on a shared two-core machine.
 }, 240_000);
 
 test('the open endpoints need no token', async () => {

@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { Response } from 'supertest';
 import { addDays, localDate } from '../../domain/calendar';
-import { eventually, plan2016, request, startHarness, type Harness } from '../../support/api-harness';
+import { plan2016, request, startHarness, startPlanEscalated, type Harness } from '../../support/api-harness';
 
 let h: Harness;
 let subject: ReturnType<Harness['app']>;
@@ -55,16 +55,8 @@ function columns(sheet: ExcelJS.Worksheet): Record<string, number> {
 beforeAll(async () => {
   h = await startHarness();
   subject = h.app(plan2016({ id: 'ledger-export', tasks: [2, 5, 12] }));
-  const started = await request(subject.app)
-    .post('/api/plan/start')
-    .set(auth(subject.tokens.admin))
-    .send({ startDate: start });
-  expect(started.status).toBe(200);
   // Levels 1 and 2 of every first milestone fall due at once; wait until the workflows have recorded them.
-  await eventually(async () => {
-    const res = await request(subject.app).get('/api/tasks').set(auth(subject.tokens.office));
-    expect(res.body.tasks.map((t: { escalationLevel: number }) => t.escalationLevel)).toEqual([2, 2, 2]);
-  }, 60_000);
+  await startPlanEscalated(subject, start, [2, 2, 2]);
   // A real sign-off of task 5's work plan: the co-responsible unit with a comment, then the lead with its report.
   const sign = (department: string, comment: string) =>
     request(subject.app)
@@ -88,7 +80,7 @@ describe('the ledger workbook', () => {
     expect(sheet.name).toBe('督办台账 Ledger');
     expect(sheet.getRow(1).getCell(1).value).toBe('部分\nSection');
     const col = columns(sheet);
-    const rows = rowsOf(sheet);
+    const rows = rowsOf(sheet).filter((r) => r[col['Row']!] !== '分项 Work item');
     // Three tasks, each a task row and its four milestones, in task order.
     expect(rows.map((r) => [r[col['Task No.']!], r[col['Row']!], r[col['Milestone']!]])).toEqual(
       [2, 5, 12].flatMap((n) => [
@@ -134,6 +126,39 @@ describe('the ledger workbook', () => {
     expect(late[col['Latest report']!]).toBe('');
   });
 
+  it('has a row per work item and milestone of a task with several, with the item’s own units and progress', async () => {
+    const wb = await workbook('/api/export/ledger.xlsx', subject.tokens.office);
+    const sheet = wb.worksheets[0]!;
+    const col = columns(sheet);
+    const items = rowsOf(sheet).filter((r) => r[col['Row']!] === '分项 Work item');
+    const of = (task: number, milestone: string) =>
+      items.filter((r) => r[col['Task No.']!] === task && r[col['Milestone']!] === milestone);
+    // Task 2 has one work item: no item rows; task 5 three, task 12 two, on each of the four milestones.
+    expect(items.filter((r) => r[col['Task No.']!] === 2)).toEqual([]);
+    expect(of(5, '工作方案').map((r) => String(r[col['Work item']!]).slice(0, 4))).toEqual([
+      '分项1：',
+      '分项2：',
+      '分项3：',
+    ]);
+    expect(of(12, '年终完成')).toHaveLength(2);
+    // Task 5's work plan: item 3 is 思政司's alone, signed with its comment; item 1 is 高教司's with 思政司.
+    const [first, , third] = of(5, '工作方案');
+    expect(String(third![col['Work item']!])).toMatch(/^分项3：继续实施“易班”推广行动计划/);
+    expect(third![col['Lead unit']!]).toBe('思政司');
+    expect(third![col['Co-responsible units']!]).toBe('');
+    expect(third![col['Status']!]).toBe('已完成 Completed');
+    expect(third![col['Latest report']!]).toBe(`思政司已会签（思政司 思政司联络员，${today}）`);
+    expect(first![col['Lead unit']!]).toBe('高教司');
+    expect(first![col['Co-responsible units']!]).toBe('思政司');
+    expect(first![col['Latest report']!]).toBe(`工作方案已印发各地（高教司 高教司联络员，${today}）`);
+    // Task 12's work plan is escalated: its second item waits on its co-unit and then its own lead, 职成司.
+    const second = of(12, '工作方案')[1]!;
+    expect(second[col['Lead unit']!]).toBe('职成司');
+    expect(second[col['Status']!]).toBe('升级督办 Escalated');
+    expect(second[col['Days late']!]).toBe(12);
+    expect(String(second[col['Pending units']!]).split('、').at(-1)).toBe('职成司');
+  });
+
   it('freezes the header, sets the widths and colours the status cell beside its word', async () => {
     const wb = await workbook('/api/export/ledger.xlsx', subject.tokens.office);
     const sheet = wb.worksheets[0]!;
@@ -156,8 +181,26 @@ describe('the ledger workbook', () => {
     expect(wb.worksheets[1]!.name).toBe('按单位汇总 By unit');
     const summary = rowsOf(wb.worksheets[1]!);
     // 高教司 leads task 5 and shares task 12: task 12's work plan (12 days late) and task 5's mid-year wait on it.
-    expect(summary.find((r) => r[0] === '高教司')).toEqual(['高教司', 1, 1, 2, 1, 12]);
-    expect(summary.find((r) => r[0] === '思政司')).toEqual(['思政司', 0, 1, 1, 0, 0]);
+    // The last column is the score: 高教司 led task 5's work plan 12 days late (-5) and was still pending on task
+    // 12's when it fell due (-3); 思政司 signed task 5's only today, after it fell due (-3).
+    expect(summary.find((r) => r[0] === '高教司')).toEqual(['高教司', 1, 1, 2, 1, 12, 92]);
+    expect(summary.find((r) => r[0] === '思政司')).toEqual(['思政司', 0, 1, 1, 0, 0, 97]);
+    expect(wb.worksheets[2]!.name).toBe('考核计分 Scores');
+    const scores = rowsOf(wb.worksheets[2]!);
+    // Rank, unit, score, standing, then the points of each term (overdue as lead, as co-unit, missed reports,
+    // office returns, on time).
+    expect(scores.find((r) => r[1] === '高教司')).toEqual([
+      expect.any(Number),
+      '高教司',
+      92,
+      '通报批评 Criticised',
+      -5,
+      -3,
+      0,
+      0,
+      0,
+    ]);
+    expect(scores.find((r) => r[1] === '思政司')).toEqual([expect.any(Number), '思政司', 97, '', 0, -3, 0, 0, 0]);
     const own = wb.getWorksheet('思政司');
     expect(own).toBeDefined();
     expect(new Set(rowsOf(own!).map((r) => r[1]))).toEqual(new Set([5]));
@@ -167,7 +210,8 @@ describe('the ledger workbook', () => {
   it('gives a coordinator only its own department’s tasks', async () => {
     const wb = await workbook('/api/export/ledger.xlsx', subject.tokens.coordinator('ideological-political'));
     const rows = rowsOf(wb.worksheets[0]!);
-    expect(rows).toHaveLength(5);
+    // Task 5: its task row, four milestones and its three work items on each.
+    expect(rows).toHaveLength(5 + 12);
     expect(new Set(rows.map((r) => r[1]))).toEqual(new Set([5]));
   });
 
@@ -195,16 +239,17 @@ describe('the ledger as CSV', () => {
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = bytes.toString('utf8').slice(1);
     expect(text.split('\r\n')[0]).toBe(
-      '部分 Section,任务序号 Task No.,重点任务 Key task,行类别 Row,节点 Milestone,牵头单位 Lead unit,' +
-        '配合单位 Co-responsible units,截止日期 Due date,状态 Status,办理情况 Stage,逾期天数 Days late,' +
+      '部分 Section,任务序号 Task No.,重点任务 Key task,行类别 Row,节点 Milestone,工作事项 Work item,' +
+        '牵头单位 Lead unit,配合单位 Co-responsible units,截止日期 Due date,状态 Status,办理情况 Stage,逾期天数 Days late,' +
         '待签单位 Pending units,督办级别 Escalation level,最新报告 Latest report',
     );
     const wb = new ExcelJS.Workbook();
     const sheet = await wb.csv.read(Readable.from([text]));
     const rows = rowsOf(sheet);
-    expect(rows).toHaveLength(15);
+    // 15 task and milestone rows, and a row per work item and milestone of task 5 (3 × 4) and task 12 (2 × 4).
+    expect(rows).toHaveLength(15 + 12 + 8);
     const signed = rows.find((r) => r[1] === 5 && r[3] === '节点 Milestone' && r[4] === '工作方案')!;
-    expect(signed.slice(8, 11)).toEqual(['已完成 Completed', '已完成', 12]);
+    expect(signed.slice(9, 12)).toEqual(['已完成 Completed', '已完成', 12]);
   });
 
   it('quotes a report that holds a comma, a quote and a line break', async () => {

@@ -181,11 +181,17 @@ describe('OpenAPI', () => {
     expect(Object.keys(signOff.responses)).toEqual(
       expect.arrayContaining(['200', '400', '401', '403', '404', '409', '503']),
     );
+    // The task's plan (`?plan=`, the default plan without it) is a query parameter of every task route.
     expect(signOff.parameters.map((p: { name: string }) => p.name)).toEqual([
       'number',
       'milestoneId',
+      'plan',
       'Idempotency-Key',
     ]);
+    expect(signOff.parameters.find((p: { name: string }) => p.name === 'plan')).toMatchObject({
+      in: 'query',
+      required: false,
+    });
     expect(signOff.security).toEqual([{ bearerAuth: [] }]);
     expect(res.body.paths['/healthz'].get.security).toEqual([]);
   });

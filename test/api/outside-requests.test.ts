@@ -303,6 +303,46 @@ test('the codec endpoint decrypts a real history for an administrator only, for 
   expect(decoded!.metadata!['duban-sealed']).toBeUndefined();
 });
 
+test('an administrator’s codec session cookie opens decode, for the Web UI, and nothing else', async () => {
+  const payloads = historyPayloads(await raw.workflow.getHandle(workflowId).fetchHistory()).map(toJson);
+  expect(
+    (await request(s.app).post('/api/codec/session').set('Authorization', `Bearer ${s.tokens.office}`)).status,
+  ).toBe(403);
+  const opened = await request(s.app).post('/api/codec/session').set('Authorization', `Bearer ${s.tokens.admin}`);
+  expect(opened.status).toBe(200);
+  expect(Date.parse(opened.body.expiresAt) - Date.now()).toBeGreaterThan(14 * 60_000);
+  const setCookie = String(opened.headers['set-cookie']);
+  expect(setCookie).toMatch(/^duban_codec=[A-Za-z0-9_-]{40,};/);
+  expect(setCookie).toMatch(/; Path=\/api\/codec/);
+  expect(setCookie).toMatch(/; HttpOnly/);
+  expect(setCookie).toMatch(/; SameSite=Strict/);
+  expect(setCookie).not.toContain(s.tokens.admin);
+  const cookie = setCookie.split(';')[0]!;
+
+  // As the Web UI sends it: no token, the cookie, its origin and namespace.
+  const decoded = await request(s.app)
+    .post('/api/codec/decode?preserveStorageRefs=true')
+    .set('Cookie', cookie)
+    .set('Origin', UI_ORIGIN)
+    .set('X-Namespace', h.env.namespace ?? 'default')
+    .send({ payloads });
+  expect(decoded.status).toBe(200);
+  expect(decoded.headers['access-control-allow-credentials']).toBe('true');
+  const text = (decoded.body as CodecBody).payloads.map((p) => Buffer.from(p.data ?? '', 'base64').toString()).join('');
+  expect(text).toContain(s.plan.tasks[0]!.title.zh);
+
+  // Encode and every other route still want the token; a made-up session is nobody.
+  expect((await request(s.app).post('/api/codec/encode').set('Cookie', cookie).send({ payloads: [] })).status).toBe(
+    401,
+  );
+  expect((await request(s.app).get('/api/tasks').set('Cookie', cookie)).status).toBe(401);
+  const forged = await request(s.app)
+    .post('/api/codec/decode')
+    .set('Cookie', 'duban_codec=not-a-session')
+    .send({ payloads });
+  expect(forged.status).toBe(401);
+});
+
 function toJson(p: temporal.api.common.v1.IPayload): CodecBody['payloads'][number] {
   const metadata: Record<string, string> = {};
   for (const [k, v] of Object.entries(p.metadata ?? {})) metadata[k] = Buffer.from(v).toString('base64');

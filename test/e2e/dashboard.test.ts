@@ -159,6 +159,11 @@ test('the co-responsible unit and then the lead sign off; the board shows the ta
   expect(await coSignOff.getAttribute('data-decision')).toBe('approve');
   expect(await coSignOff.innerText()).toContain('配合单位同意工作方案。');
   expect(await coSignOff.innerText()).toContain(`${nameOf(CO).zh}联络员`);
+  // Who signed: the person, with the role and department of the token the API recorded.
+  const coActor = coSignOff.getByTestId('actor');
+  expect(await coActor.getAttribute('data-role')).toBe('coordinator');
+  expect(await coActor.innerText()).toContain(`${nameOf(CO).zh}联络员`);
+  expect(await coActor.innerText()).toContain(`（联络员 · ${nameOf(CO).zh}）`);
   const leadSignOff = first.locator(`[data-testid=signoff][data-department="${LEAD}"]`);
   expect(await leadSignOff.innerText()).toContain('工作方案已定稿。');
   // Only an administrator's page links to the Temporal Web UI.
@@ -222,6 +227,12 @@ test('a lead asks for more time, a viewer sees it read-only, the office grants i
   );
   expect(await row.getAttribute('data-light')).toBe('green');
   expect(await counts()).toEqual({ green: 2, yellow: 22, red: 0, deepred: 0, grey: 0 });
+
+  // The task page names who asked and who granted it, with their roles.
+  await page.goto(`${stack.baseUrl}/tasks/14`);
+  const granted = page.locator('[data-testid=extension][data-state=approved]');
+  expect(await granted.innerText()).toContain(`（联络员 · ${nameOf(lead).zh}）`);
+  expect(await granted.innerText()).toContain('（办公厅）');
 }, 90_000);
 
 test('the English switch turns the pages into English and is remembered', async () => {
@@ -325,6 +336,8 @@ test('a province reports on its part through its inbox; the office sees 地方 1
   expect(await hainan.getAttribute('data-status')).toBe('in_progress');
   await expect(hainan.textContent()).resolves.toContain('海南省教育厅');
   await expect(hainan.textContent()).resolves.toContain('推进中');
+  // Who reported: the province's coordinator, with the role and department of its token.
+  await expect(hainan.textContent()).resolves.toContain('（联络员 · 海南省教育厅）');
   expect(await collective.locator('[data-testid=province][data-status=none]').count()).toBe(31);
   await page.screenshot({ path: path.join(RESULTS, 'task-17-provinces.png'), fullPage: true });
   await page.goto(`${stack.baseUrl}/`);
@@ -369,6 +382,29 @@ test('a coordinator makes a calendar feed URL on the inbox page; it serves the d
   expect((await fetch(first)).status).toBe(401);
   expect((await fetch(await page.getByTestId('calendar-feed-url').inputValue())).status).toBe(200);
 });
+
+test('the office chases task 8’s pending units from its page; a second chase the same day is refused in plain words', async () => {
+  await signIn(stack.tokens.office, '/tasks/8');
+  const form = page.getByTestId('chase-form');
+  expect(await form.innerText()).toContain(nameOf('language-application').zh);
+  await page.getByTestId('chase-message').fill('请本周内完成会签。');
+  await page.getByTestId('chase-submit').click();
+  expect(await page.getByTestId('ok').innerText()).toContain('已催办');
+  const line = page.getByTestId('chase');
+  expect(await line.getAttribute('data-kind')).toBe('manual');
+  expect(await line.innerText()).toContain('请本周内完成会签。');
+  expect(await line.innerText()).toContain(nameOf('hanban').zh);
+  await page.getByTestId('chase-message').fill('再催一次。');
+  await page.getByTestId('chase-submit').click();
+  const refusal = form.getByTestId('error');
+  expect(await refusal.getAttribute('data-code')).toBe('already_chased_today');
+  expect(await refusal.innerText()).toContain('今天已催办过');
+  expect(await page.getByTestId('chase').count()).toBe(1);
+  // A coordinator's view of the same page lists the chase and has nothing to press.
+  await signIn(stack.tokens.coordinator('hanban'), '/tasks/8');
+  await page.getByTestId('chases').waitFor();
+  expect(await page.getByTestId('chase-form').count()).toBe(0);
+}, 60_000);
 
 test('no request of the pages left the machine', () => {
   expect(requested.length).toBeGreaterThan(0);

@@ -10,32 +10,24 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { addDays, localDate } from '../../domain/calendar';
 import { PROJECT_ROOT } from '../../embedded/binaries';
 import { loadPlanFile } from '../../seeds/load-plan';
-import { launchChromium, startStack, type Stack } from './stack';
+import { signedInBrowser, startStack, type Stack } from './stack';
 
 const plan = loadPlanFile();
 const RESULTS = path.join(PROJECT_ROOT, 'test-results', 'print');
 const today = localDate(Date.now(), plan.policy.utcOffset);
 
 let stack: Stack;
-let chromium: Awaited<ReturnType<typeof launchChromium>>;
-let context: BrowserContext;
+let chromium: Awaited<ReturnType<typeof signedInBrowser>>['chromium'];
 let page: Page;
 
 beforeAll(async () => {
   mkdirSync(RESULTS, { recursive: true });
   stack = await startStack({ planStartDate: addDays(today, -22), taskCount: plan.tasks.length });
-  chromium = await launchChromium();
-  context = chromium.context;
-  page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(20_000);
-  await page.goto(stack.baseUrl);
-  await page.getByTestId('token-input').fill(stack.tokens.office);
-  await page.getByTestId('signin').getByRole('button').click();
-  await page.getByTestId('signin').waitFor({ state: 'detached' });
+  ({ chromium, page } = await signedInBrowser(stack, stack.tokens.office));
 }, 240_000);
 
 afterAll(async () => {
@@ -99,8 +91,42 @@ describe('printing', () => {
   });
 });
 
+describe('the month’s bulletin', () => {
+  it('prints on A4 portrait in Chromium, in the register of an official notice', async () => {
+    const month = today.slice(0, 7);
+    const json = (await (
+      await fetch(`${stack.baseUrl}/api/bulletins/${month}`, {
+        headers: { Authorization: `Bearer ${stack.tokens.office}` },
+      })
+    ).json()) as { title: string; total: number };
+    expect(json.total).toBe(plan.tasks.length);
+    const bulletin = await chromium.context.newPage();
+    try {
+      await bulletin.setExtraHTTPHeaders({ Authorization: `Bearer ${stack.tokens.office}` });
+      const res = await bulletin.goto(`${stack.baseUrl}/api/bulletins/${month}/print`);
+      expect(res?.status()).toBe(200);
+      expect(await bulletin.locator('h1').textContent()).toBe(json.title);
+      expect(json.title).toMatch(/^教育部办公厅关于\d{4}年\d{1,2}月教育信息化重点工作推进情况的通报$/);
+      // The page's own style applies (its content security policy allows exactly it): the title is centred.
+      expect(
+        await bulletin.locator('h1').evaluate((h) => h.ownerDocument.defaultView!.getComputedStyle(h).textAlign),
+      ).toBe('center');
+      expect(await bulletin.locator('p.salutation').textContent()).toBe('各司局、各单位：');
+      expect(await bulletin.locator('table tbody tr').last().textContent()).toContain(`合计${plan.tasks.length}`);
+      expect(await bulletin.locator('p.signature').textContent()).toContain('教育部办公厅');
+      await bulletin.emulateMedia({ media: 'print' });
+      const pdf = await bulletin.pdf({ preferCSSPageSize: true, printBackground: true });
+      writeFileSync(path.join(RESULTS, `bulletin-${month}.pdf`), pdf);
+      // A4 portrait: 210 × 297 mm = 595 × 842 points.
+      expect(mediaBox(pdf)).toEqual([0, 0, 595, 842]);
+    } finally {
+      await bulletin.close();
+    }
+  });
+});
+
 describe('the ledger buttons of the board', () => {
-  it('download the workbook with the bearer token: a row per task and milestone', async () => {
+  it('download the workbook with the bearer token: a row per task, milestone and work item', async () => {
     await page.goto(stack.baseUrl);
     await page.getByTestId('task-row').first().waitFor();
     const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-xlsx').click()]);
@@ -109,7 +135,9 @@ describe('the ledger buttons of the board', () => {
     await file.saveAs(saved);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(readFileSync(saved) as unknown as ArrayBuffer);
-    expect(wb.worksheets[0]!.rowCount).toBe(1 + plan.tasks.length * 5);
+    // The header, each task and its four milestones, and a task with several work items a row per item and milestone.
+    const itemRows = plan.tasks.reduce((n, t) => n + (t.workItems.length > 1 ? t.workItems.length * 4 : 0), 0);
+    expect(wb.worksheets[0]!.rowCount).toBe(1 + plan.tasks.length * 5 + itemRows);
     expect(await page.getByTestId('download-note').textContent()).toContain(file.suggestedFilename());
   });
 

@@ -3,7 +3,7 @@
  * dashboard, the 2016 plan started automatically), on free ports and in a temporary data folder, plus
  * Debian's Chromium driven by playwright-core. Used by the dashboard's end-to-end tests.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -18,6 +18,12 @@ export const CHROMIUM_PATH = '/usr/bin/chromium';
 /** A running stack: its base URL, the demo tokens it wrote, and how to stop it. */
 export interface Stack {
   baseUrl: string;
+  /** The dashboard and API as `PUBLIC_URL` names them (`http://localhost:<port>`): the Web UI's codec endpoint's host. */
+  publicUrl: string;
+  /** The embedded Temporal Web UI (`http://localhost:<port>`), with the API's codec endpoint configured. */
+  uiUrl: string;
+  /** The embedded Temporal server's frontend, `127.0.0.1:<port>`. */
+  temporalAddress: string;
   dataDir: string;
   /** Demo tokens by role (`office`, `admin`, `viewer`) and by department id for coordinators. */
   tokens: DemoTokens;
@@ -35,6 +41,10 @@ export async function startStack(options: {
   planStartDate: string;
   taskCount: number;
   timeoutMs?: number;
+  /** Another plan than the 2016 one (`PLAN_FILE`), e.g. a generated plan of thousands of tasks. */
+  planFile?: string;
+  /** How long every task may take to report a status once the API is healthy (default 60 s). */
+  readyTimeoutMs?: number;
 }): Promise<Stack> {
   const [port, temporalPort, uiPort] = await freePorts(3);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'duban-e2e-'));
@@ -51,6 +61,7 @@ export async function startStack(options: {
   };
   for (const name of ['TEMPORAL_ADDRESS', 'AUTH_TOKENS_FILE', 'TEMPORAL_UI_URL', 'PUBLIC_URL', 'PLAN_FILE'])
     delete env[name];
+  if (options.planFile) env.PLAN_FILE = options.planFile;
   // Its own process group, so that stopping it reaches npx, tsx and the Temporal server alike.
   const engine = spawnProcess('npx', ['tsx', 'scripts/start.ts'], { env, replaceEnv: true, label: 'scripts/start.ts' });
   const output = engine.output;
@@ -81,9 +92,19 @@ export async function startStack(options: {
         const ready = body.tasks?.filter((t) => t.status !== null).length ?? 0;
         return ready === options.taskCount ? true : undefined;
       },
-      60_000,
+      options.readyTimeoutMs ?? 60_000,
+      options.taskCount > 100 ? 2_000 : undefined,
     );
-    return { baseUrl, dataDir, tokens, output, stop };
+    return {
+      baseUrl,
+      publicUrl: `http://localhost:${port}`,
+      uiUrl: `http://localhost:${uiPort}`,
+      temporalAddress: `127.0.0.1:${temporalPort}`,
+      dataDir,
+      tokens,
+      output,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw new Error(`${(err as Error).message}\n--- scripts/start.ts printed ---\n${output().slice(-4000)}`);
@@ -133,4 +154,61 @@ export async function signIn(page: Page, baseUrl: string, token: string, pathnam
   await page.getByTestId('token-input').fill(token);
   await page.getByTestId('signin').getByRole('button').click();
   await page.getByTestId('signin').waitFor({ state: 'detached' });
+}
+
+/** A stack and a browser on it, started together for one test file. */
+export interface BrowserStack {
+  stack: Stack;
+  context: BrowserContext;
+  /** The browser's first page, with `timeoutMs` as its default timeout. */
+  page: Page;
+  /** Closes the browser, then stops the stack. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a stack ({@link startStack}) and Chromium ({@link launchChromium}), and makes the folder for the test's
+ * screenshots. If Chromium fails to launch, the stack is stopped before the error is thrown.
+ */
+export async function startBrowserStack(options: {
+  planStartDate: string;
+  taskCount: number;
+  resultsDir: string;
+  timeoutMs?: number;
+}): Promise<BrowserStack> {
+  mkdirSync(options.resultsDir, { recursive: true });
+  const stack = await startStack(options);
+  let browser: Awaited<ReturnType<typeof launchChromium>>;
+  try {
+    browser = await launchChromium();
+  } catch (err) {
+    await stack.stop();
+    throw err;
+  }
+  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  page.setDefaultTimeout(options.timeoutMs ?? 30_000);
+  return {
+    stack,
+    context: browser.context,
+    page,
+    close: async () => {
+      await browser.close();
+      await stack.stop();
+    },
+  };
+}
+
+/**
+ * Chromium (as {@link launchChromium}) with its first page signed in to `stack` as `token` through the sign-in
+ * form, each wait at most 20 s.
+ */
+export async function signedInBrowser(
+  stack: Stack,
+  token: string,
+): Promise<{ chromium: Awaited<ReturnType<typeof launchChromium>>; page: Page }> {
+  const chromium = await launchChromium();
+  const page = chromium.context.pages()[0] ?? (await chromium.context.newPage());
+  page.setDefaultTimeout(20_000);
+  await signIn(page, stack.baseUrl, token);
+  return { chromium, page };
 }

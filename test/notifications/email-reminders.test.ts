@@ -163,10 +163,10 @@ test('reminder and escalation e-mails reach the right addresses at the right tim
   expect(mailsFor(dayBefore.notification).map((m) => m.to)).toEqual([['lead@alpha.example', 'deputy@alpha.example']]);
   expect(new Date(mailsFor(dayBefore.notification)[0]!.headers.get('date')!).getTime()).toBe(reminderAt(due, 1));
 
-  // Past the deadline: level 1 to the lead and the office, whose address is refused for good: failed after
-  // one attempt, never retried, and the lead's copy still arrives.
+  // Past the deadline, at 09:00: level 1 to the lead and the office, whose address is refused for good: failed
+  // after one attempt, never retried, and the lead's copy still arrives.
   const deadline = deadlineEpoch(due, '+08:00');
-  await env.sleep(deadline + 3_600_000 - (await env.currentTimeMs()));
+  await env.sleep(deadline + 10 * 3_600_000 - (await env.currentTimeMs()));
   records = await delivered(handle.workflowId);
   const level1 = [...records.values()].find((r) => r.notification.kind === 'escalation')!;
   const l1Mails = mailsFor(level1.notification);
@@ -193,7 +193,10 @@ test('reminder and escalation e-mails reach the right addresses at the right tim
     ['reminder', 1, ['gamma', 'alpha']],
     ['reminder', 0, ['gamma', 'alpha']],
     ['escalation', 1, ['alpha', 'office']],
+    ['overdue', 1, ['gamma', 'alpha']],
   ]);
+  // Decided at 09:00 local the day after the due date (within the workflow task's own second or two).
+  expect(Math.abs(Date.parse(level1.notification.at) - (deadline + 9 * 3_600_000))).toBeLessThan(2_000);
   expect(posted[3]!.body).toMatchObject({
     id: level1.notification.id,
     planId: 'mini-plan',

@@ -86,9 +86,9 @@ async function log(token: string, query = ''): Promise<NotificationLogEntry[]> {
 
 test('an outage delays webhooks without blocking the task; each arrives once, signed; the log tells all', async () => {
   hooks.failNext(Infinity);
-  // The first milestone fell due eight days ago: levels 1 and 2 are due at once and make one notice at level 2,
-  // addressed to both levels' audiences.
-  const input = miniTaskInput(localDate(Date.now() - 38 * DAY, '+08:00'));
+  // The first milestone fell due nine days ago: levels 1 and 2 are due at once and make one notice at level 2,
+  // addressed to both levels' audiences (and one overdue notice chasing the units still pending).
+  const input = miniTaskInput(localDate(Date.now() - 39 * DAY, '+08:00'));
   const handle = await env.client.workflow.start(KEY_TASK_WORKFLOW, {
     taskQueue: TASK_QUEUE,
     workflowId: taskWorkflowId(miniPlan, { number: 1 }),
@@ -130,11 +130,15 @@ test('an outage delays webhooks without blocking the task; each arrives once, si
   await grantExtension(handle, 'first', newDue);
   const view = await handle.query(getStateQuery);
   expect(view.nextDue).toBe(newDue);
-  expect(view.notifications.map((n) => n.kind)).toEqual([
-    'escalation',
-    'returned',
-    'extension-requested',
-    'extension-decided',
+  // The rejection told beta its approval must be given again; the resubmission told beta and gamma it is back.
+  expect(view.notifications.map((n) => [n.kind, n.departments])).toEqual([
+    ['escalation', ['alpha', 'office', 'inspect']],
+    ['overdue', ['beta', 'gamma', 'alpha']],
+    ['returned', ['alpha']],
+    ['approval-voided', ['beta']],
+    ['resubmitted', ['beta', 'gamma']],
+    ['extension-requested', ['office']],
+    ['extension-decided', ['alpha']],
   ]);
   expect(hooks.accepted()).toEqual([]);
 
@@ -144,7 +148,7 @@ test('an outage delays webhooks without blocking the task; each arrives once, si
   // Level 2 also issued a supervision notice (督办单) to the pending units, alpha among them: its own workflow's.
   const notice = (r: { body: Record<string, unknown> }) => String(r.body.kind).startsWith('supervision-');
   await eventually(async () => {
-    expect(hooks.accepted().filter((r) => r.path === '/global' && !notice(r))).toHaveLength(4);
+    expect(hooks.accepted().filter((r) => r.path === '/global' && !notice(r))).toHaveLength(7);
     expect(hooks.accepted().filter((r) => r.path === '/alpha' && !notice(r))).toHaveLength(forAlpha.length);
     expect(
       hooks
@@ -177,7 +181,7 @@ test('an outage delays webhooks without blocking the task; each arrives once, si
     taskNumber: 1,
     milestoneId: 'first',
     level: 2,
-    daysLate: 8,
+    daysLate: 9,
     departments: ['alpha', 'office', 'inspect'],
   });
   expect(body('returned')).toMatchObject({ departments: ['alpha'], comment: '数据不全' });
@@ -194,7 +198,7 @@ test('an outage delays webhooks without blocking the task; each arrives once, si
     const entries = (await log(tokens.office, '?taskNumber=1')).filter(
       (e) => !e.notification.kind.startsWith('supervision-'),
     );
-    expect(entries).toHaveLength(4);
+    expect(entries).toHaveLength(7);
     expect(entries.every((e) => e.deliveries.every((d) => d.outcome !== 'pending' && d.outcome !== 'retrying'))).toBe(
       true,
     );

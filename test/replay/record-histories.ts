@@ -17,6 +17,7 @@ import path from 'node:path';
 import {
   KEY_TASK_WORKFLOW,
   addCoUnitUpdate,
+  chaseUpdate,
   closeCollectiveUpdate,
   designateUpdate,
   reassignUpdate,
@@ -24,6 +25,7 @@ import {
   waiveUpdate,
   cancelUpdate,
   decideExtensionUpdate,
+  decideRoundUpdate,
   getStateQuery,
   requestExtensionUpdate,
   resubmitUpdate,
@@ -51,6 +53,7 @@ export const HISTORIES_DIR = process.env.HISTORIES_DIR ?? path.resolve(__dirname
  * notification by its SM4 key) and every update naming its actor, as the API sends them.
  * 6: after `work-item-responsibility`: every scenario runs item by item, and `items` adds members' reports, an
  * early close, a designation and the office's waiver, reassignment and added co-unit (encrypted as in 5).
+ * Next (7): `round-cap` passes through `round-cap-office-decides` (a milestone at the cap of rejections).
  */
 export const GENERATION = 6;
 /** The keyring the histories from generation 5 on were encrypted with (test keys, committed on purpose). */
@@ -123,13 +126,17 @@ async function updatesScenario(client: Client): Promise<WorkflowHandle> {
 
 /**
  * A task started 60 days in the past: its first milestone opened on that start date is 30 days late, so its
- * three escalation levels fall due together and send one notice; then it is signed and the next one opens.
+ * three escalation levels fall due together and send one notice (with the overdue notice chasing its pending
+ * units); the office chases it by hand, then it is signed (withdrawing its notices) and the next one opens.
  */
 async function backdatedScenario(client: Client): Promise<WorkflowHandle> {
   const h = await client.workflow.start(KEY_TASK_WORKFLOW, {
     taskQueue: QUEUE,
     workflowId: `replay-${named('backdated')}`,
     args: [miniTaskInput(addDays(localDate(Date.now(), '+08:00'), -60))],
+  });
+  await h.executeUpdate(chaseUpdate, {
+    args: [{ milestoneId: 'first', message: '请即办理', person: '办公厅', requestId: rid() }],
   });
   for (const d of ['beta', 'gamma', 'alpha']) await h.executeUpdate(signOffUpdate, { args: [approve(d, 'first')] });
   await h.executeUpdate(cancelUpdate, { args: [{ reason: '录制结束', person: '管理员', requestId: rid() }] });
@@ -166,6 +173,39 @@ async function itemsScenario(client: Client): Promise<WorkflowHandle> {
     args: [{ workItem: 1, from: 'gamma', to: 'inspect', reason: '职能调整', ...req() }],
   });
   for (const d of ['inspect', 'beta', 'alpha']) await h.executeUpdate(signOffUpdate, { args: [approve(d, 'first')] });
+  await h.executeUpdate(cancelUpdate, { args: [{ reason: '录制结束', person: '管理员', requestId: rid() }] });
+  await h.result();
+  return h;
+}
+
+/**
+ * A milestone rejected as often as its plan allows (2 here): the office allows another round, the lead
+ * resubmits, the next rejection comes back to the office, which closes the milestone as it stands.
+ */
+async function roundCapScenario(client: Client): Promise<WorkflowHandle> {
+  const input = miniTaskInput(addDays(localDate(Date.now(), '+08:00'), -20));
+  const h = await client.workflow.start(KEY_TASK_WORKFLOW, {
+    taskQueue: QUEUE,
+    workflowId: `replay-${named('round-cap')}`,
+    args: [{ ...input, policy: { ...input.policy, maxRejectionsPerMilestone: 2 } }],
+  });
+  const reject = () =>
+    h.executeUpdate(signOffUpdate, { args: [{ ...approve('gamma', 'first'), decision: 'reject', comment: '退回' }] });
+  const resubmit = () =>
+    h.executeUpdate(resubmitUpdate, {
+      args: [{ milestoneId: 'first', department: 'alpha', note: '已修改', person: '甲', requestId: rid() }],
+    });
+  const decide = (decision: 'another-round' | 'close') =>
+    h.executeUpdate(decideRoundUpdate, {
+      args: [{ milestoneId: 'first', decision, reason: '办公厅决定', person: '办公厅', requestId: rid() }],
+    });
+  await reject();
+  await resubmit();
+  await reject();
+  await decide('another-round');
+  await resubmit();
+  await reject();
+  await decide('close');
   await h.executeUpdate(cancelUpdate, { args: [{ reason: '录制结束', person: '管理员', requestId: rid() }] });
   await h.result();
   return h;
@@ -250,6 +290,7 @@ async function main(): Promise<void> {
     await record(local, aes, 'updates', () => updatesScenario(local.client));
     await record(local, aes, 'backdated', () => backdatedScenario(local.client));
     await record(local, aes, 'items', () => itemsScenario(local.client));
+    await record(local, aes, 'round-cap', () => roundCapScenario(local.client));
   } finally {
     await local.teardown();
   }

@@ -2,7 +2,7 @@
  * The validators' first check (`requireActor`): a request whose arguments the codec did not seal, or that
  * names no actor, did not come through the API and is refused (`NotFromApi`); a sealed one is refused when
  * its actor may not make it (`ActorNotAllowed`): a sign-off, resubmission or extension request only by the
- * coordinator of that unit, an extension decision only by the office, a cancellation only by an admin.
+ * coordinator of that unit, an extension decision or a chase only by the office, a cancellation only by an admin.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { Actor, KeyTaskInput } from '../../contracts';
@@ -41,6 +41,7 @@ const events: Record<string, Extract<KeyTaskEvent, { args: unknown }>> = {
     args: { milestoneId: 'first', extensionId: 'ext-1', approve: true, person: 'p', requestId: 'r4' },
   },
   cancel: { type: 'cancel', args: { reason: 'r', person: 'p', requestId: 'r5' } },
+  chase: { type: 'chase', args: { milestoneId: 'first', message: '请即办理', person: 'p', requestId: 'r6' } },
 };
 
 function refusalOf(event: KeyTaskEvent): string | undefined {
@@ -86,4 +87,7 @@ test('a sealed request passes the actor check only for the actor the rules allow
   expect(refusalOf(sealedAs('decideExtension', { role: 'admin', person: 'p', token }))).toBe('ActorNotAllowed');
   expect(refusalOf(sealedAs('cancel'))).toBeUndefined();
   expect(refusalOf(sealedAs('cancel', { role: 'office', person: 'p', token }))).toBe('ActorNotAllowed');
+  expect(refusalOf(sealedAs('chase'))).toBeUndefined();
+  expect(refusalOf(sealedAs('chase', coordinator('alpha')))).toBe('ActorNotAllowed');
+  expect(refusalOf(sealedAs('chase', { role: 'admin', person: 'p', token }))).toBe('ActorNotAllowed');
 });

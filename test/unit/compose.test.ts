@@ -238,9 +238,14 @@ describe('docker-compose.yml', () => {
     const api = loadConfig(envOf('api'));
     expect(ui.TEMPORAL_CODEC_ENDPOINT).toBe(`${api.publicUrl}/api/codec`);
     expect(ui.TEMPORAL_CORS_ORIGINS).toBe(api.publicUrl);
-    // The API's link to the UI (administrators only) is the address the UI is published on.
+    // The UI sends the administrator's codec session cookie with its decode calls.
+    expect(ui.TEMPORAL_CODEC_INCLUDE_CREDENTIALS).toBe('true');
+    // The API's link to the UI (administrators only) is the port the UI is published on (127.0.0.1), named by
+    // the API's host name: the same site as the API, so that the SameSite=Strict cookie goes with those calls.
     const [host, port] = service('temporal-ui').ports!.map(interpolate)[0]!.split(':');
-    expect(api.temporalUiUrl).toBe(`http://${host}:${port}`);
+    expect(host).toBe('127.0.0.1');
+    const link = new URL(api.temporalUiUrl!);
+    expect([link.hostname, link.port]).toEqual([new URL(api.publicUrl).hostname, port]);
   });
 
   it('gives the app services only variables the configuration reads, and valid values', () => {

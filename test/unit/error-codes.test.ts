@@ -4,7 +4,13 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONFLICT_REFUSALS, FORBIDDEN_REFUSALS, INVALID_REFUSALS, NOT_FOUND_REFUSALS } from '../../contracts';
+import {
+  CONFLICT_REFUSALS,
+  FORBIDDEN_REFUSALS,
+  INVALID_REFUSALS,
+  NOT_FOUND_REFUSALS,
+  UNPROCESSABLE_REFUSALS,
+} from '../../contracts';
 import { refusalCode } from '../../api/middleware/error-handler';
 
 const root = join(__dirname, '..', '..');
@@ -41,9 +47,13 @@ function codesInReadme(): Set<string> {
 }
 
 test('the README lists every error code the API answers, and only those', () => {
-  const refusals = [...NOT_FOUND_REFUSALS, ...INVALID_REFUSALS, ...CONFLICT_REFUSALS, ...FORBIDDEN_REFUSALS].map(
-    refusalCode,
-  );
+  const refusals = [
+    ...NOT_FOUND_REFUSALS,
+    ...INVALID_REFUSALS,
+    ...CONFLICT_REFUSALS,
+    ...FORBIDDEN_REFUSALS,
+    ...UNPROCESSABLE_REFUSALS,
+  ].map(refusalCode);
   const answered = new Set([...codesInApi(), ...refusals]);
   expect(answered.size).toBeGreaterThan(30);
   expect([...codesInReadme()].sort()).toEqual([...answered].sort());

@@ -329,12 +329,15 @@ describe('the provinces’ own reports, reminders and overdue notices', () => {
     expect(reminders[2]!.departments).toEqual(['prov-hainan', 'prov-gansu', 'science-tech']);
     t.later(1);
     const late = t.turn().effects.flatMap((e) => (e.kind === 'notify' ? [e.notification] : []));
-    const overdue = late.find((n) => n.kind === 'overdue')!;
+    const overdue = late.find((n) => n.kind === 'overdue' && n.workItem === 0)!;
     expect(overdue).toMatchObject({
       workItem: 0,
       departments: ['prov-hainan', 'prov-gansu', 'science-tech'],
       daysLate: 1,
     });
+    // The escalation step chases every unit still owing something in any item (provinces and lead), level 1.
+    const chase = late.find((n) => n.kind === 'overdue' && n.workItem === undefined)!;
+    expect(chase).toMatchObject({ level: 1, daysLate: 1, departments: ['prov-hainan', 'prov-gansu', 'science-tech'] });
     expect(pendingEvents(t.state, t.input, 'moe-2016-informatization-task-17').some((e) => e.kind === 'overdue')).toBe(
       false,
     );

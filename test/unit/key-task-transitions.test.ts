@@ -8,8 +8,11 @@ import { ApplicationFailure } from '@temporalio/common';
 import { refusalWords, type KeyTaskInput, type SignOffArgs } from '../../contracts';
 import { addDays, deadlineEpoch, localTimeToEpoch } from '../../domain/calendar';
 import { initialState, taskRow, type KeyTaskState } from '../../workflows/key-task/state';
+import { PATCH_NOTICE_TIME } from '../../workflows/key-task/schedule';
 import {
+  PATCH_CHASE_PENDING,
   PATCH_ONE_ESCALATION_NOTICE,
+  PATCH_ROUND_CAP,
   PATCH_SUPERVISE_NOTICES,
   PATCH_WITHDRAW_ON_COMPLETION,
   transition,
@@ -27,6 +30,9 @@ const DAY = 86_400_000;
 const startedAt = localTimeToEpoch(START, '10:00', input.policy.utcOffset);
 const firstDue = input.milestones[0]!.dueDate;
 const finalDue = input.milestones[1]!.dueDate;
+/** When a notice `days` after the day `date` goes out: the plan's notice time (09:00 local) of that day. */
+const noticeAt = (days: number, date = firstDue) =>
+  localTimeToEpoch(addDays(date, days), input.policy.reminderTime, input.policy.utcOffset);
 
 let requests = 0;
 const sign = (department: string, over: Partial<SignOffArgs> = {}): KeyTaskEvent => ({
@@ -96,7 +102,11 @@ test('a rejection returns the milestone to the lead, who is told; the resubmissi
   expect(refusal(s1, sign('gamma', { decision: 'reject' })).code).toBe('CommentRequired');
   const rejected = step(s1, sign('gamma', { decision: 'reject', comment: '数据不全' }));
   expect(rejected.state.milestones[0]!.state).toBe('returned');
-  expect(notices(rejected.effects)).toEqual([{ kind: 'returned', to: ['alpha'] }]);
+  // The lead is told to revise; beta, whose approval the rejection voids, that it must approve again.
+  expect(notices(rejected.effects)).toEqual([
+    { kind: 'returned', to: ['alpha'] },
+    { kind: 'approval-voided', to: ['beta'] },
+  ]);
   expect(taskRow(rejected.state, input, startedAt + DAY).pendingDepartments).toEqual(['alpha']);
   expect(refusal(rejected.state, sign('beta')).code).toBe('AwaitingResubmission');
 
@@ -112,8 +122,25 @@ test('a rejection returns the milestone to the lead, who is told; the resubmissi
     [1, 'rejected'],
     [2, 'open'],
   ]);
-  // Round 2 starts empty: beta, who approved in round 1, signs again.
+  // Round 2 starts empty: beta, who approved in round 1, signs again; the units that sign are told it is back.
   expect(taskRow(again.state, input, startedAt + DAY).pendingDepartments).toEqual(['beta', 'gamma', 'alpha']);
+  expect(notices(again.effects)).toEqual([{ kind: 'resubmitted', to: ['beta', 'gamma'] }]);
+  // Round 2 is reminded again: the reminder seven days before the due date goes out a second time.
+  const seven = noticeAt(-7);
+  const first = step(
+    step(run([]), { type: 'turn' }, seven + 1).state,
+    sign('beta', { decision: 'reject', comment: '补' }),
+    seven + 2,
+  );
+  const round2 = step(
+    first.state,
+    { ...resubmit, args: { ...resubmit.args, department: 'alpha', requestId: 'resub-y' } },
+    seven + 3,
+  );
+  const reminded = step(round2.state, { type: 'turn' }, noticeAt(-1) + 1);
+  expect(notices(reminded.effects)).toEqual([{ kind: 'reminder', to: ['beta', 'gamma', 'alpha'] }]);
+  expect(reminded.state.notifications.filter((n) => n.kind === 'reminder' && n.daysBefore === 1)).toHaveLength(1);
+  expect(reminded.state.notifications.at(-1)!.id).toContain('/r2/1d');
 });
 
 test('a retried request is applied once and answers what it answered the first time', () => {
@@ -162,21 +189,43 @@ test('reminders go before the deadline to the units that have not signed, each o
 
 test('an overdue milestone climbs the escalation levels on their days, each level once, to its audience', () => {
   const deadline = deadlineEpoch(firstDue, input.policy.utcOffset);
-  const quiet = run([], deadline - 1);
-  let s = step(quiet, { type: 'turn' }, deadline + 1).state;
-  expect(taskRow(s, input, deadline + 1)).toMatchObject({ status: 'overdue', escalationLevel: 1 });
-  const level2 = step(s, { type: 'turn' }, deadline + 7 * DAY + 1);
-  expect(notices(level2.effects)).toEqual([{ kind: 'escalation', to: ['inspect'] }]);
+  const quiet = step(run([], deadline - 1), { type: 'turn' }, deadline - 1).state;
+  // Overdue from midnight; the escalation goes out at the plan's notice time (09:00 local) of that day.
+  const midnight = step(quiet, { type: 'turn' }, deadline + 1);
+  expect(notices(midnight.effects)).toEqual([]);
+  expect(taskRow(midnight.state, input, deadline + 1)).toMatchObject({ status: 'overdue', escalationLevel: 0 });
+  const level1 = step(midnight.state, { type: 'turn' }, noticeAt(1));
+  // Every unit still pending is chased with its own overdue notice at each step, not only the lead.
+  expect(notices(level1.effects)).toEqual([
+    { kind: 'escalation', to: ['alpha', 'office'] },
+    { kind: 'overdue', to: ['beta', 'gamma', 'alpha'] },
+  ]);
+  let s = level1.state;
+  expect(taskRow(s, input, noticeAt(1))).toMatchObject({ status: 'overdue', escalationLevel: 1 });
+  expect(notices(step(s, { type: 'turn' }, noticeAt(8) - 1).effects)).toEqual([]);
+  const level2 = step(s, { type: 'turn' }, noticeAt(8));
+  expect(notices(level2.effects)).toEqual([
+    { kind: 'escalation', to: ['inspect'] },
+    { kind: 'overdue', to: ['beta', 'gamma', 'alpha'] },
+  ]);
   s = level2.state;
-  expect(taskRow(s, input, deadline + 7 * DAY + 1)).toMatchObject({ status: 'escalated', escalationLevel: 2 });
+  expect(taskRow(s, input, noticeAt(8))).toMatchObject({ status: 'escalated', escalationLevel: 2 });
   expect(notices(step(s, { type: 'turn' }, deadline + 8 * DAY).effects)).toEqual([]);
-  const level3 = step(s, { type: 'turn' }, deadline + 14 * DAY + 1);
-  expect(notices(level3.effects)).toEqual([{ kind: 'escalation', to: ['leaders'] }]);
+  const level3 = step(s, { type: 'turn' }, noticeAt(15));
+  expect(notices(level3.effects)).toEqual([
+    { kind: 'escalation', to: ['leaders'] },
+    { kind: 'overdue', to: ['beta', 'gamma', 'alpha'] },
+  ]);
+  expect(level3.state.chases!.map((c) => [c.kind, c.level, c.daysLate])).toEqual([
+    ['escalation', 1, 1],
+    ['escalation', 2, 8],
+    ['escalation', 3, 15],
+  ]);
   expect(level3.state.escalations).toHaveLength(1);
   expect(level3.state.escalations[0]!.levels.map((l) => l.level)).toEqual([1, 2, 3]);
   // Completing it late, on the third day after its due date, closes the episode with 3 days late.
   const late = run([sign('beta'), sign('gamma')], deadline - 1);
-  const done = step(step(late, { type: 'turn' }, deadline + 1).state, sign('alpha'), deadline + 2 * DAY + 1);
+  const done = step(step(late, { type: 'turn' }, noticeAt(1)).state, sign('alpha'), deadline + 2 * DAY + 1);
   expect(done.state.escalations[0]).toMatchObject({ closedBy: 'completed', daysLate: 3 });
 });
 
@@ -197,7 +246,7 @@ test('every turn publishes the row the search attributes hold', () => {
 
 test('an extension: the lead asks, the office is told; approval moves the due date and closes the escalation', () => {
   const deadline = deadlineEpoch(firstDue, input.policy.utcOffset);
-  const overdue = step(run([], deadline - 1), { type: 'turn' }, deadline + 1).state;
+  const overdue = step(run([], deadline - 1), { type: 'turn' }, noticeAt(1)).state;
   const newDueDate = addDays(firstDue, 20);
   const ask: KeyTaskEvent = {
     type: 'requestExtension',
@@ -255,7 +304,7 @@ test('completing a milestone withdraws its pending extension request, but not in
 
 test('a cancellation cancels every unfinished milestone, closes the escalation and withdraws requests', () => {
   const deadline = deadlineEpoch(firstDue, input.policy.utcOffset);
-  const overdue = step(run([sign('beta')], deadline - 1), { type: 'turn' }, deadline + 1).state;
+  const overdue = step(run([sign('beta')], deadline - 1), { type: 'turn' }, noticeAt(1)).state;
   const cancelled = step(overdue, {
     type: 'cancel',
     args: { reason: '任务调整', person: '管理员', requestId: 'c1' },
@@ -272,7 +321,10 @@ test('levels due together send one notice, at the highest level, to the audience
   // Reminded before the deadline, then looked at again only 15 days after it (a worker down, say).
   const quiet = step(run([], deadline - 1), { type: 'turn' }, deadline - 1).state;
   const late = step(quiet, { type: 'turn' }, deadline + 15 * DAY);
-  expect(notices(late.effects)).toEqual([{ kind: 'escalation', to: ['alpha', 'office', 'inspect', 'leaders'] }]);
+  expect(notices(late.effects)).toEqual([
+    { kind: 'escalation', to: ['alpha', 'office', 'inspect', 'leaders'] },
+    { kind: 'overdue', to: ['beta', 'gamma', 'alpha'] },
+  ]);
   expect(taskRow(late.state, input, deadline + 15 * DAY).escalationLevel).toBe(3);
   expect(late.state.notifications.at(-1)).toMatchObject({ level: 3, daysLate: 16 });
   expect(notices(step(late.state, { type: 'turn' }, deadline + 16 * DAY).effects)).toEqual([]);
@@ -289,8 +341,17 @@ test('levels due together send one notice, at the highest level, to the audience
     },
   );
   // Levels 2 and 3 each ask whether they issue a supervision notice (older runs issue none).
-  expect(patches).toEqual([PATCH_ONE_ESCALATION_NOTICE, PATCH_SUPERVISE_NOTICES, PATCH_SUPERVISE_NOTICES]);
+  expect(patches).toEqual(
+    expect.arrayContaining([
+      PATCH_NOTICE_TIME,
+      PATCH_ONE_ESCALATION_NOTICE,
+      PATCH_CHASE_PENDING,
+      PATCH_SUPERVISE_NOTICES,
+    ]),
+  );
+  expect(patches.filter((id) => id === PATCH_SUPERVISE_NOTICES)).toHaveLength(2);
   expect(old.effects.filter((e) => e.kind === 'supervise')).toEqual([]);
+  // …and chased nobody but through the escalations' audiences.
   expect(notices(old.effects).map((n) => n.to)).toEqual([['alpha', 'office'], ['inspect'], ['leaders']]);
 });
 
@@ -301,7 +362,10 @@ test('a plan started in the past opens its first milestone on its start date: on
   expect(s0.milestones[0]!.openedOn).toBe('2016-02-02');
   const t = transition(s0, { type: 'turn' }, { input: past, workflowId: WORKFLOW_ID, now, patched: () => true });
   const sent = t.state.notifications;
-  expect(sent.map((n) => [n.kind, n.level])).toEqual([['escalation', 3]]);
+  expect(sent.map((n) => [n.kind, n.level])).toEqual([
+    ['escalation', 3],
+    ['overdue', 3],
+  ]);
   expect(sent[0]!.daysLate).toBeGreaterThan(3900);
 });
 
@@ -315,9 +379,16 @@ test('a milestone opened after its due date is late from the day it opened, not 
   expect(taskRow(s, input, opened).status).not.toBe('overdue');
   expect(notices(step(s, { type: 'turn' }, opened + 60_000).effects)).toEqual([]);
   const endOfOpeningDay = deadlineEpoch(final.openedOn!, input.policy.utcOffset);
-  const level1 = step(s, { type: 'turn' }, endOfOpeningDay + 1);
-  expect(notices(level1.effects)).toEqual([{ kind: 'escalation', to: ['alpha', 'office'] }]);
-  expect(level1.state.notifications.at(-1)).toMatchObject({ level: 1, daysLate: 1 });
+  expect(notices(step(s, { type: 'turn' }, endOfOpeningDay + 1).effects)).toEqual([]);
+  const level1 = step(s, { type: 'turn' }, noticeAt(1, final.openedOn!));
+  expect(notices(level1.effects)).toEqual([
+    { kind: 'escalation', to: ['alpha', 'office'] },
+    { kind: 'overdue', to: ['beta', 'gamma', 'alpha'] },
+  ]);
+  expect(level1.state.notifications.find((n) => n.kind === 'escalation' && n.milestoneId === 'final')).toMatchObject({
+    level: 1,
+    daysLate: 1,
+  });
   expect(notices(step(level1.state, { type: 'turn' }, endOfOpeningDay + 6 * DAY).effects)).toEqual([]);
 });
 
@@ -344,4 +415,140 @@ test('an extension whose date has passed by the time it is decided is refused: t
   expect(() =>
     validate(asked, fromApi({ ...decide, args: { ...decide.args, approve: false } }), input, afterIt),
   ).not.toThrow();
+});
+
+test('the office chases the pending units with its message, once a day per milestone; every chase is recorded', () => {
+  const chase = (requestId: string, message = '请本周内完成会签'): Extract<KeyTaskEvent, { type: 'chase' }> => ({
+    type: 'chase',
+    args: { milestoneId: 'first', message, person: '办公厅', requestId },
+  });
+  const s1 = run([sign('beta')]);
+  const today = startedAt + DAY;
+  expect(refusal(s1, chase('c0', '  '), today).code).toBe('MessageRequired');
+  expect(refusal(s1, { ...chase('c0'), args: { ...chase('c0').args, milestoneId: 'final' } }, today).code).toBe(
+    'NotCurrentMilestone',
+  );
+  const chased = step(s1, chase('c1'), today);
+  expect(notices(chased.effects)).toEqual([{ kind: 'chase', to: ['gamma', 'alpha'] }]);
+  expect(chased.answer).toMatchObject({ kind: 'manual', departments: ['gamma', 'alpha'], message: '请本周内完成会签' });
+  expect(chased.state.notifications.at(-1)).toMatchObject({ kind: 'chase', comment: '请本周内完成会签' });
+  // A retry answers the same chase and sends nothing; another chase the same day is refused.
+  const retried = step(chased.state, chase('c1'), today + 60_000);
+  expect(retried.answer).toEqual(chased.answer);
+  expect(notices(retried.effects)).toEqual([]);
+  const again = refusal(chased.state, chase('c2'), today + 3_600_000);
+  expect(again).toEqual({ code: 'AlreadyChasedToday', zh: expect.stringContaining('每天只能催办一次') });
+  // The next day (plan time zone) the office may chase again; both chases are in the record.
+  const tomorrow = localTimeToEpoch(addDays(START, 2), '08:00', input.policy.utcOffset);
+  const second = step(chased.state, chase('c3', '请今日办结'), tomorrow);
+  expect(second.state.chases!.map((c) => [c.kind, c.day, c.message])).toEqual([
+    ['manual', addDays(START, 1), '请本周内完成会签'],
+    ['manual', addDays(START, 2), '请今日办结'],
+  ]);
+});
+
+test('completing a milestone or cancelling the task withdraws its reminders, escalations and chases still out', () => {
+  const deadline = deadlineEpoch(firstDue, input.policy.utcOffset);
+  const late = step(run([sign('beta'), sign('gamma')], deadline - 1), { type: 'turn' }, noticeAt(1));
+  const timely = late.state.notifications.map((n) => n.id);
+  expect(late.state.notifications.map((n) => n.kind)).toEqual([
+    'reminder',
+    'reminder',
+    'reminder',
+    'escalation',
+    'overdue',
+  ]);
+  const done = step(late.state, sign('alpha'), noticeAt(2));
+  expect(done.effects.filter((e) => e.kind === 'withdraw')).toEqual([
+    { kind: 'withdraw', ids: timely, reason: 'completed' },
+  ]);
+  const cancelled = step(late.state, {
+    type: 'cancel',
+    args: { reason: '任务调整', person: '管理员', requestId: 'cx' },
+  });
+  expect(cancelled.effects.filter((e) => e.kind === 'withdraw')).toEqual([
+    { kind: 'withdraw', ids: timely, reason: 'cancelled' },
+  ]);
+  // Runs from before the patch withdraw nothing.
+  expect(step(late.state, sign('alpha'), noticeAt(2), false).effects.some((e) => e.kind === 'withdraw')).toBe(false);
+});
+
+test('the rejection that reaches the cap hands the milestone to the office, whose decision opens another round or closes it', () => {
+  expect(input.policy.maxRejectionsPerMilestone).toBe(5); // the plan schema's default
+  const capped: KeyTaskInput = { ...input, policy: { ...input.policy, maxRejectionsPerMilestone: 2 } };
+  const now = startedAt + DAY;
+  const seen: string[] = [];
+  const go = (s: KeyTaskState, e: KeyTaskEvent, patches = true) => {
+    validate(s, fromApi(e), capped, now);
+    return transition(s, e, { input: capped, workflowId: WORKFLOW_ID, now, patched: (id) => (seen.push(id), patches) });
+  };
+  const reject = () => sign('beta', { decision: 'reject', comment: '材料不全' });
+  const resubmit = (): KeyTaskEvent => ({
+    type: 'resubmit',
+    args: { milestoneId: 'first', department: 'alpha', note: '已补充', person: '甲', requestId: `rs-${++requests}` },
+  });
+  const decide = (decision: 'another-round' | 'close'): Extract<KeyTaskEvent, { type: 'decideRound' }> => ({
+    type: 'decideRound',
+    args: { milestoneId: 'first', decision, reason: '同意', person: '办公厅', requestId: `rd-${++requests}` },
+  });
+  const once = go(go(initialState(capped, startedAt), reject()).state, resubmit()).state;
+  expect(refusal(once, decide('another-round')).code).toBe('NotAwaitingOffice');
+  const atCap = go(once, reject());
+  expect(seen).toContain(PATCH_ROUND_CAP);
+  expect(notices(atCap.effects)).toEqual([{ kind: 'round-cap-reached', to: ['alpha', 'office'] }]);
+  expect(atCap.state.milestones[0]).toMatchObject({ state: 'returned', awaitingOffice: 'office' });
+  expect(taskRow(atCap.state, capped, now).pendingDepartments).toEqual(['office']);
+  // The lead is refused; only the office decides (a coordinator's decision is refused by the actor check).
+  expect(() => validate(atCap.state, fromApi(resubmit()), capped, now)).toThrow(
+    expect.objectContaining({ type: 'RoundLimitReached' }),
+  );
+  const asLead = decide('another-round');
+  const actor = { role: 'coordinator' as const, department: 'alpha', person: '办公厅', token: 'test00000000' };
+  expect(() => validate(atCap.state, fromApi({ ...asLead, args: { ...asLead.args, actor } }), capped, now)).toThrow(
+    expect.objectContaining({ type: 'ActorNotAllowed' }),
+  );
+
+  const again = go(atCap.state, decide('another-round'));
+  expect(notices(again.effects)).toEqual([{ kind: 'round-decided', to: ['alpha'] }]);
+  expect(again.state.milestones[0]!.rounds.at(-1)!.officeDecision).toMatchObject({ decision: 'another-round' });
+  const round3 = go(again.state, resubmit()).state;
+  expect(round3.milestones[0]!.rounds).toHaveLength(3);
+  // A further rejection comes back to the office at once; closing it as is opens the next milestone.
+  const back = go(round3, reject()).state;
+  expect(back.milestones[0]!.awaitingOffice).toBe('office');
+  const closed = go(back, decide('close')).state;
+  expect(closed.milestones[0]).toMatchObject({ state: 'completed' });
+  expect(closed.milestones[0]!.rounds.at(-1)).toMatchObject({
+    outcome: 'rejected',
+    officeDecision: { decision: 'close' },
+  });
+  expect(closed.milestones[1]!.state).toBe('open');
+
+  // Runs from before the patch keep returning the milestone to the lead.
+  const old = go(once, reject(), false);
+  expect(notices(old.effects)).toEqual([{ kind: 'returned', to: ['alpha'] }]);
+  expect(old.state.milestones[0]!.awaitingOffice).toBeUndefined();
+});
+
+test('the state keeps each notification once, by its id', () => {
+  const rejected = step(run([]), sign('beta', { decision: 'reject', comment: '数据不全' }));
+  const id = rejected.state.notifications.at(-1)!.id;
+  expect(id).toBe(`${WORKFLOW_ID}/first/returned/r1`);
+  // A state that already holds that id (as after a retried step) records and sends nothing more for it.
+  const holding = { ...run([]), notifications: [...rejected.state.notifications] };
+  const again = step(holding, sign('gamma', { decision: 'reject', comment: '数据不全' }));
+  expect(again.state.notifications.filter((n) => n.id === id)).toHaveLength(1);
+  expect(notices(again.effects)).toEqual([]);
+  expect(new Set(again.state.notifications.map((n) => n.id)).size).toBe(again.state.notifications.length);
+});
+
+test('a request id applied with one fingerprint is refused with another, and a retry with the same is answered', () => {
+  const first = sign('beta', { requestId: 'idem-1', requestHash: 'a'.repeat(32) });
+  const applied = step(run([]), first).state;
+  expect(applied.requestHashes).toEqual({ 'idem-1': 'a'.repeat(32) });
+  const other = sign('beta', { requestId: 'idem-1', requestHash: 'b'.repeat(32), decision: 'reject', comment: '不同' });
+  expect(refusal(applied, other)).toEqual({ code: 'IdempotencyKeyReused', zh: expect.stringContaining('幂等键') });
+  const retry = step(applied, first);
+  expect(retry.changed).toBe(false);
+  expect(retry.state.milestones[0]!.rounds[0]!.signOffs).toHaveLength(1);
 });

@@ -42,10 +42,31 @@ describe('a bad plan is refused with the path of the problem', () => {
     expect(() => parsePlan(plan2016())).not.toThrow();
   });
 
+  it('caps a milestone at 5 rejections in 2016, and refuses a cap that is not a whole number from 1 to 50', () => {
+    expect(parsePlan(plan2016()).policy.maxRejectionsPerMilestone).toBe(5);
+    const data = plan2016();
+    data.policy.maxRejectionsPerMilestone = 0;
+    expect(problemsOf(data)).toEqual([expect.stringMatching(/^policy\.maxRejectionsPerMilestone: /)]);
+    data.policy.maxRejectionsPerMilestone = 2.5;
+    expect(problemsOf(data)).toEqual([expect.stringMatching(/^policy\.maxRejectionsPerMilestone: /)]);
+  });
+
   it('refuses duplicate task numbers', () => {
     const data = plan2016();
     data.tasks[5]!.number = 5;
     expect(problemsOf(data)).toEqual(['tasks[5].number: duplicate task number 5']);
+  });
+
+  it('refuses items numbered among the tasks, in a section of the plan, and a scoring rule upside down', () => {
+    const data = plan2016();
+    data.policy.items!.firstNumber = 24;
+    data.policy.items!.section.number = 3;
+    data.policy.scoring!.criticiseBelow = 110;
+    expect(problemsOf(data).sort()).toEqual([
+      'policy.items.firstNumber: items must be numbered above every task (the highest is 24)',
+      "policy.items.section.number: section 3 is one of the plan's own",
+      'policy.scoring.criticiseBelow: criticiseBelow must not be above commendAtLeast',
+    ]);
   });
 
   it('refuses a unit that is not in the registry', () => {

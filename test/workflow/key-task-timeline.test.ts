@@ -58,6 +58,8 @@ async function startTask(input: KeyTaskInput) {
 
 /** The instant (ms) a reminder `daysBefore` the due date goes out under the mini plan's policy. */
 const reminderAt = (due: string, daysBefore: number) => localTimeToEpoch(addDays(due, -daysBefore), '09:00', '+08:00');
+/** Escalations go out at the plan's notice time: 09:00 local, nine hours after the deadline's midnight. */
+const NOTICE_AFTER_DEADLINE = 9 * 3_600_000;
 const near = (isoTime: string, expected: number) => Math.abs(Date.parse(isoTime) - expected) < 2_000;
 const of = (view: KeyTaskView, kind: Notification['kind']) => view.notifications.filter((n) => n.kind === kind);
 
@@ -99,7 +101,8 @@ test('a task runs its year: reminders to unsigned units, three escalation levels
   expect(near(of(view, 'reminder')[2]!.at, reminderAt(first!.dueDate, 0))).toBe(true);
   expect(view.escalationLevel).toBe(0);
 
-  // Past the due date: level 1 at the deadline (lead + office), level 2 a week later (supervision office).
+  // Past the due date: level 1 on the first day late at 09:00 (lead + office), level 2 a week later
+  // (supervision office); each step chases the units still pending with an overdue notice of their own.
   const deadline = deadlineEpoch(first!.dueDate, '+08:00');
   await env.sleep(deadline + 8 * DAY - (await env.currentTimeMs()));
   view = await handle.query(getStateQuery);
@@ -110,9 +113,13 @@ test('a task runs its year: reminders to unsigned units, three escalation levels
     [1, ['alpha', 'office']],
     [2, ['inspect']],
   ]);
-  expect(near(escalations[0]!.at, deadline)).toBe(true);
-  expect(near(escalations[1]!.at, deadline + 7 * DAY)).toBe(true);
+  expect(near(escalations[0]!.at, deadline + NOTICE_AFTER_DEADLINE)).toBe(true);
+  expect(near(escalations[1]!.at, deadline + 7 * DAY + NOTICE_AFTER_DEADLINE)).toBe(true);
   expect(escalations[1]!.pendingDepartments).toEqual(['gamma', 'alpha']);
+  expect(of(view, 'overdue').map((n) => [n.level, n.departments, n.daysLate])).toEqual([
+    [1, ['gamma', 'alpha'], 1],
+    [2, ['gamma', 'alpha'], 8],
+  ]);
 
   // The office approves an extension: the escalation closes and reminders are re-planned for the new date.
   const newDue = addDays(first!.dueDate, 20);
@@ -134,7 +141,7 @@ test('a task runs its year: reminders to unsigned units, three escalation levels
   expect(view.escalationLevel).toBe(1);
   const again = of(view, 'escalation').filter((n) => n.dueDate === newDue);
   expect(again.map((n) => [n.level, n.departments])).toEqual([[1, ['alpha', 'office']]]);
-  expect(near(again[0]!.at, newDeadline)).toBe(true);
+  expect(near(again[0]!.at, newDeadline + NOTICE_AFTER_DEADLINE)).toBe(true);
 
   // Gamma then the lead sign: the milestone completes 2 days late and the escalation closes with that.
   await handle.executeUpdate(signOffUpdate, { args: [sign('gamma', 'first')] });
@@ -175,7 +182,7 @@ test('a milestone left unsigned escalates to ministry leadership fourteen days a
     [2, ['inspect'], 8],
     [3, ['leaders'], 15],
   ]);
-  expect(near(of(view, 'escalation')[2]!.at, deadline + 14 * DAY)).toBe(true);
+  expect(near(of(view, 'escalation')[2]!.at, deadline + 14 * DAY + NOTICE_AFTER_DEADLINE)).toBe(true);
   expect(view.pendingDepartments).toEqual(['beta']);
   await handle.terminate('test over');
 });

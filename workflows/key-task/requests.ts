@@ -10,6 +10,7 @@ import type {
   Actor,
   AddCoUnitArgs,
   CancelArgs,
+  ChaseArgs,
   CloseCollectiveArgs,
   DesignateArgs,
   ExtensionDecisionArgs,
@@ -22,6 +23,7 @@ import type {
   RefusalType,
   ReportArgs,
   ResubmitArgs,
+  RoundDecisionArgs,
   SignOffArgs,
   WaiveArgs,
 } from '../../contracts';
@@ -38,6 +40,23 @@ import { currentMilestone, pendingDepartments, type KeyTaskState, type Milestone
 export function refuse(type: RefusalType, zh: string, en: string): never {
   const words: Words = { zh, en };
   throw ApplicationFailure.create({ type, message: en, details: [words], nonRetryable: true });
+}
+
+/**
+ * Refuses a request whose id was applied with another fingerprint: an `Idempotency-Key` reused with another
+ * body (the API replica that took it did not know the key). The same fingerprint, or none, is a retry.
+ */
+export function requireSameRequest(state: KeyTaskState, args: (Acted & { requestId?: string }) | undefined): void {
+  // Arguments that are no object at all (plain CLI input) are refused by the actor check after this.
+  if (!args || typeof args !== 'object' || typeof args.requestId !== 'string') return;
+  const applied = state.requestHashes?.[args.requestId];
+  if (applied && args.requestHash && applied !== args.requestHash) {
+    refuse(
+      'IdempotencyKeyReused',
+      '该幂等键已用于内容不同的请求，本次未办理：请用新的幂等键提交',
+      'this Idempotency-Key was used with another request, which was applied; nothing was done: send it with a new key',
+    );
+  }
 }
 
 /** True when a request id was applied before (a retry, to be answered without applying again). */
@@ -218,6 +237,38 @@ export function checkResubmit(state: KeyTaskState, input: KeyTaskInput, args: Re
   if (m.state !== 'returned') {
     refuse('NotReturned', `节点“${m.title.zh}”未被退回，无需重新提交`, `milestone "${m.id}" has not been returned`);
   }
+  if (m.awaitingOffice) {
+    const n = rejectionsOf(m);
+    refuse(
+      'RoundLimitReached',
+      `节点“${m.title.zh}”已被退回${n}次，达到本计划的上限：须由办公厅决定再开一轮或按现状办结，牵头单位暂不能重新提交`,
+      `milestone "${m.id}" has been rejected ${n} times, the plan's limit: the general office decides whether another round opens or the milestone closes as it stands; the lead cannot resubmit until then`,
+    );
+  }
+}
+
+/** How many rounds of a milestone closed rejected. */
+export function rejectionsOf(m: MilestoneRecord): number {
+  return m.rounds.filter((r) => r.outcome === 'rejected').length;
+}
+
+/**
+ * Checks the office's decision on a milestone whose rejections reached the plan's cap: by the office, on the
+ * current milestone while it waits for that decision, with a reason.
+ */
+export function checkRoundDecision(state: KeyTaskState, args: RoundDecisionArgs): void {
+  requireActor(args, (a) => a.role === 'office', { zh: '决定退回次数已满的节点', en: 'decide a capped milestone' });
+  if (alreadyApplied(state, args.requestId)) return;
+  requireActive(state);
+  const m = requireCurrent(state, args.milestoneId);
+  if (!m.awaitingOffice) {
+    refuse(
+      'NotAwaitingOffice',
+      `节点“${m.title.zh}”未达到退回次数上限，无需办公厅决定`,
+      `milestone "${m.id}" has not reached the limit of rejections: there is nothing for the office to decide`,
+    );
+  }
+  requireReason(args.reason);
 }
 
 /** Checks an extension request: by the lead, for an unfinished milestone, to a later date that keeps order. */
@@ -314,6 +365,32 @@ export function checkCancel(state: KeyTaskState, args: CancelArgs): void {
   requireActor(args, (a) => a.role === 'admin', { zh: '撤销任务', en: 'cancel the task' });
   if (alreadyApplied(state, args.requestId)) return;
   requireActive(state);
+}
+
+/**
+ * Checks the general office's chase (催办): the current milestone, a unit still pending on it, a message, and no
+ * other chase of that milestone by the office on the same day (plan time zone). Chases sent with escalation
+ * steps do not count: the office may add its own word on the day a step went out.
+ */
+export function checkChase(state: KeyTaskState, input: KeyTaskInput, args: ChaseArgs, now: number): void {
+  requireActor(args, (a) => a.role === 'office', { zh: '催办', en: 'chase pending units' });
+  if (state.chases?.some((c) => c.requestId === args.requestId)) return;
+  requireActive(state);
+  const m = requireCurrent(state, args.milestoneId);
+  if (!args.message.trim()) refuse('MessageRequired', '催办须填写催办内容', 'a chase needs a message');
+  const pending = pendingDepartments(m);
+  if (pending.length === 0) {
+    refuse('NothingToChase', `节点“${m.title.zh}”没有待办单位`, `no unit is pending on milestone "${m.id}"`);
+  }
+  const today = localDate(now, input.policy.utcOffset);
+  const earlier = state.chases?.find((c) => c.kind === 'manual' && c.milestoneId === m.id && c.day === today);
+  if (earlier) {
+    refuse(
+      'AlreadyChasedToday',
+      `节点“${m.title.zh}”今天（${today}）已催办过，每个节点每天只能催办一次，请明天再催`,
+      `milestone "${m.id}" was already chased today (${today}); a milestone is chased at most once a day`,
+    );
+  }
 }
 
 /** Names a department in refusals by its id (the API shows the words as they are). */

@@ -4,11 +4,18 @@
  * an extension re-plans everything, and keyed by due date so that nothing is sent twice.
  */
 import type { KeyTaskInput } from '../../contracts';
-import { deadlineEpoch, dueSoonEpoch, localTimeToEpoch, reminderDate } from '../../domain/calendar';
+import { addDays, deadlineEpoch, dueSoonEpoch, localTimeToEpoch, reminderDate } from '../../domain/calendar';
 import { membersPending } from './items';
 import { currentMilestone, lateFrom, openEscalation, type KeyTaskState } from './state';
 
 const DAY_MS = 86_400_000;
+
+/**
+ * Patch id: escalations and the overdue notices go out at the plan's notice time (`reminderTime`, 09:00 local
+ * for 2016) of the day they fall due, as reminders do, instead of at midnight. Runs whose histories planned
+ * them at midnight keep that until they pass this point. Never reuse or rename.
+ */
+export const PATCH_NOTICE_TIME = 'notices-notice-time';
 
 /** Something that happens to the current milestone at a given instant. */
 export type ScheduledEvent =
@@ -30,19 +37,33 @@ export function notificationId(workflowId: string, milestoneId: string, kind: st
  * count from the later of the due date and the day the milestone opened, and the levels already due when
  * the task looks are sent as one notice (transitions.ts).
  */
-export function pendingEvents(state: KeyTaskState, input: KeyTaskInput, workflowId: string): ScheduledEvent[] {
+export function pendingEvents(
+  state: KeyTaskState,
+  input: KeyTaskInput,
+  workflowId: string,
+  patched: (patchId: string) => boolean = () => false,
+): ScheduledEvent[] {
   const m = currentMilestone(state);
   if (!m) return [];
   const { policy } = input;
   const sent = new Set(state.notifications.map((n) => n.id));
   // Lateness, and so escalation, counts from the later of the due date and the day the milestone opened.
   const deadline = deadlineEpoch(lateFrom(m), policy.utcOffset);
+  // The instant a notice `afterDays` past the deadline goes out: the notice time of that day, or (older runs)
+  // the deadline itself plus whole days.
+  const late = patched(PATCH_NOTICE_TIME)
+    ? (afterDays: number) =>
+        localTimeToEpoch(addDays(lateFrom(m), 1 + afterDays), policy.reminderTime, policy.utcOffset)
+    : (afterDays: number) => deadline + afterDays * DAY_MS;
+  // A resubmitted round is reminded again (runs that passed `notices-round-notices`): its reminders' ids carry it.
+  const round = state.remindEachRound ? m.rounds.length : 1;
   const events: ScheduledEvent[] = [];
   for (const daysBefore of policy.reminderDaysBefore) {
     // Working-day plans: on working days, counted in working days (the calendar is in the input).
     const day = reminderDate(m.dueDate, daysBefore, policy.workingCalendar);
     const at = localTimeToEpoch(day, policy.reminderTime, policy.utcOffset);
-    const id = notificationId(workflowId, m.id, 'reminder', `${m.dueDate}/${daysBefore}d`);
+    const key = round > 1 ? `${m.dueDate}/r${round}/${daysBefore}d` : `${m.dueDate}/${daysBefore}d`;
+    const id = notificationId(workflowId, m.id, 'reminder', key);
     if (at >= state.plannedFrom && !sent.has(id)) {
       events.push({ at, kind: 'reminder', milestoneId: m.id, dueDate: m.dueDate, daysBefore, id });
     }
@@ -52,7 +73,7 @@ export function pendingEvents(state: KeyTaskState, input: KeyTaskInput, workflow
     if (e.level <= reached) continue;
     const id = notificationId(workflowId, m.id, 'escalation', `${m.dueDate}/L${e.level}`);
     events.push({
-      at: deadline + e.afterDays * DAY_MS,
+      at: late(e.afterDays),
       kind: 'escalation',
       milestoneId: m.id,
       dueDate: m.dueDate,
@@ -64,7 +85,7 @@ export function pendingEvents(state: KeyTaskState, input: KeyTaskInput, workflow
   (m.items ?? []).forEach((item, workItem) => {
     const id = notificationId(workflowId, m.id, 'overdue', `${m.dueDate}/i${workItem}`);
     if (sent.has(id) || !item.collectives.some((c) => membersPending(item, c).length > 0)) return;
-    events.push({ at: deadline, kind: 'overdue', milestoneId: m.id, dueDate: m.dueDate, workItem, id });
+    events.push({ at: late(0), kind: 'overdue', milestoneId: m.id, dueDate: m.dueDate, workItem, id });
   });
   const dueSoon = dueSoonEpoch(m.dueDate, policy.dueSoonDays, policy.utcOffset);
   events.push({ at: dueSoon, kind: 'status' }, { at: deadline, kind: 'status' });

@@ -4,6 +4,7 @@
  * (time is always passed in), so the workflow, its validators, its search attributes and its query agree.
  */
 import type {
+  Chase,
   Escalation,
   Extension,
   KeyTaskInput,
@@ -43,8 +44,14 @@ export interface KeyTaskState {
   appliedRequests: string[];
   /** Supervision notices its escalations issued (runs from patch `supervise-notices`), closed with their escalation. */
   supervisionNotices?: { id: string; milestoneId: string; closed?: boolean }[];
+  /** The fingerprint each applied request came with, by request id (those still in `appliedRequests`). */
+  requestHashes?: Record<string, string>;
   /** Changes of responsibility (runs with work-item responsibility only: their presence marks such a run). */
   changes?: ResponsibilityChange[];
+  /** Chases (催办) of pending units, by the office or with escalation steps (absent until the first). */
+  chases?: Chase[];
+  /** Set by the first resubmission of a run with `notices-round-notices`: each round is reminded again. */
+  remindEachRound?: true;
 }
 
 /** How many applied request ids are remembered across continue-as-new. */
@@ -109,9 +116,12 @@ export function openEscalation(state: KeyTaskState, milestoneId: string): Escala
 
 /**
  * Units that still owe something on a milestone: while open, every responsible unit that has not signed
- * this round (co-responsible units first, the lead last); while returned, the lead, who must resubmit.
+ * this round (co-responsible units first, the lead last); while returned, the lead, who must resubmit, unless
+ * the rejections reached the plan's cap: then the office that must decide.
  */
 export function pendingDepartments(m: MilestoneRecord): string[] {
+  // Rejected as often as the plan allows: the office's decision is what the milestone waits for.
+  if (m.awaitingOffice) return [m.awaitingOffice];
   if (m.items) return itemizedPending(m);
   if (m.state === 'returned') return m.required.filter((r) => r.role === 'lead').map((r) => r.department);
   if (m.state !== 'open') return [];
@@ -183,6 +193,7 @@ export function taskView(state: KeyTaskState, input: KeyTaskInput, now: number):
     ...(state.refusedCancellations ? { refusedCancellations: state.refusedCancellations } : {}),
     completedAt: state.completedAt,
     ...(state.changes ? { changes: state.changes } : {}),
+    ...(state.chases ? { chases: state.chases } : {}),
   };
 }
 

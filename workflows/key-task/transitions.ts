@@ -13,6 +13,8 @@ import type {
   Acted,
   AddCoUnitArgs,
   CancelArgs,
+  Chase,
+  ChaseArgs,
   CloseCollectiveArgs,
   DesignateArgs,
   Extension,
@@ -27,6 +29,7 @@ import type {
   ReportArgs,
   ResponsibilityChange,
   ResubmitArgs,
+  RoundDecisionArgs,
   SignOffArgs,
   WaiveArgs,
 } from '../../contracts';
@@ -42,6 +45,7 @@ import { itemsOf, membersPending, signOffPlan, taskLeadOf } from './items';
 import {
   checkAddCoUnit,
   checkCancel,
+  checkChase,
   checkCloseCollective,
   checkDesignate,
   checkExtensionDecision,
@@ -49,9 +53,12 @@ import {
   checkReassign,
   checkReport,
   checkResubmit,
+  checkRoundDecision,
   checkSignOff,
   checkWaive,
   alreadyApplied,
+  requireSameRequest,
+  rejectionsOf,
 } from './requests';
 import { dueEvents, notificationId, pendingEvents } from './schedule';
 import {
@@ -82,6 +89,33 @@ export const PATCH_LATENESS_FROM_OPENING = 'lateness-from-opening';
  * send one notice, at the highest level, to the audiences of every level up to it. Never reuse or rename.
  */
 export const PATCH_ONE_ESCALATION_NOTICE = 'one-escalation-notice';
+/**
+ * Patch id: each escalation step also chases (催办) the units still pending on the milestone (in any work item,
+ * not only the lead) with an overdue notice of their own, and records the chase. Never reuse or rename.
+ */
+export const PATCH_CHASE_PENDING = 'notices-chase-pending-units';
+/**
+ * Patch id: a rejection tells every unit that had approved in the round that its approval must be given again;
+ * the resubmission tells the units that must sign that the milestone is back for sign-off, and the new round's
+ * reminders are planned again. Never reuse or rename.
+ */
+export const PATCH_ROUND_NOTICES = 'notices-round-notices';
+/**
+ * Patch id: when a milestone completes or its task is cancelled, the reminders, escalations and chases of it
+ * that may still be delivering are withdrawn (their deliveries not yet made are not made: `obsolete` in the
+ * log). Never reuse or rename.
+ */
+export const PATCH_WITHDRAW_OBSOLETE = 'notices-withdraw-obsolete';
+
+/** Kinds of notification that speak of a milestone's lateness or deadline: untrue once it is completed. */
+const TIMELY_KINDS: readonly NotificationKind[] = ['reminder', 'escalation', 'overdue', 'chase'];
+
+/**
+ * Patch id: a rejection that brings a milestone to the plan's `maxRejectionsPerMilestone` makes it wait for the
+ * office's decision (`decideRound`) instead of the lead's resubmission, and tells the lead and the office.
+ * Never reuse or rename.
+ */
+export const PATCH_ROUND_CAP = 'round-cap-office-decides';
 
 /**
  * Patch id: an extension request is told to the office that decides it (`input.extensionOffice`: the
@@ -104,6 +138,7 @@ function actorOf(args: Acted): Acted {
 export type KeyTaskEvent =
   | { type: 'signOff'; args: SignOffArgs }
   | { type: 'resubmit'; args: ResubmitArgs }
+  | { type: 'decideRound'; args: RoundDecisionArgs }
   | { type: 'requestExtension'; args: ExtensionRequestArgs }
   | { type: 'decideExtension'; args: ExtensionDecisionArgs }
   | { type: 'cancel'; args: CancelArgs }
@@ -113,6 +148,7 @@ export type KeyTaskEvent =
   | { type: 'waive'; args: WaiveArgs }
   | { type: 'reassign'; args: ReassignArgs }
   | { type: 'addCoUnit'; args: AddCoUnitArgs }
+  | { type: 'chase'; args: ChaseArgs }
   /**
    * A workflow turn: the wake timer fired, or a request changed the state. Sends what has fallen due
    * (reminders, escalations) and publishes the task's row.
@@ -123,6 +159,7 @@ export type KeyTaskEvent =
 export interface KeyTaskAnswers {
   signOff: MilestoneView;
   resubmit: MilestoneView;
+  decideRound: MilestoneView;
   requestExtension: Extension;
   decideExtension: Extension;
   cancel: KeyTaskView;
@@ -132,6 +169,7 @@ export interface KeyTaskAnswers {
   waive: MilestoneView;
   reassign: MilestoneView;
   addCoUnit: MilestoneView;
+  chase: Chase;
   turn: undefined;
 }
 
@@ -141,6 +179,8 @@ export type Effect =
   | { kind: 'notify'; notification: Notification }
   /** Write the task's search attributes with this row (the workflow skips a write that changes nothing). */
   | { kind: 'publish'; row: TaskRowState }
+  /** Tell these notifications' delivery workflows that what they say is no longer true (those closed ignore it). */
+  | { kind: 'withdraw'; ids: string[]; reason: 'completed' | 'cancelled' }
   /** Start this supervision notice's workflow (its id is deterministic, so a second start is refused). */
   | { kind: 'supervise'; notice: SupervisionNoticeInput }
   /** Tell these supervision notices that their escalation closed. */
@@ -173,11 +213,14 @@ export interface TransitionContext {
  * nothing when the request may be applied. Synchronous, so the workflow's update validators can call it.
  */
 export function validate(state: KeyTaskState, event: KeyTaskEvent, input: KeyTaskInput, now: number): void {
+  if (event.type !== 'turn') requireSameRequest(state, event.args);
   switch (event.type) {
     case 'signOff':
       return checkSignOff(state, input, event.args);
     case 'resubmit':
       return checkResubmit(state, input, event.args);
+    case 'decideRound':
+      return checkRoundDecision(state, event.args);
     case 'requestExtension':
       return checkExtensionRequest(state, input, event.args, now);
     case 'decideExtension':
@@ -196,6 +239,8 @@ export function validate(state: KeyTaskState, event: KeyTaskEvent, input: KeyTas
       return checkReassign(state, input, event.args);
     case 'addCoUnit':
       return checkAddCoUnit(state, input, event.args);
+    case 'chase':
+      return checkChase(state, input, event.args, now);
     case 'turn':
       return;
   }
@@ -219,12 +264,15 @@ export function transition<E extends KeyTaskEvent>(
   }
   const t = new Step(state, ctx);
   const answer = t.apply(event);
+  if (t.changed && event.type !== 'turn') t.rememberHash(event.args);
   return { state: t.state, effects: t.effects, answer: answer as KeyTaskAnswers[E['type']], changed: t.changed };
 }
 
 /** The reminders and escalations of the current milestone that have fallen due by `ctx.now`, in time order. */
 function dueNow(state: KeyTaskState, ctx: TransitionContext) {
-  return currentMilestone(state) ? dueEvents(pendingEvents(state, ctx.input, ctx.workflowId), ctx.now) : [];
+  return currentMilestone(state)
+    ? dueEvents(pendingEvents(state, ctx.input, ctx.workflowId, ctx.patched), ctx.now)
+    : [];
 }
 
 /** One transition in progress: the copied state, the effects so far and the rules that write them. */
@@ -247,6 +295,8 @@ class Step {
         return this.signOff(event.args);
       case 'resubmit':
         return this.resubmit(event.args);
+      case 'decideRound':
+        return this.decideRound(event.args);
       case 'requestExtension':
         return this.requestExtension(event.args);
       case 'decideExtension':
@@ -265,6 +315,8 @@ class Step {
         return this.reassign(event.args);
       case 'addCoUnit':
         return this.addCoUnit(event.args);
+      case 'chase':
+        return this.chase(event.args);
       case 'turn':
         return this.turn();
     }
@@ -304,13 +356,61 @@ class Step {
     return milestoneView(m);
   }
 
-  /** A rejection returns the milestone to the task's lead, who is told. */
+  /**
+   * A rejection returns the milestone to the task's lead, who is told; the one that reaches the plan's cap of
+   * rejections hands it to the general office instead, which decides (the lead and the office are told).
+   */
   private returnMilestone(m: MilestoneRecord, comment: string | undefined, at: string): void {
     const round = m.rounds.at(-1)!;
     round.outcome = 'rejected';
     round.closedAt = at;
     m.state = 'returned';
+    const cap = this.input.policy.maxRejectionsPerMilestone;
+    const rejections = rejectionsOf(m);
+    if (cap !== undefined && rejections >= cap && this.ctx.patched(PATCH_ROUND_CAP)) {
+      const office = this.input.offices.generalOffice;
+      m.awaitingOffice = office;
+      this.notify(
+        'round-cap-reached',
+        m,
+        [this.input.task.lead, office],
+        this.noticeId(m, 'round-cap', `r${round.number}`),
+        {
+          comment,
+          rejections,
+        },
+      );
+      return;
+    }
     this.notify('returned', m, [this.input.task.lead], this.noticeId(m, 'returned', `r${round.number}`), { comment });
+    if (!this.ctx.patched(PATCH_ROUND_NOTICES)) return;
+    // Units whose approval this round voids (the lead is told by the notice above): they must approve again.
+    const approved = round.signOffs.filter((x) => x.decision === 'approve').map((x) => x.department);
+    const voided = [...new Set(approved)].filter((d) => d !== this.input.task.lead);
+    if (voided.length > 0) {
+      this.notify('approval-voided', m, voided, this.noticeId(m, 'approval-voided', `r${round.number}`), { comment });
+    }
+  }
+
+  /**
+   * The office's decision on a milestone at the cap, recorded on its last (rejected) round: another round lets
+   * the lead resubmit (a further rejection comes back to the office), or the milestone is closed as it stands
+   * and the next one opens. The lead is told.
+   */
+  private decideRound(args: RoundDecisionArgs): MilestoneView {
+    const m = this.milestone(args.milestoneId);
+    if (alreadyApplied(this.state, args.requestId)) return milestoneView(m);
+    const round = m.rounds.at(-1)!;
+    const at = iso(this.ctx.now);
+    round.officeDecision = { decision: args.decision, reason: args.reason, person: args.person, at, ...actorOf(args) };
+    delete m.awaitingOffice;
+    this.notify('round-decided', m, [this.input.task.lead], this.noticeId(m, 'round-decided', `r${round.number}`), {
+      comment: args.reason,
+      roundDecision: args.decision,
+    });
+    if (args.decision === 'close') this.finish(m, at);
+    this.remember(args.requestId);
+    return milestoneView(m);
   }
 
   /** The lead's approval completes the milestone; the next one opens. */
@@ -318,11 +418,17 @@ class Step {
     const round = m.rounds.at(-1)!;
     round.outcome = 'approved';
     round.closedAt = at;
+    this.finish(m, at);
+  }
+
+  /** The milestone is completed (approved, or closed as it stands by the office); the next one opens. */
+  private finish(m: MilestoneRecord, at: string): void {
     m.state = 'completed';
     m.completedAt = at;
     m.daysLate = daysLate(lateFrom(m), this.input.policy.utcOffset, this.ctx.now, this.input.policy.workingCalendar);
     this.closeEscalation(m, 'completed');
     if (this.ctx.patched(PATCH_WITHDRAW_ON_COMPLETION)) this.withdrawPendingExtensions(m.id);
+    this.withdrawNotices(m, 'completed');
     this.openNextMilestone();
   }
 
@@ -558,6 +664,16 @@ class Step {
       resubmission: { note: args.note, person: args.person, at, ...actorOf(args) },
       signOffs: [],
     });
+    if (this.ctx.patched(PATCH_ROUND_NOTICES)) {
+      // The new round is reminded again, from now on; every unit that must sign is told it is back.
+      this.state.remindEachRound = true;
+      this.state.plannedFrom = this.ctx.now;
+      const back = pendingDepartments(m).filter((d) => d !== args.department);
+      if (back.length > 0) {
+        const key = `r${m.rounds.length}`;
+        this.notify('resubmitted', m, back, this.noticeId(m, 'resubmitted', key), { comment: args.note });
+      }
+    }
     this.remember(args.requestId);
     return milestoneView(m);
   }
@@ -617,6 +733,7 @@ class Step {
     if (alreadyApplied(this.state, args.requestId)) return taskView(this.state, this.input, this.ctx.now);
     const m = currentMilestone(this.state);
     if (m) this.closeEscalation(m, 'cancelled');
+    if (m) this.withdrawNotices(m, 'cancelled');
     for (const x of this.state.milestones) if (x.state !== 'completed') x.state = 'cancelled';
     this.state.lifecycle = 'cancelled';
     this.state.cancellation = { person: args.person, reason: args.reason, at: iso(this.ctx.now), ...actorOf(args) };
@@ -678,10 +795,9 @@ class Step {
     }
     episode.level = level;
     episode.levels.push({ level, at: iso(this.ctx.now), notified: [...new Set(audience)] });
-    this.notify('escalation', m, audience, id, {
-      level,
-      daysLate: daysLate(lateFrom(m), this.input.policy.utcOffset, this.ctx.now, this.input.policy.workingCalendar),
-    });
+    const late = daysLate(lateFrom(m), this.input.policy.utcOffset, this.ctx.now, this.input.policy.workingCalendar);
+    this.notify('escalation', m, audience, id, { level, daysLate: late });
+    if (this.ctx.patched(PATCH_CHASE_PENDING)) this.chasePending(m, level, late);
     this.superviseNotice(m, level);
   }
 
@@ -723,6 +839,67 @@ class Step {
     });
   }
 
+  /**
+   * The chase that goes with an escalation step: every unit still pending on the milestone (in any work item,
+   * or the lead that must resubmit) gets an overdue notice of its own, and the chase is recorded.
+   */
+  private chasePending(m: MilestoneRecord, level: number, late: number): void {
+    const pending = pendingDepartments(m);
+    if (pending.length === 0) return;
+    const id = this.noticeId(m, 'chase', `${m.dueDate}/L${level}`);
+    this.recordChase(m, { kind: 'escalation', departments: pending, notificationId: id, level, daysLate: late });
+    this.notify('overdue', m, pending, id, { level, daysLate: late });
+  }
+
+  /** The general office's chase (催办) of the current milestone's pending units, with its message. */
+  private chase(args: ChaseArgs): Chase {
+    const known = (this.state.chases ?? []).find((c) => c.requestId === args.requestId);
+    if (known) return known;
+    const m = this.milestone(args.milestoneId);
+    const pending = pendingDepartments(m);
+    const id = this.noticeId(m, 'chase', `c${(this.state.chases?.length ?? 0) + 1}`);
+    const chase = this.recordChase(m, {
+      kind: 'manual',
+      departments: pending,
+      notificationId: id,
+      message: args.message.trim(),
+      person: args.person,
+      requestId: args.requestId,
+      daysLate: daysLate(lateFrom(m), this.input.policy.utcOffset, this.ctx.now, this.input.policy.workingCalendar),
+      ...actorOf(args),
+    });
+    this.notify('chase', m, pending, id, { comment: args.message.trim(), daysLate: chase.daysLate });
+    this.remember(args.requestId);
+    return chase;
+  }
+
+  /** Records a chase of milestone `m` now. */
+  private recordChase(m: MilestoneRecord, c: Omit<Chase, 'id' | 'milestoneId' | 'at' | 'day'>): Chase {
+    const chases = (this.state.chases ??= []);
+    const chase: Chase = {
+      id: `chase-${chases.length + 1}`,
+      milestoneId: m.id,
+      at: iso(this.ctx.now),
+      day: localDate(this.ctx.now, this.input.policy.utcOffset),
+      ...c,
+    };
+    chases.push(chase);
+    this.changed = true;
+    return chase;
+  }
+
+  /**
+   * Withdraws the reminders, escalations and chases of `m` already sent (runs with `notices-withdraw-obsolete`):
+   * those still delivering deliver nothing more and are logged `obsolete`.
+   */
+  private withdrawNotices(m: MilestoneRecord, reason: 'completed' | 'cancelled'): void {
+    if (!this.ctx.patched(PATCH_WITHDRAW_OBSOLETE)) return;
+    const ids = this.state.notifications
+      .filter((n) => n.milestoneId === m.id && TIMELY_KINDS.includes(n.kind))
+      .map((n) => n.id);
+    if (ids.length > 0) this.effects.push({ kind: 'withdraw', ids, reason });
+  }
+
   /** The supervision notices of a milestone's escalation close with it. */
   private closeNotices(m: MilestoneRecord, closedBy: 'completed' | 'extended' | 'cancelled'): void {
     const open = (this.state.supervisionNotices ?? []).filter((x) => x.milestoneId === m.id && !x.closed);
@@ -740,7 +917,9 @@ class Step {
 
   /**
    * Records a notification and asks for its delivery. Its `id` is deterministic (see {@link notificationId}),
-   * so a replayed or retried step never makes a second one.
+   * so a replayed or retried step never makes a second one; the state keeps each id once (a notification whose
+   * id it holds already is neither recorded nor started again: the rules never make one, and the guard keeps
+   * the record and the reminder schedule, which reads these ids, true to what was sent).
    */
   private notify(
     kind: NotificationKind,
@@ -749,6 +928,7 @@ class Step {
     id: string,
     extra: Partial<Notification>,
   ): void {
+    if (this.state.notifications.some((x) => x.id === id)) return;
     const n: Notification = {
       id,
       kind,
@@ -766,6 +946,17 @@ class Step {
     };
     this.state.notifications.push(n);
     this.effects.push({ kind: 'notify', notification: n });
+  }
+
+  /** Keeps the fingerprint an applied request came with, for as long as its id is remembered. */
+  rememberHash(args: { requestId: string; requestHash?: string }): void {
+    if (!args.requestHash) return;
+    const hashes = (this.state.requestHashes ??= {});
+    hashes[args.requestId] = args.requestHash;
+    if (Object.keys(hashes).length > APPLIED_REQUESTS_KEPT) {
+      const kept = new Set(this.state.appliedRequests);
+      for (const id of Object.keys(hashes)) if (!kept.has(id)) delete hashes[id];
+    }
   }
 
   private remember(requestId: string): void {

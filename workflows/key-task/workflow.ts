@@ -28,8 +28,10 @@ import type { TaskRowState, WithTaskRow } from '../../contracts/shared';
 import {
   addCoUnitUpdate,
   cancelUpdate,
+  chaseUpdate,
   closeCollectiveUpdate,
   decideExtensionUpdate,
+  decideRoundUpdate,
   designateUpdate,
   getStateQuery,
   reassignUpdate,
@@ -38,6 +40,7 @@ import {
   resubmitUpdate,
   signOffUpdate,
   waiveUpdate,
+  withdrawNoticeSignal,
   SA_DEPARTMENTS,
   SA_ESCALATION_LEVEL,
   SA_EXTENSION_PENDING,
@@ -54,7 +57,7 @@ import {
   type SupervisionNoticeInput,
 } from '../../contracts/shared';
 import { supervisionNoticeWorkflow } from '../supervision-notice';
-import { iso } from '../../domain/calendar';
+import { deadlineEpoch, iso } from '../../domain/calendar';
 import { nextWake, pendingEvents } from './schedule';
 import { initialState, taskRow, taskView, type KeyTaskState } from './state';
 import {
@@ -92,6 +95,11 @@ const PATCH_REFUSE_OUTSIDE_CANCELLATION = 'refuse-outside-cancellation';
  * keep the task-wide rule they started with. Never reuse or rename.
  */
 export const PATCH_WORK_ITEMS = 'work-item-responsibility';
+/**
+ * Patch id: `DubanNextDue` holds the instant the due day ends in the plan's time zone (the midnight that
+ * starts the next local day, when the task turns overdue), not midnight UTC at its start. Never reuse or rename.
+ */
+const PATCH_NEXT_DUE_END_OF_DAY = 'notices-next-due-end-of-day';
 
 /**
  * Patch id: a policy whose days are working days (its input carries the resolved holiday calendar) puts its
@@ -137,27 +145,44 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
   const carryOut = (effect: Effect): void => {
     if (effect.kind === 'publish') publish(effect.row);
     else if (effect.kind === 'notify') deliver(effect.notification);
-    else if (effect.kind === 'supervise') track(startNotice(effect.notice), effect.notice.id);
-    else for (const id of effect.ids) track(closeNotice(id, effect.closedBy), id);
+    else if (effect.kind === 'withdraw') effect.ids.forEach((id) => withdraw(id, effect.reason));
+    else if (effect.kind === 'supervise') track(startNotice(effect.notice), notStarted(effect.notice.id));
+    else for (const id of effect.ids) track(closeNotice(id, effect.closedBy), notReached(id));
   };
 
-  // Started from an update handler, a start belongs to the root scope: shielded from a refused cancellation.
-  // Notifications and supervision notices alike are abandoned: only the start (or signal) is awaited before closing.
-  const track = (work: () => Promise<unknown>, id: string): void => {
-    const run: Promise<void> = (refuseCancellation ? CancellationScope.nonCancellable(work) : work())
-      .then(
-        () => undefined,
-        (err: unknown) => {
-          if (err instanceof WorkflowExecutionAlreadyStartedError) log.info('already started', { id });
-          else log.error('not started or not reached', { id, error: String(err) });
-        },
-      )
-      .finally(() => deliveries.delete(run));
-    deliveries.add(run);
+  /**
+   * Keeps a start or a signal in flight until it is done, so that closing waits for it (see closingTurn).
+   * Started from an update handler, it belongs to the root scope: shielded from a refused cancellation.
+   * Notifications and supervision notices alike are abandoned: only the start (or signal) is awaited.
+   */
+  const track = (send: () => Promise<unknown>, onError: (err: unknown) => void): void => {
+    const p: Promise<void> = (refuseCancellation ? CancellationScope.nonCancellable(send) : send())
+      .then(() => undefined, onError)
+      .finally(() => deliveries.delete(p));
+    deliveries.add(p);
   };
+  /** What a start refused or failed is logged as: a second start of the same id is refused by the server. */
+  const notStarted =
+    (id: string) =>
+    (err: unknown): void => {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) log.info('already started', { id });
+      else log.error('not started', { id, error: String(err) });
+    };
+  /** A signal to a notice that has closed already: nothing of it is left to tell. */
+  const notReached = (id: string) => (): void => log.info('already closed', { id });
 
   // Each notification is its own workflow, with the notification's deterministic id (see startNotification).
-  const deliver = (n: Notification): void => track(() => startNotification(n), n.id);
+  const deliver = (n: Notification): void => track(() => startNotification(n), notStarted(n.id));
+
+  // A notice that is no longer true is withdrawn by a signal to its delivery workflow; one that has finished
+  // (closed) cannot take it, which is fine: nothing of it is left to hold back.
+  const withdraw = (id: string, reason: 'completed' | 'cancelled'): void =>
+    track(() => getExternalWorkflowHandle(id).signal(withdrawNoticeSignal, { reason }), notReached(id));
+
+  const nextDueAttribute = (date: string): Date =>
+    patched(PATCH_NEXT_DUE_END_OF_DAY)
+      ? new Date(deadlineEpoch(date, input.policy.utcOffset))
+      : new Date(`${date}T00:00:00Z`);
 
   let lastAttributes = '';
   let lastParts = 'null';
@@ -166,7 +191,7 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
       { key: SA_STATUS, value: row.status },
       { key: SA_PENDING, value: row.pendingDepartments },
       { key: SA_MILESTONE, value: row.currentMilestone },
-      { key: SA_NEXT_DUE, value: row.nextDue ? new Date(`${row.nextDue}T00:00:00Z`) : null },
+      { key: SA_NEXT_DUE, value: row.nextDue ? nextDueAttribute(row.nextDue) : null },
       { key: SA_ESCALATION_LEVEL, value: row.escalationLevel },
     ];
     // Added after tasks were already running: their histories have no such upsert, so only runs that passed
@@ -203,6 +228,7 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
   };
   handle(signOffUpdate, 'signOff');
   handle(resubmitUpdate, 'resubmit');
+  handle(decideRoundUpdate, 'decideRound');
   handle(requestExtensionUpdate, 'requestExtension');
   handle(decideExtensionUpdate, 'decideExtension');
   handle(cancelUpdate, 'cancel');
@@ -212,6 +238,7 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
   handle(waiveUpdate, 'waive');
   handle(reassignUpdate, 'reassign');
   handle(addCoUnitUpdate, 'addCoUnit');
+  handle(chaseUpdate, 'chase');
 
   if (refuseCancellation) {
     onOutsideCancellation(() => {
@@ -232,7 +259,7 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
         await continueAsNew<typeof keyTaskWorkflow>(input, state);
       }
       const seen = changes;
-      const wake = nextWake(pendingEvents(state, input, workflowId), now);
+      const wake = nextWake(pendingEvents(state, input, workflowId, patched), now);
       if (patched(PATCH_STABLE_WAKE_TIMER)) {
         const timer = wakeTimer.at(wake, now);
         await condition(() => changes !== seen || timer.fired);

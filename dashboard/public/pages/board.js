@@ -1,12 +1,15 @@
 // Board (/): the 24 tasks grouped by the plan's sections, a light each, counts per light, filters by
-// department and light (kept in the address, so a wall screen can be set to one view), and a table of
-// what each department holds up. One `GET /api/tasks` (read from Temporal visibility) per refresh.
+// department, light and a search (kept in the address, so a wall screen can be set to one view), and a
+// table of what each department holds up. One `GET /api/tasks` per refresh; filters work on the rows held.
+// With thousands of tasks each section shows a page of rows at a time (board-scale.js).
 import { api, download, loadPlan, whoAmI } from '../api.js';
 import { loadNotices, noticeSection } from '../notices.js';
 import { sectionProgressChart } from '../charts.js';
+import { boardCharts } from './board-charts.js';
 import { h, replace } from '../dom.js';
 import { daysBetween, formatTime, pick, planDate, t } from '../i18n.js';
 import { LIGHTS, departmentNames, errorBox, lightBadge, lightOf, milestoneTitle } from '../ui.js';
+import { createSearchBox, createSectionPaging, matchesSearch, moreRowsButton } from './board-scale.js';
 
 const REFRESH_MS = 60_000;
 
@@ -51,7 +54,16 @@ export async function renderBoard(ctx) {
   const me = await whoAmI();
   let fetchedAt = Date.now();
   const name = departmentNames(plan);
-  const filters = { department: ctx.query.get('department') ?? '', light: ctx.query.get('light') ?? '' };
+  const filters = {
+    department: ctx.query.get('department') ?? '',
+    light: ctx.query.get('light') ?? '',
+    search: ctx.query.get('q') ?? '',
+  };
+  // Thousands of tasks: each section shows a page of rows, and the search filters what is held (board-scale.js).
+  const paging = createSectionPaging();
+  const search = createSearchBox(filters.search, (value) => setFilter('search', value));
+  // The league and the overdue history: their own module (board-charts.js), their own requests.
+  const officeCharts = boardCharts(plan, name);
 
   const downloadNote = h('span', { class: 'download-note', 'data-testid': 'download-note', role: 'status' });
 
@@ -71,17 +83,22 @@ export async function renderBoard(ctx) {
 
   const setFilter = (key, value) => {
     filters[key] = value;
+    paging.reset();
     const q = new URLSearchParams();
     if (filters.department) q.set('department', filters.department);
     if (filters.light) q.set('light', filters.light);
+    if (filters.search) q.set('q', filters.search);
     history.replaceState(null, '', `/${q.size ? `?${q}` : ''}`);
     draw();
   };
 
   function draw() {
     const today = planDate(Date.now());
+    const searching = search.hasFocus();
     const byDept = (r) => !filters.department || r.departments.includes(filters.department);
-    const shown = rows.filter((r) => byDept(r) && (!filters.light || lightOf(r.status) === filters.light));
+    const shown = rows.filter(
+      (r) => byDept(r) && (!filters.light || lightOf(r.status) === filters.light) && matchesSearch(r, filters.search),
+    );
     const counted = rows.filter(byDept);
     const counts = Object.fromEntries(LIGHTS.map((l) => [l, counted.filter((r) => lightOf(r.status) === l).length]));
 
@@ -131,6 +148,7 @@ export async function renderBoard(ctx) {
           LIGHTS.map((l) => h('option', { value: l, selected: filters.light === l }, t(`light.${l}`))),
         ),
       ),
+      search.element,
       h('span', { class: 'muted shown' }, t('board.shown', { shown: shown.length, total: rows.length })),
       h(
         'span',
@@ -149,8 +167,9 @@ export async function renderBoard(ctx) {
 
     const sections = plan.sections
       .map((section) => {
-        const tasks = shown.filter((r) => r.section === section.number).sort((a, b) => a.number - b.number);
-        if (tasks.length === 0) return null;
+        const all = shown.filter((r) => r.section === section.number).sort((a, b) => a.number - b.number);
+        if (all.length === 0) return null;
+        const tasks = all.slice(0, paging.limit(section.number));
         return h(
           'section',
           { class: 'section card', 'data-testid': 'section', 'data-section': section.number },
@@ -223,6 +242,10 @@ export async function renderBoard(ctx) {
               ),
             ),
           ),
+          moreRowsButton(section.number, tasks.length, all.length, () => {
+            paging.more(section.number);
+            draw();
+          }),
         );
       })
       .filter(Boolean);
@@ -304,6 +327,7 @@ export async function renderBoard(ctx) {
         h('p', { class: 'muted small' }, t('chart.sections.help')),
         sectionProgressChart(plan, counted),
       ),
+      officeCharts.element(filters.department),
       h(
         'div',
         { class: 'board-grid' },
@@ -312,6 +336,7 @@ export async function renderBoard(ctx) {
       ),
       noticeSection(notices, { plan, ctx, me, withTask: true, testId: 'board-notices' }),
     );
+    search.keepFocus(searching);
   }
 
   async function refresh() {
@@ -319,6 +344,7 @@ export async function renderBoard(ctx) {
       rows = (await api('/api/tasks')).tasks;
       notices = await loadNotices();
       fetchedAt = Date.now();
+      officeCharts.reload();
       if (root.isConnected) draw();
     } catch (err) {
       if (root.isConnected) ctx.fail(err, plan);

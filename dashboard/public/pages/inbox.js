@@ -159,6 +159,39 @@ function resubmitForm(item, plan, ctx, message) {
   });
 }
 
+/** The general office's decision on a milestone rejected as often as the plan allows: another round, or close it. */
+function roundDecisionForm(item, plan, ctx, message) {
+  const reason = longText('reason', 'round-reason');
+  const form = h(
+    'form',
+    { class: 'decision', 'data-testid': 'round-decision-form' },
+    h('p', { class: 'note' }, t('inbox.item.roundLimit')),
+    field(t('inbox.round.reason'), reason),
+    h(
+      'button',
+      { type: 'submit', name: 'decision', value: 'another-round', class: 'primary' },
+      t('round.another-round'),
+    ),
+    h('button', { type: 'submit', name: 'decision', value: 'close' }, t('round.close')),
+  );
+  return onSubmit(form, {
+    message,
+    plan,
+    ctx,
+    send: (key, button) => {
+      const decision = button?.value === 'close' ? 'close' : 'another-round';
+      const body = { decision, reason: reason.value.trim() };
+      return postToMilestone(item.taskNumber, item.milestoneId, 'round-decision', body, key).then(() => decision);
+    },
+    done: (decision) =>
+      t('inbox.round.done', {
+        task: item.taskNumber,
+        milestone: pick(item.milestoneTitle),
+        decision: t(`round.${decision}`),
+      }),
+  });
+}
+
 function extensionForm(item, plan, ctx, message) {
   const date = h('input', {
     type: 'date',
@@ -240,13 +273,17 @@ function itemCard(item, department, plan, ctx, canAct) {
   const isLead = closes(item);
   const role = item.role
     ? t(`inbox.item.role.${item.role}`, { n: (item.workItem ?? 0) + 1 })
-    : t(isLead ? 'inbox.item.asLead' : 'inbox.item.asCo');
+    : item.action === 'decide-round'
+      ? t('inbox.item.asOffice')
+      : t(isLead ? 'inbox.item.asLead' : 'inbox.item.asCo');
   const form =
-    item.action === 'resubmit'
-      ? resubmitForm(item, plan, ctx, message)
-      : item.action === 'report'
-        ? reportForm(item, department, plan, ctx, message)
-        : signOffForm(item, department, plan, ctx, message);
+    item.action === 'decide-round'
+      ? roundDecisionForm(item, plan, ctx, message)
+      : item.action === 'resubmit'
+        ? resubmitForm(item, plan, ctx, message)
+        : item.action === 'report'
+          ? reportForm(item, department, plan, ctx, message)
+          : signOffForm(item, department, plan, ctx, message);
   return h(
     'article',
     {
@@ -277,11 +314,13 @@ function itemCard(item, department, plan, ctx, canAct) {
           'p',
           { class: 'muted small', 'data-testid': 'read-only' },
           t(
-            item.action === 'resubmit'
-              ? 'inbox.readOnly.resubmit'
-              : item.action === 'report'
-                ? 'inbox.readOnly.report'
-                : 'inbox.readOnly.signOff',
+            item.action === 'decide-round'
+              ? 'inbox.readOnly.decideRound'
+              : item.action === 'resubmit'
+                ? 'inbox.readOnly.resubmit'
+                : item.action === 'report'
+                  ? 'inbox.readOnly.report'
+                  : 'inbox.readOnly.signOff',
           ),
         ),
   );
@@ -490,7 +529,15 @@ export async function renderInbox(ctx) {
           h('span', { class: 'subtitle' }, t('inbox.count', { n: items.length })),
         ),
         items.length
-          ? items.map((item) => itemCard(item, department, plan, ctx, role === 'coordinator'))
+          ? items.map((item) =>
+              itemCard(
+                item,
+                department,
+                plan,
+                ctx,
+                role === (item.action === 'decide-round' ? 'office' : 'coordinator'),
+              ),
+            )
           : h('p', { class: 'card muted', 'data-testid': 'inbox-empty' }, t('inbox.empty')),
         unavailableBox(unavailable),
       );

@@ -1,6 +1,7 @@
 // Plan targets (/targets): the core targets of the plan, each figure with its target value and the latest
 // figure reported so far by a lead unit's approved sign-off (from the linked tasks' states).
 import { ApiError, api, loadPlan, mapLimit } from '../api.js';
+import { targetFiguresChart } from '../charts.js';
 import { h, replace } from '../dom.js';
 import { formatTime, pick, t } from '../i18n.js';
 
@@ -55,6 +56,8 @@ export async function renderTargets(ctx) {
   let total = 0;
   let reported = 0;
   let met = 0;
+  /** Every figure with its latest report, for the chart above the cards. */
+  const charted = [];
   const cards = plan.targets.map((target) => {
     const rows = target.figures.map((f) => {
       total += 1;
@@ -63,6 +66,7 @@ export async function renderTargets(ctx) {
       if (latest) reported += 1;
       if (ok) met += 1;
       const hidden = f.tasks.every((n) => forbidden.has(n));
+      charted.push({ ...f, reported: latest ? latest.value : null, state: latest ? (ok ? 'met' : 'not-met') : 'none' });
       return h(
         'tr',
         { 'data-testid': 'figure', 'data-figure': f.id, 'data-state': latest ? (ok ? 'met' : 'not-met') : 'none' },
@@ -141,6 +145,15 @@ export async function renderTargets(ctx) {
       h('div', {}, h('h1', {}, t('targets.title')), h('p', { class: 'muted' }, t('targets.help'))),
       h('p', { class: 'summary', 'data-testid': 'targets-summary' }, t('targets.summary', { reported, total, met })),
     ),
+    charted.length
+      ? h(
+          'section',
+          { class: 'card chart-card', 'data-testid': 'targets-figures' },
+          h('h2', {}, t('chart.targets.title')),
+          h('p', { class: 'muted small' }, t('chart.targets.help')),
+          targetFiguresChart(charted),
+        )
+      : null,
     h('div', { class: 'targets' }, cards),
   );
 }

@@ -1,11 +1,13 @@
 // Task (/tasks/:number): the work items with their units, the milestones as a timeline with every unit's
 // sign-off per round, the reminders and escalations sent, the extension requests, and a link to the
-// workflow in the Temporal Web UI. One `GET /api/tasks/:number` (the workflow's own state).
+// workflow in the Temporal Web UI. One `GET /api/tasks/:number` (the workflow's own state). For the General
+// Office, the chase (催办) of the current milestone's pending units, with a message, and every chase so far.
+// Its supervision notices (督办单), which a named unit's coordinator answers here.
 import { api, loadPlan, whoAmI } from '../api.js';
 import { loadNotices, noticeSection } from '../notices.js';
-import { h, replace } from '../dom.js';
+import { h, randomKey, replace } from '../dom.js';
 import { formatTime, lang, pick, t } from '../i18n.js';
-import { departmentNames, lightBadge } from '../ui.js';
+import { departmentNames, errorBox, lightBadge, okBox } from '../ui.js';
 
 function table(columns, rows, attrs = {}) {
   return h(
@@ -44,6 +46,23 @@ function figuresText(figures, milestone) {
     .join('；');
 }
 
+/**
+ * Who made a decision: the person, with the role and department of the token the API recorded (`actor`);
+ * decisions recorded before the API named its actors show the person alone.
+ */
+function actorText(actor, person, name) {
+  if (!actor) return person;
+  const role = t(`session.role.${actor.role}`);
+  return t('task.actor', {
+    person: actor.person,
+    role: actor.department ? `${role} · ${name(actor.department)}` : role,
+  });
+}
+
+function actorCell(actor, person, name) {
+  return h('span', { 'data-testid': 'actor', 'data-role': actor?.role ?? '' }, actorText(actor, person, name));
+}
+
 function roundView(milestone, round, isLast, name) {
   const byUnit = new Map(round.signOffs.map((s) => [s.department, s]));
   const outcome = round.outcome ? t(`task.round.${round.outcome}`) : t('task.round.open');
@@ -56,7 +75,7 @@ function roundView(milestone, round, isLast, name) {
           'p',
           { class: 'note' },
           t('task.resubmission', {
-            person: round.resubmission.person,
+            person: actorText(round.resubmission.actor, round.resubmission.person, name),
             time: formatTime(round.resubmission.at),
             note: round.resubmission.note,
           }),
@@ -79,7 +98,7 @@ function roundView(milestone, round, isLast, name) {
               name(s.department),
               `${t(`role.${s.role}`)} · ${s.workItems.map((i) => `#${i + 1}`).join(' ')}`,
               h('span', { class: `decision decision-${s.decision}` }, t(`decision.${s.decision}`)),
-              s.person,
+              actorCell(s.actor, s.person, name),
               formatTime(s.at),
               s.comment ?? '',
               figuresText(s.figures, milestone),
@@ -100,7 +119,7 @@ function roundView(milestone, round, isLast, name) {
                 s
                   ? h('span', { class: `decision decision-${s.decision}` }, t(`decision.${s.decision}`))
                   : h('span', { class: 'muted' }, waiting ? t('task.pendingSign') : t('task.notSigned')),
-                s?.person ?? '',
+                s ? actorCell(s.actor, s.person, name) : '',
                 s ? formatTime(s.at) : '',
                 s?.comment ?? '',
                 figuresText(s?.figures, milestone),
@@ -108,6 +127,22 @@ function roundView(milestone, round, isLast, name) {
             };
           }),
     ),
+    round.officeDecision
+      ? h(
+          'p',
+          {
+            class: 'note',
+            'data-testid': 'office-decision',
+            'data-decision': round.officeDecision.decision,
+          },
+          t('task.officeDecision', {
+            decision: t(`round.${round.officeDecision.decision}`),
+            person: actorText(round.officeDecision.actor, round.officeDecision.person, name),
+            time: formatTime(round.officeDecision.at),
+            reason: round.officeDecision.reason,
+          }),
+        )
+      : null,
   );
 }
 
@@ -133,6 +168,13 @@ function milestoneView(m, current, name) {
       h('p', { class: 'muted' }, due.join(' · ')),
       m.figures.length
         ? h('p', { class: 'small' }, t('task.figuresAsked', { list: m.figures.map((f) => pick(f.label)).join('、') }))
+        : null,
+      m.awaitingOffice
+        ? h(
+            'p',
+            { class: 'late', 'data-testid': 'awaiting-office' },
+            t('task.awaitingOffice', { office: name(m.awaitingOffice) }),
+          )
         : null,
       m.rounds.map((r, i) => roundView(m, r, i === m.rounds.length - 1, name)),
     ),
@@ -184,7 +226,7 @@ function itemProgress(item, name) {
               { 'data-testid': 'province', 'data-department': d, 'data-status': r?.status ?? 'none' },
               `${name(d)}：`,
               r
-                ? `${t(`report.${r.status}`)} · ${r.text}（${r.person}，${formatTime(r.at)}）`
+                ? `${t(`report.${r.status}`)} · ${r.text}（${actorText(r.actor, r.person, name)}，${formatTime(r.at)}）`
                 : h('span', { class: 'muted' }, t('task.item.notReported')),
             );
           }),
@@ -193,6 +235,54 @@ function itemProgress(item, name) {
     }),
   );
 }
+
+/**
+ * The office's chase (催办) form for the current milestone: its pending units, a message, the button. Sent once
+ * under its idempotency key (a new one after a refusal); on success the page is drawn again with the chase.
+ */
+function chaseForm(task, milestone, name, plan, ctx) {
+  const message = h('textarea', {
+    name: 'message',
+    rows: 2,
+    required: true,
+    maxlength: 2000,
+    'data-testid': 'chase-message',
+  });
+  const answer = h('div', { 'aria-live': 'polite' });
+  const form = h(
+    'form',
+    { class: 'chase', 'data-testid': 'chase-form' },
+    h('p', {}, t('task.chase.pending', { list: milestone.pendingDepartments.map(name).join('、') })),
+    h('label', { class: 'field' }, h('span', {}, t('task.chase.message')), message),
+    h('button', { type: 'submit', class: 'primary', 'data-testid': 'chase-submit' }, t('task.chase.submit')),
+    answer,
+  );
+  let key = randomKey();
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const button = form.querySelector('button');
+    button.disabled = true;
+    replace(answer);
+    try {
+      const chase = await api(`/api/tasks/${task.taskNumber}/milestones/${milestone.id}/chases`, {
+        method: 'POST',
+        body: { message: message.value.trim() },
+        idempotencyKey: key,
+      });
+      flash = okBox(t('task.chase.done', { n: chase.departments.length }));
+      ctx.rerender();
+    } catch (err) {
+      key = randomKey();
+      if (err?.status === 401) return ctx.fail(err, plan);
+      replace(answer, errorBox(err, plan));
+      button.disabled = false;
+    }
+  });
+  return form;
+}
+
+/** A message to show at the top after the page is drawn again (the chase just sent). */
+let flash = null;
 
 /** A card of the task page: its heading, then its contents. */
 function card(titleKey, ...children) {
@@ -206,13 +296,17 @@ export async function renderTask(ctx) {
   replace(root, h('p', { class: 'muted' }, t('common.loading')));
   const plan = await loadPlan();
   let task;
+  let me;
   try {
-    task = await api(`/api/tasks/${number}`);
+    [task, me] = await Promise.all([api(`/api/tasks/${number}`), whoAmI()]);
   } catch (err) {
     ctx.fail(err, plan);
     return;
   }
   const name = departmentNames(plan);
+  // An administrator's page links to the Temporal Web UI: open a codec session (a short-lived HttpOnly cookie
+  // for /api/codec only) so that the Web UI, set to include credentials, shows the history decrypted.
+  if (task.temporalUiUrl) api('/api/codec/session', { method: 'POST' }).catch(() => undefined);
   const section = plan.sections.find((s) => s.number === task.section);
   const planTask = plan.tasks.find((x) => x.number === number);
   const milestoneName = (id) => pick(task.milestones.find((m) => m.id === id)?.title) || id;
@@ -308,7 +402,7 @@ export async function renderTask(ctx) {
                 kind: t(`change.${c.kind}`),
                 n: c.workItem + 1,
                 units: c.departments.map(name).join('、'),
-                person: c.person,
+                person: actorText(c.actor, c.person, name),
                 time: formatTime(c.at),
                 reason: c.reason,
               }),
@@ -324,11 +418,25 @@ export async function renderTask(ctx) {
       h(
         'div',
         { class: 'alert' },
-        t('task.cancelled', { ...task.cancellation, time: formatTime(task.cancellation.at) }),
+        t('task.cancelled', {
+          ...task.cancellation,
+          person: actorText(task.cancellation.actor, task.cancellation.person, name),
+          time: formatTime(task.cancellation.at),
+        }),
       ),
     );
   } else if (task.completedAt) {
     status.push(h('div', { class: 'alert alert-ok' }, t('task.completed', { time: formatTime(task.completedAt) })));
+  }
+  // Cancellation requests sent to Temporal itself (the CLI, the Web UI), not through the API: refused, recorded.
+  for (const r of task.refusedCancellations ?? []) {
+    status.push(
+      h(
+        'div',
+        { class: 'alert', 'data-testid': 'refused-cancellation' },
+        t('task.refusedCancellation', { time: formatTime(r.at) }),
+      ),
+    );
   }
 
   const timeline = card(
@@ -340,7 +448,41 @@ export async function renderTask(ctx) {
     ),
   );
 
-  const sent = task.notifications.filter((n) => n.kind === 'reminder' || n.kind === 'escalation');
+  const current = task.milestones.find((m) => m.id === task.currentMilestone);
+  const chases = card(
+    'task.chases',
+    me.role === 'office' && current?.pendingDepartments.length ? chaseForm(task, current, name, plan, ctx) : null,
+    task.chases?.length
+      ? h(
+          'ul',
+          { class: 'plain', 'data-testid': 'chases' },
+          task.chases.map((c) =>
+            h(
+              'li',
+              { 'data-testid': 'chase', 'data-kind': c.kind },
+              c.kind === 'manual'
+                ? t('task.chase.line', {
+                    time: formatTime(c.at),
+                    milestone: milestoneName(c.milestoneId),
+                    units: c.departments.map(name).join('、'),
+                    person: c.person ?? '',
+                    message: c.message ?? '',
+                  })
+                : t('task.chase.escalation', {
+                    time: formatTime(c.at),
+                    milestone: milestoneName(c.milestoneId),
+                    units: c.departments.map(name).join('、'),
+                    level: c.level ?? '',
+                    n: c.daysLate ?? 0,
+                  }),
+            ),
+          ),
+        )
+      : h('p', { class: 'muted' }, t('task.chases.empty')),
+  );
+
+  const shownKinds = ['reminder', 'escalation', 'overdue', 'chase'];
+  const sent = task.notifications.filter((n) => shownKinds.includes(n.kind));
   const notifications = card(
     'task.notifications',
     sent.length
@@ -390,13 +532,13 @@ export async function renderTask(ctx) {
             attrs: { 'data-testid': 'extension', 'data-state': x.state },
             cells: [
               milestoneName(x.milestoneId),
-              `${x.requestedBy.person}（${formatTime(x.requestedAt)}）`,
+              `${actorText(x.requestedBy.actor, x.requestedBy.person, name)}（${formatTime(x.requestedAt)}）`,
               `${x.previousDueDate} → ${x.newDueDate}`,
               x.reason,
               [
                 t(`extension.${x.state}`),
                 x.decision
-                  ? `：${x.decision.person}，${formatTime(x.decision.at)}${x.decision.comment ? `，${x.decision.comment}` : ''}`
+                  ? `：${actorText(x.decision.actor, x.decision.person, name)}，${formatTime(x.decision.at)}${x.decision.comment ? `，${x.decision.comment}` : ''}`
                   : '',
               ].join(''),
             ],
@@ -409,17 +551,21 @@ export async function renderTask(ctx) {
   const notices = noticeSection(await loadNotices(`taskNumber=${number}&state=all`), {
     plan,
     ctx,
-    me: await whoAmI(),
+    me,
     withTask: false,
     emptyKey: 'notices.task.empty',
     testId: 'task-notices',
   });
 
+  const shownFlash = flash;
+  flash = null;
   replace(
     root,
+    shownFlash,
     head,
     status,
     h('div', { class: 'task-grid' }, h('div', {}, units, workItems, changes), h('div', {}, timeline)),
+    chases,
     notices,
     notifications,
     escalations,
