@@ -18,7 +18,7 @@ import {
   supervisionNoticeId,
   type SupervisionNotice,
 } from '../../contracts';
-import { addDays, deadlineEpoch, localDate } from '../../domain/calendar';
+import { addDays, deadlineEpoch, localDate, localTimeToEpoch } from '../../domain/calendar';
 import { startKeyTaskWorker, type RunningWorker } from '../../support/key-task-worker';
 import { miniTaskInput } from '../../support/mini-plan';
 import { recordingChannel, type RecordingChannel } from '../../support/recording-channel';
@@ -75,8 +75,10 @@ test('a level-2 escalation issues numbered notices that the named units answer, 
   await env.client.workflow.start(KEY_TASK_WORKFLOW, { taskQueue: 'notices', workflowId: id2, args: [input2] });
   const due = input1.milestones[0]!.dueDate;
 
-  // A week after the deadline both tasks reach level 2 at the same instant: one notice each.
-  await env.sleep(deadlineEpoch(due, '+08:00') + 7 * DAY + 3_600_000 - (await env.currentTimeMs()));
+  // A week after the deadline both tasks reach level 2 at the same instant (the plan's notice time of that day):
+  // one notice each.
+  const level2At = localTimeToEpoch(addDays(due, 8), input1.policy.reminderTime, '+08:00');
+  await env.sleep(level2At + 3_600_000 - (await env.currentTimeMs()));
   const notice1 = env.client.workflow.getHandle(supervisionNoticeId(id1, 'first', due, 2));
   const notice2 = env.client.workflow.getHandle(supervisionNoticeId(id2, 'first', due, 2));
   let n1: SupervisionNotice = await notice1.query(getNoticeQuery);
