@@ -131,7 +131,8 @@ describe('a leader’s instruction of urgency 急', () => {
       const rows = (res.text as string).split('\r\n').filter((l) => l.includes(',1001,'));
       expect(rows).toHaveLength(2); // its task row and its one milestone
       expect(rows[0]).toContain('（十一）交办事项,1001,落实部长关于加强教育数据安全工作的批示,任务 Task');
-      expect(rows[1]).toContain('办结,科技司,高教司');
+      // Its milestone row: title, an empty work-item column (one work item), its lead and co-unit.
+      expect(rows[1]).toContain('办结,,科技司,高教司');
       expect(rows[1]).toContain('已完成 Completed');
     }, 30_000);
   });
