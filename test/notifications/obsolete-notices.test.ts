@@ -15,6 +15,7 @@ import {
   getDeliveryQuery,
   getStateQuery,
   signOffUpdate,
+  type KeyTaskView,
   type NotificationDelivery,
 } from '../../contracts';
 import { localDate } from '../../domain/calendar';
@@ -51,20 +52,25 @@ afterAll(async () => {
   await Promise.all([env?.teardown(), hooks?.close()]);
 });
 
-/** A mini-plan task whose first milestone fell due nine days ago: level 2 and a chase are due at once. */
+/**
+ * A mini-plan task whose first milestone fell due three or four days ago: level 1 and a chase are due at once.
+ * (Level 2 would also issue a supervision notice, whose own workflow keeps the time-skipping server from
+ * skipping the hour below.)
+ */
 async function lateTask(taskNumber: number) {
-  const input = miniTaskInput(localDate(Date.now() - (taskNumber === 1 ? 39 : 40) * DAY, '+08:00'), taskNumber);
+  const input = miniTaskInput(localDate(Date.now() - (taskNumber === 1 ? 33 : 34) * DAY, '+08:00'), taskNumber);
   const handle = await env.client.workflow.start(KEY_TASK_WORKFLOW, {
     taskQueue: QUEUE,
     workflowId: `obsolete-${taskNumber}-${randomUUID()}`,
     args: [input],
   });
+  const timely = (v: KeyTaskView) => v.notifications.filter((n) => n.kind === 'escalation' || n.kind === 'overdue');
   const view = await eventually(async () => {
     const v = await handle.query(getStateQuery);
-    expect(v.notifications.map((n) => n.kind)).toEqual(['escalation', 'overdue']);
+    expect(timely(v).map((n) => n.kind)).toEqual(['escalation', 'overdue']);
     return v;
   });
-  return { handle, ids: view.notifications.map((n) => n.id) };
+  return { handle, ids: timely(view).map((n) => n.id) };
 }
 
 /** Waits until the receiver has refused each notification at least twice: their deliveries are retrying. */
