@@ -92,7 +92,14 @@ test('worker SIGKILLed mid sign-off storm: every acknowledged sign-off is applie
         }
         await waitFor(
           'the extension notices to reach the receiver',
-          async () => (receiver.receivedIds().length - before >= IN_FLIGHT_TASKS.length ? true : undefined),
+          // Escalations and their chases of the backdated plan may arrive in the same window: count the four.
+          async () =>
+            receiver
+              .receivedIds()
+              .slice(before)
+              .filter((id) => id.includes('/extension/')).length >= IN_FLIGHT_TASKS.length
+              ? true
+              : undefined,
           30_000,
         );
         inFlight.push(...receiver.receivedIds().slice(before));
@@ -148,9 +155,12 @@ test('worker SIGKILLed mid sign-off storm: every acknowledged sign-off is applie
   // Notifications: each decided once in the workflow and delivered once; none sent again after the restart.
   const decided = [...views.values()].flatMap((v) => v.notifications.map((n) => n.id));
   expect(new Set(decided).size).toBe(decided.length);
-  expect(inFlight).toHaveLength(IN_FLIGHT_TASKS.length);
+  expect(inFlight.filter((id) => id.includes('/extension/'))).toHaveLength(IN_FLIGHT_TASKS.length);
   expect(inFlight.every((id) => !deliveredBeforeCrash.includes(id) && decided.includes(id))).toBe(true);
-  expect(new Set([...deliveredBeforeCrash, ...inFlight])).toEqual(new Set(decided));
+  // The extension notices: each delivered before the crash or held at it. (The backdated plan's escalations and
+  // their chases are decided all through the storm, before, during and after the window.)
+  const extensions = (ids: string[]) => ids.filter((id) => id.includes('/extension/'));
+  expect(new Set([...extensions(deliveredBeforeCrash), ...extensions(inFlight)])).toEqual(new Set(extensions(decided)));
   // The deliveries the crash cut off are retried once their attempt times out (1 minute), and then answered.
   await waitFor(
     'the notices in flight at the crash to be delivered',
