@@ -4,6 +4,7 @@
  * notification sent before the crash may be sent again after the restart, and the notifications whose
  * delivery was in flight when the worker died (the receiver held its answers) arrive after the restart, once.
  */
+import type { NotificationLogEntry } from '../../contracts';
 import { addDays, localDate } from '../../domain/calendar';
 import { taskUnits } from '../../domain/plan';
 import { generatePlan } from '../../support/generate-plan';
@@ -172,13 +173,31 @@ test('worker SIGKILLed mid sign-off storm: every acknowledged sign-off is applie
   for (const id of extensions(inFlight)) {
     expect(receiver.receivedIds().filter((x) => x === id).length).toBeGreaterThanOrEqual(2);
   }
-  // Every notice decided is delivered in the end (those cut off by the crash after their attempt timed out), once.
-  await waitFor(
-    'every decided notice to be delivered',
-    async () => (decided.every((id) => receiver.acceptedIds().includes(id)) ? true : undefined),
+  // Every notice decided settles: its webhook delivery made once, or withdrawn unmade (`obsolete`) because its
+  // milestone was completed while it waited (the chases of the backdated plan's pending units).
+  const webhookOutcomes = await waitFor(
+    'every decided notice to be delivered or withdrawn',
+    async () => {
+      const log = await apiRequest(stack.apiUrl, 'GET', '/api/notifications', tokens.office);
+      const entries = (log.body as { notifications: NotificationLogEntry[] }).notifications;
+      const outcomes = new Map(
+        entries.map((e) => [e.notification.id, e.deliveries.find((d) => d.channel === 'webhook')?.outcome]),
+      );
+      return decided.every((id) => ['delivered', 'obsolete'].includes(String(outcomes.get(id)))) ? outcomes : undefined;
+    },
     150_000,
     1_000,
   );
-  expect(receiver.acceptedIds().length).toBe(new Set(receiver.acceptedIds()).size);
-  expect(receiver.acceptedIds().length).toBe(decided.length);
+  const accepted = receiver.acceptedIds();
+  expect(accepted.length).toBe(new Set(accepted).size);
+  for (const id of decided) {
+    const outcome = webhookOutcomes.get(id);
+    expect({ id, outcome, received: accepted.includes(id) }).toEqual({
+      id,
+      outcome,
+      received: outcome === 'delivered',
+    });
+  }
+  expect(extensions(decided).every((id) => webhookOutcomes.get(id) === 'delivered')).toBe(true);
+  expect(accepted.every((id) => decided.includes(id))).toBe(true);
 });
