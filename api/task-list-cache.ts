@@ -20,6 +20,10 @@ import { matchesTaskFilters, type LoadedTaskRows, type TaskListFilters } from '.
 
 /** How long `close` waits for a load in flight to end. */
 const CLOSE_WAIT_MS = 2_000;
+/** How long a start waits for the tasks it started to be on this replica's list (see `holdAll`). */
+export const START_LIST_WAIT_MS = 5_000;
+/** Time between the polls of `holdAll`. */
+const HOLD_POLL_MS = 100;
 
 /** The task list of one replica. */
 export interface TaskListCache {
@@ -31,6 +35,11 @@ export interface TaskListCache {
   invalidate(): void;
   /** Whether the first full load has succeeded (the replica is ready to answer from memory). */
   ready(): boolean;
+  /**
+   * Polls until every one of `workflowIds` (tasks this replica has just started) is in the list, or `timeoutMs`
+   * has passed: visibility indexes a new workflow a moment after its start. Never rejects.
+   */
+  holdAll(workflowIds: readonly string[], timeoutMs: number): Promise<void>;
   /** Runs one incremental poll now (`full`: one full reload). Resolves when its rows are in the list. */
   refresh(full?: boolean): Promise<void>;
   /** Stops the background polls and reloads, cancelling one in flight; resolves once it has ended (or after 2 s). */
@@ -217,6 +226,13 @@ export function createTaskListCache(
       });
     },
     ready: () => loaded,
+    async holdAll(workflowIds, timeoutMs) {
+      const deadline = now() + timeoutMs;
+      while (!closed && !workflowIds.every((id) => rows.has(id)) && now() < deadline) {
+        await refresh(false).catch(() => undefined);
+        if (!workflowIds.every((id) => rows.has(id))) await new Promise((r) => setTimeout(r, HOLD_POLL_MS));
+      }
+    },
     refresh,
     async close() {
       closed = true;

@@ -33,6 +33,7 @@ import { inputOf } from '../middleware/validate';
 import { mount } from '../middleware/route';
 import { operations } from '../operations';
 import { withDeadline } from '../temporal';
+import { START_LIST_WAIT_MS } from '../task-list-cache';
 
 /** How many numbers a creation tries when other replicas take the next ones at the same moment. */
 const NUMBER_ATTEMPTS = 20;
@@ -192,7 +193,7 @@ export function itemRoutes(deps: AppContext): Router {
         throw err;
       }
       deps.items.set(number, record);
-      deps.taskList.invalidate();
+      await deps.taskList.holdAll([taskWorkflowId(deps.plan, task)], START_LIST_WAIT_MS);
       res.status(op.status).json({
         number,
         workflowId: taskWorkflowId(deps.plan, task),

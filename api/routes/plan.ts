@@ -15,6 +15,7 @@ import { mount } from '../middleware/route';
 import { requestPlan } from '../plans';
 import { withDeadline } from '../temporal';
 import { inputOf } from '../middleware/validate';
+import { START_LIST_WAIT_MS } from '../task-list-cache';
 
 /** The plan as `GET /api/plan` answers it. */
 export function planView(plan: PlanFile) {
@@ -76,7 +77,16 @@ export function planRoutes(app: AppContext): Router {
       taskQueue: deps.taskQueue,
       eachCall: (call) => withDeadline(deps, call),
       onProgress,
-    }).finally(() => deps.taskList.invalidate());
+    })
+      .finally(() => deps.taskList.invalidate())
+      .then(async (tasks) => {
+        // What this replica started is on its board at once, as every change made here is.
+        await deps.taskList.holdAll(
+          tasks.map((t) => t.workflowId),
+          START_LIST_WAIT_MS,
+        );
+        return tasks;
+      });
   };
 
   mount(router, start, async (_req, res) => {

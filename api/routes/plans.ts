@@ -16,6 +16,7 @@ import { inputOf } from '../middleware/validate';
 import { operations } from '../operations';
 import { planAlreadyStarted, type PlanScope } from '../plans';
 import { withDeadline } from '../temporal';
+import { START_LIST_WAIT_MS } from '../task-list-cache';
 
 /** Largest plan file `POST /api/plans` accepts (the 2016 plan is about 60 kB). */
 const PLAN_BODY_LIMIT = '1mb';
@@ -97,6 +98,10 @@ export function plansRoutes(deps: AppContext): Router {
       taskQueue: deps.taskQueue,
       eachCall: (call) => withDeadline(deps, call),
     }).finally(() => scope.taskList.invalidate());
+    await scope.taskList.holdAll(
+      tasks.map((t) => t.workflowId),
+      START_LIST_WAIT_MS,
+    );
     res.status(loadPlan.status).json({ plan: await listItem(scope, undefined), tasks });
   });
   return router;

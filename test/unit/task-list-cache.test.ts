@@ -2,7 +2,8 @@
  * The API's task list held in memory: the first request waits for the first full load, then every answer
  * comes from memory; incremental polls ask only for rows changed since the newest change seen (less the
  * overlap) and merge them; a full reload drops what is gone; a change through the API replaces its row at
- * once and outranks a lagging load for a while; a plan start makes the next request wait for one poll.
+ * once and outranks a lagging load for a while; a plan start makes the next request wait for one poll, and waits
+ * itself until the tasks it started are listed.
  */
 import type { TaskRow, TaskRowState } from '../../contracts';
 import type { LoadedTaskRows } from '../../client/task-list';
@@ -200,4 +201,24 @@ test('background polls and reloads keep the list current with no request asking'
   const calls = src.calls.length;
   await new Promise((r) => setTimeout(r, 30));
   expect(src.calls.length).toBe(calls); // closed: no more loads
+});
+
+test('a start waits until visibility shows the tasks it started, which are then listed; it gives up after its time', async () => {
+  const src = store([[row(1), 1_000]]);
+  cache = createTaskListCache((since) => src.load(since), { pollMs: 0, reloadMs: 0 });
+  await cache.list();
+  // Task 2 is indexed by visibility only after a few polls (as a workflow is, a moment after its start).
+  let polls = 0;
+  const load = src.load;
+  src.load = async (since) => {
+    if (++polls === 3) src.set(row(2), 2_000);
+    return load(since);
+  };
+  await cache.holdAll(['p-task-2'], 5_000);
+  expect(numbers(await cache.list())).toEqual([1, 2]);
+  expect(polls).toBe(3);
+  const before = Date.now();
+  await cache.holdAll(['p-task-9'], 300); // never indexed: the start answers anyway
+  expect(Date.now() - before).toBeGreaterThanOrEqual(300);
+  expect(numbers(await cache.list())).toEqual([1, 2]);
 });
