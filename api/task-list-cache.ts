@@ -20,8 +20,8 @@ import { matchesTaskFilters, type LoadedTaskRows, type TaskListFilters } from '.
 
 /** How long `close` waits for a load in flight to end. */
 const CLOSE_WAIT_MS = 2_000;
-/** How long a start waits for the tasks it started to be on this replica's list (see `holdAll`). */
-export const START_LIST_WAIT_MS = 5_000;
+/** How long `holdAll` waits by default for the tasks a start made to be on this replica's list. */
+const HOLD_WAIT_MS = 5_000;
 /** Time between the polls of `holdAll`. */
 const HOLD_POLL_MS = 100;
 
@@ -37,9 +37,9 @@ export interface TaskListCache {
   ready(): boolean;
   /**
    * Polls until every one of `workflowIds` (tasks this replica has just started) is in the list, or `timeoutMs`
-   * has passed: visibility indexes a new workflow a moment after its start. Never rejects.
+   * (default 5 s) has passed: visibility indexes a new workflow a moment after its start. Never rejects.
    */
-  holdAll(workflowIds: readonly string[], timeoutMs: number): Promise<void>;
+  holdAll(workflowIds: readonly string[], timeoutMs?: number): Promise<void>;
   /** Runs one incremental poll now (`full`: one full reload). Resolves when its rows are in the list. */
   refresh(full?: boolean): Promise<void>;
   /** Stops the background polls and reloads, cancelling one in flight; resolves once it has ended (or after 2 s). */
@@ -226,7 +226,7 @@ export function createTaskListCache(
       });
     },
     ready: () => loaded,
-    async holdAll(workflowIds, timeoutMs) {
+    async holdAll(workflowIds, timeoutMs = HOLD_WAIT_MS) {
       const deadline = now() + timeoutMs;
       while (!closed && !workflowIds.every((id) => rows.has(id)) && now() < deadline) {
         await refresh(false).catch(() => undefined);

@@ -33,7 +33,6 @@ import { inputOf } from '../middleware/validate';
 import { mount } from '../middleware/route';
 import { operations } from '../operations';
 import { withDeadline } from '../temporal';
-import { START_LIST_WAIT_MS } from '../task-list-cache';
 
 /** How many numbers a creation tries when other replicas take the next ones at the same moment. */
 const NUMBER_ATTEMPTS = 20;
@@ -193,7 +192,7 @@ export function itemRoutes(deps: AppContext): Router {
         throw err;
       }
       deps.items.set(number, record);
-      await deps.taskList.holdAll([taskWorkflowId(deps.plan, task)], START_LIST_WAIT_MS);
+      await deps.taskList.holdAll([taskWorkflowId(deps.plan, task)]);
       res.status(op.status).json({
         number,
         workflowId: taskWorkflowId(deps.plan, task),

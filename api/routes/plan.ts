@@ -15,7 +15,7 @@ import { mount } from '../middleware/route';
 import { requestPlan } from '../plans';
 import { withDeadline } from '../temporal';
 import { inputOf } from '../middleware/validate';
-import { START_LIST_WAIT_MS } from '../task-list-cache';
+import type { TaskListCache } from '../task-list-cache';
 
 /** The plan as `GET /api/plan` answers it. */
 export function planView(plan: PlanFile) {
@@ -64,30 +64,8 @@ export function planRoutes(app: AppContext): Router {
     const configured = deps.plan === app.plan ? deps.config.PLAN_START_DATE : undefined;
     return body.startDate ?? configured ?? localDate(deps.now?.() ?? Date.now(), deps.plan.policy.utcOffset);
   };
-  // Each start has its own deadline: an unreachable Temporal answers 503 promptly, a large plan still starts.
-  // New tasks are new rows: the shared task list is dropped before and after (a load in flight is discarded).
-  const run = (
-    deps: AppContext,
-    startDate: string,
-    onProgress?: (p: StartProgress) => void,
-  ): Promise<StartedTask[]> => {
-    deps.taskList.invalidate();
-    return startPlan(deps.temporalClient, deps.plan, {
-      startDate,
-      taskQueue: deps.taskQueue,
-      eachCall: (call) => withDeadline(deps, call),
-      onProgress,
-    })
-      .finally(() => deps.taskList.invalidate())
-      .then(async (tasks) => {
-        // What this replica started is on its board at once, as every change made here is.
-        await deps.taskList.holdAll(
-          tasks.map((t) => t.workflowId),
-          START_LIST_WAIT_MS,
-        );
-        return tasks;
-      });
-  };
+  const run = (deps: AppContext, startDate: string, onProgress?: (p: StartProgress) => void) =>
+    startPlanTasks(deps, deps.plan, deps.taskList, startDate, onProgress);
 
   mount(router, start, async (_req, res) => {
     const deps = requestPlan(app, res);
@@ -119,4 +97,28 @@ export function planRoutes(app: AppContext): Router {
     res.json(job);
   });
   return router;
+}
+
+/**
+ * Starts `plan`'s tasks, each start under its own deadline (an unreachable Temporal answers 503 promptly, a large
+ * plan still starts), and answers once they are on `taskList`: the replica that started them lists them at once,
+ * as it shows every change made through it. New tasks are new rows: the list is polled before (a load in flight
+ * is discarded) and after, also when the start fails part-way.
+ */
+export async function startPlanTasks(
+  deps: AppContext,
+  plan: PlanFile,
+  taskList: TaskListCache,
+  startDate: string,
+  onProgress?: (p: StartProgress) => void,
+): Promise<StartedTask[]> {
+  taskList.invalidate();
+  const tasks = await startPlan(deps.temporalClient, plan, {
+    startDate,
+    taskQueue: deps.taskQueue,
+    eachCall: (call) => withDeadline(deps, call),
+    onProgress,
+  }).finally(() => taskList.invalidate());
+  await taskList.holdAll(tasks.map((t) => t.workflowId));
+  return tasks;
 }

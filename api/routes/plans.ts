@@ -4,7 +4,6 @@
  */
 import express, { Router, type Request } from 'express';
 import { taskStatusSchema, type PlanListItem, type TaskStatus } from '../../contracts';
-import { startPlan } from '../../client/start-plan';
 import { taskListQuery } from '../../client/task-list';
 import { localDate } from '../../domain/calendar';
 import { parsePlan, PlanValidationError } from '../../seeds/load-plan';
@@ -16,7 +15,7 @@ import { inputOf } from '../middleware/validate';
 import { operations } from '../operations';
 import { planAlreadyStarted, type PlanScope } from '../plans';
 import { withDeadline } from '../temporal';
-import { START_LIST_WAIT_MS } from '../task-list-cache';
+import { startPlanTasks } from './plan';
 
 /** Largest plan file `POST /api/plans` accepts (the 2016 plan is about 60 kB). */
 const PLAN_BODY_LIMIT = '1mb';
@@ -92,16 +91,7 @@ export function plansRoutes(deps: AppContext): Router {
     const scope = deps.plans.add(plan);
     const startDate = body.startDate ?? localDate(deps.now?.() ?? Date.now(), plan.policy.utcOffset);
     // Served from now on, started or not: a start cut short (503) is completed by `POST /api/plan/start?plan=`.
-    scope.taskList.invalidate();
-    const tasks = await startPlan(deps.temporalClient, plan, {
-      startDate,
-      taskQueue: deps.taskQueue,
-      eachCall: (call) => withDeadline(deps, call),
-    }).finally(() => scope.taskList.invalidate());
-    await scope.taskList.holdAll(
-      tasks.map((t) => t.workflowId),
-      START_LIST_WAIT_MS,
-    );
+    const tasks = await startPlanTasks(deps, plan, scope.taskList, startDate);
     res.status(loadPlan.status).json({ plan: await listItem(scope, undefined), tasks });
   });
   return router;
