@@ -8,7 +8,18 @@
  * workflow can log "delivered on attempt 3" or "failed after 400 attempts".
  */
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import type { Bilingual, ContactsFile, DeliveryPlan, DeliveryRetry, Notification, PlannedDelivery } from '../contracts';
+import {
+  claimNumberSignal,
+  noticeNumbersId,
+  numberOfQuery,
+  NOTICE_NUMBERS_WORKFLOW,
+  type Bilingual,
+  type ContactsFile,
+  type DeliveryPlan,
+  type DeliveryRetry,
+  type Notification,
+  type PlannedDelivery,
+} from '../contracts';
 import type { NotificationChannel } from './channels';
 import { postToRobot, RobotError } from './chat-robots';
 import { planDeliveries, robotOf, ROBOT_CHANNELS, webhookTargetOf, type RobotChannel } from './delivery-plan';
@@ -98,6 +109,27 @@ export function createActivities(deps: ActivityDeps) {
   }
 
   return {
+    /**
+     * The serial of a supervision notice of `planId`'s `year`: claims it from the plan's numbering workflow
+     * (started by the claim when it is the year's first) through the worker's own client, then reads it back.
+     * A repeated claim (a retried activity) gets the serial the notice drew the first time.
+     */
+    async claimNoticeNumber(claim: { planId: string; year: number; noticeId: string }): Promise<number> {
+      const ctx = Context.current();
+      const handle = await ctx.client.workflow.signalWithStart(NOTICE_NUMBERS_WORKFLOW, {
+        workflowId: noticeNumbersId(claim.planId, claim.year),
+        taskQueue: ctx.info.taskQueue,
+        args: [],
+        signal: claimNumberSignal,
+        signalArgs: [{ noticeId: claim.noticeId }],
+      });
+      for (;;) {
+        const serial = await handle.query(numberOfQuery, claim.noticeId);
+        if (serial !== null) return serial;
+        await ctx.sleep(200);
+      }
+    },
+
     /**
      * Decides a notification's deliveries from the configured channels and contacts, and the retry policy
      * they run under. Reads only memory; never fails.

@@ -128,6 +128,20 @@ export function messageText(n: Notification, ctx: TextContext): MessageText {
       english = `Responsibility changed: the units of work item ${(n.workItem ?? 0) + 1} of ${taskEn} changed (from milestone ${msEn}); see the task page.`;
       break;
     }
+    case 'supervision-notice': {
+      const no = n.noticeNumber ?? '督办单';
+      subject = `【督办单 ${no}】${task}${ms}已逾期${n.daysLate ?? 0}天，请于${n.answerBy}前答复`;
+      headline = `${task}的节点${ms}已逾期${n.daysLate ?? 0}天，现发出${no}，请所列单位于${n.answerBy}前答复整改措施和完成时限。`;
+      english = `Supervision notice ${no}: milestone ${msEn} of ${taskEn} is ${n.daysLate ?? 0} day(s) overdue; each unit named, answer by ${n.answerBy} what it will do and by when.`;
+      break;
+    }
+    case 'supervision-overdue': {
+      const no = n.noticeNumber ?? '督办单';
+      subject = `【督办单逾期未复】${no}：${task}${ms}`;
+      headline = `${no}已过答复期限${n.answerBy}，尚有单位未答复，请督导办跟进。`;
+      english = `Supervision notice ${no} passed its answer date ${n.answerBy} with units unanswered; the supervision office follows up.`;
+      break;
+    }
     case 'chase':
       subject = `【催办】${task}${ms}：请尚未办理的单位即办`;
       headline = `办公厅催办${task}的节点${ms}（截止日期${n.dueDate}），请尚未办理的单位即办。`;
@@ -172,6 +186,8 @@ export function messageText(n: Notification, ctx: TextContext): MessageText {
   }
   if (n.level !== undefined) facts.push({ label: '督办级别 Escalation level', value: String(n.level) });
   if (n.comment) facts.push({ label: '说明 Comment', value: n.comment });
+  if (n.noticeNumber) facts.push({ label: '督办单 Notice', value: n.noticeNumber });
+  if (n.answerBy) facts.push({ label: '答复期限 Answer by', value: n.answerBy });
   facts.push({ label: '发送对象 Sent to', value: names(n.departments, ctx, 'zh') });
   return { subject, headline, english, facts, link: taskLink(ctx.publicUrl, n.taskNumber) };
 }

@@ -42,6 +42,7 @@ import { isPlanLoad, plansRoutes } from './routes/plans';
 import { createPlanRegistry } from './plans';
 import type { PlanFile } from '../contracts';
 import { supervisionRoutes } from './routes/supervision';
+import { noticeRoutes } from './routes/notices';
 import { taskRoutes } from './routes/tasks';
 import { workItemRoutes } from './routes/work-items';
 
@@ -144,6 +145,7 @@ export function createApp(appDeps: AppDeps): Express {
   app.use(milestoneRoutes(deps));
   app.use(workItemRoutes(deps));
   app.use(supervisionRoutes(deps));
+  app.use(noticeRoutes(deps));
   app.use(notificationRoutes(deps));
   app.use(exportRoutes(deps));
   app.use(scoreRoutes(deps));

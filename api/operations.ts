@@ -31,6 +31,11 @@ import {
   itemBodySchema,
   itemCreatedResponseSchema,
   milestoneItemParamsSchema,
+  noticeAnswerBodySchema,
+  noticeListQuerySchema,
+  noticeListResponseSchema,
+  noticeParamsSchema,
+  supervisionNoticeSchema,
   ledgerQuerySchema,
   milestoneParamsSchema,
   milestoneResponseSchema,
@@ -92,7 +97,9 @@ export interface Operation {
   contentType?: string;
 }
 
-const ALL: readonly Role[] = ['coordinator', 'office', 'admin', 'viewer'];
+const ALL: readonly Role[] = ['coordinator', 'office', 'admin', 'viewer', 'supervisor', 'leadership'];
+/** Who reads everything the general office reads: the office, the supervision office, leadership, viewers. */
+const READERS: readonly Role[] = ['office', 'viewer', 'supervisor', 'leadership'];
 
 /** The API's operations by name. */
 export const operations = {
@@ -324,7 +331,10 @@ export const operations = {
     path: '/api/tasks/:number/milestones/:milestoneId/extension-requests/:extensionId/decision',
     operationId: 'decideExtension',
     summary: '延期审批 The general office approves or declines an extension request',
-    roles: ['office'],
+    description:
+      'The general office; for a task the general office leads itself (2016: task 13), the supervision office ' +
+      '(role `supervisor`) instead.',
+    roles: ['office', 'supervisor'],
     input: { params: extensionParamsSchema, query: planQuerySchema, body: extensionDecisionBodySchema },
     idempotent: true,
     status: 200,
@@ -364,8 +374,8 @@ export const operations = {
     path: '/api/departments/:id/inbox',
     operationId: 'departmentInbox',
     summary: '待办 Every milestone waiting on a department, soonest due first',
-    description: 'That department’s coordinator, the general office and read-only viewers.',
-    roles: ['coordinator', 'office', 'viewer'],
+    description: 'That department’s coordinator, the general office, the supervision office, leadership and viewers.',
+    roles: ['coordinator', ...READERS],
     input: { params: departmentParamsSchema, query: planQuerySchema },
     status: 200,
     response: inboxResponseSchema,
@@ -376,7 +386,7 @@ export const operations = {
     path: '/api/escalations',
     operationId: 'listEscalations',
     summary: '督办升级 Every open escalation',
-    roles: ['office', 'admin', 'viewer'],
+    roles: ['admin', ...READERS],
     input: { query: planQuerySchema },
     status: 200,
     response: escalationsResponseSchema,
@@ -387,7 +397,7 @@ export const operations = {
     path: '/api/extension-requests',
     operationId: 'listExtensionRequests',
     summary: '待审批的延期申请 Every extension request waiting for a decision',
-    roles: ['office', 'admin', 'viewer'],
+    roles: ['admin', ...READERS],
     input: { query: planQuerySchema },
     status: 200,
     response: extensionRequestsResponseSchema,
@@ -553,6 +563,36 @@ export const operations = {
     idempotent: true,
     status: 200,
     response: milestoneResponseSchema,
+    errors: [400, 404, 409, 413, 503],
+  },
+  listNotices: {
+    method: 'get',
+    path: '/api/supervision-notices',
+    operationId: 'listSupervisionNotices',
+    summary: '督办单 The supervision notices: open ones by default, newest first',
+    description:
+      'Each with its number (督办〔2026〕17号), the units it names, their answers, its answer date and whether ' +
+      'it is overdue. A coordinator sees only the notices that name its department.',
+    roles: ALL,
+    input: { query: noticeListQuerySchema },
+    status: 200,
+    response: noticeListResponseSchema,
+    errors: [400, 403, 503],
+  },
+  answerNotice: {
+    method: 'post',
+    path: '/api/supervision-notices/:id/answers',
+    operationId: 'answerSupervisionNotice',
+    summary: '答复督办单 A unit the notice names answers what it will do and by when',
+    description:
+      'The coordinator of a named unit; a later answer replaces its earlier one. Refused: a unit the notice ' +
+      'does not name (403 `not_named`), an empty answer (400 `answer_required`), a date before today ' +
+      '(400 `invalid_answer_date`), a closed notice (409 `notice_closed`).',
+    roles: ['coordinator'],
+    input: { params: noticeParamsSchema, query: planQuerySchema, body: noticeAnswerBodySchema },
+    idempotent: true,
+    status: 200,
+    response: supervisionNoticeSchema,
     errors: [400, 404, 409, 413, 503],
   },
   calendarFeed: {

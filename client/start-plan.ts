@@ -15,8 +15,10 @@ import {
   TASK_QUEUE,
   type PlanFile,
   type Task,
+  type WorkingCalendar,
 } from '../contracts';
 import { keyTaskInput, taskDepartmentIds, taskUnits, taskWorkflowId } from '../domain/plan';
+import { resolveWorkingCalendar } from './working-calendar';
 
 /** The outcome of starting one task. `started` is false when its workflow already existed. */
 export interface StartedTask {
@@ -60,6 +62,8 @@ export async function startPlan(client: Client, plan: PlanFile, options: StartPl
   const results: StartedTask[] = new Array(plan.tasks.length);
   let next = 0;
   const call = options.eachCall ?? (<T>(fn: () => Promise<T>) => fn());
+  // Resolved once, here: the tasks carry it in their input (a library update cannot change a running one).
+  const calendar = resolveWorkingCalendar(plan, options.startDate);
   const progress: StartProgress = { total: plan.tasks.length, done: 0, started: 0, existing: 0 };
   const handled = (started: boolean): void => {
     progress.done++;
@@ -72,7 +76,9 @@ export async function startPlan(client: Client, plan: PlanFile, options: StartPl
       const task = plan.tasks[i]!;
       const workflowId = taskWorkflowId(plan, task);
       try {
-        await call(() => startKeyTask(client, plan, task, options.startDate, { taskQueue: options.taskQueue }));
+        await call(() =>
+          startKeyTask(client, plan, task, options.startDate, { taskQueue: options.taskQueue, calendar }),
+        );
         results[i] = { number: task.number, workflowId, started: true };
       } catch (err) {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {
@@ -98,13 +104,23 @@ export async function startKeyTask(
   plan: PlanFile,
   task: Task,
   startDate: string,
-  { taskQueue, memo }: { taskQueue?: string; memo?: Record<string, unknown> } = {},
+  {
+    taskQueue,
+    memo,
+    calendar,
+  }: {
+    taskQueue?: string;
+    memo?: Record<string, unknown>;
+    /** The plan's working calendar when the caller resolved it already (one resolution for a whole plan). */
+    calendar?: WorkingCalendar;
+  } = {},
 ): Promise<string> {
   const workflowId = taskWorkflowId(plan, task);
   await client.workflow.start(KEY_TASK_WORKFLOW, {
     taskQueue: taskQueue ?? TASK_QUEUE,
     workflowId,
-    args: [keyTaskInput(plan, task, startDate)],
+    // A working-day plan's calendar travels in the input: a later library update cannot change a running task.
+    args: [keyTaskInput(plan, task, startDate, calendar ?? resolveWorkingCalendar(plan, startDate))],
     // A closed task (completed or cancelled) is not silently restarted by a second plan start.
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
     typedSearchAttributes: new TypedSearchAttributes([

@@ -1,7 +1,9 @@
 /**
  * Calendar arithmetic on plain `YYYY-MM-DD` dates and fixed UTC offsets. Pure and deterministic, so the
- * workflow can use it: every instant is computed from dates, never from the machine's time zone.
+ * workflow can use it: every instant is computed from dates, never from the machine's time zone. Working days
+ * come from a calendar resolved into the workflow's input (client/working-calendar.ts), never from a library.
  */
+import type { WorkingCalendar } from '../contracts/shared';
 
 const DAY_MS = 86_400_000;
 
@@ -42,11 +44,51 @@ export function localDate(epochMs: number, utcOffset: string): string {
 }
 
 /**
- * Calendar days an instant is past a due date, counted as offices count them (逾期N天): the day after the
- * due date is 1 day late. 0 on or before the due date.
+ * Days an instant is past a due date, counted as offices count them (逾期N天): the day after the due date is 1
+ * day late, 0 on or before the due date. Calendar days, or with a working calendar the working days after the
+ * due date up to and including today.
  */
-export function daysLate(dueDate: string, utcOffset: string, epochMs: number): number {
-  return Math.max(0, daysBetween(dueDate, localDate(epochMs, utcOffset)));
+export function daysLate(dueDate: string, utcOffset: string, epochMs: number, calendar?: WorkingCalendar): number {
+  const today = localDate(epochMs, utcOffset);
+  if (!calendar) return Math.max(0, daysBetween(dueDate, today));
+  let days = 0;
+  for (let d = addDays(dueDate, 1); d <= today; d = addDays(d, 1)) if (isWorkingDay(d, calendar)) days++;
+  return days;
+}
+
+/** The date `days` after `date`: calendar days, or with a working calendar that many working days later. */
+export function addWorkingDays(date: string, days: number, calendar?: WorkingCalendar): string {
+  if (!calendar) return addDays(date, days);
+  let d = date;
+  for (let left = days; left > 0; left--) {
+    d = addDays(d, 1);
+    while (!isWorkingDay(d, calendar)) d = addDays(d, 1);
+  }
+  return d;
+}
+
+/** Whether `date` is a working day of the calendar (see {@link WorkingCalendar}). */
+export function isWorkingDay(date: string, calendar: WorkingCalendar): boolean {
+  const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
+  const weekend = weekday === 0 || weekday === 6;
+  if (date < calendar.from || date > calendar.to) return !weekend;
+  return weekend ? calendar.workDays.includes(date) : !calendar.offDays.includes(date);
+}
+
+/**
+ * The date of a reminder `daysBefore` a due date: calendar days before it; or with a working calendar, the last
+ * working day on or before the due date moved back `daysBefore` working days (a reminder on the due day of a
+ * milestone due on a holiday goes out on the working day before).
+ */
+export function reminderDate(dueDate: string, daysBefore: number, calendar?: WorkingCalendar): string {
+  if (!calendar) return addDays(dueDate, -daysBefore);
+  let d = dueDate;
+  while (!isWorkingDay(d, calendar)) d = addDays(d, -1);
+  for (let left = daysBefore; left > 0; left--) {
+    d = addDays(d, -1);
+    while (!isWorkingDay(d, calendar)) d = addDays(d, -1);
+  }
+  return d;
 }
 
 /**

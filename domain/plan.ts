@@ -6,14 +6,22 @@
  */
 import type {
   Department,
+  EscalationRoles,
   FigureRequest,
   KeyTaskInput,
   MilestoneInput,
   PlanFile,
   Responsibility,
+  Role,
   Task,
 } from '../contracts';
-import { ACTING_KINDS, itemWorkflowId, keyTaskWorkflowId, type WorkItemUnits } from '../contracts/shared';
+import {
+  ACTING_KINDS,
+  itemWorkflowId,
+  keyTaskWorkflowId,
+  type WorkingCalendar,
+  type WorkItemUnits,
+} from '../contracts/shared';
 import { addDays } from './calendar';
 
 /** A work item's lead: its first unit, or its steward when a collective leads it (task 17). */
@@ -107,9 +115,15 @@ export function taskMilestones(plan: PlanFile, task: Task, startDate: string): M
   }));
 }
 
-/** The input of the key-task workflow for one task of a plan started on `startDate`. */
-export function keyTaskInput(plan: PlanFile, task: Task, startDate: string): KeyTaskInput {
+/**
+ * The input of the key-task workflow for one task of a plan started on `startDate`. A working-day plan needs
+ * its `calendar` resolved by the caller (client/working-calendar.ts: the workflow never reads a library).
+ * @throws Error for a working-day plan without its calendar.
+ */
+export function keyTaskInput(plan: PlanFile, task: Task, startDate: string, calendar?: WorkingCalendar): KeyTaskInput {
   const { lead, coResponsible } = taskUnits(task);
+  const { workingDays, ...policy } = plan.policy;
+  if (workingDays && !calendar) throw new Error(`plan ${plan.id} counts working days: resolve its calendar first`);
   return {
     planId: plan.id,
     startDate,
@@ -126,15 +140,49 @@ export function keyTaskInput(plan: PlanFile, task: Task, startDate: string): Key
     },
     milestones: taskMilestones(plan, task, startDate),
     policy: {
-      ...plan.policy,
+      ...policy,
+      ...(workingDays && calendar ? { workingCalendar: calendar } : {}),
       escalation: plan.policy.escalation.map((e) => ({
         level: e.level,
         afterDays: e.afterDays,
-        notify: [...new Set(e.notify.map((d) => (d === '$lead' ? lead : d)))],
+        notify: [...new Set(e.notify.map((d) => (d === '$lead' ? lead : supervisingOffice(plan.roles, lead, d))))],
       })),
     },
     offices: plan.roles,
+    extensionOffice: extensionOffice(plan.roles, lead),
   };
+}
+
+/**
+ * The office that supervises a task in place of `office`: `office` itself, unless it is the task's own lead
+ * (nobody supervises itself). The general office leading a task (2016: task 13) is supervised by the
+ * supervision office, and the supervision office leading one (task 21) by the general office, which runs the
+ * ministry's supervision as a whole; leadership leads no task. Other departments are answered unchanged.
+ */
+export function supervisingOffice(roles: EscalationRoles, lead: string, office: string): string {
+  if (office !== lead) return office;
+  if (office === roles.generalOffice) return roles.supervisionOffice;
+  if (office === roles.supervisionOffice) return roles.generalOffice;
+  return office;
+}
+
+/**
+ * The department that decides a task's extension requests: the general office, or the supervision office for
+ * a task the general office leads (it does not approve its own delay).
+ */
+export function extensionOffice(roles: EscalationRoles, lead: string): string {
+  return lead === roles.generalOffice ? roles.supervisionOffice : roles.generalOffice;
+}
+
+/**
+ * The role that acts for an office of the plan: the general office's `office`, the supervision office's
+ * `supervisor`, leadership's `leadership`; undefined for any other department.
+ */
+export function officeRole(roles: EscalationRoles, department: string): Role | undefined {
+  if (department === roles.generalOffice) return 'office';
+  if (department === roles.supervisionOffice) return 'supervisor';
+  if (department === roles.leadership) return 'leadership';
+  return undefined;
 }
 
 /** Whether a task number is an item beyond the plan's (numbered from its `policy.items.firstNumber`). */

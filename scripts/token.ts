@@ -28,13 +28,14 @@ import {
   type TokenRecord,
 } from '../api/auth/tokens';
 
-const USAGE = `Usage: npm run token -- --role <coordinator|office|admin|viewer> [--department <id>] --name "<person>"
+const USAGE = `Usage: npm run token -- --role <coordinator|office|admin|viewer|supervisor|leadership> [--department <id>] --name "<person>"
                          [--expires <90d | YYYY-MM-DD | ISO date-time>]
        npm run token -- list
        npm run token -- revoke <name | hash prefix>
 
-  --role        coordinator (signs for one department), office (办公厅), admin, or viewer (reads
-                everything, changes nothing: a wall screen)
+  --role        coordinator (signs for one department), office (办公厅), admin, viewer (reads
+                everything, changes nothing: a wall screen), supervisor (督导办: reads everything, decides
+                the extensions of tasks the general office leads) or leadership (部领导: reads everything)
   --department  the department id a coordinator signs for (required for coordinators only)
   --name        the person's name, recorded with every sign-off they make
   --expires     when the token stops working: a number of days from now (90d), the last day it works
@@ -120,7 +121,10 @@ function revoke(file: string, which: string): void {
 
 function mint(values: { role?: string; department?: string; name?: string; expires?: string }): void {
   const role = roleSchema.safeParse(values.role);
-  if (!role.success) usage(`--role must be coordinator, office, admin or viewer (got ${JSON.stringify(values.role)})`);
+  if (!role.success)
+    usage(
+      `--role must be coordinator, office, admin, viewer, supervisor or leadership (got ${JSON.stringify(values.role)})`,
+    );
   const name = values.name?.trim();
   if (!name) usage('--name is required');
   if (role.data === 'coordinator' && !values.department) usage('--department is required for a coordinator');

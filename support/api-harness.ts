@@ -21,28 +21,18 @@ import { eventually } from './wait-for';
 import { request } from './checked-request';
 
 export { eventually } from './wait-for';
-export { request } from './checked-request';
+export { expectError, request } from './checked-request';
 
-/**
- * Asserts (in a jest test) that an API answer is the refusal `code` with `status`, worded in Chinese and in
- * English as every refusal must be.
- */
-export function expectRefusal(
-  res: { status: number; body?: { error?: { code?: string; message?: { zh?: string; en?: string } } } },
-  status: number,
-  code: string,
-): void {
-  expect({ status: res.status, code: res.body?.error?.code }).toEqual({ status, code });
-  expect(res.body?.error?.message?.zh).toMatch(/[\u3400-\u9fff]/);
-  expect(res.body?.error?.message?.en).toMatch(/[A-Za-z]{3}/);
-}
-
-/** The tokens of one app: `admin`, `office`, `viewer` and `coordinator(departmentId)`. */
+/** The tokens of one app: `admin`, `office`, `viewer`, `supervisor`, `leadership` and `coordinator(departmentId)`. */
 export interface Tokens {
   admin: string;
   office: string;
   /** A read-only viewer (a wall screen). */
   viewer: string;
+  /** The supervision office (督导办). */
+  supervisor: string;
+  /** Ministry leadership (部领导). */
+  leadership: string;
   coordinator(department: string): string;
   /** Every record, as a tokens file would hold them. */
   records: TokenRecord[];
@@ -50,7 +40,10 @@ export interface Tokens {
   nameOf(department: string): string;
 }
 
-/** Mints a token for an administrator, the office, a viewer and one coordinator per department of `plan`. */
+/**
+ * Mints a token for an administrator, the office, a viewer, the supervision office, leadership and one
+ * coordinator per department of `plan`.
+ */
 export function mintTokens(plan: PlanFile): Tokens {
   const byDept = new Map<string, string>();
   const records: TokenRecord[] = [];
@@ -61,6 +54,8 @@ export function mintTokens(plan: PlanFile): Tokens {
   const admin = add(mintToken(), { role: 'admin', name: '测试管理员 Test admin' });
   const office = add(mintToken(), { role: 'office', name: '办公厅 Test office' });
   const viewer = add(mintToken(), { role: 'viewer', name: '大屏 Test wall screen' });
+  const supervisor = add(mintToken(), { role: 'supervisor', name: '督导办 Test supervision office' });
+  const leadership = add(mintToken(), { role: 'leadership', name: '部领导 Test leadership' });
   for (const d of plan.departments) {
     byDept.set(d.id, add(mintToken(), { role: 'coordinator', department: d.id, name: `${d.name.zh}联络员` }));
   }
@@ -68,6 +63,8 @@ export function mintTokens(plan: PlanFile): Tokens {
     admin,
     office,
     viewer,
+    supervisor,
+    leadership,
     records,
     coordinator: (department) => {
       const token = byDept.get(department);

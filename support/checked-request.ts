@@ -104,3 +104,14 @@ export function request(app: App): CheckedAgent {
     options: checked('options'),
   };
 }
+
+/**
+ * Asserts an error answer: its status and code, and words in both languages (Chinese characters and English
+ * words), as every error of the API carries them.
+ */
+export function expectError(res: { status: number; body: unknown }, status: number, code: string): void {
+  const error = (res.body as { error?: { code?: string; message?: { zh: string; en: string } } })?.error;
+  expect({ status: res.status, code: error?.code }).toEqual({ status, code });
+  expect(error?.message?.zh).toMatch(/[\u3400-\u9fff]/);
+  expect(error?.message?.en).toMatch(/[A-Za-z]{3}/);
+}

@@ -10,6 +10,10 @@ export interface DemoTokens {
   office: string;
   /** The read-only viewer's (a wall screen). */
   viewer: string;
+  /** The supervision office's (督导办). */
+  supervisor: string;
+  /** Ministry leadership's (部领导). */
+  leadership: string;
   coordinator(department: string): string;
 }
 
@@ -29,6 +33,8 @@ export function readDemoTokens(dataDir: string): DemoTokens {
     admin: find('admin'),
     office: find('office'),
     viewer: find('viewer'),
+    supervisor: find('supervisor'),
+    leadership: find('leadership'),
     coordinator: (d) => find('coordinator', d),
   };
 }

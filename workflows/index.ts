@@ -3,3 +3,4 @@
  */
 export { keyTaskWorkflow } from './key-task/workflow';
 export { notificationWorkflow } from './notification';
+export { noticeNumbersWorkflow, supervisionNoticeWorkflow } from './supervision-notice';

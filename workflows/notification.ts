@@ -11,11 +11,14 @@ import {
   ApplicationFailure,
   CancellationScope,
   isCancellation,
+  ParentClosePolicy,
   proxyActivities,
+  startChild,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { Activities } from '../activities';
 // Values only from the zod-free contracts/shared (lint keeps zod out of the bundle); types from anywhere.
 import type {
@@ -26,7 +29,14 @@ import type {
   NotificationDelivery,
   PlannedDelivery,
 } from '../contracts';
-import { DELIVERY_MEMO_KEY, getDeliveryQuery, SA_DELIVERY_OUTCOME, withdrawNoticeSignal } from '../contracts/shared';
+import {
+  DELIVERY_MEMO_KEY,
+  getDeliveryQuery,
+  notificationMemo,
+  notificationSearchAttributes,
+  SA_DELIVERY_OUTCOME,
+  withdrawNoticeSignal,
+} from '../contracts/shared';
 import { iso } from '../domain/calendar';
 
 /** Failure type the delivery activities use for errors retrying cannot fix (see activities/index.ts). */
@@ -38,7 +48,23 @@ const { planDelivery } = proxyActivities<Activities>({
 });
 
 // The start's search attributes and memo are shared with the API (which starts a bulletin's notice).
-export { notificationMemo, notificationSearchAttributes } from '../contracts/shared';
+export { notificationMemo, notificationSearchAttributes };
+
+/**
+ * Starts a notification's delivery as a child workflow whose id is the notification's deterministic id (a second
+ * start of the same notification is refused by the server), abandoned by its parent: a channel down for hours
+ * delays only its messages, never the parent.
+ */
+export function startNotification(n: Notification): Promise<unknown> {
+  return startChild(notificationWorkflow, {
+    workflowId: n.id,
+    args: [n],
+    parentClosePolicy: ParentClosePolicy.ABANDON,
+    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    typedSearchAttributes: notificationSearchAttributes(n),
+    memo: notificationMemo(n),
+  });
+}
 
 /**
  * The overall outcome: pending while any delivery is; then `obsolete` when the task withdrew it before every

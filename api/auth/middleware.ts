@@ -24,6 +24,8 @@ const ROLE_NAMES: Record<Role, Words> = {
   office: { zh: '办公厅', en: 'general office' },
   admin: { zh: '管理员', en: 'administrator' },
   viewer: { zh: '只读用户', en: 'read-only viewer' },
+  supervisor: { zh: '督导办', en: 'supervision office' },
+  leadership: { zh: '部领导', en: 'ministry leadership' },
 };
 
 /**

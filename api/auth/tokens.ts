@@ -184,12 +184,17 @@ export function demoTokenPaths(dataDir: string): { tokensFile: string; plaintext
   };
 }
 
-/** The people a demo installation has a token for: an administrator, the office, a viewer, every coordinator. */
+/**
+ * The people a demo installation has a token for: an administrator, the office, a viewer, the supervision office,
+ * leadership and every coordinator.
+ */
 function demoPeople(plan: Pick<PlanFile, 'departments'>): Omit<TokenRecord, 'sha256'>[] {
   return [
     { role: 'admin', name: '系统管理员 Administrator' },
     { role: 'office', name: '办公厅值班员 General Office duty officer' },
     { role: 'viewer', name: '督办大屏（只读） Wall screen (read-only)' },
+    { role: 'supervisor', name: '督导办督办员 Supervision office duty officer' },
+    { role: 'leadership', name: '部领导秘书 Ministry leadership secretariat' },
     ...plan.departments.map((d) => ({
       role: 'coordinator' as const,
       department: d.id,
@@ -199,8 +204,8 @@ function demoPeople(plan: Pick<PlanFile, 'departments'>): Omit<TokenRecord, 'sha
 }
 
 /**
- * Makes sure demo tokens exist for every department's coordinator, the general office, a read-only viewer
- * and an administrator. Writes the hashes to the demo tokens file and the plaintext tokens (readable by the
+ * Makes sure demo tokens exist for every department's coordinator, the general office, a read-only viewer,
+ * the supervision office, leadership and an administrator. Writes the hashes to the demo tokens file and the plaintext tokens (readable by the
  * owner only) to a text file beside it. Later starts reuse them and mint only the people still missing (a
  * department added to the plan, a role added to the engine). Answers the paths and whether any were written.
  */

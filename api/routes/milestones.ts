@@ -15,7 +15,7 @@ import {
   type PlanFile,
   type Task,
 } from '../../contracts';
-import { taskMilestones, taskUnits, taskWorkflowId } from '../../domain/plan';
+import { extensionOffice, officeRole, taskMilestones, taskUnits, taskWorkflowId } from '../../domain/plan';
 import { principalOf } from '../auth/middleware';
 import type { Principal } from '../auth/tokens';
 import type { AppContext } from '../deps';
@@ -155,19 +155,21 @@ export function milestoneRoutes(app: AppContext): Router {
     const deps = requestPlan(app, res);
     const { params, body } = inputOf(res, decideExtension.input);
     const task = taskAndMilestone(deps, params.number, params.milestoneId);
-    const extension = await updateAs(
-      deps,
-      req,
-      principalOf(res),
-      taskWorkflowId(deps.plan, task),
-      decideExtensionUpdate,
-      {
-        milestoneId: params.milestoneId,
-        extensionId: params.extensionId,
-        approve: body.approve,
-        comment: body.comment,
-      },
-    );
+    const principal = principalOf(res);
+    const office = extensionOffice(deps.plan.roles, taskUnits(task).lead);
+    if (principal.role !== officeRole(deps.plan.roles, office)) {
+      const name = deps.plan.departments.find((d) => d.id === office)!.name;
+      throw new ForbiddenError({
+        zh: `任务${task.number}的延期申请由${name.zh}审批`,
+        en: `Extension requests of task ${task.number} are decided by the ${name.en}.`,
+      });
+    }
+    const extension = await updateAs(deps, req, principal, taskWorkflowId(deps.plan, task), decideExtensionUpdate, {
+      milestoneId: params.milestoneId,
+      extensionId: params.extensionId,
+      approve: body.approve,
+      comment: body.comment,
+    });
     res.status(decideExtension.status).json(extension);
   });
 

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import {
+  actorSchema,
   chaseSchema,
   collectivePartCountSchema,
   escalationSchema,
@@ -451,3 +452,77 @@ export const calendarFeedRotateResponseSchema = z.object({
   feedUrl: z.url(),
   rotatedAt: z.string(),
 });
+
+/** A named unit's answer to a supervision notice (督办单). */
+export const noticeAnswerSchema = z.object({
+  department: z.string(),
+  action: z.string(),
+  by: isoDateSchema,
+  person: z.string(),
+  at: z.string(),
+  actor: actorSchema.optional(),
+});
+
+/** A supervision notice (督办单) with its number, the units it names, their answers and its state. */
+export const supervisionNoticeSchema = z.object({
+  id: z.string(),
+  planId: z.string(),
+  taskWorkflowId: z.string(),
+  taskNumber: z.number().int(),
+  taskTitle: bilingualSchema,
+  milestoneId: z.string(),
+  milestoneTitle: bilingualSchema,
+  dueDate: isoDateSchema,
+  level: z.number().int(),
+  daysLate: z.number().int(),
+  issuedBy: z.string(),
+  units: z.array(z.string()),
+  issuedAt: z.string(),
+  issuedOn: isoDateSchema,
+  answerBy: isoDateSchema,
+  utcOffset: z.string(),
+  overdueTo: z.array(z.string()),
+  year: z.number().int(),
+  serial: z.number().int().positive().nullable(),
+  /** As the office writes it: 督办〔2026〕17号 (null for the moments before it is numbered). */
+  number: z.string().nullable(),
+  state: z.enum(['open', 'answered', 'closed']),
+  answers: z.array(noticeAnswerSchema),
+  unanswered: z.array(z.string()),
+  /** Its answer date passed with a named unit unanswered (the supervision office was told). */
+  overdue: z.boolean(),
+  closedAt: z.string().optional(),
+  closedBy: z.enum(['completed', 'extended', 'cancelled']).optional(),
+});
+
+/** Filters of `GET /api/supervision-notices`. */
+export const noticeListQuerySchema = z
+  .object({
+    /** `open` (default): notices whose escalation has not closed; `all`: closed ones too. */
+    state: z.enum(['open', 'all']).default('open'),
+    taskNumber: z.coerce.number().int().positive().optional(),
+    /** Notices naming this unit. */
+    department: departmentIdSchema.optional(),
+    /** Which plan's notices (`GET /api/plans`); default: the plan the engine was started with. */
+    plan: planIdSchema.optional(),
+  })
+  .strict();
+
+/** Answer of `GET /api/supervision-notices`: newest first. */
+export const noticeListResponseSchema = z.object({ notices: z.array(supervisionNoticeSchema) });
+
+/** Path of a supervision notice: its id (`supervise-…`, as the list gives it). */
+export const noticeParamsSchema = z.object({
+  id: z.string().regex(/^supervise-[A-Za-z0-9-]{1,200}$/, 'must be a supervision notice id as the list gives it'),
+});
+
+/** Body of a supervision notice's answer: what the unit will do and by when. */
+export const noticeAnswerBodySchema = z
+  .object({
+    department: departmentIdSchema,
+    /** What it will do (empty after trimming is refused: `answer_required`). */
+    action: z.string().max(2000),
+    /** By when, `YYYY-MM-DD` (not before today). */
+    by: isoDateSchema,
+  })
+  .strict();

@@ -238,6 +238,24 @@ export const policySchema = z.object({
   /** A task whose current milestone is due within this many days is `due_soon`. */
   dueSoonDays: z.number().int().min(0).default(7),
   escalation: z.array(escalationLevelSchema).min(1),
+  /**
+   * Days (working days on a working-day plan) a supervision notice (督办单, issued from escalation level 2)
+   * gives the units it names to answer; absent: 5.
+   */
+  answerDays: z.number().int().min(1).max(60).optional(),
+  /**
+   * Whether the policy's days are working days (工作日) of a holiday calendar: reminders then fall on working
+   * days, `reminderDaysBefore` and days late count working days. `calendar` names it (`cn-statutory`: China's
+   * statutory holidays and adjusted working days, 调休); `offDays` and `workDays` add days the library does not
+   * know yet (a year not yet announced when the library was released). Absent: calendar days.
+   */
+  workingDays: z
+    .object({
+      calendar: z.enum(['cn-statutory']),
+      offDays: z.array(isoDateSchema).default([]),
+      workDays: z.array(isoDateSchema).default([]),
+    })
+    .optional(),
   /** How departments are scored; a plan without one has no scores (`GET /api/scores` answers 404). */
   scoring: scoringRuleSchema.optional(),
   /** Items beyond the plan; a plan without this takes none (`POST /api/items` answers 404). */

@@ -54,11 +54,13 @@ export type FigureValues = z.infer<typeof figureValuesSchema>;
 
 /**
  * Roles a bearer token may carry: a department's `coordinator` (signs for it), the general `office` (reads
- * everything, decides extensions), an `admin` (starts plans, cancels tasks) and a read-only `viewer` (reads
- * everything the office reads and changes nothing: the wall screen, a leader's tablet).
+ * everything, decides extensions), an `admin` (starts plans, cancels tasks), a read-only `viewer` (reads
+ * everything the office reads and changes nothing: the wall screen), the `supervisor` (督导办: reads as the
+ * office reads, receives level-2 escalations, decides the extension requests of tasks the general office
+ * leads) and `leadership` (部领导: reads as the office reads, receives level-3 escalations, changes nothing).
  */
-export const roleSchema = z.enum(['coordinator', 'office', 'admin', 'viewer']);
-/** The role a bearer token carries: `coordinator`, `office`, `admin` or `viewer`. */
+export const roleSchema = z.enum(['coordinator', 'office', 'admin', 'viewer', 'supervisor', 'leadership']);
+/** The role a bearer token carries: `coordinator`, `office`, `admin`, `viewer`, `supervisor` or `leadership`. */
 export type Role = z.infer<typeof roleSchema>;
 
 /**
@@ -268,6 +270,8 @@ export const notificationKindSchema = z.enum([
   'extension-decided',
   'overdue',
   'responsibility-changed',
+  'supervision-notice',
+  'supervision-overdue',
   'bulletin',
   'chase',
   'approval-voided',
@@ -279,9 +283,10 @@ export const notificationKindSchema = z.enum([
  * The kind of a notification: reminder, escalation, returned, extension requested or decided, overdue (to the
  * units still pending after the deadline), responsibility changed, chase (催办: the general office's message to
  * the pending units), approval voided (a rejection: units that had approved must approve again), resubmitted
- * (the milestone is back for their sign-off), or a month's bulletin the office sends to leadership (`bulletin`:
- * task number 0, the month as its milestone id, the bulletin's title as its milestone title, its summary as the
- * comment).
+ * (the milestone is back for their sign-off), a supervision notice (督办单, `supervision-notice`) or its answer
+ * date passed unanswered (`supervision-overdue`), or a month's bulletin the office sends to leadership
+ * (`bulletin`: task number 0, the month as its milestone id, the bulletin's title as its milestone title, its
+ * summary as the comment).
  */
 export type NotificationKind = z.infer<typeof notificationKindSchema>;
 
@@ -317,6 +322,9 @@ export const notificationSchema = z.object({
   rejections: z.number().int().positive().optional(),
   /** For `overdue` and `responsibility-changed`: the work item (0-based) it is about. */
   workItem: z.number().int().nonnegative().optional(),
+  /** For `supervision-notice` and `supervision-overdue`: the notice's number (督办〔2026〕17号) and answer date. */
+  noticeNumber: z.string().optional(),
+  answerBy: isoDateSchema.optional(),
 });
 /** A notification the workflow decided to send, with its recipients and what it is about. */
 export type Notification = z.infer<typeof notificationSchema>;

@@ -29,6 +29,8 @@ export const INVALID_REFUSALS = [
   'ReasonRequired',
   'NotMinistryDepartment',
   'NotAssignable',
+  'AnswerRequired',
+  'InvalidAnswerDate',
   'MessageRequired',
 ] as const;
 
@@ -53,6 +55,7 @@ export const CONFLICT_REFUSALS = [
   'UnitWaived',
   'TaskLeadRequired',
   'NoWorkItems',
+  'NoticeClosed',
   'NothingToChase',
   'AlreadyChasedToday',
   'RoundLimitReached',
@@ -62,9 +65,10 @@ export const CONFLICT_REFUSALS = [
 /**
  * Refusals that mean "not you" (HTTP 403): `NotFromApi`, a request that did not come through the API (its
  * payload not sealed by the project's codec, or without an actor: plain JSON sent with the Temporal CLI,
- * the Web UI or a raw client); `ActorNotAllowed`, a sealed request whose actor may not make it.
+ * the Web UI or a raw client); `ActorNotAllowed`, a sealed request whose actor may not make it; `NotNamed`,
+ * an answer to a supervision notice by a unit the notice does not name.
  */
-export const FORBIDDEN_REFUSALS = ['NotFromApi', 'ActorNotAllowed'] as const;
+export const FORBIDDEN_REFUSALS = ['NotFromApi', 'ActorNotAllowed', 'NotNamed'] as const;
 
 /**
  * Refusals that mean "this request id was applied with another body" (HTTP 422): an `Idempotency-Key` reused

@@ -12,4 +12,5 @@ export * from './key-task-input';
 export * from './update-args';
 export * from './delivery-plan';
 export * from './sealed';
+export * from './supervision';
 export * from './notification-start';

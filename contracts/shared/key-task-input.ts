@@ -18,10 +18,35 @@ export interface ResolvedPolicy {
   /** Escalation levels in order: how many days after the due time each fires, and which departments it tells. */
   escalation: { level: number; afterDays: number; notify: string[] }[];
   /**
+   * Working-day plans (工作日): the holiday calendar, resolved when the task started, so that a later update of
+   * the library it came from cannot change a running history. Reminders then fall on working days and days
+   * late count working days. Absent: calendar days.
+   */
+  workingCalendar?: WorkingCalendar;
+  /** Days (working days on a working-day plan) a supervision notice gives the units it names to answer. */
+  answerDays?: number;
+  /**
    * Rejections a milestone may have before the office must decide whether another round opens (absent in the
    * input of runs started before the round cap: their rounds are not capped).
    */
   maxRejectionsPerMilestone?: number;
+}
+
+/**
+ * A holiday calendar resolved to plain dates for a span of years: within `from`..`to`, a day is a working day
+ * when it is in `workDays` (a weekend made a working day: 调休) or is Monday to Friday and not in `offDays`
+ * (a statutory holiday on a weekday); outside the span, Monday to Friday.
+ */
+export interface WorkingCalendar {
+  /** Which calendar it is, e.g. `cn-statutory` (China's statutory holidays and adjusted working days). */
+  name: string;
+  /** The first and last date (`YYYY-MM-DD`) the calendar knows. */
+  from: string;
+  to: string;
+  /** Weekdays that are holidays, sorted. */
+  offDays: string[];
+  /** Saturdays and Sundays that are working days, sorted. */
+  workDays: string[];
 }
 
 /** Kinds of department that act on their own: sign, lead, steward, be designated, added or handed a part. */
@@ -70,4 +95,9 @@ export interface KeyTaskInput {
   policy: ResolvedPolicy;
   /** The plan's general office, supervision office and leadership (extension requests go to the office). */
   offices: EscalationRoles;
+  /**
+   * The office that decides the task's extension requests and is told of them: the general office, or the
+   * supervision office for a task the general office leads. Absent in runs started before it (the general office).
+   */
+  extensionOffice?: string;
 }

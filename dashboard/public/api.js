@@ -155,7 +155,7 @@ export function loadPlan() {
 }
 
 let identity;
-/** Who the token belongs to (`GET /api/me`): `{ role: 'coordinator' | 'office' | 'admin' | 'viewer', department?, name }`. */
+/** Who the token belongs to (`GET /api/me`): `{ role: 'coordinator' | 'office' | 'admin' | 'viewer' | 'supervisor' | 'leadership', department?, name }`. */
 export function whoAmI() {
   identity ??= api('/api/me').catch((err) => {
     identity = undefined;

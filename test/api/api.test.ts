@@ -3,8 +3,7 @@
  * the plan, sign-offs to completion, rejection and resubmission, extensions, cancellation, the task list
  * and its filters, inbox, escalations, every error code and idempotent retries.
  */
-import type { Response } from 'supertest';
-import { request } from '../../support/checked-request';
+import { expectError, request } from '../../support/checked-request';
 import { localDate, addDays } from '../../domain/calendar';
 import { taskUnits } from '../../domain/plan';
 import type { KeyTaskView, MilestoneView, TaskRow } from '../../contracts';
@@ -43,14 +42,6 @@ async function list(a: typeof cur, query = '', token: string = a.tokens.office):
   const res = await request(a.app).get(`/api/tasks${query}`).set(auth(token));
   expect(res.status).toBe(200);
   return res.body.tasks;
-}
-
-function expectError(res: Response, status: number, code: string) {
-  expect({ status: res.status, code: res.body?.error?.code }).toEqual({ status, code });
-  // Both languages' words, each written.
-  const { zh, en } = res.body.error.message as { zh: string; en: string };
-  expect(zh).toMatch(/[\u3400-\u9fff]/);
-  expect(en).toMatch(/[A-Za-z]{3}/);
 }
 
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 /**
  * The authorization matrix: every principal (no token, an unknown token, the administrator, the general
- * office, a read-only viewer and the coordinator of every department of the 2016 plan) against every endpoint, with the
+ * office, a read-only viewer, the supervision office, leadership and the coordinator of every department of the 2016 plan) against every endpoint, with the
  * department-dependent endpoints tried for the principal's own department and for another. The expected
  * answer is worked out here from the rules of issue 5, independently of the API's code: 401 without a
  * valid token, 403 where the role or department may not act, and otherwise anything but 401/403.
@@ -17,7 +17,12 @@ type Who =
   | { kind: 'admin' }
   | { kind: 'office' }
   | { kind: 'viewer' }
+  | { kind: 'supervisor' }
+  | { kind: 'leadership' }
   | { kind: 'coordinator'; department: string };
+
+/** Who reads everything the general office reads (issue 13: the supervision office and leadership too). */
+const READERS: Who['kind'][] = ['office', 'viewer', 'supervisor', 'leadership'];
 
 interface Probe {
   name: string;
@@ -189,13 +194,13 @@ function probesFor(who: Who): Probe[] {
       name: 'inbox of own department',
       method: 'get',
       path: `/api/departments/${own}/inbox`,
-      allowed: (w) => w.kind === 'coordinator' || w.kind === 'office' || w.kind === 'viewer',
+      allowed: (w) => w.kind === 'coordinator' || READERS.includes(w.kind),
     },
     {
       name: 'inbox of another department',
       method: 'get',
       path: `/api/departments/${other}/inbox`,
-      allowed: (w) => w.kind === 'office' || w.kind === 'viewer',
+      allowed: (w) => READERS.includes(w.kind),
     },
     {
       name: 'GET /api/escalations',
@@ -285,6 +290,10 @@ function tokenOf(who: Who): string | undefined {
       return subject.tokens.office;
     case 'viewer':
       return subject.tokens.viewer;
+    case 'supervisor':
+      return subject.tokens.supervisor;
+    case 'leadership':
+      return subject.tokens.leadership;
     case 'coordinator':
       return subject.tokens.coordinator(who.department);
   }
@@ -297,6 +306,8 @@ test('every role × endpoint × department gets 401, 403 or through exactly as t
     { kind: 'admin' },
     { kind: 'office' },
     { kind: 'viewer' },
+    { kind: 'supervisor' },
+    { kind: 'leadership' },
     ...subject.plan.departments.map((d) => ({ kind: 'coordinator' as const, department: d.id })),
   ];
   expect(everyone.length).toBeGreaterThan(30);
@@ -322,7 +333,7 @@ test('every role × endpoint × department gets 401, 403 or through exactly as t
   }
   expect(wrong).toEqual([]);
   expect(walked).toBe(everyone.length * 35);
-  // About 2,550 requests one after another, several of them waiting for Temporal: more than jest's default
+  // About 2,600 requests one after another, several of them waiting for Temporal: more than jest's default
   // minute on a shared two-core machine.
 }, 240_000);
 

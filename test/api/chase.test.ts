@@ -6,7 +6,7 @@
  * that is not the current one: each a 4xx with its code and both languages' words, and nothing changes.
  */
 import type { Chase, KeyTaskView, NotificationLogEntry } from '../../contracts';
-import { eventually, expectRefusal, plan2016, request, startHarness, type Harness } from '../../support/api-harness';
+import { eventually, expectError, plan2016, request, startHarness, type Harness } from '../../support/api-harness';
 
 let h: Harness;
 let a: ReturnType<Harness['app']>;
@@ -78,17 +78,17 @@ test('task 3: the provinces still to report are chased too, not only the lead', 
 test('a second chase the same day, another role, an empty message or another milestone: refused, nothing changes', async () => {
   const before = await view(1);
   expect(before.chases).toHaveLength(1);
-  expectRefusal(await chase(1, a.tokens.office, { message: '再催一次' }), 409, 'already_chased_today');
+  expectError(await chase(1, a.tokens.office, { message: '再催一次' }), 409, 'already_chased_today');
   const again = await chase(1, a.tokens.office, { message: '再催一次' });
   expect(again.body.error.message.zh).toContain('每天只能催办一次');
   expect(again.body.error.message.en).toContain('at most once a day');
   for (const token of [a.tokens.coordinator(before.lead), a.tokens.admin, a.tokens.viewer]) {
     expect((await chase(1, token)).status).toBe(403);
   }
-  expectRefusal(await chase(1, a.tokens.office, { message: '   ' }), 400, 'validation_failed');
-  expectRefusal(await chase(1, a.tokens.office, {}), 400, 'validation_failed');
-  expectRefusal(await chase(1, a.tokens.office, { message: MESSAGE }, 'mid-year'), 409, 'not_current_milestone');
-  expectRefusal(await chase(1, a.tokens.office, { message: MESSAGE }, 'no-such-milestone'), 404, 'milestone_not_found');
+  expectError(await chase(1, a.tokens.office, { message: '   ' }), 400, 'validation_failed');
+  expectError(await chase(1, a.tokens.office, {}), 400, 'validation_failed');
+  expectError(await chase(1, a.tokens.office, { message: MESSAGE }, 'mid-year'), 409, 'not_current_milestone');
+  expectError(await chase(1, a.tokens.office, { message: MESSAGE }, 'no-such-milestone'), 404, 'milestone_not_found');
   const after = await view(1);
   expect(after.chases).toEqual(before.chases);
   expect(after.notifications).toEqual(before.notifications);

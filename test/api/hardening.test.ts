@@ -7,7 +7,6 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Response } from 'supertest';
 import { writeTokensFile, watchTokensFile } from '../../api/auth/tokens';
 import { createIdempotencyStore } from '../../api/idempotency';
 import { DOCS_CONTENT_SECURITY_POLICY } from '../../api/routes/docs';
@@ -22,6 +21,7 @@ import {
 } from '../../contracts';
 import { taskUnits, taskWorkflowId } from '../../domain/plan';
 import { eventually, plan2016, request, startHarness, type Harness, type Tokens } from '../../support/api-harness';
+import { expectError } from '../../support/checked-request';
 
 let h: Harness;
 let dir: string;
@@ -29,13 +29,6 @@ const plan: PlanFile = plan2016({ id: 'harden-2016', tasks: [5, 6, 7, 8] });
 const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
 const units = (n: number) => taskUnits(plan.tasks.find((t) => t.number === n)!);
 let base: ReturnType<Harness['app']>;
-
-function expectError(res: Response, status: number, code: string) {
-  expect({ status: res.status, code: res.body?.error?.code }).toEqual({ status, code });
-  const { zh, en } = res.body.error.message as { zh: string; en: string };
-  expect(zh).toMatch(/[\u3400-\u9fff]/);
-  expect(en).toMatch(/[A-Za-z]{3}/);
-}
 
 async function state(a: { app: ReturnType<Harness['app']>['app'] }, tokens: Tokens, n: number): Promise<KeyTaskView> {
   const res = await request(a.app).get(`/api/tasks/${n}`).set(auth(tokens.office));

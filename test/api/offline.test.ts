@@ -235,7 +235,14 @@ describe('tokens', () => {
     expect(lines.join('\n')).toContain(path.join(dataDir, 'demo-tokens.txt'));
     const records = readTokensFile(file, plan);
     expect(records.filter((r) => r.role === 'coordinator')).toHaveLength(plan.departments.length);
-    expect(records.map((r) => r.role).filter((r) => r !== 'coordinator')).toEqual(['admin', 'office', 'viewer']);
+    // The supervision office and leadership read what they are sent (issue 13).
+    expect(records.map((r) => r.role).filter((r) => r !== 'coordinator')).toEqual([
+      'admin',
+      'office',
+      'viewer',
+      'supervisor',
+      'leadership',
+    ]);
 
     const listed = readFileSync(path.join(dataDir, 'demo-tokens.txt'), 'utf8');
     const pep = listed

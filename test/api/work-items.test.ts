@@ -7,7 +7,7 @@
  */
 import type { Response } from 'supertest';
 import type { InboxItem, KeyTaskView, MilestoneView, TaskRow } from '../../contracts';
-import { eventually, expectRefusal, plan2016, request, startHarness, type Harness } from '../../support/api-harness';
+import { eventually, expectError, plan2016, request, startHarness, type Harness } from '../../support/api-harness';
 
 let h: Harness;
 let a: ReturnType<Harness['app']>;
@@ -68,7 +68,7 @@ test('task 3: each item signed by its own units, the collective’s part by the 
     ).toEqual(['0:0/32', '1:0/32', '3:0/32']),
   );
   expect(first.departments).toContain('prov-xpcc');
-  expectRefusal(await sign(a, 3, 'science-tech'), 409, 'lead_signs_last');
+  expectError(await sign(a, 3, 'science-tech'), 409, 'lead_signs_last');
   await ok(sign(a, 3, 'ncet'));
   for (const p of provinces()) await ok(report(a, 3, 0, p, p === 'prov-tibet' ? 'not_applicable' : 'done'));
   await eventually(async () =>
@@ -105,12 +105,12 @@ test('task 3: each item signed by its own units, the collective’s part by the 
 test('task 3 again: the item’s lead closes the provinces’ part at 30/32 with a reason', async () => {
   for (const p of provinces().slice(0, 30)) await ok(report(b, 3, 0, p));
   const path = `/api/tasks/3/milestones/${WP}/work-items/0/close`;
-  expectRefusal(
+  expectError(
     await post(b, b.tokens.coordinator('basic-ed-2'), path, { department: 'basic-ed-2' }),
     400,
     'validation_failed',
   );
-  expectRefusal(
+  expectError(
     await post(b, b.tokens.coordinator('ncet'), path, { department: 'ncet', reason: '两地不适用' }),
     409,
     'not_item_lead',
@@ -124,7 +124,7 @@ test('task 3 again: the item’s lead closes the provinces’ part at 30/32 with
     reason: '新疆、兵团本节点另行报送',
   });
   expect(closed.items![0]!.progress[0]).toMatchObject({ reported: 30, total: 32, done: true });
-  expectRefusal(await report(b, 3, 0, 'prov-xpcc'), 409, 'part_closed');
+  expectError(await report(b, 3, 0, 'prov-xpcc'), 409, 'part_closed');
   const v = await view(b, 3);
   expect(v.changes!.map((c) => [c.kind, c.departments, c.person])).toEqual([
     ['close-collective', ['prov-xinjiang', 'prov-xpcc'], '基础二司联络员'],
@@ -144,7 +144,7 @@ test('task 17: the provinces report, its steward 科技司 closes it; a province
     ),
   );
   expect((await inbox('science-tech')).filter((i) => i.taskNumber === 17).map((i) => i.role)).toEqual(['close']);
-  expectRefusal(await sign(a, 17, 'science-tech'), 409, 'lead_signs_last');
+  expectError(await sign(a, 17, 'science-tech'), 409, 'lead_signs_last');
   for (const p of provinces()) await ok(report(a, 17, 0, p));
   expect((await inbox('prov-hainan')).some((i) => i.taskNumber === 17)).toBe(false);
   expect((await ok(sign(a, 17, 'science-tech'))).state).toBe('completed');
@@ -154,7 +154,7 @@ test('task 1: 相关业务司局 待指定 blocks nothing; designated as 高教�
   const path = '/api/tasks/1/work-items/1/designations';
   const tech = a.tokens.coordinator('science-tech');
   expect((await view(a, 1)).milestones[0]!.items![1]!.awaitingDesignation).toEqual(['relevant-departments']);
-  expectRefusal(
+  expectError(
     await post(a, a.tokens.coordinator('basic-ed-2'), path, {
       department: 'basic-ed-2',
       departments: ['higher-ed'],
@@ -163,12 +163,12 @@ test('task 1: 相关业务司局 待指定 blocks nothing; designated as 高教�
     409,
     'not_item_lead',
   );
-  expectRefusal(
+  expectError(
     await post(a, tech, path, { department: 'science-tech', departments: ['ncet'], reason: '按职责' }),
     400,
     'not_ministry_department',
   );
-  expectRefusal(
+  expectError(
     await post(a, tech, path, { department: 'science-tech', departments: ['higher-ed'] }),
     400,
     'validation_failed',
@@ -207,7 +207,7 @@ test('task 1: 相关业务司局 待指定 blocks nothing; designated as 高教�
 });
 
 test('task 6: 国家开放大学 and 离退休局 sign their own items as leads, then 职成司 closes', async () => {
-  expectRefusal(await sign(a, 6, 'vocational-adult'), 409, 'lead_signs_last');
+  expectError(await sign(a, 6, 'vocational-adult'), 409, 'lead_signs_last');
   const ouc = await ok(sign(a, 6, 'ouc'));
   expect(ouc.items![1]).toMatchObject({ lead: 'ouc', done: true });
   await ok(sign(a, 6, 'retirees'));
@@ -222,7 +222,7 @@ test('task 6: 国家开放大学 and 离退休局 sign their own items as leads,
 test('the office’s waiver and reassignment change who must sign, on the task page and in the record', async () => {
   const office = a.tokens.office;
   const before = await view(a, 5);
-  expectRefusal(
+  expectError(
     await post(a, a.tokens.coordinator('higher-ed'), `/api/tasks/5/milestones/${WP}/work-items/0/waivers`, {
       unit: 'ideological-political',
       reason: 'x',
@@ -230,12 +230,12 @@ test('the office’s waiver and reassignment change who must sign, on the task p
     403,
     'forbidden',
   );
-  expectRefusal(
+  expectError(
     await post(a, office, `/api/tasks/5/milestones/${WP}/work-items/0/waivers`, { unit: 'ideological-political' }),
     400,
     'validation_failed',
   );
-  expectRefusal(
+  expectError(
     await post(a, office, `/api/tasks/5/milestones/${WP}/work-items/0/waivers`, {
       unit: 'higher-ed',
       reason: '不涉及',
@@ -243,7 +243,7 @@ test('the office’s waiver and reassignment change who must sign, on the task p
     409,
     'task_lead_required',
   );
-  expectRefusal(
+  expectError(
     await post(a, office, '/api/tasks/5/work-items/2/reassignments', {
       from: 'ideological-political',
       to: 'prov-beijing',
@@ -252,7 +252,7 @@ test('the office’s waiver and reassignment change who must sign, on the task p
     400,
     'not_assignable',
   );
-  expectRefusal(await report(a, 5, 0, 'prov-beijing'), 409, 'not_responsible');
+  expectError(await report(a, 5, 0, 'prov-beijing'), 409, 'not_responsible');
   expect((await view(a, 5)).milestones).toEqual(before.milestones);
 
   const waived = await ok(
@@ -272,8 +272,8 @@ test('the office’s waiver and reassignment change who must sign, on the task p
     }),
   );
   // 思政司 owes nothing now; 新闻办 leads item 3 and must sign before 高教司 closes.
-  expectRefusal(await sign(a, 5, 'higher-ed'), 409, 'lead_signs_last');
-  expectRefusal(await sign(a, 5, 'ideological-political'), 409, 'already_signed');
+  expectError(await sign(a, 5, 'higher-ed'), 409, 'lead_signs_last');
+  expectError(await sign(a, 5, 'ideological-political'), 409, 'already_signed');
   await ok(sign(a, 5, 'press-office'));
   expect((await ok(sign(a, 5, 'higher-ed'))).state).toBe('completed');
   const v = await view(a, 5, a.tokens.coordinator('press-office'));

@@ -17,7 +17,7 @@ import { addDays, localDate } from '../../domain/calendar';
 import { PROJECT_ROOT } from '../../embedded/binaries';
 import { loadPlanFile } from '../../seeds/load-plan';
 import { waitFor } from '../../support/wait-for';
-import { launchChromium, startStack, type Stack } from './stack';
+import { launchChromium, signIn as signInAs, startStack, type Stack } from './stack';
 
 const plan = loadPlanFile();
 const RESULTS = path.join(PROJECT_ROOT, 'test-results', 'dashboard');
@@ -52,13 +52,8 @@ afterAll(async () => {
 }, 60_000);
 
 /** Signs in with `token` on `pathname` through the sign-in form (signing out first when needed). */
-async function signIn(token: string, pathname = '/'): Promise<void> {
-  await page.goto(`${stack.baseUrl}${pathname}`);
-  const signOut = page.getByTestId('sign-out');
-  if (await signOut.isVisible()) await signOut.click();
-  await page.getByTestId('token-input').fill(token);
-  await page.getByTestId('signin').getByRole('button').click();
-  await page.getByTestId('signin').waitFor({ state: 'detached' });
+function signIn(token: string, pathname = '/'): Promise<void> {
+  return signInAs(page, stack.baseUrl, token, pathname);
 }
 
 async function counts(): Promise<Record<string, number>> {

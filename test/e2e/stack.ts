@@ -146,6 +146,16 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
   };
 }
 
+/** Signs in with `token` on `pathname` through the sign-in form (signing out first when someone is signed in). */
+export async function signIn(page: Page, baseUrl: string, token: string, pathname = '/'): Promise<void> {
+  await page.goto(`${baseUrl}${pathname}`);
+  const signOut = page.getByTestId('sign-out');
+  if (await signOut.isVisible()) await signOut.click();
+  await page.getByTestId('token-input').fill(token);
+  await page.getByTestId('signin').getByRole('button').click();
+  await page.getByTestId('signin').waitFor({ state: 'detached' });
+}
+
 /** A stack and a browser on it, started together for one test file. */
 export interface BrowserStack {
   stack: Stack;
@@ -199,9 +209,6 @@ export async function signedInBrowser(
   const chromium = await launchChromium();
   const page = chromium.context.pages()[0] ?? (await chromium.context.newPage());
   page.setDefaultTimeout(20_000);
-  await page.goto(stack.baseUrl);
-  await page.getByTestId('token-input').fill(token);
-  await page.getByTestId('signin').getByRole('button').click();
-  await page.getByTestId('signin').waitFor({ state: 'detached' });
+  await signIn(page, stack.baseUrl, token);
   return { chromium, page };
 }

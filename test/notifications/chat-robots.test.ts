@@ -102,7 +102,8 @@ test('each group gets the escalation once in its format; the log shows each robo
   expect(entry.outcome).toBe('failed');
 
   // Each group got the notice exactly once, in its service's format, with the facts a reader needs.
-  // (The lead's groups also get the overdue notice that chases the pending units: left out here.)
+  // (The lead's groups also get the overdue notice that chases the pending units, and alpha's groups level 2's
+  // supervision notice, 督办单: left out here.)
   const accepted = robots.accepted().filter((m) => JSON.stringify(m.body).includes('督办升级'));
   expect(accepted.map((m) => `${m.channel}:${m.robot}`).sort()).toEqual([
     'dingtalk:dt-alpha',

@@ -145,12 +145,21 @@ test('an outage delays webhooks without blocking the task; each arrives once, si
   // The receiver recovers: every notification arrives exactly once at each webhook it is for, signed.
   hooks.failNext(0);
   const forAlpha = view.notifications.filter((n) => n.departments.includes('alpha')).map((n) => n.id);
+  // Level 2 also issued a supervision notice (督办单) to the pending units, alpha among them: its own workflow's.
+  const notice = (r: { body: Record<string, unknown> }) => String(r.body.kind).startsWith('supervision-');
   await eventually(async () => {
-    expect(hooks.accepted().filter((r) => r.path === '/global')).toHaveLength(7);
-    expect(hooks.accepted().filter((r) => r.path === '/alpha')).toHaveLength(forAlpha.length);
+    expect(hooks.accepted().filter((r) => r.path === '/global' && !notice(r))).toHaveLength(7);
+    expect(hooks.accepted().filter((r) => r.path === '/alpha' && !notice(r))).toHaveLength(forAlpha.length);
+    expect(
+      hooks
+        .accepted()
+        .filter((r) => r.path === '/alpha' && notice(r))
+        .map((r) => r.body.kind),
+    ).toEqual(['supervision-notice']);
   }, 30_000);
   await new Promise((r) => setTimeout(r, 1_500)); // a duplicate would come within one retry interval
-  const accepted = hooks.accepted();
+  expect(hooks.accepted().filter((r) => r.path === '/global' && notice(r))).toHaveLength(1);
+  const accepted = hooks.accepted().filter((r) => !notice(r));
   expect(accepted.every((r) => r.signatureValid && r.notificationId === r.body.id)).toBe(true);
   expect(
     accepted
@@ -186,7 +195,9 @@ test('an outage delays webhooks without blocking the task; each arrives once, si
 
   // The log: what was sent to whom, through which channel, with what outcome, after how many attempts.
   const all = await eventually(async () => {
-    const entries = await log(tokens.office, '?taskNumber=1');
+    const entries = (await log(tokens.office, '?taskNumber=1')).filter(
+      (e) => !e.notification.kind.startsWith('supervision-'),
+    );
     expect(entries).toHaveLength(7);
     expect(entries.every((e) => e.deliveries.every((d) => d.outcome !== 'pending' && d.outcome !== 'retrying'))).toBe(
       true,
@@ -208,7 +219,13 @@ test('an outage delays webhooks without blocking the task; each arrives once, si
 
   // A coordinator sees what was sent to its own department, and only that.
   const alphaLog = await log(tokens.coordinator('alpha'));
-  expect(alphaLog.map((e) => e.notification.id).sort()).toEqual(forAlpha.sort());
+  expect(
+    alphaLog
+      .filter((e) => !e.notification.kind.startsWith('supervision-'))
+      .map((e) => e.notification.id)
+      .sort(),
+  ).toEqual(forAlpha.sort());
+  expect(alphaLog.filter((e) => e.notification.kind === 'supervision-notice')).toHaveLength(1);
   const denied = await request(app)
     .get('/api/notifications?department=office')
     .set('Authorization', `Bearer ${tokens.coordinator('alpha')}`);

@@ -13,6 +13,7 @@ import {
   PATCH_CHASE_PENDING,
   PATCH_ONE_ESCALATION_NOTICE,
   PATCH_ROUND_CAP,
+  PATCH_SUPERVISE_NOTICES,
   PATCH_WITHDRAW_ON_COMPLETION,
   transition,
   validate,
@@ -339,9 +340,17 @@ test('levels due together send one notice, at the highest level, to the audience
       patched: (id) => (patches.push(id), false),
     },
   );
+  // Levels 2 and 3 each ask whether they issue a supervision notice (older runs issue none).
   expect(patches).toEqual(
-    expect.arrayContaining([PATCH_NOTICE_TIME, PATCH_ONE_ESCALATION_NOTICE, PATCH_CHASE_PENDING]),
+    expect.arrayContaining([
+      PATCH_NOTICE_TIME,
+      PATCH_ONE_ESCALATION_NOTICE,
+      PATCH_CHASE_PENDING,
+      PATCH_SUPERVISE_NOTICES,
+    ]),
   );
+  expect(patches.filter((id) => id === PATCH_SUPERVISE_NOTICES)).toHaveLength(2);
+  expect(old.effects.filter((e) => e.kind === 'supervise')).toEqual([]);
   // …and chased nobody but through the escalations' audiences.
   expect(notices(old.effects).map((n) => n.to)).toEqual([['alpha', 'office'], ['inspect'], ['leaders']]);
 });

@@ -191,11 +191,27 @@ describe('2016 plan: leads and co-responsible units', () => {
   });
 
   it('escalates a late task to its lead and the general office, then supervision, then leadership', () => {
-    expect(keyTaskInput(plan, task(21), '2016-02-02').policy.escalation).toEqual([
-      { level: 1, afterDays: 0, notify: ['supervision-office', 'general-office'] },
+    expect(keyTaskInput(plan, task(5), '2016-02-02').policy.escalation).toEqual([
+      { level: 1, afterDays: 0, notify: ['higher-ed', 'general-office'] },
       { level: 2, afterDays: 7, notify: ['supervision-office'] },
       { level: 3, afterDays: 14, notify: ['ministry-leadership'] },
     ]);
+    // Nobody supervises itself. Task 21 (the supervision office leads; told at level 1 as the late unit): the
+    // general office supervises at level 2 in its place.
+    expect(keyTaskInput(plan, task(21), '2016-02-02').policy.escalation).toEqual([
+      { level: 1, afterDays: 0, notify: ['supervision-office', 'general-office'] },
+      { level: 2, afterDays: 7, notify: ['general-office'] },
+      { level: 3, afterDays: 14, notify: ['ministry-leadership'] },
+    ]);
+    // Task 13 (the general office leads): the supervision office supervises at level 1 in its place.
+    expect(keyTaskInput(plan, task(13), '2016-02-02').policy.escalation).toEqual([
+      { level: 1, afterDays: 0, notify: ['general-office', 'supervision-office'] },
+      { level: 2, afterDays: 7, notify: ['supervision-office'] },
+      { level: 3, afterDays: 14, notify: ['ministry-leadership'] },
+    ]);
+    // The supervision office decides task 13's extension requests; the general office every other task's.
+    expect(keyTaskInput(plan, task(13), '2016-02-02').extensionOffice).toBe('supervision-office');
+    expect(keyTaskInput(plan, task(21), '2016-02-02').extensionOffice).toBe('general-office');
     expect(plan.policy).toMatchObject({
       reminderDaysBefore: [7, 1, 0],
       reminderTime: '09:00',

@@ -162,9 +162,12 @@ test('a task runs its year: reminders to unsigned units, three escalation levels
   expect(result.milestones[1]!.rounds[0]!.signOffs.at(-1)!.figures).toEqual({ share: 96.5, people: 812 });
   expect(of(result, 'escalation').filter((n) => n.milestoneId === 'final')).toEqual([]);
 
-  // Every notification the workflow decided was delivered exactly once.
-  const delivered = channel.received.filter((n: Notification) => n.workflowId === handle.workflowId).map((n) => n.id);
+  // Every notification the workflow decided was delivered exactly once; level 2 also issued a supervision
+  // notice (督办单), whose own workflow told the pending units.
+  const mine = channel.received.filter((n: Notification) => n.workflowId === handle.workflowId);
+  const delivered = mine.filter((n) => !n.kind.startsWith('supervision-')).map((n) => n.id);
   expect(delivered.sort()).toEqual(result.notifications.map((n) => n.id).sort());
+  expect(mine.filter((n) => n.kind === 'supervision-notice').map((n) => n.level)).toEqual([2]);
 });
 
 test('a milestone left unsigned escalates to ministry leadership fourteen days after its due date', async () => {

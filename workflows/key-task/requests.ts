@@ -29,6 +29,7 @@ import type {
 } from '../../contracts';
 import { isSealed, type Words } from '../../contracts/shared';
 import { localDate } from '../../domain/calendar';
+import { extensionOffice, officeRole } from '../../domain/plan';
 import { coUnitsOf, isWaived, itemsOf, membersPending, partOf, signOffPlan, taskLeadOf, unitsOf } from './items';
 import { currentMilestone, pendingDepartments, type KeyTaskState, type MilestoneRecord } from './state';
 
@@ -323,7 +324,12 @@ export function checkExtensionDecision(
   args: ExtensionDecisionArgs,
   now: number,
 ): void {
-  requireActor(args, (a) => a.role === 'office', { zh: '审批延期申请', en: 'decide extension requests' });
+  // The general office decides, except on a task it leads itself: there the supervision office does.
+  const decider = officeRole(input.offices, extensionOffice(input.offices, input.task.lead));
+  requireActor(args, (a) => a.role === decider, {
+    zh: '审批本任务的延期申请',
+    en: "decide this task's extension requests",
+  });
   if (alreadyApplied(state, args.requestId)) return;
   requireActive(state);
   const m = findMilestone(state, args.milestoneId);

@@ -4,7 +4,7 @@
  * an extension re-plans everything, and keyed by due date so that nothing is sent twice.
  */
 import type { KeyTaskInput } from '../../contracts';
-import { addDays, deadlineEpoch, dueSoonEpoch, localTimeToEpoch } from '../../domain/calendar';
+import { addDays, deadlineEpoch, dueSoonEpoch, localTimeToEpoch, reminderDate } from '../../domain/calendar';
 import { membersPending } from './items';
 import { currentMilestone, lateFrom, openEscalation, type KeyTaskState } from './state';
 
@@ -59,7 +59,9 @@ export function pendingEvents(
   const round = state.remindEachRound ? m.rounds.length : 1;
   const events: ScheduledEvent[] = [];
   for (const daysBefore of policy.reminderDaysBefore) {
-    const at = localTimeToEpoch(addDays(m.dueDate, -daysBefore), policy.reminderTime, policy.utcOffset);
+    // Working-day plans: on working days, counted in working days (the calendar is in the input).
+    const day = reminderDate(m.dueDate, daysBefore, policy.workingCalendar);
+    const at = localTimeToEpoch(day, policy.reminderTime, policy.utcOffset);
     const key = round > 1 ? `${m.dueDate}/r${round}/${daysBefore}d` : `${m.dueDate}/${daysBefore}d`;
     const id = notificationId(workflowId, m.id, 'reminder', key);
     if (at >= state.plannedFrom && !sent.has(id)) {

@@ -42,6 +42,8 @@ export interface KeyTaskState {
   completedAt?: string;
   /** Request ids already applied (newest last, bounded), so a retry is applied once even after continue-as-new. */
   appliedRequests: string[];
+  /** Supervision notices its escalations issued (runs from patch `supervise-notices`), closed with their escalation. */
+  supervisionNotices?: { id: string; milestoneId: string; closed?: boolean }[];
   /** The fingerprint each applied request came with, by request id (those still in `appliedRequests`). */
   requestHashes?: Record<string, string>;
   /** Changes of responsibility (runs with work-item responsibility only: their presence marks such a run). */

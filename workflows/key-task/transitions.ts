@@ -33,8 +33,14 @@ import type {
   SignOffArgs,
   WaiveArgs,
 } from '../../contracts';
-import type { TaskRowState } from '../../contracts/shared';
-import { daysLate, iso, localDate } from '../../domain/calendar';
+import {
+  DEFAULT_ANSWER_DAYS,
+  SUPERVISION_NOTICE_LEVEL,
+  supervisionNoticeId,
+  type SupervisionNoticeInput,
+  type TaskRowState,
+} from '../../contracts/shared';
+import { addWorkingDays, daysLate, iso, localDate } from '../../domain/calendar';
 import { itemsOf, membersPending, signOffPlan, taskLeadOf } from './items';
 import {
   checkAddCoUnit,
@@ -111,6 +117,18 @@ const TIMELY_KINDS: readonly NotificationKind[] = ['reminder', 'escalation', 'ov
  */
 export const PATCH_ROUND_CAP = 'round-cap-office-decides';
 
+/**
+ * Patch id: an extension request is told to the office that decides it (`input.extensionOffice`: the
+ * supervision office for a task the general office leads) instead of always the general office. Only runs
+ * whose input names that office take it. Never reuse or rename.
+ */
+export const PATCH_SUPERVISE_EXTENSION_OFFICE = 'supervise-extension-office';
+/**
+ * Patch id: an escalation at level 2 or higher issues a numbered supervision notice (督办单), a workflow of its
+ * own that the task starts and closes with the escalation. Never reuse or rename.
+ */
+export const PATCH_SUPERVISE_NOTICES = 'supervise-notices';
+
 /** The request's actor for its record (who, which role), when it names one (older requests do not). */
 function actorOf(args: Acted): Acted {
   return args.actor ? { actor: args.actor } : {};
@@ -162,7 +180,11 @@ export type Effect =
   /** Write the task's search attributes with this row (the workflow skips a write that changes nothing). */
   | { kind: 'publish'; row: TaskRowState }
   /** Tell these notifications' delivery workflows that what they say is no longer true (those closed ignore it). */
-  | { kind: 'withdraw'; ids: string[]; reason: 'completed' | 'cancelled' };
+  | { kind: 'withdraw'; ids: string[]; reason: 'completed' | 'cancelled' }
+  /** Start this supervision notice's workflow (its id is deterministic, so a second start is refused). */
+  | { kind: 'supervise'; notice: SupervisionNoticeInput }
+  /** Tell these supervision notices that their escalation closed. */
+  | { kind: 'close-notices'; ids: string[]; closedBy: 'completed' | 'extended' | 'cancelled' };
 
 /** The outcome of one transition. */
 export interface Transition<E extends KeyTaskEvent = KeyTaskEvent> {
@@ -403,7 +425,7 @@ class Step {
   private finish(m: MilestoneRecord, at: string): void {
     m.state = 'completed';
     m.completedAt = at;
-    m.daysLate = daysLate(lateFrom(m), this.input.policy.utcOffset, this.ctx.now);
+    m.daysLate = daysLate(lateFrom(m), this.input.policy.utcOffset, this.ctx.now, this.input.policy.workingCalendar);
     this.closeEscalation(m, 'completed');
     if (this.ctx.patched(PATCH_WITHDRAW_ON_COMPLETION)) this.withdrawPendingExtensions(m.id);
     this.withdrawNotices(m, 'completed');
@@ -673,7 +695,12 @@ class Step {
       state: 'pending',
     };
     this.state.extensions.push(ext);
-    this.notify('extension-requested', m, [this.input.offices.generalOffice], this.noticeId(m, 'extension', ext.id), {
+    // The office that decides is the one told (the supervision office for a task the general office leads).
+    const office =
+      this.input.extensionOffice !== undefined && this.ctx.patched(PATCH_SUPERVISE_EXTENSION_OFFICE)
+        ? this.input.extensionOffice
+        : this.input.offices.generalOffice;
+    this.notify('extension-requested', m, [office], this.noticeId(m, 'extension', ext.id), {
       comment: args.reason,
       newDueDate: args.newDueDate,
     });
@@ -737,7 +764,12 @@ class Step {
           const late = item.collectives.flatMap((c) => membersPending(item, c));
           this.notify('overdue', m, [...late, item.lead], event.id, {
             workItem: event.workItem,
-            daysLate: daysLate(lateFrom(m), this.input.policy.utcOffset, this.ctx.now),
+            daysLate: daysLate(
+              lateFrom(m),
+              this.input.policy.utcOffset,
+              this.ctx.now,
+              this.input.policy.workingCalendar,
+            ),
           });
         } else if (!together) this.escalate(m, event.level, event.id, false);
       }
@@ -763,9 +795,48 @@ class Step {
     }
     episode.level = level;
     episode.levels.push({ level, at: iso(this.ctx.now), notified: [...new Set(audience)] });
-    const late = daysLate(lateFrom(m), this.input.policy.utcOffset, this.ctx.now);
+    const late = daysLate(lateFrom(m), this.input.policy.utcOffset, this.ctx.now, this.input.policy.workingCalendar);
     this.notify('escalation', m, audience, id, { level, daysLate: late });
     if (this.ctx.patched(PATCH_CHASE_PENDING)) this.chasePending(m, level, late);
+    this.superviseNotice(m, level);
+  }
+
+  /**
+   * From level 2 (runs with patch `supervise-notices`), an escalation issues a numbered supervision notice
+   * (督办单) to the units still pending, in the name of that level's supervising office, to be answered within
+   * the policy's days; its own workflow numbers, sends, follows and closes it (workflows/supervision-notice.ts).
+   */
+  private superviseNotice(m: MilestoneRecord, level: number): void {
+    if (level < SUPERVISION_NOTICE_LEVEL || !this.ctx.patched(PATCH_SUPERVISE_NOTICES)) return;
+    const { policy, offices } = this.input;
+    const id = supervisionNoticeId(this.ctx.workflowId, m.id, m.dueDate, level);
+    const notices = (this.state.supervisionNotices ??= []);
+    if (notices.some((x) => x.id === id)) return;
+    notices.push({ id, milestoneId: m.id });
+    const issuedOn = localDate(this.ctx.now, policy.utcOffset);
+    const issuedBy = policy.escalation.find((e) => e.level === level)?.notify[0] ?? offices.supervisionOffice;
+    this.effects.push({
+      kind: 'supervise',
+      notice: {
+        id,
+        planId: this.input.planId,
+        taskWorkflowId: this.ctx.workflowId,
+        taskNumber: this.input.task.number,
+        taskTitle: this.input.task.title,
+        milestoneId: m.id,
+        milestoneTitle: m.title,
+        dueDate: m.dueDate,
+        level,
+        daysLate: daysLate(lateFrom(m), policy.utcOffset, this.ctx.now, policy.workingCalendar),
+        issuedBy,
+        units: pendingDepartments(m),
+        issuedAt: iso(this.ctx.now),
+        issuedOn,
+        answerBy: addWorkingDays(issuedOn, policy.answerDays ?? DEFAULT_ANSWER_DAYS, policy.workingCalendar),
+        utcOffset: policy.utcOffset,
+        overdueTo: [...new Set([offices.supervisionOffice, issuedBy])],
+      },
+    });
   }
 
   /**
@@ -794,7 +865,7 @@ class Step {
       message: args.message.trim(),
       person: args.person,
       requestId: args.requestId,
-      daysLate: daysLate(lateFrom(m), this.input.policy.utcOffset, this.ctx.now),
+      daysLate: daysLate(lateFrom(m), this.input.policy.utcOffset, this.ctx.now, this.input.policy.workingCalendar),
       ...actorOf(args),
     });
     this.notify('chase', m, pending, id, { comment: args.message.trim(), daysLate: chase.daysLate });
@@ -827,6 +898,13 @@ class Step {
       .filter((n) => n.milestoneId === m.id && TIMELY_KINDS.includes(n.kind))
       .map((n) => n.id);
     if (ids.length > 0) this.effects.push({ kind: 'withdraw', ids, reason });
+  }
+
+  /** The supervision notices of a milestone's escalation close with it. */
+  private closeNotices(m: MilestoneRecord, closedBy: 'completed' | 'extended' | 'cancelled'): void {
+    const open = (this.state.supervisionNotices ?? []).filter((x) => x.milestoneId === m.id && !x.closed);
+    for (const x of open) x.closed = true;
+    if (open.length > 0) this.effects.push({ kind: 'close-notices', ids: open.map((x) => x.id), closedBy });
   }
 
   /**
@@ -890,9 +968,16 @@ class Step {
   private closeEscalation(m: MilestoneRecord, closedBy: 'completed' | 'extended' | 'cancelled'): void {
     const open = openEscalation(this.state, m.id);
     if (!open) return;
+    this.closeNotices(m, closedBy);
     open.closedAt = iso(this.ctx.now);
     open.closedBy = closedBy;
-    if (closedBy === 'completed') open.daysLate = daysLate(lateFrom(m), this.input.policy.utcOffset, this.ctx.now);
+    if (closedBy === 'completed')
+      open.daysLate = daysLate(
+        lateFrom(m),
+        this.input.policy.utcOffset,
+        this.ctx.now,
+        this.input.policy.workingCalendar,
+      );
   }
 
   /** Extension requests still waiting (of one milestone, or all) that nobody can decide any more. */

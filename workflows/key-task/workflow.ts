@@ -50,7 +50,13 @@ import {
   SA_STATUS,
   PARTS_MEMO_KEY,
   SA_UPDATED_AT,
+  SA_PLAN_ID,
+  SA_TASK_NUMBER,
+  closeNoticeSignal,
+  type CloseNoticeArgs,
+  type SupervisionNoticeInput,
 } from '../../contracts/shared';
+import { supervisionNoticeWorkflow } from '../supervision-notice';
 import { deadlineEpoch, iso } from '../../domain/calendar';
 import { nextWake, pendingEvents } from './schedule';
 import { initialState, taskRow, taskView, type KeyTaskState } from './state';
@@ -62,7 +68,7 @@ import {
   type KeyTaskEvent,
   type TransitionContext,
 } from './transitions';
-import { notificationMemo, notificationSearchAttributes, notificationWorkflow } from '../notification';
+import { startNotification } from '../notification';
 
 /** Patch id: the `DubanExtensionPending` search attribute (see `publish`). Never reuse or rename. */
 const PATCH_EXTENSION_PENDING = 'extension-pending-search-attribute';
@@ -96,11 +102,21 @@ export const PATCH_WORK_ITEMS = 'work-item-responsibility';
 const PATCH_NEXT_DUE_END_OF_DAY = 'notices-next-due-end-of-day';
 
 /**
+ * Patch id: a policy whose days are working days (its input carries the resolved holiday calendar) puts its
+ * reminders on working days and counts days late in working days. Never reuse or rename.
+ */
+export const PATCH_SUPERVISE_WORKING_DAYS = 'supervise-working-days';
+
+/**
  * Runs one key task. `carried` is the state handed over by continue-as-new; a new task starts without it.
  * Returns the final view when the task is completed or cancelled.
  */
 export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskState): Promise<KeyTaskView> {
   const { workflowId } = workflowInfo();
+  // Working-day plans count their reminders and days late in the working days of the calendar in the input.
+  if (input.policy.workingCalendar && !patched(PATCH_SUPERVISE_WORKING_DAYS)) {
+    input = { ...input, policy: { ...input.policy, workingCalendar: undefined } };
+  }
   let state: KeyTaskState =
     carried ??
     initialState(
@@ -128,13 +144,16 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
 
   const carryOut = (effect: Effect): void => {
     if (effect.kind === 'publish') publish(effect.row);
+    else if (effect.kind === 'notify') deliver(effect.notification);
     else if (effect.kind === 'withdraw') effect.ids.forEach((id) => withdraw(id, effect.reason));
-    else deliver(effect.notification);
+    else if (effect.kind === 'supervise') track(startNotice(effect.notice), notStarted(effect.notice.id));
+    else for (const id of effect.ids) track(closeNotice(id, effect.closedBy), notReached(id));
   };
 
   /**
    * Keeps a start or a signal in flight until it is done, so that closing waits for it (see closingTurn).
    * Started from an update handler, it belongs to the root scope: shielded from a refused cancellation.
+   * Notifications and supervision notices alike are abandoned: only the start (or signal) is awaited.
    */
   const track = (send: () => Promise<unknown>, onError: (err: unknown) => void): void => {
     const p: Promise<void> = (refuseCancellation ? CancellationScope.nonCancellable(send) : send())
@@ -142,34 +161,23 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
       .finally(() => deliveries.delete(p));
     deliveries.add(p);
   };
+  /** What a start refused or failed is logged as: a second start of the same id is refused by the server. */
+  const notStarted =
+    (id: string) =>
+    (err: unknown): void => {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) log.info('already started', { id });
+      else log.error('not started', { id, error: String(err) });
+    };
+  /** A signal to a notice that has closed already: nothing of it is left to tell. */
+  const notReached = (id: string) => (): void => log.info('already closed', { id });
 
-  // Each notification is its own workflow, whose id is the notification's deterministic id: a second start
-  // of the same notification is refused by the server. It is abandoned, not awaited, so a channel down for
-  // hours delays only its messages, never the task; only the start is awaited (before closing).
-  const deliver = (n: Notification): void =>
-    track(
-      () =>
-        startChild(notificationWorkflow, {
-          workflowId: n.id,
-          args: [n],
-          parentClosePolicy: ParentClosePolicy.ABANDON,
-          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-          typedSearchAttributes: notificationSearchAttributes(n),
-          memo: notificationMemo(n),
-        }),
-      (err: unknown) => {
-        if (err instanceof WorkflowExecutionAlreadyStartedError) log.info('notification already sent', { id: n.id });
-        else log.error('notification not started', { id: n.id, error: String(err) });
-      },
-    );
+  // Each notification is its own workflow, with the notification's deterministic id (see startNotification).
+  const deliver = (n: Notification): void => track(() => startNotification(n), notStarted(n.id));
 
   // A notice that is no longer true is withdrawn by a signal to its delivery workflow; one that has finished
   // (closed) cannot take it, which is fine: nothing of it is left to hold back.
   const withdraw = (id: string, reason: 'completed' | 'cancelled'): void =>
-    track(
-      () => getExternalWorkflowHandle(id).signal(withdrawNoticeSignal, { reason }),
-      () => log.info('notification already closed', { id }),
-    );
+    track(() => getExternalWorkflowHandle(id).signal(withdrawNoticeSignal, { reason }), notReached(id));
 
   const nextDueAttribute = (date: string): Date =>
     patched(PATCH_NEXT_DUE_END_OF_DAY)
@@ -264,6 +272,28 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
     await closingTurn(deliveries);
     return taskView(state, input, Date.now());
   }
+}
+
+/** Starts a supervision notice's workflow, with the attributes the board's list of open notices reads. */
+function startNotice(notice: SupervisionNoticeInput): () => Promise<unknown> {
+  return () =>
+    startChild(supervisionNoticeWorkflow, {
+      workflowId: notice.id,
+      args: [notice],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      typedSearchAttributes: [
+        { key: SA_PLAN_ID, value: notice.planId },
+        { key: SA_TASK_NUMBER, value: notice.taskNumber },
+        { key: SA_MILESTONE, value: notice.milestoneId },
+        { key: SA_DEPARTMENTS, value: notice.units },
+      ],
+    });
+}
+
+/** Tells a supervision notice that its escalation closed. */
+function closeNotice(id: string, closedBy: CloseNoticeArgs['closedBy']): () => Promise<unknown> {
+  return () => getExternalWorkflowHandle(id).signal(closeNoticeSignal, { closedBy });
 }
 
 /**

@@ -2,7 +2,8 @@
 // department, light and a search (kept in the address, so a wall screen can be set to one view), and a
 // table of what each department holds up. One `GET /api/tasks` per refresh; filters work on the rows held.
 // With thousands of tasks each section shows a page of rows at a time (board-scale.js).
-import { api, download, loadPlan } from '../api.js';
+import { api, download, loadPlan, whoAmI } from '../api.js';
+import { loadNotices, noticeSection } from '../notices.js';
 import { sectionProgressChart } from '../charts.js';
 import { boardCharts } from './board-charts.js';
 import { h, replace } from '../dom.js';
@@ -48,6 +49,9 @@ export async function renderBoard(ctx) {
   replace(root, h('p', { class: 'muted' }, t('common.loading')));
   const plan = await loadPlan();
   let rows = (await api('/api/tasks')).tasks;
+  // The open supervision notices (督办单): a coordinator's, those naming its unit.
+  let notices = await loadNotices();
+  const me = await whoAmI();
   let fetchedAt = Date.now();
   const name = departmentNames(plan);
   const filters = {
@@ -330,6 +334,7 @@ export async function renderBoard(ctx) {
         h('div', { class: 'sections' }, sections.length ? sections : h('p', { class: 'card' }, t('board.empty'))),
         deptTable,
       ),
+      noticeSection(notices, { plan, ctx, me, withTask: true, testId: 'board-notices' }),
     );
     search.keepFocus(searching);
   }
@@ -337,6 +342,7 @@ export async function renderBoard(ctx) {
   async function refresh() {
     try {
       rows = (await api('/api/tasks')).tasks;
+      notices = await loadNotices();
       fetchedAt = Date.now();
       officeCharts.reload();
       if (root.isConnected) draw();

@@ -6,6 +6,7 @@ import { DEPARTMENT_KEY, api, loadPlan, whoAmI } from '../api.js';
 import { h, randomKey, replace } from '../dom.js';
 import { formatTime, pick, t } from '../i18n.js';
 import { departmentNames, errorBox, lightBadge, okBox, unavailableBox } from '../ui.js';
+import { loadNotices, noticeSection } from '../notices.js';
 
 /** A message to show at the top after the page reloads its list (the item it was about may be gone). */
 let flash = null;
@@ -336,7 +337,16 @@ async function pendingExtensions() {
   return { pending, unavailable };
 }
 
-/** The pending extension requests; with `canDecide` (the office) each has an approve/decline form. */
+/**
+ * Whether `role` decides the extension requests of task `number`: the general office, except on a task it leads
+ * itself, which the supervision office decides (as the API and the workflow check).
+ */
+function decidesExtensions(role, plan, number) {
+  const lead = plan.tasks.find((x) => x.number === number)?.lead;
+  return lead === plan.roles.generalOffice ? role === 'supervisor' : role === 'office';
+}
+
+/** The pending extension requests; each the signed-in role decides (`canDecide(taskNumber)`) has a form. */
 function extensionDecisions(pending, plan, ctx, canDecide) {
   const name = departmentNames(plan);
   if (pending.length === 0) return h('p', { class: 'muted' }, t('inbox.extensions.empty'));
@@ -386,7 +396,7 @@ function extensionDecisions(pending, plan, ctx, canDecide) {
           ` · ${x.previousDueDate} → ${x.newDueDate} · ${name(x.requestedBy.department)} ${x.requestedBy.person}（${formatTime(x.requestedAt)}）`,
         ),
         h('p', {}, x.reason),
-        canDecide ? [form, message] : null,
+        canDecide(task.taskNumber) ? [form, message] : null,
       );
     }),
   );
@@ -446,6 +456,9 @@ function calendarFeedCard(department, plan, ctx) {
   );
 }
 
+/** Roles that read every department's inbox and the extension requests (as the general office reads). */
+const READER_ROLES = ['office', 'viewer', 'supervisor', 'leadership'];
+
 export async function renderInbox(ctx) {
   const { root } = ctx;
   replace(root, h('p', { class: 'muted' }, t('common.loading')));
@@ -494,9 +507,8 @@ export async function renderInbox(ctx) {
     picker,
   );
   replace(root, head, shown);
-  if (role === 'office' || role === 'viewer') {
-    root.append(h('p', { class: 'muted small' }, t(role === 'office' ? 'inbox.officeHelp' : 'inbox.viewerHelp')));
-  }
+  const reader = READER_ROLES.includes(role);
+  if (reader) root.append(h('p', { class: 'muted small' }, t(`inbox.${role}Help`)));
   if (department && (role === 'coordinator' || role === 'admin')) root.append(calendarFeedCard(department, plan, ctx));
 
   if (department && role !== 'admin') {
@@ -533,9 +545,26 @@ export async function renderInbox(ctx) {
       if (err?.status === 401) return ctx.fail(err, plan);
       replace(list, errorBox(err, plan));
     }
+    // The open supervision notices naming the department; its coordinator answers them here.
+    try {
+      const notices = await loadNotices(`department=${encodeURIComponent(department)}`);
+      root.append(
+        noticeSection(notices, {
+          plan,
+          ctx,
+          me,
+          withTask: true,
+          emptyKey: 'notices.inbox.empty',
+          testId: 'inbox-notices',
+        }),
+      );
+    } catch (err) {
+      if (err?.status === 401) return ctx.fail(err, plan);
+      root.append(errorBox(err, plan));
+    }
   }
 
-  if (role === 'office' || role === 'viewer') {
+  if (reader) {
     const box = h(
       'section',
       { class: 'extensions', 'data-testid': 'extension-requests' },
@@ -548,7 +577,7 @@ export async function renderInbox(ctx) {
       replace(
         box,
         h('h2', {}, t('inbox.extensions.title')),
-        extensionDecisions(pending, plan, ctx, role === 'office'),
+        extensionDecisions(pending, plan, ctx, (n) => decidesExtensions(role, plan, n)),
         unavailableBox(unavailable),
       );
     } catch (err) {

@@ -2,7 +2,9 @@
 // sign-off per round, the reminders and escalations sent, the extension requests, and a link to the
 // workflow in the Temporal Web UI. One `GET /api/tasks/:number` (the workflow's own state). For the General
 // Office, the chase (催办) of the current milestone's pending units, with a message, and every chase so far.
+// Its supervision notices (督办单), which a named unit's coordinator answers here.
 import { api, loadPlan, whoAmI } from '../api.js';
+import { loadNotices, noticeSection } from '../notices.js';
 import { h, randomKey, replace } from '../dom.js';
 import { formatTime, lang, pick, t } from '../i18n.js';
 import { departmentNames, errorBox, lightBadge, okBox } from '../ui.js';
@@ -545,6 +547,16 @@ export async function renderTask(ctx) {
       : h('p', { class: 'muted' }, t('task.extensions.empty')),
   );
 
+  // Every supervision notice of the task, closed ones too; a named unit's coordinator answers here.
+  const notices = noticeSection(await loadNotices(`taskNumber=${number}&state=all`), {
+    plan,
+    ctx,
+    me,
+    withTask: false,
+    emptyKey: 'notices.task.empty',
+    testId: 'task-notices',
+  });
+
   const shownFlash = flash;
   flash = null;
   replace(
@@ -554,6 +566,7 @@ export async function renderTask(ctx) {
     status,
     h('div', { class: 'task-grid' }, h('div', {}, units, workItems, changes), h('div', {}, timeline)),
     chases,
+    notices,
     notifications,
     escalations,
     extensions,
