@@ -17,7 +17,7 @@ import { spawnProjectScript, type NodeProcess } from '../../support/os-process';
 import { freePorts } from '../../support/ports';
 import { waitFor } from '../../support/wait-for';
 import { startWebhookReceiver, type WebhookReceiver } from '../../support/webhook-receiver';
-import { signOffPath, signOffRecords, taskView, updateIdFor } from '../faults/support';
+import { decidedNotifications, signOffPath, signOffRecords, taskView, updateIdFor } from '../faults/support';
 import { buildWorkflowBundle } from '../../scripts/build-workflow-bundle';
 import { ensureClusterServer, type ClusterServerTools } from '../../scripts/install-cluster-server';
 import { startPostgres, type PostgresInstance } from '../../support/cluster/postgres';
@@ -394,8 +394,8 @@ test('the 2016 plan on a multi-service Temporal server on PostgreSQL survives ki
     expect(view.milestones[0]!.items!.every((item) => item.done)).toBe(true);
   }
 
-  // Every notice the workflows decided is delivered exactly once (X-Notification-Id), none lost.
-  const decided = new Set([...views.values()].flatMap((v) => v.notifications.map((n) => n.id)));
+  // Every notice the workflows decided (the supervision notices' too) is delivered exactly once (X-Notification-Id), none lost.
+  const decided = new Set([...views.values()].flatMap(decidedNotifications));
   await waitFor(
     'every decided notice to be delivered',
     async () => ([...decided].every((id) => receiver!.acceptedIds().includes(id)) ? true : undefined),

@@ -2,10 +2,16 @@
  * What the fault tests share: the process stack with the webhook receiver of support/ (which can go down and
  * come back on the same port), a client that signs off the way a careful user's browser would (retrying an
  * unanswered request with the same `Idempotency-Key`), the update id the API derives from that key, and
- * reading tasks back.
+ * reading tasks back with the notifications they decided.
  */
 import { createHash } from 'node:crypto';
-import type { KeyTaskView, PlanFile } from '../../contracts';
+import {
+  keyTaskWorkflowId,
+  SUPERVISION_NOTICE_LEVEL,
+  supervisionNoticeId,
+  type KeyTaskView,
+  type PlanFile,
+} from '../../contracts';
 import { hashToken } from '../../api/auth/tokens';
 import { apiRequest, type ApiAnswer } from '../../support/api-request';
 import type { DemoTokens } from '../../support/demo-tokens';
@@ -140,4 +146,20 @@ export async function taskView(apiUrl: string, token: string, task: number): Pro
 /** Every sign-off record of a milestone (all rounds), as the workflow holds them. */
 export function signOffRecords(view: KeyTaskView, milestoneId: string) {
   return view.milestones.find((m) => m.id === milestoneId)?.rounds.flatMap((r) => r.signOffs) ?? [];
+}
+
+/**
+ * The ids of every notification a task decided: those in its record, and the one each supervision notice (督办单)
+ * it issued sends to the units it names (from level 2 of each escalation, `<notice id>/supervision-notice`).
+ */
+export function decidedNotifications(view: KeyTaskView): string[] {
+  const notices = view.escalations.flatMap((e) =>
+    e.levels
+      .filter((l) => l.level >= SUPERVISION_NOTICE_LEVEL)
+      .map(
+        (l) =>
+          `${supervisionNoticeId(keyTaskWorkflowId(view.planId, view.taskNumber), e.milestoneId, e.dueDate, l.level)}/supervision-notice`,
+      ),
+  );
+  return [...view.notifications.map((n) => n.id), ...notices];
 }
