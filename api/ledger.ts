@@ -5,7 +5,7 @@
  * workbook's own buffer: rows come from the tasks' states (`getState`), which the route reads.
  */
 import ExcelJS from 'exceljs';
-import type { Bilingual, KeyTaskView, MilestoneView, PlanFile, TaskStatus } from '../contracts';
+import type { Bilingual, KeyTaskView, MilestoneView, PlanFile, TaskStatus, WorkingCalendar } from '../contracts';
 import { daysLate, lateFrom, localDate } from '../domain/calendar';
 import { boardSections } from '../domain/plan';
 import { SCORE_TERMS, SCORE_TERM_WORDS, milestoneAt, type DepartmentScore } from '../domain/scores';
@@ -68,8 +68,14 @@ function latestReport(milestones: MilestoneView[], workItem?: number): LatestRep
 }
 
 /** Days late of a milestone as of the view's time: recorded when completed, counted while open. */
-function milestoneDaysLate(m: MilestoneView, view: KeyTaskView, utcOffset: string): number {
-  return milestoneAt(m, utcOffset, Date.parse(view.asOf)).daysLate;
+function milestoneDaysLate(m: MilestoneView, view: KeyTaskView, counting: DayCounting): number {
+  return milestoneAt(m, counting.utcOffset, Date.parse(view.asOf), counting.calendar).daysLate;
+}
+
+/** How the ledger counts days late: in the plan's time zone, in working days on a working-day plan. */
+interface DayCounting {
+  utcOffset: string;
+  calendar?: WorkingCalendar;
 }
 
 /** The ledger status of a milestone: its own when closed or not open yet, the task's while it is worked. */
@@ -83,8 +89,8 @@ function milestoneStatus(m: MilestoneView, view: KeyTaskView): LedgerStatus {
  * The ledger rows of the tasks' states, by task number: each task's row, then its milestones in order.
  * A milestone's escalation level is the highest level its latest escalation reached (0 when it never fell due).
  */
-export function ledgerRows(plan: PlanFile, views: readonly KeyTaskView[]): LedgerRow[] {
-  const offset = plan.policy.utcOffset;
+export function ledgerRows(plan: PlanFile, views: readonly KeyTaskView[], calendar?: WorkingCalendar): LedgerRow[] {
+  const counting: DayCounting = { utcOffset: plan.policy.utcOffset, calendar };
   const rows: LedgerRow[] = [];
   for (const view of [...views].sort((a, b) => a.taskNumber - b.taskNumber)) {
     const base = {
@@ -106,7 +112,7 @@ export function ledgerRows(plan: PlanFile, views: readonly KeyTaskView[]): Ledge
       dueDate: view.nextDue,
       status: view.status,
       stage: current?.state ?? null,
-      daysLate: current ? milestoneDaysLate(current, view, offset) : 0,
+      daysLate: current ? milestoneDaysLate(current, view, counting) : 0,
       pending: view.pendingDepartments,
       escalationLevel: view.escalationLevel,
       latestReport: latestReport(view.milestones),
@@ -121,12 +127,12 @@ export function ledgerRows(plan: PlanFile, views: readonly KeyTaskView[]): Ledge
         dueDate: m.dueDate,
         status: milestoneStatus(m, view),
         stage: m.state,
-        daysLate: milestoneDaysLate(m, view, offset),
+        daysLate: milestoneDaysLate(m, view, counting),
         pending: m.pendingDepartments,
         escalationLevel: escalation?.level ?? 0,
         latestReport: latestReport([m]),
       });
-      if ((m.items?.length ?? 0) > 1) rows.push(...itemRows(m, view, texts, { ...base, escalation, offset }));
+      if ((m.items?.length ?? 0) > 1) rows.push(...itemRows(m, view, texts, { ...base, escalation, counting }));
     }
   }
   return rows;
@@ -143,10 +149,10 @@ function itemRows(
   texts: readonly string[],
   base: Pick<LedgerRow, 'section' | 'taskNumber' | 'taskTitle'> & {
     escalation: KeyTaskView['escalations'][number] | undefined;
-    offset: string;
+    counting: DayCounting;
   },
 ): LedgerRow[] {
-  const { escalation, offset, ...task } = base;
+  const { escalation, counting, ...task } = base;
   return (m.items ?? []).map((item, i) => {
     const signedAt = m.rounds
       .at(-1)
@@ -155,9 +161,9 @@ function itemRows(
     const late =
       item.done && m.state !== 'completed'
         ? signedAt
-          ? daysLate(lateFrom(m), offset, Date.parse(signedAt))
+          ? daysLate(lateFrom(m), counting.utcOffset, Date.parse(signedAt), counting.calendar)
           : 0
-        : milestoneDaysLate(m, view, offset);
+        : milestoneDaysLate(m, view, counting);
     const open = m.state === 'open' || m.state === 'returned';
     return {
       ...task,

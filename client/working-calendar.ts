@@ -4,7 +4,7 @@
  * task keeps the calendar it started with, so a later library update cannot change its history.
  */
 import chineseDays from 'chinese-days';
-import type { PlanFile, WorkingCalendar } from '../contracts';
+import type { KeyTaskView, PlanFile, WorkingCalendar } from '../contracts';
 import { addDays } from '../domain/calendar';
 import { taskMilestones } from '../domain/plan';
 
@@ -34,3 +34,24 @@ export function resolveWorkingCalendar(plan: PlanFile, startDate: string): Worki
   }
   return { name: spec.calendar, from, to, offDays: [...offDays].sort(), workDays: [...workDays].sort() };
 }
+
+/**
+ * The calendar that counts days late on the API's side (ledger, scores, bulletins) as the tasks count them:
+ * undefined for a plan of calendar days; for a working-day plan, its calendar resolved from the earliest due
+ * date of `views` (so that it reaches every due date and the year after the last), kept per plan and date.
+ */
+export function countingCalendar(plan: PlanFile, views: readonly KeyTaskView[]): WorkingCalendar | undefined {
+  if (!plan.policy.workingDays) return undefined;
+  const dues = views.flatMap((v) => v.milestones.map((m) => m.dueDate));
+  const from = dues.length > 0 ? dues.reduce((a, b) => (a < b ? a : b)) : `${new Date().getUTCFullYear()}-01-01`;
+  const key = `${plan.id}/${from}`;
+  let calendar = resolved.get(key);
+  if (!calendar) {
+    calendar = resolveWorkingCalendar(plan, from);
+    if (resolved.size > 64) resolved.clear();
+    resolved.set(key, calendar!);
+  }
+  return calendar;
+}
+
+const resolved = new Map<string, WorkingCalendar | undefined>();

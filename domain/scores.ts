@@ -14,7 +14,7 @@
  * - a missed progress report: the plan names no reporting cadence yet and the record holds no progress
  *   report, so this counts nothing until progress reports land.
  */
-import type { Bilingual, KeyTaskView, MilestoneView, ScoringRule } from '../contracts';
+import type { Bilingual, KeyTaskView, MilestoneView, ScoringRule, WorkingCalendar } from '../contracts';
 import { daysLate, deadlineEpoch, lateFrom, localDate } from './calendar';
 
 /** The terms of the scoring rule, in the order the breakdown lists them. */
@@ -89,14 +89,20 @@ export interface MilestoneAt {
 }
 
 /** A milestone's standing at `asOf` (epoch ms), in the plan's time zone. */
-export function milestoneAt(m: MilestoneView, utcOffset: string, asOf: number): MilestoneAt {
+export function milestoneAt(
+  m: MilestoneView,
+  utcOffset: string,
+  asOf: number,
+  calendar?: WorkingCalendar,
+): MilestoneAt {
   const opened = m.state !== 'pending' && (!m.openedOn || m.openedOn <= localDate(asOf, utcOffset));
   const completedAt = m.state === 'completed' && m.completedAt ? Date.parse(m.completedAt) : undefined;
   if (completedAt !== undefined && completedAt <= asOf) {
-    return { opened: true, completed: true, daysLate: m.daysLate ?? daysLate(lateFrom(m), utcOffset, completedAt) };
+    const late = m.daysLate ?? daysLate(lateFrom(m), utcOffset, completedAt, calendar);
+    return { opened: true, completed: true, daysLate: late };
   }
   const open = opened && m.state !== 'cancelled';
-  return { opened, completed: false, daysLate: open ? daysLate(lateFrom(m), utcOffset, asOf) : 0 };
+  return { opened, completed: false, daysLate: open ? daysLate(lateFrom(m), utcOffset, asOf, calendar) : 0 };
 }
 
 /** When each unit first acted on a milestone (a sign-off either way, a member's report), epoch ms. */
@@ -131,11 +137,21 @@ export function unitsPendingAt(m: MilestoneView, instant: number): string[] {
   });
 }
 
+/**
+ * How scores count: as of `asOf` (epoch ms), in the plan's time zone, days late in working days when the plan
+ * has a working `calendar` (as its tasks count them).
+ */
+export interface ScoreCounting {
+  asOf: number;
+  utcOffset: string;
+  calendar?: WorkingCalendar;
+}
+
 /** Every scored event of the tasks' records up to `asOf` (epoch ms), under `rule`. */
 export function scoreEvents(
   rule: ScoringRule,
   views: readonly KeyTaskView[],
-  { asOf, utcOffset }: { asOf: number; utcOffset: string },
+  { asOf, utcOffset, calendar }: ScoreCounting,
 ): ScoreEvent[] {
   const events: ScoreEvent[] = [];
   const add = (department: string, term: ScoreTerm, view: KeyTaskView, m: MilestoneView, daysLate?: number) =>
@@ -149,7 +165,7 @@ export function scoreEvents(
     });
   for (const view of views) {
     for (const m of view.milestones) {
-      const at = milestoneAt(m, utcOffset, asOf);
+      const at = milestoneAt(m, utcOffset, asOf, calendar);
       if (!at.opened) continue;
       for (const round of m.rounds) {
         const rejection = round.signOffs.find((s) => s.decision === 'reject');
@@ -178,7 +194,7 @@ export function scoreEvents(
 export function departmentScores(
   rule: ScoringRule,
   views: readonly KeyTaskView[],
-  options: { asOf: number; utcOffset: string; departments: readonly string[] },
+  options: ScoreCounting & { departments: readonly string[] },
 ): DepartmentScore[] {
   const ids = [...new Set(options.departments)];
   const scored = new Set(ids);

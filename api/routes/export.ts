@@ -6,6 +6,7 @@
  */
 import { Router, type Response } from 'express';
 import { STATUS_LIGHT } from '../../contracts';
+import { countingCalendar } from '../../client/working-calendar';
 import { localDate } from '../../domain/calendar';
 import { principalOf } from '../auth/middleware';
 import type { AppContext } from '../deps';
@@ -52,6 +53,10 @@ export function exportRoutes(app: AppContext): Router {
       rows: ledgerRows(
         deps.plan,
         states.map((s) => s.view),
+        countingCalendar(
+          deps.plan,
+          all.map((s) => s.view),
+        ),
       ),
       ctx,
       file: `ledger-${deps.plan.id}${scope}-${day}.${extension}`,

@@ -1,9 +1,13 @@
 /**
  * The scoring rule (domain/scores.ts) over task records written by hand: what each department earns and loses
- * as of an instant, with the breakdown the API, the ledger and the bulletin show.
+ * as of an instant, with the breakdown the API, the ledger and the bulletin show, and days late counted as the
+ * tasks count them (working days on a working-day plan).
  */
-import type { KeyTaskView, MilestoneView, ScoringRule } from '../../contracts';
+import { planFileSchema, type KeyTaskView, type MilestoneView, type ScoringRule } from '../../contracts';
+import { ledgerRows } from '../../api/ledger';
+import { countingCalendar } from '../../client/working-calendar';
 import { departmentScores, milestoneAt, scoreEvents, unitsPendingAt } from '../../domain/scores';
+import { miniPlanInput } from '../../support/mini-plan';
 
 const rule: ScoringRule = {
   base: 100,
@@ -133,6 +137,25 @@ describe('a milestone at an instant', () => {
     });
     // Before the day it opened it had not opened.
     expect(milestoneAt(stillOpen, utcOffset, ms(at('2030-02-05'))).opened).toBe(false);
+  });
+
+  it('counts working days late on a working-day plan, as its tasks do: the 2016 National Day week is not late', () => {
+    const plan = planFileSchema.parse({
+      ...miniPlanInput,
+      policy: { ...miniPlanInput.policy, workingDays: { calendar: 'cn-statutory' } },
+    });
+    const beforeHoliday = milestone({ id: 'first', dueDate: '2016-09-30', openedOn: '2016-09-01', state: 'open' });
+    const view = task(1, [beforeHoliday], { asOf: at('2016-10-10'), currentMilestone: 'first' });
+    const calendar = countingCalendar(plan, [view]);
+    // 10-01..07 off; the adjusted weekend 10-08/09 is worked; 10-10 a Monday: 3 working days, 10 calendar days.
+    expect(milestoneAt(beforeHoliday, utcOffset, ms(at('2016-10-10')), calendar).daysLate).toBe(3);
+    expect(milestoneAt(beforeHoliday, utcOffset, ms(at('2016-10-10'))).daysLate).toBe(10);
+    const rows = ledgerRows(plan, [view], calendar);
+    expect(rows.map((r) => [r.kind, r.daysLate])).toEqual([
+      ['task', 3],
+      ['milestone', 3],
+    ]);
+    expect(countingCalendar({ ...plan, policy: { ...plan.policy, workingDays: undefined } }, [view])).toBeUndefined();
   });
 
   it('names the units that had not acted when it fell due: late signers and those still pending', () => {
