@@ -1,7 +1,7 @@
 /**
  * The monthly bulletin (通报): what the tasks' records say about a month, as data and as the Chinese text the
  * general office issues (教育部办公厅关于2016年5月教育信息化重点工作推进情况的通报), and as a printable A4 page.
- * Pure: the route reads the tasks' states and the scores; everything here is counted from them as of the
+ * Pure: the route reads the tasks' states, the plan's supervision notices and the scores; everything here is counted from them as of the
  * bulletin's instant (the end of the month, or now for the month under way), so a past month's bulletin
  * reads the same whenever it is asked for.
  */
@@ -12,9 +12,11 @@ import {
   type Bulletin,
   type KeyTaskView,
   type PlanFile,
+  type SupervisionNotice,
   type TaskLight,
   type TaskStatus,
   type UnavailableTask,
+  type WorkingCalendar,
 } from '../contracts';
 import { deadlineEpoch, dueSoonEpoch, iso, lateFrom, localDate, localTimeToEpoch } from '../domain/calendar';
 import { boardSections } from '../domain/plan';
@@ -88,6 +90,10 @@ export interface BulletinInput {
   views: readonly KeyTaskView[];
   /** The departments' scores as of the bulletin's instant, or undefined when the plan has no scoring rule. */
   scores?: readonly DepartmentScore[];
+  /** A working-day plan's calendar, to count days late as its tasks do (client/working-calendar.ts). */
+  calendar?: WorkingCalendar;
+  /** The plan's supervision notices, closed ones too (those open at the bulletin's instant are listed). */
+  notices: readonly SupervisionNotice[];
   unavailable: UnavailableTask[];
 }
 
@@ -97,7 +103,8 @@ export function bulletinInstant(plan: PlanFile, month: string, now: number): num
 }
 
 /** The month's bulletin from the tasks' records. */
-export function buildBulletin({ plan, month, now, views, scores, unavailable }: BulletinInput): Bulletin {
+export function buildBulletin(input: BulletinInput): Bulletin {
+  const { plan, month, now, views, scores, notices, unavailable, calendar } = input;
   const offset = plan.policy.utcOffset;
   const { start, end } = monthBounds(month, offset);
   const asOf = bulletinInstant(plan, month, now);
@@ -148,14 +155,14 @@ export function buildBulletin({ plan, month, now, views, scores, unavailable }: 
         milestoneId: m.id,
         milestoneTitle: m.title,
         on: localDate(Date.parse(m.completedAt!), offset),
-        daysLate: milestoneAt(m, offset, asOf).daysLate,
+        daysLate: milestoneAt(m, offset, asOf, calendar).daysLate,
       })),
   );
   const overdueMilestones = sorted
     .flatMap((v) =>
       v.milestones.flatMap((m) => {
         if (m.state === 'cancelled' || (v.cancellation && Date.parse(v.cancellation.at) <= asOf)) return [];
-        const at = milestoneAt(m, offset, asOf);
+        const at = milestoneAt(m, offset, asOf, calendar);
         if (!at.opened || at.completed || at.daysLate === 0) return [];
         return [
           {
@@ -172,6 +179,28 @@ export function buildBulletin({ plan, month, now, views, scores, unavailable }: 
       }),
     )
     .sort((a, b) => b.daysLate - a.daysLate || a.taskNumber - b.taskNumber);
+
+  const openNotices = notices
+    .filter((n) => Date.parse(n.issuedAt) <= asOf && (n.closedAt === undefined || Date.parse(n.closedAt) > asOf))
+    .sort((a, b) => (a.serial ?? Infinity) - (b.serial ?? Infinity) || a.issuedAt.localeCompare(b.issuedAt))
+    .map((n) => {
+      const answered = new Set(n.answers.filter((a) => Date.parse(a.at) <= asOf).map((a) => a.department));
+      const unanswered = n.units.filter((u) => !answered.has(u));
+      return {
+        noticeId: n.id,
+        number: n.number,
+        taskNumber: n.taskNumber,
+        taskTitle: n.taskTitle,
+        milestoneTitle: n.milestoneTitle,
+        level: n.level,
+        daysLate: n.daysLate,
+        issuedOn: n.issuedOn,
+        answerBy: n.answerBy,
+        units: collapseMembers(plan, n.units).map(named),
+        unanswered: collapseMembers(plan, unanswered).map(named),
+        overdue: unanswered.length > 0 && n.answerBy < date,
+      };
+    });
 
   const scored = scores !== undefined;
   const withScore = (s: DepartmentScore) => ({ ...named(s.department), score: s.score });
@@ -194,6 +223,7 @@ export function buildBulletin({ plan, month, now, views, scores, unavailable }: 
     completedTasks,
     completedMilestones,
     overdueMilestones,
+    openNotices,
     commended,
     criticised,
     scored,
@@ -247,8 +277,23 @@ function bulletinParagraphs(plan: PlanFile, b: Omit<Bulletin, 'paragraphs'>): st
       ),
     );
   }
+  p.push('四、督办单办理情况');
+  if (b.openNotices.length === 0) p.push(`截至${cut}，无未办结的督办单。`);
+  else {
+    p.push(`截至${cut}，尚有${b.openNotices.length}件督办单未办结：`);
+    b.openNotices.forEach((n, i) =>
+      p.push(
+        `${i + 1}. ${n.number ?? '督办单（待编号）'}，${chineseDate(n.issuedOn)}就任务${n.taskNumber}“${n.taskTitle.zh}”的` +
+          `“${n.milestoneTitle.zh}”节点（逾期${n.daysLate}天）发出，督办单位：${zhList(n.units.map((u) => u.name.zh))}，` +
+          `答复期限${chineseDate(n.answerBy)}。` +
+          (n.unanswered.length === 0
+            ? '各单位均已答复。'
+            : `尚未答复单位：${zhList(n.unanswered.map((u) => u.name.zh))}${n.overdue ? '，已超过答复期限' : ''}。`),
+      ),
+    );
+  }
   if (b.scored) {
-    p.push('四、考核情况');
+    p.push('五、考核情况');
     const score = (xs: { name: Bilingual; score: number }[]) => zhList(xs.map((x) => `${x.name.zh}（${x.score}分）`));
     p.push(
       b.commended.length > 0
@@ -290,7 +335,7 @@ tr { page-break-inside: avoid; }
 /** The SHA-256 of the page's only style, for its content security policy. */
 export const BULLETIN_STYLE_HASH = `sha256-${createHash('sha256').update(STYLE).digest('base64')}`;
 
-const HEADINGS = new Set(['一、总体情况', '二、本月完成情况', '三、逾期情况', '四、考核情况']);
+const HEADINGS = new Set(['一、总体情况', '二、本月完成情况', '三、逾期情况', '四、督办单办理情况', '五、考核情况']);
 
 /** The bulletin as a self-contained printable A4 page (no script, no outside resource). */
 export function bulletinHtml(b: Bulletin): string {

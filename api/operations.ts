@@ -646,7 +646,7 @@ export const operations = {
       'light and by section, tasks and milestones completed in the month, milestones overdue with their units ' +
       'and days late, departments commended and criticised by the scoring rule. 400 for a month not written ' +
       '`YYYY-MM` or not begun yet.',
-    roles: ['office', 'admin', 'viewer'],
+    roles: [...READERS, 'admin'],
     input: { params: bulletinParamsSchema },
     status: 200,
     response: bulletinSchema,
@@ -657,7 +657,7 @@ export const operations = {
     path: '/api/bulletins/:month/print',
     operationId: 'printBulletin',
     summary: '通报打印页 The month’s bulletin as a printable A4 page',
-    roles: ['office', 'admin', 'viewer'],
+    roles: [...READERS, 'admin'],
     input: { params: bulletinParamsSchema },
     status: 200,
     errors: [400, 503],

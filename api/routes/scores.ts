@@ -19,6 +19,8 @@ import {
   type PlanFile,
   type ScoresResponse,
 } from '../../contracts';
+import { listSupervisionNotices } from '../../client/supervision-notices';
+import { countingCalendar } from '../../client/working-calendar';
 import { iso } from '../../domain/calendar';
 import { departmentScores, SCORE_TERMS, SCORE_TERM_WORDS, termPoints, type DepartmentScore } from '../../domain/scores';
 import { principalOf } from '../auth/middleware';
@@ -47,6 +49,7 @@ export function scoresAsOf(plan: PlanFile, views: readonly KeyTaskView[], asOf: 
   return departmentScores(rule, views, {
     asOf,
     utcOffset: plan.policy.utcOffset,
+    calendar: countingCalendar(plan, views),
     departments: scoredDepartments(plan, views),
   });
 }
@@ -103,13 +106,18 @@ function requireBegun(deps: AppDeps, month: string, now: number): void {
 async function bulletinOf(deps: AppContext, month: string): Promise<Bulletin> {
   const now = (deps.now ?? Date.now)();
   requireBegun(deps, month, now);
-  const { states, unavailable } = await allStates(deps);
+  const [{ states, unavailable }, notices] = await Promise.all([
+    allStates(deps),
+    withDeadline(deps, () => listSupervisionNotices(deps.temporalClient, deps.plan.id, { state: 'all' })),
+  ]);
   const views = states.map((s) => s.view);
   return buildBulletin({
     plan: deps.plan,
     month,
     now,
     views,
+    calendar: countingCalendar(deps.plan, views),
+    notices,
     scores: scoresAsOf(deps.plan, views, bulletinInstant(deps.plan, month, now)),
     unavailable,
   });

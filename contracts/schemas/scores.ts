@@ -142,6 +142,27 @@ export const bulletinSchema = z.object({
       pending: z.array(namedUnitSchema),
     }),
   ),
+  /**
+   * Supervision notices (督办单) open at `asOf` (issued, not yet closed), in the order of their numbers: the units
+   * they name, those that had not answered by then, and whether their answer date had passed with one unanswered.
+   */
+  openNotices: z.array(
+    z.object({
+      noticeId: z.string(),
+      /** 督办〔2016〕3号; null for a notice not numbered yet. */
+      number: z.string().nullable(),
+      taskNumber: z.number().int().positive(),
+      taskTitle: bilingualSchema,
+      milestoneTitle: bilingualSchema,
+      level: z.number().int(),
+      daysLate: z.number().int(),
+      issuedOn: isoDateSchema,
+      answerBy: isoDateSchema,
+      units: z.array(namedUnitSchema),
+      unanswered: z.array(namedUnitSchema),
+      overdue: z.boolean(),
+    }),
+  ),
   /** By the plan's scoring rule at `asOf`; empty when the plan has none. */
   commended: z.array(namedUnitSchema.extend({ score: z.number().int() })),
   criticised: z.array(namedUnitSchema.extend({ score: z.number().int() })),

@@ -125,6 +125,35 @@ describe('the bulletin', () => {
       `3. 任务12“推动各级各类学校数字校园建设与应用”的“工作方案”节点，截止日期${zhDate(due)}，已逾期${late}天。` +
         `牵头单位：科技司；尚未办结单位：基础一司、基础二司、职成司、高教司、地方各级教育行政部门、中央电教馆、科技司。`,
     );
+    // The supervision notices were issued today, when the tasks escalated: none was open then.
+    expect(b.openNotices).toEqual([]);
+    expect(b.paragraphs).toContain(`截至${zhDate(lastMonthEnd)}，无未办结的督办单。`);
+  });
+
+  it('lists the supervision notices still open, for leadership to read: tasks 2 and 12, not the completed 5', async () => {
+    await eventually(async () => {
+      const res = await request(subject.app).get(`/api/bulletins/${thisMonth}`).set(auth(subject.tokens.leadership));
+      expect(res.status).toBe(200);
+      const b = res.body;
+      expect(b.openNotices.map((n: { taskNumber: number }) => n.taskNumber)).toEqual([2, 12]);
+      const two = b.openNotices[0];
+      expect(two.number).toMatch(/^督办〔\d{4}〕\d+号$/);
+      expect(two).toMatchObject({ level: 3, issuedOn: today, overdue: false });
+      expect(two.unanswered.map((u: { name: { zh: string } }) => u.name.zh)).toEqual([
+        '财务司',
+        '督导办',
+        '规划司',
+        '科技司',
+      ]);
+      expect(b.paragraphs).toContain(`截至${zhDate(today)}，尚有2件督办单未办结：`);
+      expect(b.paragraphs).toContainEqual(
+        expect.stringMatching(
+          new RegExp(
+            `^1\\. ${two.number}，${zhDate(today)}就任务2“.+”的“工作方案”节点（逾期\\d+天）发出，.*尚未答复单位：财务司、督导办、规划司、科技司。$`,
+          ),
+        ),
+      );
+    }, 30_000);
   });
 
   it('reads this month up to now: the completion, what is still overdue, who is criticised', async () => {
