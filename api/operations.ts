@@ -307,7 +307,7 @@ export const operations = {
       'Once a milestone has been rejected `policy.maxRejectionsPerMilestone` times, the lead cannot resubmit ' +
       '(409 `round_limit_reached`) until the office decides: `another-round` lets the lead resubmit once more (a ' +
       'further rejection comes back to the office), `close` completes the milestone as it stands and opens the next.',
-    roles: ['office'],
+    roles: ['office', 'supervisor'],
     input: { params: milestoneParamsSchema, body: roundDecisionBodySchema },
     idempotent: true,
     status: 200,

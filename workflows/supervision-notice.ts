@@ -123,7 +123,8 @@ export async function supervisionNoticeWorkflow(input: SupervisionNoticeInput): 
     // Only the task, through the project's codec, closes a notice: a signal typed into the CLI is ignored.
     if (!isSealed(args)) return log.warn('closeNotice ignored: not sealed by the duban codec');
     if (notice.state === 'closed') return;
-    notice = { ...notice, state: 'closed', closedAt: iso(Date.now()), closedBy: args.closedBy };
+    const superseded = args.supersededBy ? { supersededBy: args.supersededBy } : {};
+    notice = { ...notice, state: 'closed', closedAt: iso(Date.now()), closedBy: args.closedBy, ...superseded };
     publish();
   });
   publish();

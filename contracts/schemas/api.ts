@@ -492,7 +492,9 @@ export const supervisionNoticeSchema = z.object({
   /** Its answer date passed with a named unit unanswered (the supervision office was told). */
   overdue: z.boolean(),
   closedAt: z.string().optional(),
-  closedBy: z.enum(['completed', 'extended', 'cancelled']).optional(),
+  closedBy: z.enum(['completed', 'extended', 'cancelled', 'superseded']).optional(),
+  /** For `superseded`: the notice of a higher level that took its place. */
+  supersededBy: z.string().optional(),
 });
 
 /** Filters of `GET /api/supervision-notices`. */

@@ -101,8 +101,13 @@ export interface SupervisionNotice extends SupervisionNoticeInput {
   /** True once its answer date passed with a named unit unanswered (the supervision office was told). */
   overdue: boolean;
   closedAt?: string;
-  /** Why it closed: the milestone was completed, its due date extended, or the task cancelled. */
-  closedBy?: 'completed' | 'extended' | 'cancelled';
+  /**
+   * Why it closed: the milestone was completed, its due date extended, the task cancelled, or a notice of a
+   * higher level issued for the same lateness took its place (`superseded`).
+   */
+  closedBy?: NoticeClosedBy;
+  /** For `superseded`: the notice that took its place. */
+  supersededBy?: string;
 }
 
 /** Payload of the `answerNotice` update: a named unit's answer. */
@@ -114,9 +119,16 @@ export interface AnswerNoticeArgs extends Acted {
   requestId: string;
 }
 
-/** Payload of the `closeNotice` signal, sent by the task when the escalation that issued the notice closes. */
+/** Why a supervision notice closed. */
+export type NoticeClosedBy = 'completed' | 'extended' | 'cancelled' | 'superseded';
+
+/**
+ * Payload of the `closeNotice` signal, sent by the task when the escalation that issued the notice closes, or
+ * when it issues a notice of a higher level in its place (`supersededBy` names that notice).
+ */
 export interface CloseNoticeArgs {
-  closedBy: 'completed' | 'extended' | 'cancelled';
+  closedBy: NoticeClosedBy;
+  supersededBy?: string;
 }
 
 /** Payload of the numbering workflow's `claimNumber` signal: the notice that needs a number. */

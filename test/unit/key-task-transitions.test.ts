@@ -13,6 +13,7 @@ import {
   PATCH_CHASE_PENDING,
   PATCH_ONE_ESCALATION_NOTICE,
   PATCH_ROUND_CAP,
+  PATCH_ROUND_CAP_SUPERVISED,
   PATCH_SUPERVISE_NOTICES,
   PATCH_WITHDRAW_ON_COMPLETION,
   transition,
@@ -528,6 +529,42 @@ test('the rejection that reaches the cap hands the milestone to the office, whos
   const old = go(once, reject(), false);
   expect(notices(old.effects)).toEqual([{ kind: 'returned', to: ['alpha'] }]);
   expect(old.state.milestones[0]!.awaitingOffice).toBeUndefined();
+});
+
+test('a task the general office leads waits at the cap for the supervision office, which decides; the general office may not', () => {
+  // The mini task's lead `alpha` stands for the general office here (2016: task 13); `inspect` supervises.
+  const selfLed: KeyTaskInput = {
+    ...input,
+    offices: { ...input.offices, generalOffice: 'alpha' },
+    policy: { ...input.policy, maxRejectionsPerMilestone: 1 },
+  };
+  const now = startedAt + DAY;
+  const go = (s: KeyTaskState, e: KeyTaskEvent, patches = true) => {
+    validate(s, fromApi(e), selfLed, now);
+    const patched = (id: string) => patches || id !== PATCH_ROUND_CAP_SUPERVISED;
+    return transition(s, e, { input: selfLed, workflowId: WORKFLOW_ID, now, patched });
+  };
+  const reject = sign('beta', { decision: 'reject', comment: '材料不全' });
+  const atCap = go(initialState(selfLed, startedAt), reject);
+  expect(atCap.state.milestones[0]!.awaitingOffice).toBe('inspect');
+  expect(notices(atCap.effects)).toEqual([{ kind: 'round-cap-reached', to: ['alpha', 'inspect'] }]);
+  const decide = (role: 'office' | 'supervisor'): KeyTaskEvent => ({
+    type: 'decideRound',
+    args: {
+      milestoneId: 'first',
+      decision: 'close',
+      reason: '同意按现状办结',
+      person: role,
+      requestId: `rd-${++requests}`,
+      actor: { role, person: role, token: 'test00000000' },
+    },
+  });
+  expect(() => validate(atCap.state, fromApi(decide('office')), selfLed, now)).toThrow(
+    expect.objectContaining({ type: 'ActorNotAllowed' }),
+  );
+  expect(go(atCap.state, decide('supervisor')).state.milestones[0]!.state).toBe('completed');
+  // Runs from before patch `round-cap-supervising-office` keep waiting for the general office.
+  expect(go(initialState(selfLed, startedAt), reject, false).state.milestones[0]!.awaitingOffice).toBe('alpha');
 });
 
 test('the state keeps each notification once, by its id', () => {

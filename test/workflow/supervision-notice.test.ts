@@ -2,7 +2,8 @@
  * Supervision notices (督办单) on the time-skipping server: an escalation at level 2 issues a numbered notice to
  * the units still pending (numbers per year, without gaps, across the plan's tasks); a named unit answers; a
  * unit it does not name and an empty answer are refused; past its answer date with a unit unanswered it is
- * overdue and the supervision office is told; it closes with its milestone.
+ * overdue and the supervision office is told; it closes with its milestone, or when a notice of a higher level
+ * takes its place.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -142,4 +143,15 @@ test('a level-2 escalation issues numbered notices that the named units answer, 
   const closed: SupervisionNotice = await notice1.result();
   expect(closed).toMatchObject({ state: 'closed', closedBy: 'completed', overdue: true });
   expect((await notice2.query(getNoticeQuery)).state).toBe('open');
+
+  // Task 2 reaches level 3: its level-3 notice takes the place of the level-2 one, which closes as superseded, so
+  // that its units answer one notice, the latest.
+  const level3At = localTimeToEpoch(addDays(due, 15), input2.policy.reminderTime, '+08:00');
+  await env.sleep(level3At + 3_600_000 - (await env.currentTimeMs()));
+  const l3Id = supervisionNoticeId(id2, 'first', due, 3);
+  const superseded: SupervisionNotice = await notice2.result();
+  expect(superseded).toMatchObject({ state: 'closed', closedBy: 'superseded', supersededBy: l3Id });
+  const l3: SupervisionNotice = await env.client.workflow.getHandle(l3Id).query(getNoticeQuery);
+  expect(l3).toMatchObject({ level: 3, state: 'open', units: ['beta'], issuedBy: 'leaders' });
+  expect([n1.serial, n2.serial, l3.serial].sort()).toEqual([1, 2, 3]);
 }, 180_000);

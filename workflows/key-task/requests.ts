@@ -253,11 +253,14 @@ export function rejectionsOf(m: MilestoneRecord): number {
 }
 
 /**
- * Checks the office's decision on a milestone whose rejections reached the plan's cap: by the office, on the
- * current milestone while it waits for that decision, with a reason.
+ * Checks the office's decision on a milestone whose rejections reached the plan's cap: by the office it waits
+ * for, on the current milestone while it waits for that decision, with a reason.
  */
-export function checkRoundDecision(state: KeyTaskState, args: RoundDecisionArgs): void {
-  requireActor(args, (a) => a.role === 'office', { zh: '决定退回次数已满的节点', en: 'decide a capped milestone' });
+export function checkRoundDecision(state: KeyTaskState, input: KeyTaskInput, args: RoundDecisionArgs): void {
+  // The office the milestone waits for (the supervision office on a task the general office leads) decides.
+  const waiting = state.milestones.find((x) => x.id === args.milestoneId)?.awaitingOffice;
+  const decider = (waiting && officeRole(input.offices, waiting)) || 'office';
+  requireActor(args, (a) => a.role === decider, { zh: '决定退回次数已满的节点', en: 'decide a capped milestone' });
   if (alreadyApplied(state, args.requestId)) return;
   requireActive(state);
   const m = requireCurrent(state, args.milestoneId);

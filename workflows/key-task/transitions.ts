@@ -37,10 +37,12 @@ import {
   DEFAULT_ANSWER_DAYS,
   SUPERVISION_NOTICE_LEVEL,
   supervisionNoticeId,
+  type NoticeClosedBy,
   type SupervisionNoticeInput,
   type TaskRowState,
 } from '../../contracts/shared';
 import { addWorkingDays, daysLate, iso, localDate } from '../../domain/calendar';
+import { extensionOffice } from '../../domain/plan';
 import { itemsOf, membersPending, signOffPlan, taskLeadOf } from './items';
 import {
   checkAddCoUnit,
@@ -116,6 +118,12 @@ const TIMELY_KINDS: readonly NotificationKind[] = ['reminder', 'escalation', 'ov
  * Never reuse or rename.
  */
 export const PATCH_ROUND_CAP = 'round-cap-office-decides';
+/**
+ * Patch id: a milestone at the cap of rejections waits for the office that supervises its task (the supervision
+ * office for a task the general office leads, as for its extensions) instead of always the general office.
+ * Never reuse or rename.
+ */
+export const PATCH_ROUND_CAP_SUPERVISED = 'round-cap-supervising-office';
 
 /**
  * Patch id: an extension request is told to the office that decides it (`input.extensionOffice`: the
@@ -128,6 +136,12 @@ export const PATCH_SUPERVISE_EXTENSION_OFFICE = 'supervise-extension-office';
  * own that the task starts and closes with the escalation. Never reuse or rename.
  */
 export const PATCH_SUPERVISE_NOTICES = 'supervise-notices';
+/**
+ * Patch id: a supervision notice of a higher level closes the open notices of the same milestone's lateness as
+ * `superseded` (the units answer the latest, once), instead of leaving them open beside it. Never reuse or
+ * rename.
+ */
+export const PATCH_NOTICE_SUPERSEDES = 'supervise-notice-supersedes';
 
 /** The request's actor for its record (who, which role), when it names one (older requests do not). */
 function actorOf(args: Acted): Acted {
@@ -184,7 +198,7 @@ export type Effect =
   /** Start this supervision notice's workflow (its id is deterministic, so a second start is refused). */
   | { kind: 'supervise'; notice: SupervisionNoticeInput }
   /** Tell these supervision notices that their escalation closed. */
-  | { kind: 'close-notices'; ids: string[]; closedBy: 'completed' | 'extended' | 'cancelled' };
+  | { kind: 'close-notices'; ids: string[]; closedBy: NoticeClosedBy; supersededBy?: string };
 
 /** The outcome of one transition. */
 export interface Transition<E extends KeyTaskEvent = KeyTaskEvent> {
@@ -220,7 +234,7 @@ export function validate(state: KeyTaskState, event: KeyTaskEvent, input: KeyTas
     case 'resubmit':
       return checkResubmit(state, input, event.args);
     case 'decideRound':
-      return checkRoundDecision(state, event.args);
+      return checkRoundDecision(state, input, event.args);
     case 'requestExtension':
       return checkExtensionRequest(state, input, event.args, now);
     case 'decideExtension':
@@ -358,7 +372,8 @@ class Step {
 
   /**
    * A rejection returns the milestone to the task's lead, who is told; the one that reaches the plan's cap of
-   * rejections hands it to the general office instead, which decides (the lead and the office are told).
+   * rejections hands it to the office that supervises the task instead (the general office, or the supervision
+   * office for a task the general office leads), which decides (the lead and that office are told).
    */
   private returnMilestone(m: MilestoneRecord, comment: string | undefined, at: string): void {
     const round = m.rounds.at(-1)!;
@@ -368,7 +383,10 @@ class Step {
     const cap = this.input.policy.maxRejectionsPerMilestone;
     const rejections = rejectionsOf(m);
     if (cap !== undefined && rejections >= cap && this.ctx.patched(PATCH_ROUND_CAP)) {
-      const office = this.input.offices.generalOffice;
+      const { offices, task } = this.input;
+      const office = this.ctx.patched(PATCH_ROUND_CAP_SUPERVISED)
+        ? extensionOffice(offices, task.lead)
+        : offices.generalOffice;
       m.awaitingOffice = office;
       this.notify(
         'round-cap-reached',
@@ -812,6 +830,7 @@ class Step {
     const id = supervisionNoticeId(this.ctx.workflowId, m.id, m.dueDate, level);
     const notices = (this.state.supervisionNotices ??= []);
     if (notices.some((x) => x.id === id)) return;
+    if (this.ctx.patched(PATCH_NOTICE_SUPERSEDES)) this.closeNotices(m, 'superseded', id);
     notices.push({ id, milestoneId: m.id });
     const issuedOn = localDate(this.ctx.now, policy.utcOffset);
     const issuedBy = policy.escalation.find((e) => e.level === level)?.notify[0] ?? offices.supervisionOffice;
@@ -900,11 +919,16 @@ class Step {
     if (ids.length > 0) this.effects.push({ kind: 'withdraw', ids, reason });
   }
 
-  /** The supervision notices of a milestone's escalation close with it. */
-  private closeNotices(m: MilestoneRecord, closedBy: 'completed' | 'extended' | 'cancelled'): void {
+  /**
+   * The open supervision notices of a milestone close with its escalation, or when a notice of a higher level
+   * (`supersededBy`) takes their place.
+   */
+  private closeNotices(m: MilestoneRecord, closedBy: NoticeClosedBy, supersededBy?: string): void {
     const open = (this.state.supervisionNotices ?? []).filter((x) => x.milestoneId === m.id && !x.closed);
     for (const x of open) x.closed = true;
-    if (open.length > 0) this.effects.push({ kind: 'close-notices', ids: open.map((x) => x.id), closedBy });
+    if (open.length === 0) return;
+    const ids = open.map((x) => x.id);
+    this.effects.push({ kind: 'close-notices', ids, closedBy, ...(supersededBy ? { supersededBy } : {}) });
   }
 
   /**

@@ -147,7 +147,7 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
     else if (effect.kind === 'notify') deliver(effect.notification);
     else if (effect.kind === 'withdraw') effect.ids.forEach((id) => withdraw(id, effect.reason));
     else if (effect.kind === 'supervise') track(startNotice(effect.notice), notStarted(effect.notice.id));
-    else for (const id of effect.ids) track(closeNotice(id, effect.closedBy), notReached(id));
+    else for (const id of effect.ids) track(closeNotice(id, effect), notReached(id));
   };
 
   /**
@@ -291,9 +291,10 @@ function startNotice(notice: SupervisionNoticeInput): () => Promise<unknown> {
     });
 }
 
-/** Tells a supervision notice that its escalation closed. */
-function closeNotice(id: string, closedBy: CloseNoticeArgs['closedBy']): () => Promise<unknown> {
-  return () => getExternalWorkflowHandle(id).signal(closeNoticeSignal, { closedBy });
+/** Tells a supervision notice that its escalation closed, or which notice of a higher level took its place. */
+function closeNotice(id: string, { closedBy, supersededBy }: CloseNoticeArgs): () => Promise<unknown> {
+  const args: CloseNoticeArgs = supersededBy ? { closedBy, supersededBy } : { closedBy };
+  return () => getExternalWorkflowHandle(id).signal(closeNoticeSignal, args);
 }
 
 /**

@@ -346,6 +346,16 @@ function decidesExtensions(role, plan, number) {
   return lead === plan.roles.generalOffice ? role === 'supervisor' : role === 'office';
 }
 
+/**
+ * The role that acts for an office's inbox: the general office's `office`, the supervision office's
+ * `supervisor` (a milestone of a task the general office leads waits for it at the cap of rejections).
+ */
+function officeRoleOf(plan, department) {
+  if (department === plan.roles.generalOffice) return 'office';
+  if (department === plan.roles.supervisionOffice) return 'supervisor';
+  return undefined;
+}
+
 /** The pending extension requests; each the signed-in role decides (`canDecide(taskNumber)`) has a form. */
 function extensionDecisions(pending, plan, ctx, canDecide) {
   const name = departmentNames(plan);
@@ -535,7 +545,7 @@ export async function renderInbox(ctx) {
                 department,
                 plan,
                 ctx,
-                role === (item.action === 'decide-round' ? 'office' : 'coordinator'),
+                role === (item.action === 'decide-round' ? officeRoleOf(plan, department) : 'coordinator'),
               ),
             )
           : h('p', { class: 'card muted', 'data-testid': 'inbox-empty' }, t('inbox.empty')),
