@@ -152,6 +152,21 @@ export function messageText(n: Notification, ctx: TextContext): MessageText {
       headline = `${task}的节点${ms}被退回，贵单位本轮已给出的同意作废，待牵头单位重新提交后须重新签核。`;
       english = `Approval voided: milestone ${msEn} of ${taskEn} was returned; your approval in this round no longer counts and must be given again once the lead resubmits.`;
       break;
+    case 'closure-submitted':
+      subject = `【办结审核】${task}${ms}已报送办结，请审核销号`;
+      headline = `${task}的牵头单位已报送节点${ms}办结及佐证材料，请审核：审核通过予以销号，不通过退回重办。`;
+      english = `Closure review: the lead submitted milestone ${msEn} of ${taskEn} as done, with its evidence; close it or return it to be done again.`;
+      break;
+    case 'closure-returned':
+      subject = `【退回重办】${task}${ms}办结审核未通过`;
+      headline = `${task}的节点${ms}办结审核未通过，已退回重办，请各责任单位重新办理并签核。`;
+      english = `Returned to be done again: milestone ${msEn} of ${taskEn} did not pass the closure review; a new round of sign-offs is open.`;
+      break;
+    case 'closure-closed':
+      subject = `【销号】${task}${ms}已审核销号`;
+      headline = `${task}的节点${ms}已通过办结审核，予以销号。`;
+      english = `Closed: milestone ${msEn} of ${taskEn} passed the closure review and is closed.`;
+      break;
     case 'resubmitted':
       subject = `【重新提交】${task}${ms}已重新提交，请重新签核`;
       headline = `${task}的牵头单位已重新提交节点${ms}，请贵单位重新签核（截止日期${n.dueDate}）。`;

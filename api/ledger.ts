@@ -214,6 +214,7 @@ const STAGE_WORDS: Readonly<Record<MilestoneView['state'], Bilingual>> = {
   pending: { zh: '未开始', en: 'Not open yet' },
   open: { zh: '会签中', en: 'Collecting sign-offs' },
   returned: { zh: '已退回', en: 'Returned to the lead' },
+  submitted: { zh: '待办结审核', en: 'Awaiting closure review' },
   completed: { zh: '已完成', en: 'Completed' },
   cancelled: { zh: '已撤销', en: 'Cancelled' },
 };

@@ -14,6 +14,7 @@ import {
   cancelResponseSchema,
   chaseBodySchema,
   chaseResponseSchema,
+  closureReviewBodySchema,
   codecBodySchema,
   codecSessionResponseSchema,
   closeCollectiveBodySchema,
@@ -313,6 +314,24 @@ export const operations = {
     status: 200,
     response: milestoneResponseSchema,
     errors: [400, 404, 409, 413, 503],
+  },
+  reviewClosure: {
+    method: 'post',
+    path: '/api/tasks/:number/milestones/:milestoneId/closure-review',
+    operationId: 'reviewClosure',
+    summary: '办结审核 The office closes a submitted milestone (销号) or returns it to be done again (退回重办)',
+    description:
+      'On a plan with closure review (`policy.closureReview`), the lead’s approval of a task’s last milestone, ' +
+      'and of those the policy names, submits it with its evidence (`state: submitted`, waiting for the office). ' +
+      '`close` completes it with the days late it was submitted with and opens the next; `return` (with reasons) ' +
+      'opens a new round for all its units. The general office reviews, the supervision office on a task the ' +
+      'general office leads (403 to any other). 409 `not_submitted` for a milestone not submitted.',
+    roles: ['office', 'supervisor'],
+    input: { params: milestoneParamsSchema, query: planQuerySchema, body: closureReviewBodySchema },
+    idempotent: true,
+    status: 200,
+    response: milestoneResponseSchema,
+    errors: [400, 403, 404, 409, 413, 503],
   },
   requestExtension: {
     method: 'post',

@@ -8,9 +8,8 @@
  *   `overdueLead`, and every other unit whose first act on it (a sign-off either way, a member's report) came
  *   after it fell due, or has not come, loses `overdueCoUnit`;
  * - a milestone completed on time: its task's lead gains `onTime`;
- * - a return by the general office (a round rejected by an actor of the `office` role): the lead loses
- *   `officeReturn`. The office cannot reject a milestone yet (its closure review is still to come), so this
- *   counts nothing today; a rejection by the lead or a co-unit is never an office return;
+ * - a return by the office's closure review (退回重办, a review `return` on the milestone): the lead loses
+ *   `officeReturn`; a rejection by the lead or a co-unit is never an office return;
  * - a missed progress report: the plan names no reporting cadence yet and the record holds no progress
  *   report, so this counts nothing until progress reports land.
  */
@@ -36,7 +35,7 @@ export const SCORE_TERM_WORDS: Readonly<Record<ScoreTerm, { label: Bilingual; re
     label: { zh: '未按时报送进展', en: 'Missed progress report' },
     recorded: false,
   },
-  'office-return': { label: { zh: '被办公厅退回', en: 'Returned by the general office' }, recorded: false },
+  'office-return': { label: { zh: '办结审核被退回', en: 'Returned by the closure review' }, recorded: true },
   'on-time': { label: { zh: '节点按时办结', en: 'Milestone closed on time' }, recorded: true },
 };
 
@@ -100,6 +99,11 @@ export function milestoneAt(
   if (completedAt !== undefined && completedAt <= asOf) {
     const late = m.daysLate ?? daysLate(lateFrom(m), utcOffset, completedAt, calendar);
     return { opened: true, completed: true, daysLate: late };
+  }
+  // Submitted for the office's closure review by then: late by the days it was submitted with.
+  const submittedAt = m.state === 'submitted' ? m.rounds.at(-1)?.closedAt : undefined;
+  if (submittedAt && Date.parse(submittedAt) <= asOf && m.daysLate !== undefined) {
+    return { opened: true, completed: false, daysLate: m.daysLate };
   }
   const open = opened && m.state !== 'cancelled';
   return { opened, completed: false, daysLate: open ? daysLate(lateFrom(m), utcOffset, asOf, calendar) : 0 };
@@ -167,11 +171,8 @@ export function scoreEvents(
     for (const m of view.milestones) {
       const at = milestoneAt(m, utcOffset, asOf, calendar);
       if (!at.opened) continue;
-      for (const round of m.rounds) {
-        const rejection = round.signOffs.find((s) => s.decision === 'reject');
-        if (rejection?.actor?.role === 'office' && Date.parse(rejection.at) <= asOf) {
-          add(view.lead, 'office-return', view, m);
-        }
+      for (const review of m.reviews ?? []) {
+        if (review.decision === 'return' && Date.parse(review.at) <= asOf) add(view.lead, 'office-return', view, m);
       }
       if (at.daysLate > 0) {
         add(view.lead, 'overdue-lead', view, m, at.daysLate);

@@ -11,9 +11,12 @@ import {
   decideRoundUpdate,
   requestExtensionUpdate,
   resubmitUpdate,
+  reviewClosureUpdate,
   signOffUpdate,
+  type Bilingual,
   type PlanFile,
   type Task,
+  type Words,
 } from '../../contracts';
 import { extensionOffice, officeRole, taskMilestones, taskUnits, taskWorkflowId } from '../../domain/plan';
 import { principalOf } from '../auth/middleware';
@@ -73,10 +76,29 @@ function taskAndMilestone(source: TaskSource, number: number, milestoneId: strin
   return task;
 }
 
+/**
+ * The caller, when it acts for the office that decides a task's extensions and reviews its closures (the general
+ * office, or the supervision office on a task the general office leads).
+ * @throws ForbiddenError in `words(that office's name)` for anyone else.
+ */
+function requireTaskOffice(
+  res: Response,
+  deps: AppContext,
+  task: Task,
+  words: (office: Bilingual) => Words,
+): Principal {
+  const principal = principalOf(res);
+  const office = extensionOffice(deps.plan.roles, taskUnits(task).lead);
+  if (principal.role !== officeRole(deps.plan.roles, office)) {
+    throw new ForbiddenError(words(deps.plan.departments.find((d) => d.id === office)!.name));
+  }
+  return principal;
+}
+
 /** The milestone routes (mounted after authentication). */
 export function milestoneRoutes(app: AppContext): Router {
   const router = Router();
-  const { signOff, resubmit, decideRound, requestExtension, decideExtension, chase } = operations;
+  const { signOff, resubmit, decideRound, reviewClosure, requestExtension, decideExtension, chase } = operations;
 
   mount(router, signOff, async (req, res) => {
     const deps = requestPlan(app, res);
@@ -108,8 +130,25 @@ export function milestoneRoutes(app: AppContext): Router {
       figures:
         body.figure === undefined ? body.figures : singleFigure(deps.plan, task, params.milestoneId, body.figure),
       workItem: body.workItem,
+      evidence: body.evidence,
     });
     res.status(signOff.status).json(milestone);
+  });
+
+  mount(router, reviewClosure, async (req, res) => {
+    const deps = requestPlan(app, res);
+    const { params, body } = inputOf(res, reviewClosure.input);
+    const task = taskAndMilestone(deps, params.number, params.milestoneId);
+    const principal = requireTaskOffice(res, deps, task, (name) => ({
+      zh: `任务${task.number}的办结由${name.zh}审核`,
+      en: `The closures of task ${task.number} are reviewed by the ${name.en}.`,
+    }));
+    const milestone = await updateAs(deps, req, principal, taskWorkflowId(deps.plan, task), reviewClosureUpdate, {
+      milestoneId: params.milestoneId,
+      decision: body.decision,
+      reason: body.reason,
+    });
+    res.status(reviewClosure.status).json(milestone);
   });
 
   mount(router, resubmit, async (req, res) => {
@@ -155,15 +194,10 @@ export function milestoneRoutes(app: AppContext): Router {
     const deps = requestPlan(app, res);
     const { params, body } = inputOf(res, decideExtension.input);
     const task = taskAndMilestone(deps, params.number, params.milestoneId);
-    const principal = principalOf(res);
-    const office = extensionOffice(deps.plan.roles, taskUnits(task).lead);
-    if (principal.role !== officeRole(deps.plan.roles, office)) {
-      const name = deps.plan.departments.find((d) => d.id === office)!.name;
-      throw new ForbiddenError({
-        zh: `任务${task.number}的延期申请由${name.zh}审批`,
-        en: `Extension requests of task ${task.number} are decided by the ${name.en}.`,
-      });
-    }
+    const principal = requireTaskOffice(res, deps, task, (name) => ({
+      zh: `任务${task.number}的延期申请由${name.zh}审批`,
+      en: `Extension requests of task ${task.number} are decided by the ${name.en}.`,
+    }));
     const extension = await updateAs(deps, req, principal, taskWorkflowId(deps.plan, task), decideExtensionUpdate, {
       milestoneId: params.milestoneId,
       extensionId: params.extensionId,

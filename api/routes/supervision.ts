@@ -93,7 +93,8 @@ export function inboxItems(department: string, states: { row: TaskRow; view: Key
   const items: InboxItem[] = [];
   for (const { row, view } of states) {
     for (const m of view.milestones) {
-      if ((m.state !== 'open' && m.state !== 'returned') || !m.pendingDepartments.includes(department)) continue;
+      const waits = m.state === 'open' || m.state === 'returned' || m.state === 'submitted';
+      if (!waits || !m.pendingDepartments.includes(department)) continue;
       const responsibility = m.required.find((r) => r.department === department);
       const base = {
         taskNumber: view.taskNumber,
@@ -110,6 +111,10 @@ export function inboxItems(department: string, states: { row: TaskRow; view: Key
       };
       if (m.awaitingOffice === department) {
         items.push({ ...base, action: 'decide-round' });
+        continue;
+      }
+      if (m.awaitingReview === department) {
+        items.push({ ...base, action: 'review-closure' });
         continue;
       }
       if (!m.items) {

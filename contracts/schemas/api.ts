@@ -9,6 +9,7 @@ import {
   chaseSchema,
   collectivePartCountSchema,
   escalationSchema,
+  evidenceSchema,
   extensionSchema,
   figureValuesSchema,
   keyTaskViewSchema,
@@ -191,6 +192,11 @@ export const signOffBodySchema = z
     figure: z.number().optional(),
     /** The work item (0-based) signed; without it, every item the unit may sign now (the task's lead: the close). */
     workItem: z.number().int().nonnegative().optional(),
+    /**
+     * With the lead's approval of a milestone the office reviews (办结审核): its evidence, files uploaded with
+     * `POST /api/files` (by hash) and links, at most 20.
+     */
+    evidence: z.array(evidenceSchema).min(1).max(20).optional(),
   })
   .strict()
   .refine((b) => b.figure === undefined || b.figures === undefined, {
@@ -226,6 +232,14 @@ export const roundDecisionBodySchema = z
     reason: z.string().trim().min(1, 'a reason is required').max(2000),
   })
   .strict();
+
+/** Body of the office's closure review: close (销号) or return to be done again (退回重办, with its reasons). */
+export const closureReviewBodySchema = z.discriminatedUnion('decision', [
+  z.object({ decision: z.literal('close'), reason: z.string().trim().max(2000).optional() }).strict(),
+  z
+    .object({ decision: z.literal('return'), reason: z.string().trim().min(1, 'a reason is required').max(2000) })
+    .strict(),
+]);
 
 /** Body of a cancellation. */
 export const cancelBodySchema = z.object({ reason: z.string().trim().min(1).max(2000) }).strict();
@@ -343,9 +357,10 @@ export const inboxItemSchema = taskMilestoneRefSchema.extend({
   /**
    * What the department is asked to do: sign off (`sign-off`), after a rejection resubmit (`resubmit`), as a
    * member of a collective (a province) report (`report`), or, as the general office, decide a milestone
-   * rejected as often as the plan allows (`decide-round`).
+   * rejected as often as the plan allows (`decide-round`), or review a milestone its lead submitted for closure
+   * (`review-closure`: close it or return it).
    */
-  action: z.enum(['sign-off', 'resubmit', 'report', 'decide-round']),
+  action: z.enum(['sign-off', 'resubmit', 'report', 'decide-round', 'review-closure']),
   /** Its responsibility as the plan gave it (absent for a province, a designated or an added unit). */
   responsibility: responsibilitySchema.optional(),
   /** Tasks with work items: the item (0-based) waiting on it; absent for the task lead's close. */

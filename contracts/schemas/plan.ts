@@ -256,6 +256,19 @@ export const policySchema = z.object({
       workDays: z.array(isoDateSchema).default([]),
     })
     .optional(),
+  /**
+   * The office's closure review (办结审核, 销号): every task's last milestone, and the schedule's milestones named
+   * here, are not completed by their lead's approval: the lead submits them (with evidence, 佐证材料, when
+   * `evidenceRequired`), and the office closes them or returns them to be done again. Absent: the lead's
+   * approval completes every milestone.
+   */
+  closureReview: z
+    .object({
+      milestones: z.array(z.string().min(1)).default([]),
+      evidenceRequired: z.boolean().default(true),
+    })
+    .strict()
+    .optional(),
   /** How departments are scored; a plan without one has no scores (`GET /api/scores` answers 404). */
   scoring: scoringRuleSchema.optional(),
   /** Items beyond the plan; a plan without this takes none (`POST /api/items` answers 404). */

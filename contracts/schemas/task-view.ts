@@ -45,7 +45,7 @@ export const taskStatusSchema = z.enum(['on_track', 'due_soon', 'overdue', 'esca
 export type TaskStatus = z.infer<typeof taskStatusSchema>;
 
 /** Where a milestone stands. `open` collects sign-offs; `returned` waits for the lead to resubmit. */
-export const milestoneStateSchema = z.enum(['pending', 'open', 'returned', 'completed', 'cancelled']);
+export const milestoneStateSchema = z.enum(['pending', 'open', 'returned', 'submitted', 'completed', 'cancelled']);
 
 /** A reported figure value keyed by figure id. */
 export const figureValuesSchema = z.record(z.string(), z.number());
@@ -75,6 +75,50 @@ export const actorSchema = z.object({
 });
 
 /** One unit's recorded sign-off in a round. */
+/**
+ * One piece of evidence (佐证材料) a lead submits with a milestone for the office's closure review: a file stored
+ * by its content hash (`POST /api/files`; the workflow keeps only the hash, name, size and type), or a link.
+ */
+export const evidenceSchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('file'),
+      /** SHA-256 of the file's bytes, 64 lowercase hex digits. */
+      hash: z.string().regex(/^[0-9a-f]{64}$/),
+      name: z.string().trim().min(1).max(200),
+      size: z.number().int().positive(),
+      type: z.string().min(1).max(100),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('link'),
+      url: z
+        .string()
+        .max(2000)
+        .regex(/^https?:\/\/\S+$/),
+      title: z.string().trim().min(1).max(200),
+    })
+    .strict(),
+]);
+/** A file (by content hash) or a link submitted as evidence. */
+export type Evidence = z.infer<typeof evidenceSchema>;
+
+/** The office's closure review of a submitted milestone: closed (销号) or returned to be done again (退回重办). */
+export const closureReviewSchema = z.object({
+  decision: z.enum(['close', 'return']),
+  /** The round it reviewed. */
+  round: z.number().int().positive(),
+  reason: z.string().optional(),
+  department: departmentIdSchema,
+  person: z.string(),
+  at: z.string(),
+  requestId: z.string(),
+  actor: actorSchema.optional(),
+});
+/** One closure review of a milestone. */
+export type ClosureReview = z.infer<typeof closureReviewSchema>;
+
 export const signOffRecordSchema = z.object({
   department: departmentIdSchema,
   role: z.enum(['lead', 'co']),
@@ -85,6 +129,8 @@ export const signOffRecordSchema = z.object({
   at: z.string(),
   comment: z.string().optional(),
   figures: figureValuesSchema.optional(),
+  /** With the lead's approval of a milestone the office reviews: the evidence submitted. */
+  evidence: z.array(evidenceSchema).optional(),
   requestId: z.string(),
   actor: actorSchema.optional(),
 });
@@ -278,6 +324,9 @@ export const notificationKindSchema = z.enum([
   'resubmitted',
   'round-cap-reached',
   'round-decided',
+  'closure-submitted',
+  'closure-returned',
+  'closure-closed',
 ]);
 /**
  * The kind of a notification: reminder, escalation, returned, extension requested or decided, overdue (to the
@@ -286,7 +335,9 @@ export const notificationKindSchema = z.enum([
  * (the milestone is back for their sign-off), a supervision notice (督办单, `supervision-notice`) or its answer
  * date passed unanswered (`supervision-overdue`), or a month's bulletin the office sends to leadership
  * (`bulletin`: task number 0, the month as its milestone id, the bulletin's title as its milestone title, its
- * summary as the comment).
+ * summary as the comment), a milestone submitted for the office's closure review (`closure-submitted`, to that
+ * office), returned by it to be done again (`closure-returned`, to the task's units) or closed (`closure-closed`,
+ * to the lead).
  */
 export type NotificationKind = z.infer<typeof notificationKindSchema>;
 
@@ -374,6 +425,14 @@ export const milestoneViewSchema = milestoneInputSchema.extend({
    * the lead cannot resubmit until the office allows another round or closes the milestone as it stands.
    */
   awaitingOffice: departmentIdSchema.optional(),
+  /**
+   * The office reviewing the milestone (`submitted`: its lead approved it with its evidence, and the plan has
+   * the office review its closure): the general office, or the supervision office on a task the general office
+   * leads.
+   */
+  awaitingReview: departmentIdSchema.optional(),
+  /** The office's closure reviews, oldest first: each return opened a new round. */
+  reviews: z.array(closureReviewSchema).optional(),
   /**
    * Each work item's units and progress (runs started with work-item responsibility): signed item by item,
    * co-units and members first, each item's lead last, the task's lead closing the milestone.

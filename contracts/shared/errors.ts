@@ -32,6 +32,8 @@ export const INVALID_REFUSALS = [
   'AnswerRequired',
   'InvalidAnswerDate',
   'MessageRequired',
+  'EvidenceRequired',
+  'EvidenceNotAsked',
 ] as const;
 
 /** Refusals that mean "not now, not in this state" (HTTP 409). */
@@ -60,6 +62,8 @@ export const CONFLICT_REFUSALS = [
   'AlreadyChasedToday',
   'RoundLimitReached',
   'NotAwaitingOffice',
+  'AwaitingReview',
+  'NotSubmitted',
 ] as const;
 
 /**

@@ -30,6 +30,11 @@ export interface ResolvedPolicy {
    * input of runs started before the round cap: their rounds are not capped).
    */
   maxRejectionsPerMilestone?: number;
+  /**
+   * The office's closure review (办结审核): every task's last milestone and those named are submitted by their
+   * lead's approval, with evidence when required, and completed only when the office closes them.
+   */
+  closureReview?: { milestones: string[]; evidenceRequired: boolean };
 }
 
 /**

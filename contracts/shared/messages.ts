@@ -23,6 +23,7 @@ import type {
   ReportArgs,
   ResubmitArgs,
   RoundDecisionArgs,
+  ClosureReviewArgs,
   SignOffArgs,
   WaiveArgs,
 } from './update-args';
@@ -71,6 +72,12 @@ export const resubmitUpdate = defineUpdate<WithTaskRow<MilestoneView>, [Resubmit
  * resubmit) or closed as it stands; answers the milestone.
  */
 export const decideRoundUpdate = defineUpdate<WithTaskRow<MilestoneView>, [RoundDecisionArgs]>('decideRound');
+
+/**
+ * The office that reviews a submitted milestone closes it (销号: the next one opens) or returns it to be done
+ * again (退回重办: a new round); answers the milestone.
+ */
+export const reviewClosureUpdate = defineUpdate<WithTaskRow<MilestoneView>, [ClosureReviewArgs]>('reviewClosure');
 
 /** The lead asks for a later due date; answers the pending request. */
 export const requestExtensionUpdate = defineUpdate<WithTaskRow<Extension>, [ExtensionRequestArgs]>('requestExtension');

@@ -8,7 +8,7 @@
  * before the actor existed have none: the handlers never read it, so their replay is unchanged.
  */
 import type { Role } from '../schemas/api';
-import type { FigureValues, ReportStatus } from '../schemas/task-view';
+import type { Evidence, FigureValues, ReportStatus } from '../schemas/task-view';
 
 /** Who sent a request through the API: the signed-in token's role, department and name. */
 export interface Actor {
@@ -41,6 +41,20 @@ export interface SignOffArgs extends Acted {
   figures?: FigureValues;
   /** The work item (0-based) signed; without it, every item the unit may sign now (the task's lead: the close). */
   workItem?: number;
+  /** With the lead's approval of a milestone the office reviews: files (by hash) and links. */
+  evidence?: Evidence[];
+  person: string;
+  requestId: string;
+}
+
+/**
+ * Payload of the `reviewClosure` update: the office that reviews a submitted milestone closes it (销号) or
+ * returns it to be done again (退回重办, with its reasons).
+ */
+export interface ClosureReviewArgs extends Acted {
+  milestoneId: string;
+  decision: 'close' | 'return';
+  reason?: string;
   person: string;
   requestId: string;
 }

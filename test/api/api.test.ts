@@ -189,8 +189,17 @@ describe('a milestone from the first co-responsible sign-off to completion', () 
 
     for (const m of ['mid-year', 'q3', 'year-end']) {
       expect((await signOff(cur, 5, m, 'ideological-political')).status).toBe(200);
-      expect((await signOff(cur, 5, m, 'higher-ed')).body.state).toBe('completed');
+      // The year-end is submitted with its evidence for the office's closure review, which closes it (销号).
+      const evidence =
+        m === 'year-end' ? { evidence: [{ kind: 'link', url: 'https://example.org/t5', title: '总结' }] } : {};
+      const signed = await signOff(cur, 5, m, 'higher-ed', evidence);
+      expect(signed.body.state).toBe(m === 'year-end' ? 'submitted' : 'completed');
     }
+    const closed = await request(cur.app)
+      .post('/api/tasks/5/milestones/year-end/closure-review')
+      .set(auth(cur.tokens.office))
+      .send({ decision: 'close' });
+    expect(closed.body.state).toBe('completed');
     const done = await state(cur, 5);
     expect(done.status).toBe('completed');
     expect(done.milestones.every((m) => m.state === 'completed')).toBe(true);
@@ -222,10 +231,19 @@ describe('a milestone from the first co-responsible sign-off to completion', () 
     expectError(await signOff(cur, 15, 'year-end', 'science-tech'), 400, 'figure_missing');
     const both = await signOff(cur, 15, 'year-end', 'science-tech', { figure: 812, figures: {} });
     expectError(both, 400, 'validation_failed');
-    const done = await signOff(cur, 15, 'year-end', 'science-tech', { figure: 812 });
+    // The year-end goes to the office's closure review (2016: every task's last milestone), with its evidence.
+    expectError(await signOff(cur, 15, 'year-end', 'science-tech', { figure: 812 }), 400, 'evidence_required');
+    const evidence = [{ kind: 'link', url: 'https://example.org/t15-training', title: '培训总结' }];
+    const submitted = await signOff(cur, 15, 'year-end', 'science-tech', { figure: 812, evidence });
+    expect(submitted.status).toBe(200);
+    expect(submitted.body).toMatchObject({ state: 'submitted', awaitingReview: 'general-office' });
+    expect(submitted.body.rounds[0].signOffs.at(-1).figures).toEqual({ 't7-officials-trained': 812 });
+    const done = await request(cur.app)
+      .post('/api/tasks/15/milestones/year-end/closure-review')
+      .set(auth(cur.tokens.office))
+      .send({ decision: 'close' });
     expect(done.status).toBe(200);
     expect(done.body.state).toBe('completed');
-    expect(done.body.rounds[0].signOffs.at(-1).figures).toEqual({ 't7-officials-trained': 812 });
   });
 
   test('task 8: a rejection returns the milestone to the lead, who resubmits for a second round', async () => {

@@ -177,6 +177,78 @@ test('the year-end milestone asks the lead for its figures, and completing it co
   expect(refusal(done.state, sign('beta', { milestoneId: 'final' })).code).toBe('TaskClosed');
 });
 
+test('on a plan with closure review the lead submits the last milestone with evidence; the office returns it, then closes it', () => {
+  const reviewed: KeyTaskInput = {
+    ...input,
+    policy: { ...input.policy, closureReview: { milestones: [], evidenceRequired: true } },
+  };
+  const now = startedAt + DAY;
+  const go = (s: KeyTaskState, e: KeyTaskEvent, at = now) => {
+    validate(s, fromApi(e), reviewed, at);
+    return transition(s, e, { input: reviewed, workflowId: WORKFLOW_ID, now: at, patched: () => true });
+  };
+  const refused = (s: KeyTaskState, e: KeyTaskEvent) => {
+    try {
+      validate(s, fromApi(e), reviewed, now);
+    } catch (err) {
+      return (err as ApplicationFailure).type;
+    }
+    return 'accepted';
+  };
+  const evidence = [
+    { kind: 'file' as const, hash: 'a'.repeat(64), name: '验收报告.pdf', size: 1024, type: 'application/pdf' },
+    { kind: 'link' as const, url: 'https://example.org/launch', title: '平台上线公告' },
+  ];
+  const figures = { share: 96, people: 812 };
+  const review = (decision: 'close' | 'return', reason?: string): KeyTaskEvent => ({
+    type: 'reviewClosure',
+    args: { milestoneId: 'final', decision, reason, person: '办公厅', requestId: `rv-${++requests}` },
+  });
+  // `first` is not reviewed: the lead's approval completes it.
+  let s = [sign('beta'), sign('gamma'), sign('alpha')].reduce(
+    (x, e) => go(x, e).state,
+    initialState(reviewed, startedAt),
+  );
+  expect(s.milestones[0]!.state).toBe('completed');
+  s = ['beta', 'gamma'].reduce((x, d) => go(x, sign(d, { milestoneId: 'final' })).state, s);
+  // Evidence goes with the lead's submission only, and the submission needs some.
+  expect(refused(s, sign('alpha', { milestoneId: 'final', figures }))).toBe('EvidenceRequired');
+  const submitted = go(s, sign('alpha', { milestoneId: 'final', figures, evidence }));
+  const m = submitted.state.milestones[1]!;
+  expect(m).toMatchObject({ state: 'submitted', awaitingReview: 'office' });
+  expect(m.rounds[0]!.signOffs.at(-1)!.evidence).toEqual(evidence);
+  expect(submitted.state.lifecycle).toBe('active');
+  expect(taskRow(submitted.state, reviewed, now).pendingDepartments).toEqual(['office']);
+  expect(notices(submitted.effects)).toEqual([{ kind: 'closure-submitted', to: ['office'] }]);
+  // Nothing is reminded or escalated while the office reviews, however late it gets.
+  const lateTurn = go(submitted.state, { type: 'turn' }, noticeAt(30, finalDue));
+  expect(notices(lateTurn.effects)).toEqual([]);
+  // Units cannot sign a submitted milestone; a coordinator cannot review; a return needs reasons.
+  expect(refused(submitted.state, sign('beta', { milestoneId: 'final' }))).toBe('AwaitingReview');
+  const asLead = review('close') as Extract<KeyTaskEvent, { type: 'reviewClosure' }>;
+  const coordinator = { role: 'coordinator' as const, department: 'alpha', person: '甲', token: 'test00000000' };
+  expect(refused(submitted.state, { ...asLead, args: { ...asLead.args, actor: coordinator } })).toBe('ActorNotAllowed');
+  expect(refused(submitted.state, review('return', ' '))).toBe('ReasonRequired');
+  // Returned (退回重办): a new round for all its units, told with the reasons.
+  const returned = go(submitted.state, review('return', '佐证材料不足'));
+  const back = returned.state.milestones[1]!;
+  expect(back).toMatchObject({ state: 'open', reviews: [{ decision: 'return', round: 1, reason: '佐证材料不足' }] });
+  expect(back.rounds.map((r) => r.number)).toEqual([1, 2]);
+  expect(notices(returned.effects)).toEqual([{ kind: 'closure-returned', to: ['alpha', 'beta', 'gamma'] }]);
+  expect(refused(returned.state, review('close'))).toBe('NotSubmitted');
+  // Signed and submitted again, then closed (销号): completed, the task with it.
+  s = ['beta', 'gamma'].reduce((x, d) => go(x, sign(d, { milestoneId: 'final' })).state, returned.state);
+  s = go(s, sign('alpha', { milestoneId: 'final', figures, evidence })).state;
+  const closed = go(s, review('close'));
+  expect(closed.state.milestones[1]).toMatchObject({ state: 'completed', daysLate: 0 });
+  expect(closed.state.milestones[1]!.reviews!.map((r) => r.decision)).toEqual(['return', 'close']);
+  expect(closed.state.lifecycle).toBe('completed');
+  expect(notices(closed.effects)).toEqual([{ kind: 'closure-closed', to: ['alpha'] }]);
+  // On a plan without the review, evidence is not asked for.
+  const plain = run(['beta', 'gamma'].map((d) => sign(d)));
+  expect(refusal(plain, sign('alpha', { evidence })).code).toBe('EvidenceNotAsked');
+});
+
 test('reminders go before the deadline to the units that have not signed, each once', () => {
   const s1 = run([sign('beta')]);
   const sevenBefore = localTimeToEpoch(addDays(firstDue, -7), input.policy.reminderTime, input.policy.utcOffset);

@@ -209,45 +209,49 @@ describe('the scores', () => {
     expect(alpha).toMatchObject({ department: 'alpha', score: 103, standing: 'commended', rank: 1 });
   });
 
-  it('costs the lead 2 for a return by the office, never for a rejection by the lead or a co-unit', () => {
-    const rejected = (actorRole: 'office' | 'coordinator') =>
-      task(1, [
-        closedOnTime([
-          {
-            number: 1,
-            openedAt: at('2030-01-01'),
-            signOffs: [
-              sign('beta', at('2030-02-01'), {
-                decision: 'reject',
-                comment: '请补充材料',
-                actor: {
-                  role: actorRole,
-                  person: 'x',
-                  token: 'abc',
-                  ...(actorRole === 'coordinator' ? { department: 'beta' } : {}),
-                },
-              }),
-            ],
-            outcome: 'rejected',
-          },
-          {
-            number: 2,
-            openedAt: at('2030-02-02'),
-            signOffs: [sign('beta', at('2030-02-08')), sign('alpha', at('2030-02-09'))],
-          },
-        ]),
-      ]);
-    const events = (role: 'office' | 'coordinator') =>
-      scoreEvents(rule, [rejected(role)], { asOf: ms(at('2030-03-01')), utcOffset }).map((e) => [
-        e.department,
-        e.term,
-        e.points,
-      ]);
-    expect(events('office')).toEqual([
+  it('costs the lead 2 for a return by the closure review, never for a rejection by the lead or a co-unit', () => {
+    const rounds: MilestoneView['rounds'] = [
+      {
+        number: 1,
+        openedAt: at('2030-01-01'),
+        signOffs: [sign('beta', at('2030-02-01'), { decision: 'reject', comment: '请补充材料' })],
+        outcome: 'rejected',
+      },
+      {
+        number: 2,
+        openedAt: at('2030-02-02'),
+        signOffs: [sign('beta', at('2030-02-03')), sign('alpha', at('2030-02-04'))],
+        outcome: 'approved',
+      },
+      {
+        number: 3,
+        openedAt: at('2030-02-05'),
+        signOffs: [sign('beta', at('2030-02-08')), sign('alpha', at('2030-02-09'))],
+        outcome: 'approved',
+      },
+    ];
+    const review = (decision: 'close' | 'return', round: number, when: string) => ({
+      decision,
+      round,
+      department: 'office',
+      person: '办公厅',
+      at: when,
+      requestId: `rv-${round}`,
+    });
+    const returnedOnce = task(1, [
+      {
+        ...closedOnTime(rounds),
+        reviews: [review('return', 2, at('2030-02-05')), review('close', 3, at('2030-02-09'))],
+      },
+    ]);
+    const events = (asOf: string) =>
+      scoreEvents(rule, [returnedOnce], { asOf: ms(at(asOf)), utcOffset }).map((e) => [e.department, e.term, e.points]);
+    expect(events('2030-03-01')).toEqual([
       ['alpha', 'office-return', -2],
       ['alpha', 'on-time', 1],
     ]);
-    expect(events('coordinator')).toEqual([['alpha', 'on-time', 1]]);
+    // Before the return nothing was lost: beta's rejection in round 1 is not an office return.
+    expect(events('2030-02-04')).toEqual([]);
   });
 
   it('leaves out units the plan does not score (a province reporting on its part)', () => {

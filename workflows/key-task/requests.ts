@@ -12,6 +12,7 @@ import type {
   CancelArgs,
   ChaseArgs,
   CloseCollectiveArgs,
+  ClosureReviewArgs,
   DesignateArgs,
   ExtensionDecisionArgs,
   ExtensionRequestArgs,
@@ -132,6 +133,13 @@ function requireLead(input: KeyTaskInput, department: string): void {
 }
 
 function requireOpen(m: MilestoneRecord): void {
+  if (m.state === 'submitted') {
+    refuse(
+      'AwaitingReview',
+      `节点“${m.title.zh}”已报送办结，等待办结审核`,
+      `milestone "${m.id}" was submitted and waits for the office's closure review`,
+    );
+  }
   if (m.state === 'returned') {
     refuse(
       'AwaitingResubmission',
@@ -151,7 +159,7 @@ export function checkSignOff(state: KeyTaskState, input: KeyTaskInput, args: Sig
   requireActive(state);
   const m = requireCurrent(state, args.milestoneId);
   requireOpen(m);
-  if (m.items) return checkItemSignOff(m, input, args);
+  if (m.items) return checkItemSignOff(state, m, input, args);
   const who = m.required.find((r) => r.department === args.department);
   if (!who) {
     refuse(
@@ -182,6 +190,73 @@ export function checkSignOff(state: KeyTaskState, input: KeyTaskInput, args: Sig
     refuse('CommentRequired', '退回须填写意见', 'a rejection needs a comment');
   }
   checkFigures(m, who.role, args);
+  checkEvidence(state, input, m, who.role === 'lead' && args.decision === 'approve', args);
+}
+
+/**
+ * Whether the office reviews the closure of `m` (办结审核): a plan with the review, and the task's last milestone
+ * or one the policy names.
+ */
+export function isReviewed(state: KeyTaskState, input: KeyTaskInput, m: MilestoneRecord): boolean {
+  const review = input.policy.closureReview;
+  return review !== undefined && (m === state.milestones.at(-1) || review.milestones.includes(m.id));
+}
+
+/**
+ * The office that reviews a task's closures: the general office, or the supervision office on a task the general
+ * office leads (as for its extensions).
+ */
+export function reviewingOffice(input: KeyTaskInput): string {
+  return extensionOffice(input.offices, input.task.lead);
+}
+
+/**
+ * Evidence goes with the approval that submits a reviewed milestone (`closes`), and that one needs some when the
+ * plan requires it.
+ */
+function checkEvidence(
+  state: KeyTaskState,
+  input: KeyTaskInput,
+  m: MilestoneRecord,
+  closes: boolean,
+  args: SignOffArgs,
+): void {
+  const given = args.evidence?.length ?? 0;
+  const reviewed = isReviewed(state, input, m);
+  if (given > 0 && !(closes && reviewed)) {
+    refuse(
+      'EvidenceNotAsked',
+      '佐证材料随牵头单位报送办结审核的节点提交',
+      "evidence goes with the lead's approval of a milestone the office reviews",
+    );
+  }
+  if (closes && reviewed && given === 0 && input.policy.closureReview!.evidenceRequired) {
+    refuse(
+      'EvidenceRequired',
+      `节点“${m.title.zh}”须经办结审核，报送时请附佐证材料（文件或链接）`,
+      `milestone "${m.id}" goes to the office's closure review: submit it with its evidence (files or links)`,
+    );
+  }
+}
+
+/**
+ * Checks a closure review: by the office that reviews the task's closures, of the current milestone while it is
+ * submitted, and a return with its reasons.
+ */
+export function checkClosureReview(state: KeyTaskState, input: KeyTaskInput, args: ClosureReviewArgs): void {
+  const reviewer = officeRole(input.offices, reviewingOffice(input));
+  requireActor(args, (a) => a.role === reviewer, { zh: '审核本任务的办结', en: "review this task's closures" });
+  if (alreadyApplied(state, args.requestId)) return;
+  requireActive(state);
+  const m = requireCurrent(state, args.milestoneId);
+  if (m.state !== 'submitted') {
+    refuse(
+      'NotSubmitted',
+      `节点“${m.title.zh}”未报送办结，无需审核`,
+      `milestone "${m.id}" has not been submitted for closure review`,
+    );
+  }
+  if (args.decision === 'return') requireReason(args.reason ?? '');
 }
 
 function checkFigures(m: MilestoneRecord, role: 'lead' | 'co', args: SignOffArgs): void {
@@ -445,7 +520,7 @@ function requireCurrentItemized(state: KeyTaskState): MilestoneRecord {
  * the item is one of it, and the approval signs something now: an item whose co-unit it is, an item it leads
  * whose co-units and members are done, or (the task's lead) the close when every item is done.
  */
-function checkItemSignOff(m: MilestoneRecord, input: KeyTaskInput, args: SignOffArgs): void {
+function checkItemSignOff(state: KeyTaskState, m: MilestoneRecord, input: KeyTaskInput, args: SignOffArgs): void {
   if (args.workItem !== undefined) requireItem(m, args.workItem);
   const taskLead = taskLeadOf(m);
   const mine = itemsOf(m, args.department).filter(
@@ -483,6 +558,7 @@ function checkItemSignOff(m: MilestoneRecord, input: KeyTaskInput, args: SignOff
     );
   }
   checkFigures(m, plan.closes ? 'lead' : 'co', args);
+  checkEvidence(state, input, m, plan.closes, args);
 }
 
 /** Checks a member's report: the current milestone, an item whose collective it belongs to, a text, figures. */

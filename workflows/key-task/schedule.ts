@@ -44,7 +44,8 @@ export function pendingEvents(
   patched: (patchId: string) => boolean = () => false,
 ): ScheduledEvent[] {
   const m = currentMilestone(state);
-  if (!m) return [];
+  // A milestone submitted for the office's closure review has nothing more to remind or escalate until returned.
+  if (!m || m.state === 'submitted') return [];
   const { policy } = input;
   const sent = new Set(state.notifications.map((n) => n.id));
   // Lateness, and so escalation, counts from the later of the due date and the day the milestone opened.

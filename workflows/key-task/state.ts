@@ -117,11 +117,13 @@ export function openEscalation(state: KeyTaskState, milestoneId: string): Escala
 /**
  * Units that still owe something on a milestone: while open, every responsible unit that has not signed
  * this round (co-responsible units first, the lead last); while returned, the lead, who must resubmit, unless
- * the rejections reached the plan's cap: then the office that must decide.
+ * the rejections reached the plan's cap: then the office that must decide; while submitted for closure review, the office that reviews it.
  */
 export function pendingDepartments(m: MilestoneRecord): string[] {
   // Rejected as often as the plan allows: the office's decision is what the milestone waits for.
   if (m.awaitingOffice) return [m.awaitingOffice];
+  // Submitted for the office's closure review: that office is what the milestone waits for.
+  if (m.state === 'submitted') return m.awaitingReview ? [m.awaitingReview] : [];
   if (m.items) return itemizedPending(m);
   if (m.state === 'returned') return m.required.filter((r) => r.role === 'lead').map((r) => r.department);
   if (m.state !== 'open') return [];

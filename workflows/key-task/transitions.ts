@@ -15,6 +15,7 @@ import type {
   CancelArgs,
   Chase,
   ChaseArgs,
+  ClosureReviewArgs,
   CloseCollectiveArgs,
   DesignateArgs,
   Extension,
@@ -48,6 +49,9 @@ import {
   checkAddCoUnit,
   checkCancel,
   checkChase,
+  checkClosureReview,
+  isReviewed,
+  reviewingOffice,
   checkCloseCollective,
   checkDesignate,
   checkExtensionDecision,
@@ -124,6 +128,13 @@ export const PATCH_ROUND_CAP = 'round-cap-office-decides';
  * Never reuse or rename.
  */
 export const PATCH_ROUND_CAP_SUPERVISED = 'round-cap-supervising-office';
+/**
+ * Patch id: on a plan with the office's closure review, the lead's approval of a reviewed milestone (every task's
+ * last, and those the policy names) submits it for that review (`submitted`) instead of completing it; the office
+ * closes it (销号) or returns it (退回重办, a new round). Only runs whose input carries the review take it. Never
+ * reuse or rename.
+ */
+export const PATCH_CLOSURE_REVIEW = 'closure-review';
 
 /**
  * Patch id: an extension request is told to the office that decides it (`input.extensionOffice`: the
@@ -163,6 +174,7 @@ export type KeyTaskEvent =
   | { type: 'reassign'; args: ReassignArgs }
   | { type: 'addCoUnit'; args: AddCoUnitArgs }
   | { type: 'chase'; args: ChaseArgs }
+  | { type: 'reviewClosure'; args: ClosureReviewArgs }
   /**
    * A workflow turn: the wake timer fired, or a request changed the state. Sends what has fallen due
    * (reminders, escalations) and publishes the task's row.
@@ -184,6 +196,7 @@ export interface KeyTaskAnswers {
   reassign: MilestoneView;
   addCoUnit: MilestoneView;
   chase: Chase;
+  reviewClosure: MilestoneView;
   turn: undefined;
 }
 
@@ -255,6 +268,8 @@ export function validate(state: KeyTaskState, event: KeyTaskEvent, input: KeyTas
       return checkAddCoUnit(state, input, event.args);
     case 'chase':
       return checkChase(state, input, event.args, now);
+    case 'reviewClosure':
+      return checkClosureReview(state, input, event.args);
     case 'turn':
       return;
   }
@@ -331,6 +346,8 @@ class Step {
         return this.addCoUnit(event.args);
       case 'chase':
         return this.chase(event.args);
+      case 'reviewClosure':
+        return this.reviewClosure(event.args);
       case 'turn':
         return this.turn();
     }
@@ -361,6 +378,7 @@ class Step {
       at,
       comment: args.comment,
       figures: args.figures,
+      ...(args.evidence?.length ? { evidence: args.evidence } : {}),
       requestId: args.requestId,
       ...actorOf(args),
     });
@@ -431,19 +449,80 @@ class Step {
     return milestoneView(m);
   }
 
-  /** The lead's approval completes the milestone; the next one opens. */
+  /**
+   * The lead's approval completes the milestone, and the next one opens; on a milestone the office reviews
+   * (runs with patch `closure-review`), it submits it for that review instead, with its evidence.
+   */
   private complete(m: MilestoneRecord, at: string): void {
     const round = m.rounds.at(-1)!;
     round.outcome = 'approved';
     round.closedAt = at;
+    if (isReviewed(this.state, this.input, m) && this.ctx.patched(PATCH_CLOSURE_REVIEW)) return this.submit(m);
     this.finish(m, at);
   }
 
-  /** The milestone is completed (approved, or closed as it stands by the office); the next one opens. */
-  private finish(m: MilestoneRecord, at: string): void {
+  /**
+   * A milestone submitted for the office's closure review (办结审核): it waits for that office (its only pending
+   * unit), which is told; its days late are counted now, as its units' part is done.
+   */
+  private submit(m: MilestoneRecord): void {
+    const office = reviewingOffice(this.input);
+    m.state = 'submitted';
+    m.awaitingReview = office;
+    m.daysLate = daysLate(lateFrom(m), this.input.policy.utcOffset, this.ctx.now, this.input.policy.workingCalendar);
+    const round = m.rounds.at(-1)!;
+    this.notify('closure-submitted', m, [office], this.noticeId(m, 'closure-submitted', `r${round.number}`), {
+      daysLate: m.daysLate,
+    });
+  }
+
+  /**
+   * The office's closure review of a submitted milestone: closed (销号), it is completed with the days late it was
+   * submitted with and the next one opens (the lead is told); returned (退回重办), a new round opens for all its
+   * units, who are told with the reasons. Each review is kept on the milestone.
+   */
+  private reviewClosure(args: ClosureReviewArgs): MilestoneView {
+    const m = this.milestone(args.milestoneId);
+    if (alreadyApplied(this.state, args.requestId)) return milestoneView(m);
+    const at = iso(this.ctx.now);
+    const round = m.rounds.at(-1)!;
+    (m.reviews ??= []).push({
+      decision: args.decision,
+      round: round.number,
+      ...(args.reason ? { reason: args.reason } : {}),
+      department: m.awaitingReview ?? reviewingOffice(this.input),
+      person: args.person,
+      at,
+      requestId: args.requestId,
+      ...actorOf(args),
+    });
+    delete m.awaitingReview;
+    if (args.decision === 'close') {
+      const id = this.noticeId(m, 'closure-closed', `r${round.number}`);
+      this.notify('closure-closed', m, [this.input.task.lead], id, { daysLate: m.daysLate });
+      this.finish(m, at, m.daysLate);
+    } else {
+      delete m.daysLate;
+      m.state = 'open';
+      m.rounds.push({ number: round.number + 1, openedAt: at, signOffs: [] });
+      const units = [...new Set(m.required.map((r) => r.department).concat(pendingDepartments(m)))];
+      this.notify('closure-returned', m, units, this.noticeId(m, 'closure-returned', `r${round.number}`), {
+        comment: args.reason,
+      });
+    }
+    this.remember(args.requestId);
+    return milestoneView(m);
+  }
+
+  /**
+   * The milestone is completed (approved, closed as it stands by the office, or closed by its review with the
+   * days late it was submitted with); the next one opens.
+   */
+  private finish(m: MilestoneRecord, at: string, late?: number): void {
     m.state = 'completed';
     m.completedAt = at;
-    m.daysLate = daysLate(lateFrom(m), this.input.policy.utcOffset, this.ctx.now, this.input.policy.workingCalendar);
+    m.daysLate =
+      late ?? daysLate(lateFrom(m), this.input.policy.utcOffset, this.ctx.now, this.input.policy.workingCalendar);
     this.closeEscalation(m, 'completed');
     if (this.ctx.patched(PATCH_WITHDRAW_ON_COMPLETION)) this.withdrawPendingExtensions(m.id);
     this.withdrawNotices(m, 'completed');
@@ -473,6 +552,7 @@ class Step {
           workItems: [i],
           comment: args.comment,
           ...(last ? { figures: args.figures } : {}),
+          ...(last && args.evidence?.length ? { evidence: args.evidence } : {}),
           requestId: args.requestId,
         });
       }

@@ -38,6 +38,7 @@ import {
   reportUpdate,
   requestExtensionUpdate,
   resubmitUpdate,
+  reviewClosureUpdate,
   signOffUpdate,
   waiveUpdate,
   withdrawNoticeSignal,
@@ -239,6 +240,7 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
   handle(reassignUpdate, 'reassign');
   handle(addCoUnitUpdate, 'addCoUnit');
   handle(chaseUpdate, 'chase');
+  handle(reviewClosureUpdate, 'reviewClosure');
 
   if (refuseCancellation) {
     onOutsideCancellation(() => {

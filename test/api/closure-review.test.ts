@@ -1,0 +1,129 @@
+/**
+ * The office's closure review (办结审核, 销号) through the API on a real Temporal server: tasks 10 (科技司 leads,
+ * 中央电教馆 co-owns) and 13 (the general office leads) of 2016, under a policy that reviews the work plan as well
+ * as the year-end. The lead's approval without evidence is refused; with it, the milestone is submitted and waits
+ * for the office, which finds it in its inbox, returns it once with reasons (a new round, the lead loses 2 points)
+ * and then closes it; the next milestone opens. Task 13's closures are reviewed by the supervision office.
+ */
+import type { Response } from 'supertest';
+import { planFileSchema } from '../../contracts';
+import { eventually, expectError, plan2016, request, startHarness, type Harness } from '../../support/api-harness';
+
+let h: Harness;
+let a: ReturnType<Harness['app']>;
+const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
+const base = (task: number, milestone = 'work-plan') => `/api/tasks/${task}/milestones/${milestone}`;
+const link = { kind: 'link', url: 'https://example.org/plan-2016', title: '工作方案（印发稿）' };
+
+const sign = (task: number, department: string, extra: Record<string, unknown> = {}, milestone = 'work-plan') =>
+  request(a.app)
+    .post(`${base(task, milestone)}/sign-offs`)
+    .set(auth(a.tokens.coordinator(department)))
+    .send({ department, decision: 'approve', ...extra });
+const review = (task: number, token: string, body: Record<string, unknown>) =>
+  request(a.app)
+    .post(`${base(task)}/closure-review`)
+    .set(auth(token))
+    .send(body);
+const ok = (res: Response) => {
+  expect({ status: res.status, body: res.status === 200 ? undefined : res.body }).toEqual({
+    status: 200,
+    body: undefined,
+  });
+  return res.body;
+};
+
+beforeAll(async () => {
+  h = await startHarness();
+  const plan = plan2016({ id: 'closure', tasks: [10, 13] });
+  a = h.app(
+    planFileSchema.parse({
+      ...plan,
+      policy: { ...plan.policy, closureReview: { milestones: ['work-plan'], evidenceRequired: true } },
+    }),
+  );
+  ok(await request(a.app).post('/api/plan/start').set(auth(a.tokens.admin)).send({}));
+}, 180_000);
+
+afterAll(async () => {
+  await h?.stop();
+});
+
+test('the lead submits with evidence; the office returns it once, then closes it (销号), and the next one opens', async () => {
+  ok(await sign(10, 'ncet'));
+  // Nothing to review yet; the lead's approval needs its evidence.
+  expectError(await review(10, a.tokens.office, { decision: 'close' }), 409, 'not_submitted');
+  const bare = await sign(10, 'science-tech');
+  expectError(bare, 400, 'evidence_required');
+  expect(bare.body.error.message.zh).toContain('佐证材料');
+
+  const submitted = ok(await sign(10, 'science-tech', { evidence: [link] }));
+  expect(submitted).toMatchObject({ state: 'submitted', awaitingReview: 'general-office' });
+  expect(submitted.pendingDepartments).toEqual(['general-office']);
+  expect(submitted.rounds[0].signOffs.at(-1).evidence).toEqual([link]);
+  // A unit cannot sign it any more; the office finds it in its inbox and is told.
+  expectError(await sign(10, 'ncet'), 409, 'awaiting_review');
+  const inbox = ok(
+    await request(a.app).get('/api/departments/general-office/inbox').set(auth(a.tokens.office)),
+  ).items.map((i: { taskNumber: number; action: string }) => [i.taskNumber, i.action]);
+  expect(inbox).toContainEqual([10, 'review-closure']);
+  await eventually(async () => {
+    const told = h.channel.received.find((n) => n.workflowId === 'closure-task-10' && n.kind === 'closure-submitted');
+    expect(told).toMatchObject({ departments: ['general-office'] });
+  }, 30_000);
+
+  // Only the office reviews, and a return needs its reasons.
+  expect((await review(10, a.tokens.coordinator('science-tech'), { decision: 'close' })).status).toBe(403);
+  expect((await review(10, a.tokens.supervisor, { decision: 'close' })).status).toBe(403);
+  expectError(await review(10, a.tokens.office, { decision: 'return' }), 400, 'validation_failed');
+
+  // 退回重办: a new round for both units, told with the reasons.
+  const returned = ok(await review(10, a.tokens.office, { decision: 'return', reason: '方案未附经费测算' }));
+  expect(returned).toMatchObject({ state: 'open', reviews: [{ decision: 'return', reason: '方案未附经费测算' }] });
+  expect(returned.rounds.map((r: { number: number }) => r.number)).toEqual([1, 2]);
+  expect(returned.pendingDepartments).toEqual(['ncet', 'science-tech']);
+  await eventually(async () => {
+    const told = h.channel.received.find((n) => n.workflowId === 'closure-task-10' && n.kind === 'closure-returned');
+    expect(told).toMatchObject({ departments: ['science-tech', 'ncet'], comment: '方案未附经费测算' });
+  }, 30_000);
+
+  // Signed again and submitted; closed (销号): completed, the mid-year milestone opens.
+  ok(await sign(10, 'ncet'));
+  ok(await sign(10, 'science-tech', { evidence: [link] }));
+  const closed = ok(await review(10, a.tokens.office, { decision: 'close' }));
+  expect(closed).toMatchObject({ state: 'completed', daysLate: 0 });
+  expect(closed.reviews.map((r: { decision: string }) => r.decision)).toEqual(['return', 'close']);
+  const view = ok(await request(a.app).get('/api/tasks/10').set(auth(a.tokens.office)));
+  expect(view.currentMilestone).toBe('mid-year');
+  expectError(await review(10, a.tokens.office, { decision: 'close' }), 409, 'milestone_closed');
+
+  // The return costs the lead 2 points; closing on time gives it 1.
+  const scores = ok(await request(a.app).get('/api/scores').set(auth(a.tokens.office)));
+  const tech = scores.departments.find((d: { department: string }) => d.department === 'science-tech');
+  expect(tech.breakdown.filter((b: { count: number }) => b.count > 0)).toEqual([
+    { term: 'office-return', count: 1, points: -2 },
+    { term: 'on-time', count: 1, points: 1 },
+  ]);
+}, 120_000);
+
+test('task 13, which the general office leads, is reviewed by the supervision office', async () => {
+  ok(await sign(13, 'policy-law'));
+  ok(await sign(13, 'emic'));
+  const submitted = ok(await sign(13, 'general-office', { evidence: [link] }));
+  expect(submitted).toMatchObject({ state: 'submitted', awaitingReview: 'supervision-office' });
+  const refused = await review(13, a.tokens.office, { decision: 'close' });
+  expect(refused.status).toBe(403);
+  expect(refused.body.error.message.zh).toContain('督导办');
+  expect(ok(await review(13, a.tokens.supervisor, { decision: 'close' })).state).toBe('completed');
+}, 60_000);
+
+test('evidence on a sign-off that submits nothing, or malformed, is refused and changes nothing', async () => {
+  const co = await sign(10, 'ncet', { evidence: [link] }, 'mid-year');
+  expectError(co, 400, 'evidence_not_asked');
+  const script = { kind: 'link', url: 'javascript:alert(1)', title: 'x' };
+  const bad = await sign(10, 'ncet', { evidence: [script] }, 'mid-year');
+  expectError(bad, 400, 'validation_failed');
+  const view = ok(await request(a.app).get('/api/tasks/10').set(auth(a.tokens.office)));
+  const midYear = view.milestones.find((m: { id: string }) => m.id === 'mid-year');
+  expect(midYear.rounds[0].signOffs).toEqual([]);
+}, 60_000);
