@@ -14,7 +14,15 @@ import type { Actor, Keyring } from '../contracts';
 export const TEST_KEYRING: Keyring = newKeyring('aes-256-gcm');
 
 /** The updates only the general office may send (the others: a department's coordinator, or an admin's cancel). */
-const OFFICE_UPDATES = new Set(['decideExtension', 'decideRound', 'waive', 'reassign', 'addCoUnit', 'chase', 'reviewClosure']);
+const OFFICE_UPDATES = new Set([
+  'decideExtension',
+  'decideRound',
+  'waive',
+  'reassign',
+  'addCoUnit',
+  'chase',
+  'reviewClosure',
+]);
 
 /** The actor the API would send for an update's arguments, by update name. */
 export function actorFor(updateName: string, args: { department?: string; person?: string }): Actor {
