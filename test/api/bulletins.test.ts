@@ -26,6 +26,8 @@ const lastMonthEnd = addDays(`${thisMonth}-01`, -1);
 const due = addDays(lastMonthFirst, 5);
 const start = addDays(due, -28);
 const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
+/** The serial of a notice number (督办〔2026〕17号 → 17). */
+const serial = (n: string) => Number(/〕(\d+)号$/.exec(n)?.[1]);
 const zhDate = (d: string) => {
   const [y, m, day] = d.split('-').map(Number);
   return `${y}年${m}月${day}日`;
@@ -135,8 +137,11 @@ describe('the bulletin', () => {
       const res = await request(subject.app).get(`/api/bulletins/${thisMonth}`).set(auth(subject.tokens.leadership));
       expect(res.status).toBe(200);
       const b = res.body;
-      expect(b.openNotices.map((n: { taskNumber: number }) => n.taskNumber)).toEqual([2, 12]);
-      const two = b.openNotices[0];
+      // In the order of their numbers, which the tasks claimed as they escalated.
+      const numbers = b.openNotices.map((n: { number: string }) => serial(n.number));
+      expect(numbers).toEqual([...numbers].sort((x, y) => x - y));
+      expect(b.openNotices.map((n: { taskNumber: number }) => n.taskNumber).sort()).toEqual([12, 2]);
+      const two = b.openNotices.find((n: { taskNumber: number }) => n.taskNumber === 2);
       expect(two.number).toMatch(/^督办〔\d{4}〕\d+号$/);
       expect(two).toMatchObject({ level: 3, issuedOn: today, overdue: false });
       expect(two.unanswered.map((u: { name: { zh: string } }) => u.name.zh)).toEqual([
@@ -149,7 +154,7 @@ describe('the bulletin', () => {
       expect(b.paragraphs).toContainEqual(
         expect.stringMatching(
           new RegExp(
-            `^1\\. ${two.number}，${zhDate(today)}就任务2“.+”的“工作方案”节点（逾期\\d+天）发出，.*尚未答复单位：财务司、督导办、规划司、科技司。$`,
+            `^\\d\\. ${two.number}，${zhDate(today)}就任务2“.+”的“工作方案”节点（逾期\\d+天）发出，.*尚未答复单位：财务司、督导办、规划司、科技司。$`,
           ),
         ),
       );

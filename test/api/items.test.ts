@@ -99,7 +99,8 @@ describe('a leader’s instruction of urgency 急', () => {
       action: 'sign-off',
       dueDate: created.dueDate,
     });
-    const sign = (department: string) =>
+    const evidence = [{ kind: 'link', url: 'https://example.org/data-security', title: '数据安全工作报告' }];
+    const sign = (department: string, extra: Record<string, unknown> = {}) =>
       request(subject.app)
         .post('/api/tasks/1001/milestones/completion/sign-offs')
         .set(auth(subject.tokens.coordinator(department)))
@@ -107,13 +108,21 @@ describe('a leader’s instruction of urgency 急', () => {
           department,
           decision: 'approve',
           comment: department === 'science-tech' ? '已办结，报部长' : '已配合',
+          ...extra,
         });
     // The lead signs last, as on any task.
     const early = await sign('science-tech');
     expect(early.status).toBe(409);
     expect(early.body.error.code).toBe('lead_signs_last');
     expect((await sign('higher-ed')).status).toBe(200);
-    const closed = await sign('science-tech');
+    // Its last milestone goes to the office's closure review, as a plan task's does: submitted, then closed.
+    const submitted = await sign('science-tech', { evidence });
+    expect(submitted.status).toBe(200);
+    expect(submitted.body.state).toBe('submitted');
+    const closed = await request(subject.app)
+      .post('/api/tasks/1001/milestones/completion/closure-review')
+      .set(auth(subject.tokens.office))
+      .send({ decision: 'close' });
     expect(closed.status).toBe(200);
     expect(closed.body.state).toBe('completed');
     const task = await request(subject.app).get('/api/tasks/1001').set(auth(subject.tokens.office));
