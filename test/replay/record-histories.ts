@@ -29,6 +29,7 @@ import {
   getStateQuery,
   requestExtensionUpdate,
   resubmitUpdate,
+  reviewClosureUpdate,
   signOffUpdate,
 } from '../../contracts';
 import { addDays, localDate } from '../../domain/calendar';
@@ -54,8 +55,9 @@ export const HISTORIES_DIR = process.env.HISTORIES_DIR ?? path.resolve(__dirname
  * 6: after `work-item-responsibility`: every scenario runs item by item, and `items` adds members' reports, an
  * early close, a designation and the office's waiver, reassignment and added co-unit (encrypted as in 5).
  * Next (7): `round-cap` passes through `round-cap-office-decides` (a milestone at the cap of rejections).
+ * 10: `closure` passes through `closure-review` (a milestone submitted with evidence, returned, then closed).
  */
-export const GENERATION = 9;
+export const GENERATION = 10;
 /** The keyring the histories from generation 5 on were encrypted with (test keys, committed on purpose). */
 export const FIXTURE_KEYRING_FILE = path.join(HISTORIES_DIR, 'keyring.json');
 const QUEUE = 'record';
@@ -211,6 +213,29 @@ async function roundCapScenario(client: Client): Promise<WorkflowHandle> {
   return h;
 }
 
+/** A milestone under the office's closure review: submitted with evidence, returned, submitted again, closed. */
+async function closureScenario(client: Client): Promise<WorkflowHandle> {
+  const input = miniTaskInput(localDate(Date.now(), '+08:00'));
+  const h = await client.workflow.start(KEY_TASK_WORKFLOW, {
+    taskQueue: QUEUE,
+    workflowId: `replay-${named('closure')}`,
+    args: [{ ...input, policy: { ...input.policy, closureReview: { milestones: ['first'], evidenceRequired: true } } }],
+  });
+  const evidence = [{ kind: 'link' as const, url: 'https://example.org/evidence', title: '佐证材料' }];
+  const review = (decision: 'close' | 'return') =>
+    h.executeUpdate(reviewClosureUpdate, {
+      args: [{ milestoneId: 'first', decision, reason: '请补充', person: '办公厅', requestId: rid() }],
+    });
+  for (let round = 0; round < 2; round++) {
+    for (const d of ['beta', 'gamma']) await h.executeUpdate(signOffUpdate, { args: [approve(d, 'first')] });
+    await h.executeUpdate(signOffUpdate, { args: [{ ...approve('alpha', 'first'), evidence }] });
+    await review(round === 0 ? 'return' : 'close');
+  }
+  await h.executeUpdate(cancelUpdate, { args: [{ reason: '录制结束', person: '管理员', requestId: rid() }] });
+  await h.result();
+  return h;
+}
+
 /** A year of reminders and escalations to completion, on the time-skipping server. */
 async function timelineScenario(env: TestWorkflowEnvironment): Promise<WorkflowHandle> {
   const input = miniTaskInput(localDate((await env.currentTimeMs()) + DAY, '+08:00'));
@@ -291,6 +316,7 @@ async function main(): Promise<void> {
     await record(local, aes, 'backdated', () => backdatedScenario(local.client));
     await record(local, aes, 'items', () => itemsScenario(local.client));
     await record(local, aes, 'round-cap', () => roundCapScenario(local.client));
+    await record(local, aes, 'closure', () => closureScenario(local.client));
   } finally {
     await local.teardown();
   }
