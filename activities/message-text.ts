@@ -167,6 +167,16 @@ export function messageText(n: Notification, ctx: TextContext): MessageText {
       headline = `${task}的节点${ms}已通过办结审核，予以销号。`;
       english = `Closed: milestone ${msEn} of ${taskEn} passed the closure review and is closed.`;
       break;
+    case 'coordination-requested':
+      subject = `【协调事项】${task}：责任单位请求协调`;
+      headline = `${task}的责任单位请求协调：${n.comment ?? ''}。请研究协调并记录结果。`;
+      english = `Coordination requested on ${taskEn}: ${n.comment ?? ''}. Please coordinate and record how it was settled.`;
+      break;
+    case 'coordination-settled':
+      subject = `【协调结果】${task}：协调事项已办结`;
+      headline = `${task}的协调事项已协调办结：${n.comment ?? ''}。`;
+      english = `Coordination settled on ${taskEn}: ${n.comment ?? ''}.`;
+      break;
     case 'resubmitted':
       subject = `【重新提交】${task}${ms}已重新提交，请重新签核`;
       headline = `${task}的牵头单位已重新提交节点${ms}，请贵单位重新签核（截止日期${n.dueDate}）。`;

@@ -36,6 +36,7 @@ import { notificationRoutes } from './routes/notifications';
 import { exportRoutes } from './routes/export';
 import { planRoutes } from './routes/plan';
 import { itemRoutes } from './routes/items';
+import { coordinationRoutes } from './routes/coordinations';
 import { scoreRoutes } from './routes/scores';
 import { chartRoutes } from './routes/charts';
 import { isPlanLoad, plansRoutes } from './routes/plans';
@@ -150,6 +151,7 @@ export function createApp(appDeps: AppDeps): Express {
   app.use(exportRoutes(deps));
   app.use(scoreRoutes(deps));
   app.use(itemRoutes(deps));
+  app.use(coordinationRoutes(deps));
   app.use(codecRoutes(deps, sessions));
   app.use(calendar.manage);
 

@@ -14,6 +14,12 @@ import {
   cancelResponseSchema,
   chaseBodySchema,
   chaseResponseSchema,
+  coordinationBodySchema,
+  coordinationSchema,
+  coordinationListQuerySchema,
+  coordinationListResponseSchema,
+  coordinationParamsSchema,
+  coordinationSettlementBodySchema,
   closureReviewBodySchema,
   codecBodySchema,
   codecSessionResponseSchema,
@@ -375,6 +381,50 @@ export const operations = {
     status: 201,
     response: chaseResponseSchema,
     errors: [400, 404, 409, 413, 503],
+  },
+  requestCoordination: {
+    method: 'post',
+    path: '/api/tasks/:number/coordinations',
+    operationId: 'requestCoordination',
+    summary: '请求协调 A unit of the task asks its office to coordinate a matter (协调事项)',
+    description:
+      'The coordinator of a unit the task concerns, for its own department: a disagreement between units, a ' +
+      'dependency on another ministry. Recorded on the task (`coordinations`) and told to the task’s office (the ' +
+      'general office, or the supervision office on a task the general office leads).',
+    roles: ['coordinator'],
+    input: { params: taskNumberParamsSchema, query: planQuerySchema, body: coordinationBodySchema },
+    idempotent: true,
+    status: 201,
+    response: coordinationSchema,
+    errors: [400, 403, 404, 409, 413, 503],
+  },
+  settleCoordination: {
+    method: 'post',
+    path: '/api/tasks/:number/coordinations/:id/settlement',
+    operationId: 'settleCoordination',
+    summary: '协调办结 The task’s office records how a coordination request was settled',
+    description:
+      'The asker and the units the matter concerns are told the outcome. 409 `coordination_settled` for one ' +
+      'settled already; 404 `unknown_coordination`.',
+    roles: ['office', 'supervisor'],
+    input: { params: coordinationParamsSchema, query: planQuerySchema, body: coordinationSettlementBodySchema },
+    idempotent: true,
+    status: 200,
+    response: coordinationSchema,
+    errors: [400, 403, 404, 409, 413, 503],
+  },
+  listCoordinations: {
+    method: 'get',
+    path: '/api/coordinations',
+    operationId: 'listCoordinations',
+    summary: '协调事项 The coordination requests of every task, open ones by default, oldest first',
+    description:
+      'Reads every task’s state (one query per task, as the ledger); a task it cannot read is named in `unavailable`.',
+    roles: [...READERS, 'admin'],
+    input: { query: coordinationListQuerySchema },
+    status: 200,
+    response: coordinationListResponseSchema,
+    errors: [400, 503],
   },
   cancel: {
     method: 'post',

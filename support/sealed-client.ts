@@ -22,6 +22,7 @@ const OFFICE_UPDATES = new Set([
   'addCoUnit',
   'chase',
   'reviewClosure',
+  'settleCoordination',
 ]);
 
 /** The actor the API would send for an update's arguments, by update name. */

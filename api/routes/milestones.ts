@@ -81,7 +81,7 @@ function taskAndMilestone(source: TaskSource, number: number, milestoneId: strin
  * office, or the supervision office on a task the general office leads).
  * @throws ForbiddenError in `words(that office's name)` for anyone else.
  */
-function requireTaskOffice(
+export function requireTaskOffice(
   res: Response,
   deps: AppContext,
   task: Task,

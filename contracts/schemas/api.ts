@@ -7,6 +7,7 @@ import { z } from 'zod';
 import {
   actorSchema,
   chaseSchema,
+  coordinationSchema,
   collectivePartCountSchema,
   escalationSchema,
   evidenceSchema,
@@ -241,6 +242,34 @@ export const closureReviewBodySchema = z.discriminatedUnion('decision', [
     .strict(),
 ]);
 
+/** Body of a coordination request (协调事项): the unit asking, the matter, and the other units it concerns. */
+export const coordinationBodySchema = z
+  .object({
+    department: departmentIdSchema,
+    matter: z.string().trim().min(1, 'the matter is required').max(2000),
+    units: z.array(departmentIdSchema).max(20).optional(),
+  })
+  .strict();
+
+/** Body of the office's settlement of a coordination request: how it was settled. */
+export const coordinationSettlementBodySchema = z
+  .object({ outcome: z.string().trim().min(1, 'the outcome is required').max(2000) })
+  .strict();
+
+/** A coordination request id and its task in a path. */
+export const coordinationParamsSchema = taskNumberParamsSchema.extend({
+  id: z.string().regex(/^c[1-9][0-9]{0,5}$/, 'must be a coordination id such as c1'),
+});
+
+/** Filters of `GET /api/coordinations`. */
+export const coordinationListQuerySchema = z
+  .object({
+    /** `open` (default): not yet settled; `all`: settled ones too. */
+    state: z.enum(['open', 'all']).default('open'),
+    plan: planIdSchema.optional(),
+  })
+  .strict();
+
 /** Body of a cancellation. */
 export const cancelBodySchema = z.object({ reason: z.string().trim().min(1).max(2000) }).strict();
 
@@ -385,6 +414,23 @@ export const unavailableTaskSchema = z.object({
 });
 /** A task a list left out because its state could not be read. */
 export type UnavailableTask = z.infer<typeof unavailableTaskSchema>;
+
+/** One coordination request with its task, as `GET /api/coordinations` lists it. */
+export const coordinationItemSchema = z.object({
+  taskNumber: z.number().int().positive(),
+  taskTitle: bilingualSchema,
+  workflowId: z.string(),
+  coordination: coordinationSchema,
+});
+
+/** One coordination request with its task. */
+export type CoordinationItem = z.infer<typeof coordinationItemSchema>;
+
+/** Answer of `GET /api/coordinations`: oldest request first. */
+export const coordinationListResponseSchema = z.object({
+  coordinations: z.array(coordinationItemSchema),
+  unavailable: z.array(unavailableTaskSchema),
+});
 
 /** Answer of `GET /api/departments/:id/inbox`, soonest due first. */
 export const inboxResponseSchema = z.object({

@@ -327,6 +327,8 @@ export const notificationKindSchema = z.enum([
   'closure-submitted',
   'closure-returned',
   'closure-closed',
+  'coordination-requested',
+  'coordination-settled',
 ]);
 /**
  * The kind of a notification: reminder, escalation, returned, extension requested or decided, overdue (to the
@@ -337,7 +339,8 @@ export const notificationKindSchema = z.enum([
  * (`bulletin`: task number 0, the month as its milestone id, the bulletin's title as its milestone title, its
  * summary as the comment), a milestone submitted for the office's closure review (`closure-submitted`, to that
  * office), returned by it to be done again (`closure-returned`, to the task's units) or closed (`closure-closed`,
- * to the lead).
+ * to the lead), a coordination request to the task's office (`coordination-requested`, the matter as the comment)
+ * or its settlement to the asker and the units it concerns (`coordination-settled`, the outcome as the comment).
  */
 export type NotificationKind = z.infer<typeof notificationKindSchema>;
 
@@ -405,6 +408,38 @@ export const chaseSchema = z.object({
 });
 /** A chase (催办) of a milestone's pending units, by hand or with an escalation step. */
 export type Chase = z.infer<typeof chaseSchema>;
+
+/**
+ * A coordination request (协调事项): a unit of the task asks its office to settle a matter it cannot settle itself
+ * (a disagreement between units, a dependency on another ministry); the office records how it was settled.
+ */
+export const coordinationSchema = z.object({
+  /** `c1`, `c2` … in the order asked. */
+  id: z.string(),
+  /** The milestone current when it was asked. */
+  milestoneId: z.string().nullable(),
+  department: departmentIdSchema,
+  matter: z.string(),
+  /** Other units the matter concerns, if the asker names them. */
+  units: z.array(departmentIdSchema),
+  person: z.string(),
+  at: z.string(),
+  requestId: z.string(),
+  actor: actorSchema.optional(),
+  state: z.enum(['open', 'settled']),
+  settlement: z
+    .object({
+      outcome: z.string(),
+      department: departmentIdSchema,
+      person: z.string(),
+      at: z.string(),
+      requestId: z.string(),
+      actor: actorSchema.optional(),
+    })
+    .optional(),
+});
+/** A coordination request and, once settled, how. */
+export type Coordination = z.infer<typeof coordinationSchema>;
 
 /** A milestone's full record, with its pending units derived. */
 export const milestoneViewSchema = milestoneInputSchema.extend({
@@ -480,6 +515,8 @@ export const keyTaskViewSchema = z.object({
   changes: z.array(responsibilityChangeSchema).optional(),
   /** Chases (催办) of pending units, by the office or with escalation steps, oldest first (runs that had one). */
   chases: z.array(chaseSchema).optional(),
+  /** Coordination requests (协调事项), oldest first (absent until the first). */
+  coordinations: z.array(coordinationSchema).optional(),
 });
 /** The full state of a key task, as the `getState` query answers it. */
 export type KeyTaskView = z.infer<typeof keyTaskViewSchema>;

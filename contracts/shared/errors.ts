@@ -18,7 +18,12 @@ export function refusalWords(details: readonly unknown[] | undefined | null): Wo
 }
 
 /** Refusals that mean "this does not exist" (HTTP 404). */
-export const NOT_FOUND_REFUSALS = ['UnknownMilestone', 'UnknownExtension', 'UnknownWorkItem'] as const;
+export const NOT_FOUND_REFUSALS = [
+  'UnknownMilestone',
+  'UnknownExtension',
+  'UnknownWorkItem',
+  'UnknownCoordination',
+] as const;
 
 /** Refusals that mean "the request is malformed for this milestone" (HTTP 400). */
 export const INVALID_REFUSALS = [
@@ -34,6 +39,8 @@ export const INVALID_REFUSALS = [
   'MessageRequired',
   'EvidenceRequired',
   'EvidenceNotAsked',
+  'MatterRequired',
+  'OutcomeRequired',
 ] as const;
 
 /** Refusals that mean "not now, not in this state" (HTTP 409). */
@@ -64,6 +71,8 @@ export const CONFLICT_REFUSALS = [
   'NotAwaitingOffice',
   'AwaitingReview',
   'NotSubmitted',
+  'CoordinationSettled',
+  'NotTaskUnit',
 ] as const;
 
 /**

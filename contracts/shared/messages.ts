@@ -9,7 +9,7 @@
  * learn at once whether the workflow accepted the request, and why not when it did not.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { Chase, Extension, KeyTaskView, MilestoneView, TaskStatus } from '../schemas/task-view';
+import type { Chase, Coordination, Extension, KeyTaskView, MilestoneView, TaskStatus } from '../schemas/task-view';
 import type { NotificationDelivery } from '../schemas/notification';
 import type {
   AddCoUnitArgs,
@@ -24,6 +24,8 @@ import type {
   ResubmitArgs,
   RoundDecisionArgs,
   ClosureReviewArgs,
+  CoordinationRequestArgs,
+  CoordinationSettlementArgs,
   SignOffArgs,
   WaiveArgs,
 } from './update-args';
@@ -78,6 +80,16 @@ export const decideRoundUpdate = defineUpdate<WithTaskRow<MilestoneView>, [Round
  * again (退回重办: a new round); answers the milestone.
  */
 export const reviewClosureUpdate = defineUpdate<WithTaskRow<MilestoneView>, [ClosureReviewArgs]>('reviewClosure');
+
+/** A unit of the task asks its office to coordinate a matter (协调事项); answers the request. */
+export const requestCoordinationUpdate = defineUpdate<WithTaskRow<Coordination>, [CoordinationRequestArgs]>(
+  'requestCoordination',
+);
+
+/** The task's office records how a coordination request was settled; answers the settled request. */
+export const settleCoordinationUpdate = defineUpdate<WithTaskRow<Coordination>, [CoordinationSettlementArgs]>(
+  'settleCoordination',
+);
 
 /** The lead asks for a later due date; answers the pending request. */
 export const requestExtensionUpdate = defineUpdate<WithTaskRow<Extension>, [ExtensionRequestArgs]>('requestExtension');

@@ -59,6 +59,24 @@ export interface ClosureReviewArgs extends Acted {
   requestId: string;
 }
 
+/** Payload of the `requestCoordination` update: a unit of the task asks its office to coordinate a matter. */
+export interface CoordinationRequestArgs extends Acted {
+  department: string;
+  matter: string;
+  /** Other units the matter concerns. */
+  units?: string[];
+  person: string;
+  requestId: string;
+}
+
+/** Payload of the `settleCoordination` update: the task's office records how a coordination request was settled. */
+export interface CoordinationSettlementArgs extends Acted {
+  coordinationId: string;
+  outcome: string;
+  person: string;
+  requestId: string;
+}
+
 /** Payload of the `resubmit` update, sent by the lead after a rejection. */
 export interface ResubmitArgs extends Acted {
   milestoneId: string;

@@ -7,7 +7,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { refusalWords, type KeyTaskInput, type SignOffArgs } from '../../contracts';
 import { addDays, deadlineEpoch, localTimeToEpoch } from '../../domain/calendar';
-import { initialState, taskRow, type KeyTaskState } from '../../workflows/key-task/state';
+import { initialState, taskRow, taskView, type KeyTaskState } from '../../workflows/key-task/state';
 import { PATCH_NOTICE_TIME } from '../../workflows/key-task/schedule';
 import {
   PATCH_CHASE_PENDING,
@@ -247,6 +247,30 @@ test('on a plan with closure review the lead submits the last milestone with evi
   // On a plan without the review, evidence is not asked for.
   const plain = run(['beta', 'gamma'].map((d) => sign(d)));
   expect(refusal(plain, sign('alpha', { evidence })).code).toBe('EvidenceNotAsked');
+});
+
+test('a unit asks the office to coordinate a matter; the office records how it was settled and the units are told', () => {
+  const ask = (department: string, matter: string): KeyTaskEvent => ({
+    type: 'requestCoordination',
+    args: { department, matter, units: ['gamma'], person: `${department} 联络员`, requestId: `co-${++requests}` },
+  });
+  const settle = (coordinationId: string, outcome: string): KeyTaskEvent => ({
+    type: 'settleCoordination',
+    args: { coordinationId, outcome, person: '办公厅', requestId: `cs-${++requests}` },
+  });
+  const s0 = initialState(input, startedAt);
+  expect(refusal(s0, ask('outsider', '与外部门的接口'))).toMatchObject({ code: 'NotTaskUnit' });
+  expect(refusal(s0, ask('beta', '  '))).toMatchObject({ code: 'MatterRequired' });
+  const asked = step(s0, ask('beta', '与丙单位的数据口径不一致'));
+  expect(asked.answer).toMatchObject({ id: 'c1', milestoneId: 'first', state: 'open', units: ['gamma'] });
+  expect(notices(asked.effects)).toEqual([{ kind: 'coordination-requested', to: ['office'] }]);
+  expect(refusal(asked.state, settle('c9', '已协调'))).toMatchObject({ code: 'UnknownCoordination' });
+  expect(refusal(asked.state, settle('c1', ' '))).toMatchObject({ code: 'OutcomeRequired' });
+  const settled = step(asked.state, settle('c1', '经协调，统一采用统计口径'));
+  expect(settled.answer).toMatchObject({ state: 'settled', settlement: { outcome: '经协调，统一采用统计口径' } });
+  expect(notices(settled.effects)).toEqual([{ kind: 'coordination-settled', to: ['beta', 'gamma'] }]);
+  expect(refusal(settled.state, settle('c1', '再次办结'))).toMatchObject({ code: 'CoordinationSettled' });
+  expect(taskView(settled.state, input, startedAt + DAY).coordinations).toHaveLength(1);
 });
 
 test('reminders go before the deadline to the units that have not signed, each once', () => {

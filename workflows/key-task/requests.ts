@@ -13,6 +13,8 @@ import type {
   ChaseArgs,
   CloseCollectiveArgs,
   ClosureReviewArgs,
+  CoordinationRequestArgs,
+  CoordinationSettlementArgs,
   DesignateArgs,
   ExtensionDecisionArgs,
   ExtensionRequestArgs,
@@ -32,7 +34,13 @@ import { isSealed, type Words } from '../../contracts/shared';
 import { localDate } from '../../domain/calendar';
 import { extensionOffice, officeRole } from '../../domain/plan';
 import { coUnitsOf, isWaived, itemsOf, membersPending, partOf, signOffPlan, taskLeadOf, unitsOf } from './items';
-import { currentMilestone, pendingDepartments, type KeyTaskState, type MilestoneRecord } from './state';
+import {
+  currentMilestone,
+  involvedDepartments,
+  pendingDepartments,
+  type KeyTaskState,
+  type MilestoneRecord,
+} from './state';
 
 /**
  * Throws a refusal: its type is the stable code the API maps to a status, its message the English words
@@ -469,6 +477,54 @@ export function checkChase(state: KeyTaskState, input: KeyTaskInput, args: Chase
       `milestone "${m.id}" was already chased today (${today}); a milestone is chased at most once a day`,
     );
   }
+}
+
+/**
+ * Checks a coordination request: by the coordinator of a unit the task concerns, on an active task, with a matter,
+ * naming only units the plan knows as the task's (or the task's office).
+ */
+export function checkCoordinationRequest(
+  state: KeyTaskState,
+  input: KeyTaskInput,
+  args: CoordinationRequestArgs,
+): void {
+  requireActor(args, coordinatorOf(args.department), {
+    zh: `代表 ${args.department} 请求协调`,
+    en: `ask for coordination for ${args.department}`,
+  });
+  if (alreadyApplied(state, args.requestId)) return;
+  requireActive(state);
+  if (!involvedDepartments(state, input).includes(args.department)) {
+    refuse(
+      'NotTaskUnit',
+      `${args.department} 不是本任务的责任单位，不能就本任务请求协调`,
+      `${args.department} is not a unit of task ${input.task.number} and cannot ask for coordination on it`,
+    );
+  }
+  if (!args.matter.trim()) refuse('MatterRequired', '请写明需协调的事项', 'a coordination request needs its matter');
+}
+
+/** Checks a settlement: by the task's office, of an open request, with how it was settled. */
+export function checkCoordinationSettlement(
+  state: KeyTaskState,
+  input: KeyTaskInput,
+  args: CoordinationSettlementArgs,
+): void {
+  const office = officeRole(input.offices, reviewingOffice(input));
+  requireActor(args, (a) => a.role === office, { zh: '办结本任务的协调事项', en: "settle this task's coordinations" });
+  if (alreadyApplied(state, args.requestId)) return;
+  const c = state.coordinations?.find((x) => x.id === args.coordinationId);
+  if (!c) {
+    refuse('UnknownCoordination', `没有协调事项“${args.coordinationId}”`, `no coordination "${args.coordinationId}"`);
+  }
+  if (c.state === 'settled') {
+    refuse(
+      'CoordinationSettled',
+      `协调事项“${c.id}”已于${c.settlement?.at ?? ''}办结`,
+      `coordination "${c.id}" was already settled`,
+    );
+  }
+  if (!args.outcome.trim()) refuse('OutcomeRequired', '请写明协调结果', 'a settlement needs its outcome');
 }
 
 /** Names a department in refusals by its id (the API shows the words as they are). */

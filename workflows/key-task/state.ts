@@ -5,6 +5,7 @@
  */
 import type {
   Chase,
+  Coordination,
   Escalation,
   Extension,
   KeyTaskInput,
@@ -50,6 +51,8 @@ export interface KeyTaskState {
   changes?: ResponsibilityChange[];
   /** Chases (催办) of pending units, by the office or with escalation steps (absent until the first). */
   chases?: Chase[];
+  /** Coordination requests (协调事项) and their settlements (absent until the first). */
+  coordinations?: Coordination[];
   /** Set by the first resubmission of a run with `notices-round-notices`: each round is reminded again. */
   remindEachRound?: true;
 }
@@ -196,6 +199,7 @@ export function taskView(state: KeyTaskState, input: KeyTaskInput, now: number):
     completedAt: state.completedAt,
     ...(state.changes ? { changes: state.changes } : {}),
     ...(state.chases ? { chases: state.chases } : {}),
+    ...(state.coordinations ? { coordinations: state.coordinations } : {}),
   };
 }
 

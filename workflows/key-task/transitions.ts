@@ -16,6 +16,9 @@ import type {
   Chase,
   ChaseArgs,
   ClosureReviewArgs,
+  Coordination,
+  CoordinationRequestArgs,
+  CoordinationSettlementArgs,
   CloseCollectiveArgs,
   DesignateArgs,
   Extension,
@@ -50,6 +53,8 @@ import {
   checkCancel,
   checkChase,
   checkClosureReview,
+  checkCoordinationRequest,
+  checkCoordinationSettlement,
   isReviewed,
   reviewingOffice,
   checkCloseCollective,
@@ -175,6 +180,8 @@ export type KeyTaskEvent =
   | { type: 'addCoUnit'; args: AddCoUnitArgs }
   | { type: 'chase'; args: ChaseArgs }
   | { type: 'reviewClosure'; args: ClosureReviewArgs }
+  | { type: 'requestCoordination'; args: CoordinationRequestArgs }
+  | { type: 'settleCoordination'; args: CoordinationSettlementArgs }
   /**
    * A workflow turn: the wake timer fired, or a request changed the state. Sends what has fallen due
    * (reminders, escalations) and publishes the task's row.
@@ -197,6 +204,8 @@ export interface KeyTaskAnswers {
   addCoUnit: MilestoneView;
   chase: Chase;
   reviewClosure: MilestoneView;
+  requestCoordination: Coordination;
+  settleCoordination: Coordination;
   turn: undefined;
 }
 
@@ -270,6 +279,10 @@ export function validate(state: KeyTaskState, event: KeyTaskEvent, input: KeyTas
       return checkChase(state, input, event.args, now);
     case 'reviewClosure':
       return checkClosureReview(state, input, event.args);
+    case 'requestCoordination':
+      return checkCoordinationRequest(state, input, event.args);
+    case 'settleCoordination':
+      return checkCoordinationSettlement(state, input, event.args);
     case 'turn':
       return;
   }
@@ -348,6 +361,10 @@ class Step {
         return this.chase(event.args);
       case 'reviewClosure':
         return this.reviewClosure(event.args);
+      case 'requestCoordination':
+        return this.requestCoordination(event.args);
+      case 'settleCoordination':
+        return this.settleCoordination(event.args);
       case 'turn':
         return this.turn();
     }
@@ -970,6 +987,54 @@ class Step {
     this.notify('chase', m, pending, id, { comment: args.message.trim(), daysLate: chase.daysLate });
     this.remember(args.requestId);
     return chase;
+  }
+
+  /**
+   * A coordination request (协调事项): recorded with the milestone current then, and told to the task's office
+   * (the matter as the notice's comment).
+   */
+  private requestCoordination(args: CoordinationRequestArgs): Coordination {
+    const list = (this.state.coordinations ??= []);
+    const known = list.find((c) => c.requestId === args.requestId);
+    if (known) return known;
+    const m = currentMilestone(this.state)!;
+    const c: Coordination = {
+      id: `c${list.length + 1}`,
+      milestoneId: m.id,
+      department: args.department,
+      matter: args.matter.trim(),
+      units: [...new Set(args.units ?? [])],
+      person: args.person,
+      at: iso(this.ctx.now),
+      requestId: args.requestId,
+      ...actorOf(args),
+      state: 'open',
+    };
+    list.push(c);
+    const office = reviewingOffice(this.input);
+    this.notify('coordination-requested', m, [office], this.noticeId(m, 'coordination', c.id), { comment: c.matter });
+    this.remember(args.requestId);
+    return c;
+  }
+
+  /** The office settles a coordination request: the asker and the units it concerns are told the outcome. */
+  private settleCoordination(args: CoordinationSettlementArgs): Coordination {
+    const c = this.state.coordinations!.find((x) => x.id === args.coordinationId)!;
+    if (alreadyApplied(this.state, args.requestId)) return c;
+    c.state = 'settled';
+    c.settlement = {
+      outcome: args.outcome.trim(),
+      department: reviewingOffice(this.input),
+      person: args.person,
+      at: iso(this.ctx.now),
+      requestId: args.requestId,
+      ...actorOf(args),
+    };
+    const m = this.state.milestones.find((x) => x.id === c.milestoneId) ?? this.state.milestones.at(-1)!;
+    const id = this.noticeId(m, 'coordination-settled', c.id);
+    this.notify('coordination-settled', m, [c.department, ...c.units], id, { comment: c.settlement.outcome });
+    this.remember(args.requestId);
+    return c;
   }
 
   /** Records a chase of milestone `m` now. */

@@ -39,6 +39,8 @@ import {
   requestExtensionUpdate,
   resubmitUpdate,
   reviewClosureUpdate,
+  requestCoordinationUpdate,
+  settleCoordinationUpdate,
   signOffUpdate,
   waiveUpdate,
   withdrawNoticeSignal,
@@ -241,6 +243,8 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
   handle(addCoUnitUpdate, 'addCoUnit');
   handle(chaseUpdate, 'chase');
   handle(reviewClosureUpdate, 'reviewClosure');
+  handle(requestCoordinationUpdate, 'requestCoordination');
+  handle(settleCoordinationUpdate, 'settleCoordination');
 
   if (refuseCancellation) {
     onOutsideCancellation(() => {

@@ -66,8 +66,28 @@ function closes(item) {
   return item.role ? item.role === 'close' : item.responsibility?.role === 'lead';
 }
 
+/**
+ * The evidence (佐证材料) the lead submits with a milestone the office reviews: a link and its title (left empty
+ * when the milestone needs none). `value()` answers the evidence as the API takes it.
+ */
+function evidenceFields() {
+  const url = h('input', { type: 'url', name: 'evidence-url', maxlength: 2000, 'data-testid': 'evidence-url' });
+  const title = h('input', { type: 'text', name: 'evidence-title', maxlength: 200, 'data-testid': 'evidence-title' });
+  const fieldset = h(
+    'fieldset',
+    { class: 'evidence', 'data-testid': 'evidence' },
+    h('legend', {}, t('inbox.signoff.evidence')),
+    field(t('inbox.signoff.evidenceUrl'), url),
+    field(t('inbox.signoff.evidenceTitle'), title),
+  );
+  const value = () =>
+    url.value.trim() ? [{ kind: 'link', url: url.value.trim(), title: title.value.trim() || url.value.trim() }] : [];
+  return { fieldset, value };
+}
+
 function signOffForm(item, department, plan, ctx, message) {
   const asked = closes(item) ? figuresAsked(plan, item.taskNumber, item.milestoneId) : [];
+  const evidence = closes(item) && reviewed(plan, item) ? evidenceFields() : undefined;
   const comment = h('textarea', { name: 'comment', rows: 2, maxlength: 2000, 'data-testid': 'comment' });
   const inputs = asked.map((f) =>
     h('input', {
@@ -114,6 +134,7 @@ function signOffForm(item, department, plan, ctx, message) {
         )
       : null,
     field(t('inbox.signoff.comment'), comment),
+    evidence ? evidence.fieldset : null,
     h('button', { type: 'submit', class: 'primary', 'data-testid': 'submit-signoff' }, t('inbox.signoff.submit')),
   );
   return onSubmit(form, {
@@ -130,6 +151,8 @@ function signOffForm(item, department, plan, ctx, message) {
         if (inputs[i].value !== '') figures[f.id] = Number(inputs[i].value);
       });
       if (Object.keys(figures).length) body.figures = figures;
+      const given = decision === 'approve' && evidence ? evidence.value() : [];
+      if (given.length) body.evidence = given;
       return postToMilestone(item.taskNumber, item.milestoneId, 'sign-offs', body, key).then(() => decision);
     },
     done: (decision) =>
@@ -156,6 +179,46 @@ function resubmitForm(item, plan, ctx, message) {
     ctx,
     send: (key) => postToMilestone(item.taskNumber, item.milestoneId, 'resubmit', { note: note.value.trim() }, key),
     done: () => t('inbox.resubmit.done', { task: item.taskNumber, milestone: pick(item.milestoneTitle) }),
+  });
+}
+
+/** Whether the office reviews the closure of the item's milestone: the plan's last milestone, or one it names. */
+function reviewed(plan, item) {
+  const review = plan.policy?.closureReview;
+  if (!review) return false;
+  // An item beyond the plan is not in the plan's list: its form offers the evidence fields.
+  const milestones = plan.tasks.find((x) => x.number === item.taskNumber)?.milestones;
+  if (!milestones) return true;
+  return milestones.at(-1)?.id === item.milestoneId || review.milestones.includes(item.milestoneId);
+}
+
+/** The office's closure review of a submitted milestone: close it (销号), or return it to be done again. */
+function closureReviewForm(item, plan, ctx, message) {
+  const reason = longText('reason', 'review-reason');
+  const form = h(
+    'form',
+    { class: 'decision', 'data-testid': 'closure-review-form' },
+    h('p', { class: 'note' }, t('inbox.item.review')),
+    field(t('inbox.review.reason'), reason),
+    h('button', { type: 'submit', name: 'decision', value: 'close', class: 'primary' }, t('review.close')),
+    h('button', { type: 'submit', name: 'decision', value: 'return' }, t('review.return')),
+  );
+  return onSubmit(form, {
+    message,
+    plan,
+    ctx,
+    send: (key, button) => {
+      const decision = button?.value === 'return' ? 'return' : 'close';
+      const body = { decision };
+      if (reason.value.trim()) body.reason = reason.value.trim();
+      return postToMilestone(item.taskNumber, item.milestoneId, 'closure-review', body, key).then(() => decision);
+    },
+    done: (decision) =>
+      t('inbox.review.done', {
+        task: item.taskNumber,
+        milestone: pick(item.milestoneTitle),
+        decision: t(`review.${decision}`),
+      }),
   });
 }
 
@@ -275,15 +338,19 @@ function itemCard(item, department, plan, ctx, canAct) {
     ? t(`inbox.item.role.${item.role}`, { n: (item.workItem ?? 0) + 1 })
     : item.action === 'decide-round'
       ? t('inbox.item.asOffice')
-      : t(isLead ? 'inbox.item.asLead' : 'inbox.item.asCo');
+      : item.action === 'review-closure'
+        ? t('inbox.item.asReviewer')
+        : t(isLead ? 'inbox.item.asLead' : 'inbox.item.asCo');
   const form =
-    item.action === 'decide-round'
-      ? roundDecisionForm(item, plan, ctx, message)
-      : item.action === 'resubmit'
-        ? resubmitForm(item, plan, ctx, message)
-        : item.action === 'report'
-          ? reportForm(item, department, plan, ctx, message)
-          : signOffForm(item, department, plan, ctx, message);
+    item.action === 'review-closure'
+      ? closureReviewForm(item, plan, ctx, message)
+      : item.action === 'decide-round'
+        ? roundDecisionForm(item, plan, ctx, message)
+        : item.action === 'resubmit'
+          ? resubmitForm(item, plan, ctx, message)
+          : item.action === 'report'
+            ? reportForm(item, department, plan, ctx, message)
+            : signOffForm(item, department, plan, ctx, message);
   return h(
     'article',
     {
@@ -314,13 +381,15 @@ function itemCard(item, department, plan, ctx, canAct) {
           'p',
           { class: 'muted small', 'data-testid': 'read-only' },
           t(
-            item.action === 'decide-round'
-              ? 'inbox.readOnly.decideRound'
-              : item.action === 'resubmit'
-                ? 'inbox.readOnly.resubmit'
-                : item.action === 'report'
-                  ? 'inbox.readOnly.report'
-                  : 'inbox.readOnly.signOff',
+            item.action === 'review-closure'
+              ? 'inbox.readOnly.review'
+              : item.action === 'decide-round'
+                ? 'inbox.readOnly.decideRound'
+                : item.action === 'resubmit'
+                  ? 'inbox.readOnly.resubmit'
+                  : item.action === 'report'
+                    ? 'inbox.readOnly.report'
+                    : 'inbox.readOnly.signOff',
           ),
         ),
   );
@@ -545,7 +614,10 @@ export async function renderInbox(ctx) {
                 department,
                 plan,
                 ctx,
-                role === (item.action === 'decide-round' ? officeRoleOf(plan, department) : 'coordinator'),
+                role ===
+                  (['decide-round', 'review-closure'].includes(item.action)
+                    ? officeRoleOf(plan, department)
+                    : 'coordinator'),
               ),
             )
           : h('p', { class: 'card muted', 'data-testid': 'inbox-empty' }, t('inbox.empty')),

@@ -63,6 +63,35 @@ function actorCell(actor, person, name) {
   return h('span', { 'data-testid': 'actor', 'data-role': actor?.role ?? '' }, actorText(actor, person, name));
 }
 
+/** The evidence submitted in a round (佐证材料): links open in a new tab, files download by their hash. */
+function evidenceView(round) {
+  const items = round.signOffs.flatMap((s) => s.evidence ?? []);
+  if (items.length === 0) return null;
+  const links = items.map((e, i) => [
+    i > 0 ? '、' : '',
+    e.kind === 'link'
+      ? h('a', { href: e.url, target: '_blank', rel: 'noopener noreferrer' }, e.title)
+      : h('a', { href: `/api/files/${e.hash}`, 'data-file': e.hash, download: e.name }, e.name),
+  ]);
+  return h('p', { class: 'note', 'data-testid': 'evidence-list' }, t('task.evidence'), links);
+}
+
+/** The office's closure reviews of a milestone, oldest first. */
+function reviewsView(m, name) {
+  return (m.reviews ?? []).map((r) =>
+    h(
+      'p',
+      { class: 'note', 'data-testid': 'closure-review', 'data-decision': r.decision },
+      t('task.review', {
+        decision: t(`review.${r.decision}`),
+        person: actorText(r.actor, r.person, name),
+        time: formatTime(r.at),
+        reason: r.reason ?? '',
+      }),
+    ),
+  );
+}
+
 function roundView(milestone, round, isLast, name) {
   const byUnit = new Map(round.signOffs.map((s) => [s.department, s]));
   const outcome = round.outcome ? t(`task.round.${round.outcome}`) : t('task.round.open');
@@ -127,6 +156,7 @@ function roundView(milestone, round, isLast, name) {
             };
           }),
     ),
+    evidenceView(round),
     round.officeDecision
       ? h(
           'p',
@@ -176,7 +206,15 @@ function milestoneView(m, current, name) {
             t('task.awaitingOffice', { office: name(m.awaitingOffice) }),
           )
         : null,
+      m.awaitingReview
+        ? h(
+            'p',
+            { class: 'late', 'data-testid': 'awaiting-review' },
+            t('task.awaitingReview', { office: name(m.awaitingReview) }),
+          )
+        : null,
       m.rounds.map((r, i) => roundView(m, r, i === m.rounds.length - 1, name)),
+      reviewsView(m, name),
     ),
   );
 }
@@ -279,6 +317,107 @@ function chaseForm(task, milestone, name, plan, ctx) {
     }
   });
   return form;
+}
+
+/**
+ * A one-field form of the task page that posts `body(text)` to `path` and draws the page again with `done`'s
+ * message; the API's refusal is shown in its words.
+ */
+function textForm({ testId, label, submit, path, body, done, plan, ctx }) {
+  const text = h('textarea', {
+    name: 'text',
+    rows: 2,
+    required: true,
+    maxlength: 2000,
+    'data-testid': `${testId}-text`,
+  });
+  const answer = h('div', { 'aria-live': 'polite' });
+  const form = h(
+    'form',
+    { class: 'chase', 'data-testid': testId },
+    h('label', { class: 'field' }, h('span', {}, label), text),
+    h('button', { type: 'submit', class: 'primary', 'data-testid': `${testId}-submit` }, submit),
+    answer,
+  );
+  let key = randomKey();
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const button = form.querySelector('button');
+    button.disabled = true;
+    replace(answer);
+    try {
+      await api(path, { method: 'POST', body: body(text.value.trim()), idempotencyKey: key });
+      flash = okBox(done);
+      ctx.rerender();
+    } catch (err) {
+      key = randomKey();
+      if (err?.status === 401) return ctx.fail(err, plan);
+      replace(answer, errorBox(err, plan));
+      button.disabled = false;
+    }
+  });
+  return form;
+}
+
+/**
+ * The task's coordination requests (协调事项): each with how it was settled, the office's settle form on the open
+ * ones, and a coordinator's request form when its department is one of the task's.
+ */
+function coordinationsCard(task, me, name, plan, ctx) {
+  const base = `/api/tasks/${task.taskNumber}/coordinations`;
+  const office = task.lead === plan.roles.generalOffice ? 'supervisor' : 'office';
+  const units = new Set([task.lead, ...task.coResponsible, ...task.milestones.flatMap((m) => m.pendingDepartments)]);
+  const list = task.coordinations ?? [];
+  return card(
+    'task.coordinations',
+    list.length
+      ? h(
+          'ul',
+          { class: 'plain', 'data-testid': 'coordinations' },
+          list.map((c) =>
+            h(
+              'li',
+              { 'data-testid': 'coordination', 'data-id': c.id, 'data-state': c.state },
+              t('task.coordination.line', { time: formatTime(c.at), unit: name(c.department), matter: c.matter }),
+              c.settlement
+                ? h(
+                    'p',
+                    { class: 'note', 'data-testid': 'settlement' },
+                    t('task.coordination.settled', {
+                      time: formatTime(c.settlement.at),
+                      person: c.settlement.person,
+                      outcome: c.settlement.outcome,
+                    }),
+                  )
+                : me.role === office
+                  ? textForm({
+                      testId: 'settle-form',
+                      label: t('task.coordination.outcome'),
+                      submit: t('task.coordination.settle'),
+                      path: `${base}/${c.id}/settlement`,
+                      body: (outcome) => ({ outcome }),
+                      done: t('task.coordination.settleDone', { id: c.id }),
+                      plan,
+                      ctx,
+                    })
+                  : null,
+            ),
+          ),
+        )
+      : h('p', { class: 'muted' }, t('task.coordinations.empty')),
+    me.role === 'coordinator' && units.has(me.department) && task.status !== 'completed' && task.status !== 'cancelled'
+      ? textForm({
+          testId: 'coordination-form',
+          label: t('task.coordination.matter'),
+          submit: t('task.coordination.ask'),
+          path: base,
+          body: (matter) => ({ department: me.department, matter }),
+          done: t('task.coordination.askDone'),
+          plan,
+          ctx,
+        })
+      : null,
+  );
 }
 
 /** A message to show at the top after the page is drawn again (the chase just sent). */
@@ -566,6 +705,7 @@ export async function renderTask(ctx) {
     status,
     h('div', { class: 'task-grid' }, h('div', {}, units, workItems, changes), h('div', {}, timeline)),
     chases,
+    coordinationsCard(task, me, name, plan, ctx),
     notices,
     notifications,
     escalations,

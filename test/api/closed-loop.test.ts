@@ -3,7 +3,8 @@
  * 中央电教馆 co-owns) and 13 (the general office leads) of 2016, under a policy that reviews the work plan as well
  * as the year-end. The lead's approval without evidence is refused; with it, the milestone is submitted and waits
  * for the office, which finds it in its inbox, returns it once with reasons (a new round, the lead loses 2 points)
- * and then closes it; the next milestone opens. Task 13's closures are reviewed by the supervision office.
+ * and then closes it; the next milestone opens. Task 13's closures are reviewed by the supervision office. A unit
+ * asks the office to coordinate a matter (协调事项), which the office settles.
  */
 import type { Response } from 'supertest';
 import { planFileSchema } from '../../contracts';
@@ -127,3 +128,68 @@ test('evidence on a sign-off that submits nothing, or malformed, is refused and 
   const midYear = view.milestones.find((m: { id: string }) => m.id === 'mid-year');
   expect(midYear.rounds[0].signOffs).toEqual([]);
 }, 60_000);
+
+describe('coordination requests (协调事项)', () => {
+  const ask = (department: string, body: Record<string, unknown>, token = a.tokens.coordinator(department)) =>
+    request(a.app)
+      .post('/api/tasks/10/coordinations')
+      .set(auth(token))
+      .send({ department, ...body });
+  const settle = (id: string, token: string, body: Record<string, unknown>) =>
+    request(a.app).post(`/api/tasks/10/coordinations/${id}/settlement`).set(auth(token)).send(body);
+
+  test('中央电教馆 asks the office to coordinate; the office settles it and both units are told', async () => {
+    const asked = await ask('ncet', { matter: '与科技司就平台接口标准意见不一', units: ['science-tech'] });
+    expect(asked.status).toBe(201);
+    expect(asked.body).toMatchObject({ id: 'c1', department: 'ncet', state: 'open', units: ['science-tech'] });
+    await eventually(async () => {
+      const told = h.channel.received.find(
+        (n) => n.workflowId === 'closure-task-10' && n.kind === 'coordination-requested',
+      );
+      expect(told).toMatchObject({ departments: ['general-office'], comment: '与科技司就平台接口标准意见不一' });
+    }, 30_000);
+    const open = ok(await request(a.app).get('/api/coordinations').set(auth(a.tokens.office)));
+    expect(
+      open.coordinations.map((c: { taskNumber: number; coordination: { id: string } }) => [
+        c.taskNumber,
+        c.coordination.id,
+      ]),
+    ).toEqual([[10, 'c1']]);
+
+    // Only the task's office settles it, with its outcome.
+    expect((await settle('c1', a.tokens.supervisor, { outcome: '已协调' })).status).toBe(403);
+    expectError(await settle('c1', a.tokens.office, { outcome: ' ' }), 400, 'validation_failed');
+    expectError(await settle('c9', a.tokens.office, { outcome: '已协调' }), 404, 'unknown_coordination');
+    const settled = ok(await settle('c1', a.tokens.office, { outcome: '经协调，统一采用部颁接口标准' }));
+    expect(settled).toMatchObject({
+      state: 'settled',
+      settlement: { outcome: '经协调，统一采用部颁接口标准', department: 'general-office' },
+    });
+    expectError(await settle('c1', a.tokens.office, { outcome: '再次办结' }), 409, 'coordination_settled');
+    await eventually(async () => {
+      const told = h.channel.received.find(
+        (n) => n.workflowId === 'closure-task-10' && n.kind === 'coordination-settled',
+      );
+      expect(told).toMatchObject({ departments: ['ncet', 'science-tech'], comment: '经协调，统一采用部颁接口标准' });
+    }, 30_000);
+    expect(ok(await request(a.app).get('/api/coordinations').set(auth(a.tokens.office))).coordinations).toEqual([]);
+    const all = ok(await request(a.app).get('/api/coordinations?state=all').set(auth(a.tokens.leadership)));
+    expect(all.coordinations).toHaveLength(1);
+    const view = ok(
+      await request(a.app)
+        .get('/api/tasks/10')
+        .set(auth(a.tokens.coordinator('ncet'))),
+    );
+    expect(view.coordinations.map((c: { state: string }) => c.state)).toEqual(['settled']);
+  }, 60_000);
+
+  test('a unit the task does not concern, another unit’s name, or an empty matter is refused and records nothing', async () => {
+    expectError(await ask('teachers', { matter: '请协调' }), 409, 'not_task_unit');
+    expect((await ask('ncet', { matter: '请协调' }, a.tokens.coordinator('science-tech'))).status).toBe(403);
+    expectError(await ask('ncet', { matter: '' }), 400, 'validation_failed');
+    expectError(await ask('ncet', { matter: '请协调', units: ['nobody'] }), 400, 'unknown_department');
+    expect((await ask('ncet', { matter: '请协调' }, a.tokens.office)).status).toBe(403);
+    const view = ok(await request(a.app).get('/api/tasks/10').set(auth(a.tokens.office)));
+    expect(view.coordinations).toHaveLength(1);
+  }, 60_000);
+});
