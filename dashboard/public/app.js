@@ -185,8 +185,12 @@ function render() {
     query: new URLSearchParams(location.search),
     navigate,
     rerender: render,
-    /** Shows a failure; an unknown token sends the user back to sign in. */
+    /**
+     * Shows a failure; an unknown token sends the user back to sign in. A page drawn over since (signed out, or
+     * gone elsewhere) is left alone: its late answer must not replace what the user now sees.
+     */
     fail(err, plan) {
+      if (!root.isConnected) return;
       if (err instanceof ApiError && err.status === 401) {
         clearToken();
         render();

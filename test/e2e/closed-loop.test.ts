@@ -82,7 +82,9 @@ test('科技司 submits with a link; the office returns it, then closes it (销�
   await review.getByTestId('closure-review-form').waitFor();
   await review.getByTestId('review-reason').fill('请补充经费测算');
   await review.getByRole('button', { name: '退回重办' }).click();
-  await page.getByTestId('ok').getByText('退回重办').waitFor();
+  const returned = page.locator('[data-testid=ok], [data-testid=error]').first();
+  await returned.waitFor();
+  expect(await returned.innerText()).toContain('退回重办');
 
   // Signed again and submitted (through the API), then closed in the inbox.
   await coSigns();
@@ -92,7 +94,9 @@ test('科技司 submits with a link; the office returns it, then closes it (销�
   expect(submitted.status).toBe(200);
   await page.reload();
   await inboxItem().getByRole('button', { name: '审核通过，销号' }).click();
-  await page.getByTestId('ok').getByText('销号').waitFor();
+  const answer = page.locator('[data-testid=ok], [data-testid=error]').first();
+  await answer.waitFor();
+  expect(await answer.innerText()).toContain('审核通过，销号');
 
   await page.goto(`${stack.baseUrl}/tasks/10`);
   const milestone = page.locator('[data-testid=milestone][data-milestone="work-plan"]');

@@ -159,17 +159,18 @@ describe('the ledger buttons of the board', () => {
   });
 });
 
-/** Approves a milestone through the API as the coordinator of `department`. */
+/** Approves a milestone through the API as the coordinator of `department` (`extra` joins the body). */
 async function approve(
   task: number,
   milestone: string,
   department: string,
   figures?: Record<string, number>,
+  extra: Record<string, unknown> = {},
 ): Promise<void> {
   const res = await fetch(`${stack.baseUrl}/api/tasks/${task}/milestones/${milestone}/sign-offs`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${stack.tokens.coordinator(department)}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ department, decision: 'approve', ...(figures ? { figures } : {}) }),
+    body: JSON.stringify({ department, decision: 'approve', ...(figures ? { figures } : {}), ...extra }),
   });
   expect({ status: res.status, body: res.status === 200 ? null : await res.text() }).toEqual({
     status: 200,
@@ -177,13 +178,30 @@ async function approve(
   });
 }
 
+/** The office closes a milestone its lead submitted for closure review (2016: every task's last). */
+async function closeReviewed(task: number, milestone: string): Promise<void> {
+  const res = await fetch(`${stack.baseUrl}/api/tasks/${task}/milestones/${milestone}/closure-review`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${stack.tokens.office}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ decision: 'close' }),
+  });
+  expect(res.status).toBe(200);
+}
+
 describe('the progress chart of the board', () => {
   beforeAll(async () => {
     // Task 4 (section 三, one unit) moves on to its mid-year milestone; task 14 (section 七, one unit) is completed.
     await approve(4, 'work-plan', 'vocational-adult');
     // Its year-end sign-off reports core target 7's figure (teachers trained in informatization).
+    // The year-end goes to the office's closure review with its evidence, and the office closes it.
     for (const m of plan.schedule) {
-      await approve(14, m.id, 'teachers', m.id === 'year-end' ? { 't7-teachers-trained': 1_000_000 } : undefined);
+      if (m.id !== 'year-end') {
+        await approve(14, m.id, 'teachers');
+        continue;
+      }
+      const evidence = [{ kind: 'link', url: 'https://example.org/t14', title: '年终总结' }];
+      await approve(14, m.id, 'teachers', { 't7-teachers-trained': 1_000_000 }, { evidence });
+      await closeReviewed(14, m.id);
     }
   });
 

@@ -149,11 +149,21 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
 /** Signs in with `token` on `pathname` through the sign-in form (signing out first when someone is signed in). */
 export async function signIn(page: Page, baseUrl: string, token: string, pathname = '/'): Promise<void> {
   await page.goto(`${baseUrl}${pathname}`);
+  // Wait until the page shows either who is signed in or the sign-in form, then sign out if someone is.
+  await page.locator('[data-testid=sign-out], [data-testid=signin]').first().waitFor();
   const signOut = page.getByTestId('sign-out');
   if (await signOut.isVisible()) await signOut.click();
+  const form = page.getByTestId('signin');
+  await form.waitFor();
   await page.getByTestId('token-input').fill(token);
-  await page.getByTestId('signin').getByRole('button').click();
-  await page.getByTestId('signin').waitFor({ state: 'detached' });
+  await form.getByRole('button').click();
+  try {
+    await form.waitFor({ state: 'detached' });
+  } catch (err) {
+    // Say what the form answered (a refused token, an error), not only that it stayed.
+    const said = await form.innerText().catch(() => '');
+    throw new Error(`the sign-in form stayed on ${pathname}: ${said}`, { cause: err });
+  }
 }
 
 /** A stack and a browser on it, started together for one test file. */
