@@ -11,3 +11,4 @@ export * from './keyring';
 export * from './scores';
 export * from './items';
 export * from './office';
+export * from './evidence';
