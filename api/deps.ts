@@ -7,6 +7,7 @@ import type { DestinationStream } from 'pino';
 import type { ItemRecord, PlanFile } from '../contracts';
 import type { TokenRecord, TokenSource } from './auth/tokens';
 import path from 'node:path';
+import { fileEvidenceStore, memoryEvidenceStore, s3EvidenceStore, type EvidenceStore } from './evidence';
 import { createIdempotencyStore, type IdempotencyStore } from './idempotency';
 import type { RateLimits } from './middleware/rate-limit';
 import type { PlanRegistry } from './plans';
@@ -54,7 +55,17 @@ export interface AppDeps {
   now?: () => number;
   /** How often the task list polls for changed rows and reloads in full (api/task-list-cache.ts defaults). */
   taskListTiming?: Pick<TaskListCacheOptions, 'pollMs' | 'reloadMs' | 'overlapMs'>;
+  /**
+   * Where evidence files are kept (`evidenceFromConfig`); default the folder `DATA_DIR/evidence/`, or this
+   * process's memory when the config has no `DATA_DIR`.
+   */
+  evidence?: EvidenceStore;
+  /** Largest evidence file `POST /api/files` takes, in bytes (default {@link DEFAULT_EVIDENCE_MAX_BYTES}). */
+  evidenceMaxBytes?: number;
 }
+
+/** The default largest evidence file: 20 MiB. */
+export const DEFAULT_EVIDENCE_MAX_BYTES = 20 * 1024 * 1024;
 
 /** The dependencies with what {@link createApp} builds from them once, shared by the routes. */
 export interface AppContext extends AppDeps {
@@ -69,6 +80,53 @@ export interface AppContext extends AppDeps {
   planStartJobs: PlanStartJobs;
   /** Every plan served side by side (`plans.ts`): `plan` and `taskList` above are the default one's. */
   plans: PlanRegistry;
+  /** The evidence store, as given or by default (see {@link AppDeps.evidence}). */
+  evidence: EvidenceStore;
+  evidenceMaxBytes: number;
+}
+
+/** The evidence store an app uses when its dependencies name none: `DATA_DIR/evidence/`, else memory. */
+export function defaultEvidenceStore(config: Pick<ApiConfig, 'DATA_DIR'>): EvidenceStore {
+  return config.DATA_DIR ? fileEvidenceStore(path.join(config.DATA_DIR, 'evidence')) : memoryEvidenceStore();
+}
+
+/** The configuration the evidence store is chosen from (`config/env.ts`, `EVIDENCE_*`). */
+export interface EvidenceConfig {
+  DATA_DIR: string;
+  EVIDENCE_MAX_BYTES: number;
+  EVIDENCE_S3_BUCKET?: string;
+  EVIDENCE_S3_URL?: string;
+  EVIDENCE_S3_REGION?: string;
+  EVIDENCE_S3_PREFIX?: string;
+  EVIDENCE_S3_ACCESS_KEY_ID?: string;
+  EVIDENCE_S3_SECRET_ACCESS_KEY?: string;
+  EVIDENCE_S3_FORCE_PATH_STYLE?: boolean;
+}
+
+/**
+ * The evidence store and size limit of an API process started from the configuration (`npm run api`,
+ * `npm start`): the bucket `EVIDENCE_S3_BUCKET` when set (objects `EVIDENCE_S3_PREFIX<hash>`, default prefix
+ * `evidence/`), else the folder `DATA_DIR/evidence/`. Builds no connection yet: a bucket that cannot be
+ * reached fails the uploads and downloads (503), not the start.
+ */
+export function evidenceFromConfig(config: EvidenceConfig): Required<Pick<AppDeps, 'evidence' | 'evidenceMaxBytes'>> {
+  const evidence = config.EVIDENCE_S3_BUCKET
+    ? s3EvidenceStore({
+        bucket: config.EVIDENCE_S3_BUCKET,
+        prefix: config.EVIDENCE_S3_PREFIX ?? 'evidence/',
+        endpoint: config.EVIDENCE_S3_URL,
+        region: config.EVIDENCE_S3_REGION,
+        forcePathStyle: config.EVIDENCE_S3_FORCE_PATH_STYLE,
+        credentials:
+          config.EVIDENCE_S3_ACCESS_KEY_ID && config.EVIDENCE_S3_SECRET_ACCESS_KEY
+            ? {
+                accessKeyId: config.EVIDENCE_S3_ACCESS_KEY_ID,
+                secretAccessKey: config.EVIDENCE_S3_SECRET_ACCESS_KEY,
+              }
+            : undefined,
+      })
+    : fileEvidenceStore(path.join(config.DATA_DIR, 'evidence'));
+  return { evidence, evidenceMaxBytes: config.EVIDENCE_MAX_BYTES };
 }
 
 /** The configuration the API's protections are built from (`config/env.ts`). */

@@ -10,7 +10,7 @@ import { temporalClient } from '../client/connection';
 import { loadPlanFile } from '../seeds/load-plan';
 import { resolveTokensFile, watchTokensFile } from './auth/tokens';
 import { closeApp, createApp } from './app';
-import { protectionsFromConfig } from './deps';
+import { evidenceFromConfig, protectionsFromConfig } from './deps';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -26,6 +26,7 @@ function main(): void {
     tokens,
     taskListTiming: { pollMs: config.TASK_LIST_POLL_MS, reloadMs: config.TASK_LIST_RELOAD_MS },
     ...protectionsFromConfig(config),
+    ...evidenceFromConfig(config),
   });
   const server: Server = app.listen(config.PORT, () => {
     console.log(`[api] 督办接口已启动 listening on http://localhost:${config.PORT}`, describeConfig(config));

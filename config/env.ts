@@ -91,6 +91,27 @@ const envSchema = z.object({
   RATE_LIMIT_AUTH_FAILURES: z.coerce.number().int().min(0).default(50),
   /** Where the API's audit log goes: a file (appended), or `stdout` / `stderr`; default `$DATA_DIR/audit.log`. */
   AUDIT_LOG_FILE: optionalString,
+  /** Largest evidence file `POST /api/files` takes, in bytes (default 20 MiB); larger: 413 `file_too_large`. */
+  EVIDENCE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1024 * 1024 * 1024)
+    .default(20 * 1024 * 1024),
+  /** The S3-compatible bucket of the evidence files; unset: the folder `DATA_DIR/evidence/`. */
+  EVIDENCE_S3_BUCKET: optionalString,
+  /** The S3-compatible service's URL (MinIO, Ceph, a provider's endpoint); unset: Amazon S3 of the region. */
+  EVIDENCE_S3_URL: optionalString.pipe(z.url('must be a URL such as http://127.0.0.1:9000').optional()),
+  /** The bucket's region (default `us-east-1`, which most S3-compatible servers accept). */
+  EVIDENCE_S3_REGION: optionalString,
+  /** Key prefix of the evidence objects in the bucket (default `evidence/`). */
+  EVIDENCE_S3_PREFIX: optionalString,
+  /** The access key; with the secret below. Unset: the SDK's own chain (`AWS_*`, a profile, an instance role). */
+  EVIDENCE_S3_ACCESS_KEY_ID: optionalString,
+  /** The secret access key (a secret: never printed). */
+  EVIDENCE_S3_SECRET_ACCESS_KEY: optionalString,
+  /** Path-style requests (`<url>/<bucket>/<key>`); default: true when `EVIDENCE_S3_URL` is set. */
+  EVIDENCE_S3_FORCE_PATH_STYLE: bool.optional(),
 });
 
 /** Every environment variable {@link loadConfig} reads, e.g. for checking deployment files against it. */
@@ -112,6 +133,7 @@ const SHOWN_SECRET: Record<string, (value: string) => string> = {
   SMTP_URL: (v) => JSON.stringify(maskUrlPassword(v)),
   WEBHOOK_SECRET: () => '(hidden)',
   TEMPORAL_API_KEY: () => '(hidden)',
+  EVIDENCE_S3_SECRET_ACCESS_KEY: () => '(hidden)',
 };
 
 /** Variables that name a file the process reads at start-up: it must exist and be readable. */
@@ -164,6 +186,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   if (c.SMTP_URL && !c.SMTP_FROM) throw new ConfigError('Bad configuration: SMTP_URL is set but SMTP_FROM is not.');
   if (c.WEBHOOK_URL && !c.WEBHOOK_SECRET) {
     throw new ConfigError('Bad configuration: WEBHOOK_URL is set but WEBHOOK_SECRET is not.');
+  }
+  if (Boolean(c.EVIDENCE_S3_ACCESS_KEY_ID) !== Boolean(c.EVIDENCE_S3_SECRET_ACCESS_KEY)) {
+    throw new ConfigError(
+      'Bad configuration: EVIDENCE_S3_ACCESS_KEY_ID and EVIDENCE_S3_SECRET_ACCESS_KEY must be set together.',
+    );
+  }
+  if (!c.EVIDENCE_S3_BUCKET) {
+    const orphan = (
+      [
+        'EVIDENCE_S3_URL',
+        'EVIDENCE_S3_REGION',
+        'EVIDENCE_S3_PREFIX',
+        'EVIDENCE_S3_ACCESS_KEY_ID',
+        'EVIDENCE_S3_FORCE_PATH_STYLE',
+      ] as const
+    ).find((name) => c[name] !== undefined);
+    if (orphan) throw new ConfigError(`Bad configuration: ${orphan} is set but EVIDENCE_S3_BUCKET is not.`);
   }
   const abs = (p: string) => path.resolve(PROJECT_ROOT, p);
   for (const name of READ_FILES) {
@@ -272,5 +311,9 @@ export function describeConfig(c: Config): Record<string, unknown> {
     plan: c.PLAN_FILE,
     /** Where the payload keys come from, never the keys. */
     payloadKeys: c.payloadKeys.kind === 'inline' ? 'PAYLOAD_KEYS' : c.payloadKeys.file,
+    /** Where evidence files are kept, never the bucket's keys. */
+    evidence: c.EVIDENCE_S3_BUCKET
+      ? `s3://${c.EVIDENCE_S3_BUCKET}/${c.EVIDENCE_S3_PREFIX ?? 'evidence/'}${c.EVIDENCE_S3_URL ? ` at ${maskUrlPassword(c.EVIDENCE_S3_URL)}` : ''}`
+      : path.join(c.DATA_DIR, 'evidence'),
   };
 }

@@ -22,7 +22,7 @@ import { removeServerPid, stopStaleServer, watchLaunchers, writeServerPid } from
 import path from 'node:path';
 import { loadPlanFile } from '../seeds/load-plan';
 import { resolveTokensFile, watchTokensFile } from '../api/auth/tokens';
-import { protectionsFromConfig } from '../api/deps';
+import { evidenceFromConfig, protectionsFromConfig } from '../api/deps';
 import { closeApp, createApp } from '../api/app';
 import { activityDepsFromConfig } from '../activities';
 import { createKeyTaskWorker } from '../worker/create-worker';
@@ -134,6 +134,7 @@ async function main(): Promise<void> {
     plan,
     tokens,
     ...protectionsFromConfig(c),
+    ...evidenceFromConfig(c),
     taskListTiming: { pollMs: c.TASK_LIST_POLL_MS, reloadMs: c.TASK_LIST_RELOAD_MS },
   });
   const server = await listen(app, c.PORT);
