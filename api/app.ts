@@ -4,7 +4,8 @@
  *
  * Order: the request id and the audit log (so that every answer, refusals included, has both), the
  * security headers (`helmet`; the dashboard and the docs page set their own content security policy),
- * `Cache-Control: no-store` on `/api`, the request metrics, the JSON body parser (size-limited), the open
+ * `Cache-Control: no-store` on `/api`, the request metrics, the JSON body parser (size-limited; not for a plan
+ * file or an evidence file, which their routes read), the open
  * routes (health, metrics, OpenAPI, docs, the dashboard's pages), authentication (failures counted per
  * address), the per-token write limit, the API routes, a 404 for unknown paths, and the one error
  * middleware last.
@@ -21,7 +22,7 @@ import { authFailureLimiter, DEFAULT_RATE_LIMITS, writeLimiter } from './middlew
 import { IDEMPOTENCY_STORE_LOCAL } from './middleware/route';
 import { loadTaskRows } from '../client/task-list';
 import type { ItemRecord } from '../contracts';
-import type { AppContext, AppDeps } from './deps';
+import { DEFAULT_EVIDENCE_MAX_BYTES, defaultEvidenceStore, type AppContext, type AppDeps } from './deps';
 import { createTaskListCache } from './task-list-cache';
 import { createPlanStartJobs } from './plan-start-jobs';
 import { withDeadline } from './temporal';
@@ -29,6 +30,7 @@ import { errorHandler, notFoundHandler } from './middleware/error-handler';
 import { CODEC_DECODE_PATH, codecPreflight, codecRoutes } from './routes/codec';
 import { calendarRoutes } from './routes/calendar';
 import { docsRoutes } from './routes/docs';
+import { fileRoutes, isFileUpload } from './routes/files';
 import { healthRoutes } from './routes/health';
 import { createApiMetrics } from './metrics';
 import { milestoneRoutes } from './routes/milestones';
@@ -85,6 +87,8 @@ export function createApp(appDeps: AppDeps): Express {
     taskList,
     plans,
     planStartJobs: createPlanStartJobs(appDeps.logError),
+    evidence: appDeps.evidence ?? defaultEvidenceStore(appDeps.config),
+    evidenceMaxBytes: appDeps.evidenceMaxBytes ?? DEFAULT_EVIDENCE_MAX_BYTES,
   };
   const app = express();
   app.disable('x-powered-by');
@@ -121,9 +125,10 @@ export function createApp(appDeps: AppDeps): Express {
   const metrics = createApiMetrics(deps);
   app.use(metrics.middleware);
   app.use(codecPreflight(deps));
-  // A plan file is larger than any other body: its own parser, after authentication (see plansRoutes).
+  // A plan file is larger than any other body, and an evidence file is bytes: each has its own parser, after
+  // authentication (see plansRoutes and fileRoutes).
   const json = express.json({ limit: deps.bodyLimit ?? '64kb' });
-  app.use((req, res, next) => (isPlanLoad(req) ? next() : json(req, res, next)));
+  app.use((req, res, next) => (isPlanLoad(req) || isFileUpload(req) ? next() : json(req, res, next)));
   // Prometheus scrapes without a token, like /healthz; see api/metrics.ts for what each metric counts.
   app.get('/metrics', metrics.handler);
 
@@ -154,6 +159,7 @@ export function createApp(appDeps: AppDeps): Express {
   app.use(coordinationRoutes(deps));
   app.use(codecRoutes(deps, sessions));
   app.use(calendar.manage);
+  app.use(fileRoutes(deps));
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logError));

@@ -17,6 +17,7 @@ const STATUS_TEXT: Record<number, string> = {
   404: '不存在 Unknown task, milestone, department or request',
   409: '工作流拒绝 The workflow refused it (reason in `message`)',
   413: '请求体过大 Body too large',
+  415: '不接受的文件类型 A kind of file (or body) that is not taken',
   500: '服务器内部错误 Internal error',
   503: 'Temporal 不可用 Temporal cannot be reached',
 };
@@ -32,16 +33,22 @@ export function openApiPath(expressPath: string): string {
   return expressPath.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 }
 
+/** `x-file-name` → `X-File-Name`: a header's name as documents write it (HTTP ignores the case). */
+function headerName(name: string): string {
+  return name.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase());
+}
+
 function parameters(op: Operation): JsonSchema[] {
   const out: JsonSchema[] = [];
-  for (const where of ['params', 'query'] as const) {
+  const IN = { params: 'path', query: 'query', headers: 'header' } as const;
+  for (const where of ['params', 'query', 'headers'] as const) {
     const schema = op.input[where];
     if (!schema) continue;
     const object = jsonSchema(schema, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
     for (const [name, property] of Object.entries(object.properties ?? {})) {
       out.push({
-        name,
-        in: where === 'params' ? 'path' : 'query',
+        name: where === 'headers' ? headerName(name) : name,
+        in: IN[where],
         required: where === 'params' || (object.required ?? []).includes(name),
         ...(typeof property.description === 'string' ? { description: property.description } : {}),
         schema: property,
@@ -93,6 +100,16 @@ function operationObject(name: string, op: Operation): JsonSchema {
           requestBody: {
             required: true,
             content: { 'application/json': { schema: jsonSchema(op.input.body, 'input') } },
+          },
+        }
+      : {}),
+    ...(op.requestContentType
+      ? {
+          requestBody: {
+            required: true,
+            content: {
+              [op.requestContentType]: { schema: { type: 'string', contentMediaType: op.requestContentType } },
+            },
           },
         }
       : {}),

@@ -28,8 +28,12 @@ import {
   departmentParamsSchema,
   designationBodySchema,
   escalationsResponseSchema,
+  fileDownloadQuerySchema,
+  fileParamsSchema,
+  fileUploadHeadersSchema,
   extensionRequestsResponseSchema,
   extensionDecisionBodySchema,
+  evidenceFileSchema,
   extensionParamsSchema,
   extensionRequestBodySchema,
   extensionResponseSchema,
@@ -77,11 +81,15 @@ import {
   type Role,
 } from '../contracts';
 
-/** The zod schemas a route validates: path parameters, query string and body, each optional. */
+/**
+ * The zod schemas a route validates: path parameters, query string, JSON body and request headers (lowercase
+ * names, as Node gives them), each optional.
+ */
 export interface InputSchemas {
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
+  headers?: z.ZodType;
 }
 
 /** One operation of the API. `roles` undefined means no token is needed. */
@@ -102,6 +110,11 @@ export interface Operation {
   errors: readonly number[];
   /** A non-JSON answer (the docs page, the calendar feed). */
   contentType?: string;
+  /**
+   * A body that is not JSON but bytes of this media type (an evidence file): the app's JSON parser leaves it
+   * alone and the route reads it itself; `input.body` is then unset.
+   */
+  requestContentType?: string;
 }
 
 const ALL: readonly Role[] = ['coordinator', 'office', 'admin', 'viewer', 'supervisor', 'leadership'];
@@ -763,5 +776,41 @@ export const operations = {
     status: 201,
     response: itemCreatedResponseSchema,
     errors: [400, 404, 413, 503],
+  },
+  uploadFile: {
+    method: 'post',
+    path: '/api/files',
+    operationId: 'uploadFile',
+    summary: '上传佐证材料 Upload an evidence file; the answer names it by the SHA-256 of its bytes',
+    description:
+      'The body is the file’s bytes (not JSON, not a form), its name in `X-File-Name` as percent-encoded UTF-8. ' +
+      'Stored by content: the same bytes again answer the same hash and store nothing more. The type is read ' +
+      'from the bytes, not from `Content-Type`: PDF, OFD, Word, Excel and PowerPoint (.docx .xlsx .pptx, and ' +
+      '97–2003 .doc .xls .ppt), PNG, JPEG, ZIP or plain text (UTF-8, UTF-16 with BOM, GB 18030); anything else ' +
+      '415 `file_type_refused`. Over the size limit (`EVIDENCE_MAX_BYTES`, default 20 MiB) 413 `file_too_large`; ' +
+      'no bytes 400 `file_empty`. A milestone’s evidence then names the file by the answer’s ' +
+      '`{hash, name, size, type}`; `Location` is its download address.',
+    roles: ['coordinator', 'office', 'supervisor'],
+    input: { headers: fileUploadHeadersSchema },
+    requestContentType: 'application/octet-stream',
+    status: 201,
+    response: evidenceFileSchema,
+    errors: [400, 413, 415, 503],
+  },
+  downloadFile: {
+    method: 'get',
+    path: '/api/files/:hash',
+    operationId: 'downloadFile',
+    summary: '下载佐证材料 An evidence file’s bytes, by their SHA-256',
+    description:
+      'The bytes with the type read at upload, `Content-Disposition: attachment` with the name (`?name=`, else ' +
+      'the name of the first upload; RFC 5987 `filename*` for non-ASCII names) and `ETag` the hash. Every ' +
+      'signed-in role may download: the hash, known to those who can read the milestone that cites it, works as ' +
+      'the capability. 404 `unknown_file` when nothing is stored under the hash.',
+    roles: ALL,
+    input: { params: fileParamsSchema, query: fileDownloadQuerySchema },
+    status: 200,
+    errors: [400, 404, 503],
+    contentType: 'application/octet-stream',
   },
 } as const satisfies Record<string, Operation>;

@@ -14,10 +14,11 @@ import { validate } from './validate';
 export const IDEMPOTENCY_STORE_LOCAL = 'idempotencyStore';
 
 /**
- * Adds `handler` for `op` to `router`, behind `op`'s role check (when it has roles), input validation and,
- * for an idempotent operation, the check that its `Idempotency-Key` is not reused with another request.
+ * Adds `handlers` for `op` to `router` (the route's own, in order: e.g. a body reader, then the handler),
+ * behind `op`'s role check (when it has roles), input validation and, for an idempotent operation, the check
+ * that its `Idempotency-Key` is not reused with another request.
  */
-export function mount(router: Router, op: Operation, handler: RequestHandler): void {
+export function mount(router: Router, op: Operation, ...handlers: RequestHandler[]): void {
   const checks: RequestHandler[] = op.roles ? [requireRole(op.roles), validate(op.input)] : [validate(op.input)];
   if (op.idempotent) {
     const bindings = new WeakMap<IdempotencyStore, RequestHandler>();
@@ -37,5 +38,5 @@ export function mount(router: Router, op: Operation, handler: RequestHandler): v
     res.locals[OPERATION_LOCAL] = op.operationId;
     next();
   };
-  router[op.method](op.path, name, ...checks, handler);
+  router[op.method](op.path, name, ...checks, ...handlers);
 }

@@ -1,8 +1,8 @@
 /**
- * The one validation middleware: parses `params`, `query` and `body` with the route's zod schemas and hands
+ * The one validation middleware: parses `params`, `query`, `headers` and `body` with the route's zod schemas and hands
  * the parsed values on in `res.locals.input` (Express 5's `req.query` cannot be replaced). A failure goes
  * to the error middleware as a `ZodError` (400 with the issues), with each issue's path starting at
- * `params`, `query` or `body`.
+ * `params`, `query`, `headers` or `body`.
  */
 import type { RequestHandler, Response } from 'express';
 import { z } from 'zod';
@@ -18,7 +18,7 @@ export function validate(schemas: InputSchemas): RequestHandler {
   return (req, res, next) => {
     const input: Record<string, unknown> = {};
     const issues: z.core.$ZodIssue[] = [];
-    for (const part of ['params', 'query', 'body'] as const) {
+    for (const part of ['params', 'query', 'headers', 'body'] as const) {
       const schema = schemas[part];
       if (!schema) continue;
       const raw: unknown = part === 'body' ? (req.body ?? {}) : { ...(req[part] as object) };
