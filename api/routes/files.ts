@@ -7,6 +7,7 @@
  */
 import express, { Router, type Request, type RequestHandler } from 'express';
 import { pipeline } from 'node:stream/promises';
+import type { Words } from '../../contracts';
 import type { AppContext } from '../deps';
 import { ACCEPTED_FILE_TYPES, detectFileType } from '../evidence';
 import { HttpError } from '../errors';
@@ -46,35 +47,31 @@ export class FileEmptyError extends HttpError {
 /** 413: an upload over the size limit; `details.limit` is the limit in bytes. */
 export class FileTooLargeError extends HttpError {
   constructor(limit: number) {
-    super(
-      413,
-      'file_too_large',
-      {
-        zh: `文件超过 ${sizeWords(limit)} 的上限，请压缩或拆分后再上传`,
-        en: `The file is larger than the limit of ${sizeWords(limit)}; compress or split it.`,
-      },
-      { limit },
-    );
+    super(413, 'file_too_large', tooLargeWords(limit), { limit });
   }
 }
+
+function tooLargeWords(limit: number): Words {
+  return {
+    zh: `文件超过 ${sizeWords(limit)} 的上限，请压缩或拆分后再上传`,
+    en: `The file is larger than the limit of ${sizeWords(limit)}; compress or split it.`,
+  };
+}
+
+const FORM_WORDS: Words = {
+  zh: '请直接以文件内容作为请求体上传，而不是表单',
+  en: 'Send the file’s bytes as the request body, not a form (multipart or urlencoded).',
+};
+const KIND_WORDS: Words = {
+  zh: `不接受此类型的文件。可上传：${ACCEPTED_LABELS}`,
+  en: `This kind of file is not taken. Accepted: ${ACCEPTED_LABELS}.`,
+};
+const ACCEPTED_TYPES = ACCEPTED_FILE_TYPES.map((t) => t.type);
 
 /** 415: bytes of a kind of file the store does not take, or a form instead of the file's bytes. */
 export class FileTypeRefusedError extends HttpError {
   constructor(form = false) {
-    super(
-      415,
-      'file_type_refused',
-      form
-        ? {
-            zh: '请直接以文件内容作为请求体上传，而不是表单',
-            en: 'Send the file’s bytes as the request body, not a form (multipart or urlencoded).',
-          }
-        : {
-            zh: `不接受此类型的文件。可上传：${ACCEPTED_LABELS}`,
-            en: `This kind of file is not taken. Accepted: ${ACCEPTED_LABELS}.`,
-          },
-      { accepted: ACCEPTED_FILE_TYPES.map((t) => t.type) },
-    );
+    super(415, 'file_type_refused', form ? FORM_WORDS : KIND_WORDS, { accepted: ACCEPTED_TYPES });
   }
 }
 

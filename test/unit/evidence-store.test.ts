@@ -17,6 +17,8 @@ import {
   type EvidenceContent,
   type EvidenceStore,
 } from '../../api/evidence';
+import { evidenceFromConfig } from '../../api/deps';
+import { describeConfig, loadConfig } from '../../config/env';
 import { startS3Server, type S3Server } from '../../support/s3-server';
 import {
   oleOf,
@@ -186,5 +188,35 @@ describe('kinds of file, read from the bytes', () => {
     ['nothing', Buffer.alloc(0)],
   ])('%s is refused', (_what, bytes) => {
     expect(detectFileType(bytes)).toBeUndefined();
+  });
+});
+
+describe('configuration', () => {
+  test('the folder under DATA_DIR by default, the bucket when EVIDENCE_S3_BUCKET is set; keys never shown', () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'duban-config-'));
+    const folder = evidenceFromConfig(loadConfig({ DATA_DIR: dataDir }));
+    expect(folder.evidence.where).toBe(path.join(dataDir, 'evidence'));
+    expect(folder.evidenceMaxBytes).toBe(20 * 1024 * 1024);
+    const s3 = {
+      DATA_DIR: dataDir,
+      EVIDENCE_MAX_BYTES: '1048576',
+      EVIDENCE_S3_BUCKET: 'duban',
+      EVIDENCE_S3_URL: 'http://127.0.0.1:9000',
+      EVIDENCE_S3_ACCESS_KEY_ID: 'duban-api',
+      EVIDENCE_S3_SECRET_ACCESS_KEY: 'very-secret-key',
+    };
+    const config = loadConfig(s3);
+    const bucket = evidenceFromConfig(config);
+    expect(bucket.evidence.where).toBe('s3://duban/evidence/');
+    expect(bucket.evidenceMaxBytes).toBe(1048576);
+    expect(JSON.stringify(describeConfig(config))).not.toContain('very-secret-key');
+  });
+
+  test.each([
+    [{ EVIDENCE_S3_URL: 'http://127.0.0.1:9000' }, 'EVIDENCE_S3_URL is set but EVIDENCE_S3_BUCKET is not'],
+    [{ EVIDENCE_S3_BUCKET: 'b', EVIDENCE_S3_ACCESS_KEY_ID: 'k' }, 'must be set together'],
+    [{ EVIDENCE_MAX_BYTES: 'lots' }, 'EVIDENCE_MAX_BYTES'],
+  ])('a bad evidence configuration stops start-up with one line naming it: %j', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
   });
 });
