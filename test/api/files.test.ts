@@ -238,12 +238,15 @@ describe('refusals', () => {
     expectError(await upload(app, tokens.office, samplePdf(), '../../etc/passwd'), 400, 'validation_failed');
   });
 
-  test('no token: 401; a role that only reads: 403', async () => {
+  test('no token: 401; a role that brings no evidence: 403; the supervision office may', async () => {
     expectError(await upload(app, undefined, samplePdf(), 'a.pdf'), 401, 'unauthorized');
     expectError(await request(app).get(`/api/files/${'a'.repeat(64)}`), 401, 'unauthorized');
-    for (const token of [tokens.viewer, tokens.leadership]) {
+    // Administrators run the engine and read-only roles change nothing: none of them brings evidence.
+    for (const token of [tokens.viewer, tokens.leadership, tokens.admin]) {
       expectError(await upload(app, token, samplePdf(), 'a.pdf'), 403, 'forbidden');
     }
+    // The supervision office decides in the office's place on the tasks the office leads.
+    expect((await upload(app, tokens.supervisor, samplePdf('decision'), 'decision.pdf')).status).toBe(201);
   });
 
   test('a hash nothing is stored under: 404 unknown_file; something that is no hash: 400', async () => {
