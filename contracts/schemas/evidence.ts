@@ -12,14 +12,14 @@ export const fileHashSchema = z
   .transform((h) => h.toLowerCase());
 
 /**
- * A file's name as a person gave it: 1–255 characters after trimming, no control characters, no `/` or `\`
+ * A file's name as a person gave it: 1–200 characters (as a milestone's evidence records it) after trimming, no control characters, no `/` or `\`
  * (a name, not a path), not `.` or `..`. Chinese and any other Unicode letters are welcome.
  */
 export const fileNameSchema = z
   .string()
   .trim()
   .min(1, 'must not be empty')
-  .max(255, 'must be at most 255 characters')
+  .max(200, 'must be at most 200 characters')
   .refine((n) => !/[\u0000-\u001f\u007f/\\]/.test(n), 'must not hold control characters, / or \\')
   .refine((n) => n !== '.' && n !== '..', 'must be a file name');
 
