@@ -26,7 +26,7 @@ export interface S3EvidenceOptions {
   region?: string;
   /** Unset: the SDK's own chain (`AWS_ACCESS_KEY_ID`…, a shared profile, an instance role). */
   credentials?: { accessKeyId: string; secretAccessKey: string };
-  /** Path-style URLs (`<endpoint>/<bucket>/<key>`), which most self-hosted servers need; default: when `endpoint` is set. */
+  /** Path-style URLs (`<endpoint>/<bucket>/<key>`), which most self-hosted servers need; default: with `endpoint`. */
   forcePathStyle?: boolean;
 }
 

@@ -12,8 +12,9 @@ export const fileHashSchema = z
   .transform((h) => h.toLowerCase());
 
 /**
- * A file's name as a person gave it: 1–200 characters (as a milestone's evidence records it) after trimming, no control characters, no `/` or `\`
- * (a name, not a path), not `.` or `..`. Chinese and any other Unicode letters are welcome.
+ * A file's name as a person gave it: 1–200 characters after trimming (as a milestone's evidence records it),
+ * no control characters, no `/` or `\` (a name, not a path), not `.` or `..`. Chinese and any
+ * other Unicode letters are welcome.
  */
 export const fileNameSchema = z
   .string()
