@@ -14,6 +14,7 @@ import {
   reviewClosureUpdate,
   signOffUpdate,
   type Bilingual,
+  type Evidence,
   type PlanFile,
   type Task,
   type Words,
@@ -95,6 +96,21 @@ export function requireTaskOffice(
   return principal;
 }
 
+/**
+ * Every file the evidence cites is in the evidence store (uploaded with `POST /api/files`), so that the record
+ * never names a file nobody can open.
+ * @throws BadRequestError (400 `evidence_file_missing`) naming the first that is not.
+ */
+async function requireStoredFiles(deps: AppContext, evidence: readonly Evidence[] | undefined): Promise<void> {
+  for (const e of evidence ?? []) {
+    if (e.kind !== 'file' || (await deps.evidence.has(e.hash))) continue;
+    throw new BadRequestError('evidence_file_missing', {
+      zh: `佐证材料“${e.name}”尚未上传（请先通过 POST /api/files 上传文件）`,
+      en: `The evidence file "${e.name}" has not been uploaded (upload it with POST /api/files first).`,
+    });
+  }
+}
+
 /** The milestone routes (mounted after authentication). */
 export function milestoneRoutes(app: AppContext): Router {
   const router = Router();
@@ -122,6 +138,7 @@ export function milestoneRoutes(app: AppContext): Router {
         en: `Your department is not responsible for task ${task.number}.`,
       });
     }
+    await requireStoredFiles(deps, body.evidence);
     const milestone = await updateAs(deps, req, principal, taskWorkflowId(deps.plan, task), signOffUpdate, {
       milestoneId: params.milestoneId,
       department: body.department,

@@ -75,6 +75,42 @@ function refusal(res, data) {
 }
 
 /**
+ * Uploads an evidence file (`POST /api/files`: its bytes, its name percent-encoded in `X-File-Name`).
+ * @returns `{hash, name, size, type}` as the API stored it.
+ * @throws ApiError as {@link api} does (too large, a refused type).
+ */
+export async function upload(file, { token = getToken() } = {}) {
+  const headers = {
+    Accept: 'application/json',
+    'Content-Type': file.type || 'application/octet-stream',
+    'X-File-Name': encodeURIComponent(file.name),
+  };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  let res;
+  try {
+    res = await fetch('/api/files', { method: 'POST', headers, body: file });
+  } catch (err) {
+    throw new ApiError(0, 'network', String(err?.message ?? err));
+  }
+  const data = await res.json().catch(() => null);
+  if (!res.ok) throw refusal(res, data);
+  return data;
+}
+
+/** The name a Content-Disposition gives: its RFC 5987 `filename*` (UTF-8, a Chinese name) first, then `filename`. */
+function savedName(disposition) {
+  const extended = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
+  if (extended) {
+    try {
+      return decodeURIComponent(extended);
+    } catch {
+      // A malformed encoding: fall back to the plain name.
+    }
+  }
+  return /filename="([^"]+)"/.exec(disposition)?.[1];
+}
+
+/**
  * Downloads a file the API answers (the ledger) with the bearer token, which a plain link cannot send, and
  * saves it under the name the answer gives (Content-Disposition) or `fallbackName`.
  * @throws ApiError as {@link api} does.
@@ -88,7 +124,7 @@ export async function download(path, fallbackName, { token = getToken() } = {}) 
     throw new ApiError(0, 'network', String(err?.message ?? err));
   }
   if (!res.ok) throw refusal(res, await res.json().catch(() => null));
-  const name = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') ?? '')?.[1] ?? fallbackName;
+  const name = savedName(res.headers.get('Content-Disposition') ?? '') ?? fallbackName;
   const url = URL.createObjectURL(await res.blob());
   const link = document.createElement('a');
   link.href = url;

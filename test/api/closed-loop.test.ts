@@ -6,9 +6,11 @@
  * and then closes it; the next milestone opens. Task 13's closures are reviewed by the supervision office. A unit
  * asks the office to coordinate a matter (协调事项), which the office settles.
  */
+import { createHash } from 'node:crypto';
 import type { Response } from 'supertest';
 import { planFileSchema } from '../../contracts';
 import { eventually, expectError, plan2016, request, startHarness, type Harness } from '../../support/api-harness';
+import { samplePdf } from '../../support/sample-files';
 
 let h: Harness;
 let a: ReturnType<Harness['app']>;
@@ -58,10 +60,24 @@ test('the lead submits with evidence; the office returns it once, then closes it
   expectError(bare, 400, 'evidence_required');
   expect(bare.body.error.message.zh).toContain('佐证材料');
 
-  const submitted = ok(await sign(10, 'science-tech', { evidence: [link] }));
+  // A file cited before it was uploaded is refused; uploaded, its hash, name, size and type are what is kept.
+  const pdf = samplePdf('工作方案');
+  const file = { kind: 'file', hash: createHash('sha256').update(pdf).digest('hex'), name: '工作方案.pdf' };
+  const cited = { ...file, size: pdf.length, type: 'application/pdf' };
+  expectError(await sign(10, 'science-tech', { evidence: [cited] }), 400, 'evidence_file_missing');
+  const uploaded = await request(a.app)
+    .post('/api/files')
+    .set(auth(a.tokens.coordinator('science-tech')))
+    .set('Content-Type', 'application/pdf')
+    .set('X-File-Name', encodeURIComponent(file.name))
+    .send(pdf);
+  expect(uploaded.status).toBe(201);
+  expect(uploaded.body).toEqual({ hash: file.hash, name: file.name, size: pdf.length, type: 'application/pdf' });
+
+  const submitted = ok(await sign(10, 'science-tech', { evidence: [link, { kind: 'file', ...uploaded.body }] }));
   expect(submitted).toMatchObject({ state: 'submitted', awaitingReview: 'general-office' });
   expect(submitted.pendingDepartments).toEqual(['general-office']);
-  expect(submitted.rounds[0].signOffs.at(-1).evidence).toEqual([link]);
+  expect(submitted.rounds[0].signOffs.at(-1).evidence).toEqual([link, cited]);
   // A unit cannot sign it any more; the office finds it in its inbox and is told.
   expectError(await sign(10, 'ncet'), 409, 'awaiting_review');
   const inbox = ok(

@@ -1,12 +1,13 @@
 /**
  * The office's closure review (办结审核, 销号) in the dashboard, in Debian's Chromium against the engine as
  * `npm start` runs it: tasks 10 and 13 of 2016 under a policy that also reviews the work plan. 中央电教馆 signs
- * task 10's work plan through the API; 科技司, its lead, signs in its inbox with a link as evidence; the general
+ * task 10's work plan through the API; 科技司, its lead, signs in its inbox with a PDF and a link as evidence; the general
  * office finds it in its inbox as a closure review, returns it with its reasons, and after the units have signed
  * again closes it; the task page shows the evidence and both reviews. 中央电教馆 then asks for coordination on the
  * task page, and the office records how it was settled there.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -14,12 +15,14 @@ import { localDate } from '../../domain/calendar';
 import { PROJECT_ROOT } from '../../embedded/binaries';
 import { loadPlanFile } from '../../seeds/load-plan';
 import { apiRequest } from '../../support/api-request';
+import { samplePdf } from '../../support/sample-files';
 import { launchChromium, signIn as signInAs, startStack, type Stack } from './stack';
 
 const full = loadPlanFile();
 const RESULTS = path.join(PROJECT_ROOT, 'test-results', 'dashboard');
 const today = localDate(Date.now(), full.policy.utcOffset);
 const LINK = 'https://example.org/t10-work-plan';
+const PDF = samplePdf('工作方案（印发稿）');
 const signOffs = '/api/tasks/10/milestones/work-plan/sign-offs';
 
 let stack: Stack;
@@ -62,7 +65,7 @@ async function coSigns() {
   expect(res.status).toBe(200);
 }
 
-test('科技司 submits with a link; the office returns it, then closes it (销号); the task page shows both reviews', async () => {
+test('科技司 submits with a PDF and a link; the office returns it, then closes it (销号); the task page shows both reviews', async () => {
   await coSigns();
   await signIn(stack.tokens.coordinator('science-tech'), '/inbox');
   const item = inboxItem();
@@ -71,6 +74,9 @@ test('科技司 submits with a link; the office returns it, then closes it (销�
   await item.getByTestId('submit-signoff').click();
   await item.getByTestId('error').waitFor();
   expect(await item.getByTestId('error').getAttribute('data-code')).toBe('evidence_required');
+  await item
+    .getByTestId('evidence-files')
+    .setInputFiles({ name: '工作方案.pdf', mimeType: 'application/pdf', buffer: PDF });
   await item.getByTestId('evidence-url').fill(LINK);
   await item.getByTestId('evidence-title').fill('工作方案（印发稿）');
   await item.getByTestId('submit-signoff').click();
@@ -109,9 +115,14 @@ test('科技司 submits with a link; the office returns it, then closes it (销�
   expect(await reviews.first().innerText()).toContain('请补充经费测算');
   const links = milestone.getByTestId('evidence-list').locator('a');
   expect(await links.evaluateAll((els) => els.map((e) => [e.textContent, e.getAttribute('href')]))).toEqual([
+    ['工作方案.pdf', `/api/files/${createHash('sha256').update(PDF).digest('hex')}`],
     ['工作方案（印发稿）', LINK],
     ['工作方案（补充稿）', LINK],
   ]);
+  // The file downloads with the signed-in token, under its name, byte for byte.
+  const [file] = await Promise.all([page.waitForEvent('download'), links.first().click()]);
+  expect(file.suggestedFilename()).toBe('工作方案.pdf');
+  expect(readFileSync((await file.path())!)).toEqual(PDF);
   await page.screenshot({ path: path.join(RESULTS, 'closure-review.png'), fullPage: true });
 }, 120_000);
 

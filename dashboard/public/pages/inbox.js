@@ -2,7 +2,7 @@
 // (approve or return, comment, figures when the milestone asks the lead for them), the lead's resubmission
 // and extension-request forms, and for the General Office the extension requests waiting for a decision.
 // Every refusal of the API is shown in plain words beside the form that caused it.
-import { DEPARTMENT_KEY, api, loadPlan, whoAmI } from '../api.js';
+import { DEPARTMENT_KEY, api, loadPlan, upload, whoAmI } from '../api.js';
 import { h, randomKey, replace } from '../dom.js';
 import { formatTime, pick, t } from '../i18n.js';
 import { departmentNames, errorBox, lightBadge, okBox, unavailableBox } from '../ui.js';
@@ -67,21 +67,27 @@ function closes(item) {
 }
 
 /**
- * The evidence (佐证材料) the lead submits with a milestone the office reviews: a link and its title (left empty
- * when the milestone needs none). `value()` answers the evidence as the API takes it.
+ * The evidence (佐证材料) the lead submits with a milestone the office reviews: files (uploaded when the form is
+ * sent) and a link with its title. `value()` uploads the files chosen and answers the evidence as the API takes it.
  */
 function evidenceFields() {
+  const files = h('input', { type: 'file', name: 'evidence-files', multiple: true, 'data-testid': 'evidence-files' });
   const url = h('input', { type: 'url', name: 'evidence-url', maxlength: 2000, 'data-testid': 'evidence-url' });
   const title = h('input', { type: 'text', name: 'evidence-title', maxlength: 200, 'data-testid': 'evidence-title' });
   const fieldset = h(
     'fieldset',
     { class: 'evidence', 'data-testid': 'evidence' },
     h('legend', {}, t('inbox.signoff.evidence')),
+    field(t('inbox.signoff.evidenceFiles'), files),
     field(t('inbox.signoff.evidenceUrl'), url),
     field(t('inbox.signoff.evidenceTitle'), title),
   );
-  const value = () =>
-    url.value.trim() ? [{ kind: 'link', url: url.value.trim(), title: title.value.trim() || url.value.trim() }] : [];
+  const value = async () => {
+    const stored = [];
+    for (const file of files.files ?? []) stored.push({ kind: 'file', ...(await upload(file)) });
+    const link = url.value.trim();
+    return link ? [...stored, { kind: 'link', url: link, title: title.value.trim() || link }] : stored;
+  };
   return { fieldset, value };
 }
 
@@ -141,7 +147,7 @@ function signOffForm(item, department, plan, ctx, message) {
     message,
     plan,
     ctx,
-    send: (key) => {
+    send: async (key) => {
       const decision = form.querySelector('input[type=radio]:checked')?.value ?? 'approve';
       const body = { department, decision };
       if (item.workItem !== undefined) body.workItem = item.workItem;
@@ -151,7 +157,7 @@ function signOffForm(item, department, plan, ctx, message) {
         if (inputs[i].value !== '') figures[f.id] = Number(inputs[i].value);
       });
       if (Object.keys(figures).length) body.figures = figures;
-      const given = decision === 'approve' && evidence ? evidence.value() : [];
+      const given = decision === 'approve' && evidence ? await evidence.value() : [];
       if (given.length) body.evidence = given;
       return postToMilestone(item.taskNumber, item.milestoneId, 'sign-offs', body, key).then(() => decision);
     },

@@ -3,7 +3,7 @@
 // workflow in the Temporal Web UI. One `GET /api/tasks/:number` (the workflow's own state). For the General
 // Office, the chase (催办) of the current milestone's pending units, with a message, and every chase so far.
 // Its supervision notices (督办单), which a named unit's coordinator answers here.
-import { api, loadPlan, whoAmI } from '../api.js';
+import { api, download, loadPlan, whoAmI } from '../api.js';
 import { loadNotices, noticeSection } from '../notices.js';
 import { h, randomKey, replace } from '../dom.js';
 import { formatTime, lang, pick, t } from '../i18n.js';
@@ -71,7 +71,21 @@ function evidenceView(round) {
     i > 0 ? '、' : '',
     e.kind === 'link'
       ? h('a', { href: e.url, target: '_blank', rel: 'noopener noreferrer' }, e.title)
-      : h('a', { href: `/api/files/${e.hash}`, 'data-file': e.hash, download: e.name }, e.name),
+      : h(
+          'a',
+          {
+            href: `/api/files/${e.hash}`,
+            'data-file': e.hash,
+            // A plain link sends no bearer token: fetch the file with it and save it under its recorded name.
+            onclick: (event) => {
+              event.preventDefault();
+              download(`/api/files/${e.hash}?name=${encodeURIComponent(e.name)}`, e.name).catch((err) =>
+                event.target.after(errorBox(err)),
+              );
+            },
+          },
+          e.name,
+        ),
   ]);
   return h('p', { class: 'note', 'data-testid': 'evidence-list' }, t('task.evidence'), links);
 }
