@@ -7,7 +7,7 @@
  * task page, and the office records how it was settled there.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -16,7 +16,7 @@ import { PROJECT_ROOT } from '../../embedded/binaries';
 import { loadPlanFile } from '../../seeds/load-plan';
 import { apiRequest } from '../../support/api-request';
 import { samplePdf } from '../../support/sample-files';
-import { launchChromium, signIn as signInAs, startStack, type Stack } from './stack';
+import { signIn as signInAs, startBrowserStack, type Stack } from './stack';
 
 const full = loadPlanFile();
 const RESULTS = path.join(PROJECT_ROOT, 'test-results', 'dashboard');
@@ -26,11 +26,10 @@ const PDF = samplePdf('工作方案（印发稿）');
 const signOffs = '/api/tasks/10/milestones/work-plan/sign-offs';
 
 let stack: Stack;
-let chromium: Awaited<ReturnType<typeof launchChromium>>;
 let page: Page;
+let close: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  mkdirSync(RESULTS, { recursive: true });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'duban-closure-'));
   const planFile = path.join(dir, 'closure.plan.json');
   const plan = {
@@ -40,15 +39,16 @@ beforeAll(async () => {
     policy: { ...full.policy, closureReview: { milestones: ['work-plan'], evidenceRequired: true } },
   };
   writeFileSync(planFile, JSON.stringify(plan));
-  stack = await startStack({ planStartDate: today, taskCount: 2, planFile });
-  chromium = await launchChromium();
-  page = chromium.context.pages()[0] ?? (await chromium.context.newPage());
-  page.setDefaultTimeout(30_000);
+  ({ stack, page, close } = await startBrowserStack({
+    planStartDate: today,
+    taskCount: 2,
+    planFile,
+    resultsDir: RESULTS,
+  }));
 }, 240_000);
 
 afterAll(async () => {
-  await chromium?.close();
-  await stack?.stop();
+  await close?.();
 }, 60_000);
 
 function signIn(token: string, pathname: string): Promise<void> {

@@ -185,6 +185,8 @@ export async function startBrowserStack(options: {
   taskCount: number;
   resultsDir: string;
   timeoutMs?: number;
+  /** Another plan than the 2016 one, as for {@link startStack}. */
+  planFile?: string;
 }): Promise<BrowserStack> {
   mkdirSync(options.resultsDir, { recursive: true });
   const stack = await startStack(options);

@@ -5,33 +5,31 @@
  * task 5) answers task 5's notice in its inbox; the general office then sees who answered on the task page and
  * the board's list of open notices, and the supervision office opens the task it was sent.
  */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { addDays, localDate } from '../../domain/calendar';
 import { PROJECT_ROOT } from '../../embedded/binaries';
 import { loadPlanFile } from '../../seeds/load-plan';
-import { launchChromium, signIn as signInAs, startStack, type Stack } from './stack';
+import { signIn as signInAs, startBrowserStack, type Stack } from './stack';
 
 const plan = loadPlanFile();
 const RESULTS = path.join(PROJECT_ROOT, 'test-results', 'dashboard');
 const today = localDate(Date.now(), plan.policy.utcOffset);
 
 let stack: Stack;
-let chromium: Awaited<ReturnType<typeof launchChromium>>;
 let page: Page;
+let close: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  mkdirSync(RESULTS, { recursive: true });
-  stack = await startStack({ planStartDate: addDays(today, -37), taskCount: plan.tasks.length });
-  chromium = await launchChromium();
-  page = chromium.context.pages()[0] ?? (await chromium.context.newPage());
-  page.setDefaultTimeout(30_000);
+  ({ stack, page, close } = await startBrowserStack({
+    planStartDate: addDays(today, -37),
+    taskCount: plan.tasks.length,
+    resultsDir: RESULTS,
+  }));
 }, 240_000);
 
 afterAll(async () => {
-  await chromium?.close();
-  await stack?.stop();
+  await close?.();
 }, 60_000);
 
 function signIn(token: string, pathname: string): Promise<void> {

@@ -293,64 +293,43 @@ function itemProgress(item, name) {
  * under its idempotency key (a new one after a refusal); on success the page is drawn again with the chase.
  */
 function chaseForm(task, milestone, name, plan, ctx) {
-  const message = h('textarea', {
-    name: 'message',
-    rows: 2,
-    required: true,
-    maxlength: 2000,
-    'data-testid': 'chase-message',
+  return textForm({
+    testId: 'chase-form',
+    textId: 'chase-message',
+    submitId: 'chase-submit',
+    intro: h('p', {}, t('task.chase.pending', { list: milestone.pendingDepartments.map(name).join('、') })),
+    label: t('task.chase.message'),
+    submit: t('task.chase.submit'),
+    path: `/api/tasks/${task.taskNumber}/milestones/${milestone.id}/chases`,
+    body: (message) => ({ message }),
+    done: (chase) => t('task.chase.done', { n: chase.departments.length }),
+    plan,
+    ctx,
   });
-  const answer = h('div', { 'aria-live': 'polite' });
-  const form = h(
-    'form',
-    { class: 'chase', 'data-testid': 'chase-form' },
-    h('p', {}, t('task.chase.pending', { list: milestone.pendingDepartments.map(name).join('、') })),
-    h('label', { class: 'field' }, h('span', {}, t('task.chase.message')), message),
-    h('button', { type: 'submit', class: 'primary', 'data-testid': 'chase-submit' }, t('task.chase.submit')),
-    answer,
-  );
-  let key = randomKey();
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const button = form.querySelector('button');
-    button.disabled = true;
-    replace(answer);
-    try {
-      const chase = await api(`/api/tasks/${task.taskNumber}/milestones/${milestone.id}/chases`, {
-        method: 'POST',
-        body: { message: message.value.trim() },
-        idempotencyKey: key,
-      });
-      flash = okBox(t('task.chase.done', { n: chase.departments.length }));
-      ctx.rerender();
-    } catch (err) {
-      key = randomKey();
-      if (err?.status === 401) return ctx.fail(err, plan);
-      replace(answer, errorBox(err, plan));
-      button.disabled = false;
-    }
-  });
-  return form;
 }
 
 /**
- * A one-field form of the task page that posts `body(text)` to `path` and draws the page again with `done`'s
- * message; the API's refusal is shown in its words.
+ * A one-field form of the task page (a chase, a coordination request, its settlement) that posts `body(text)` to
+ * `path` and draws the page again with `done`'s message (or `done(answer)`); the API's refusal is shown in its
+ * words. `intro` goes above the field; `textId` and `submitId` name the field and button for tests.
  */
-function textForm({ testId, label, submit, path, body, done, plan, ctx }) {
+function textForm(options) {
+  const { testId, textId = `${testId}-text`, submitId = `${testId}-submit`, intro, label, submit } = options;
+  const { path, body, done, plan, ctx } = options;
   const text = h('textarea', {
     name: 'text',
     rows: 2,
     required: true,
     maxlength: 2000,
-    'data-testid': `${testId}-text`,
+    'data-testid': textId,
   });
   const answer = h('div', { 'aria-live': 'polite' });
   const form = h(
     'form',
     { class: 'chase', 'data-testid': testId },
+    intro ?? null,
     h('label', { class: 'field' }, h('span', {}, label), text),
-    h('button', { type: 'submit', class: 'primary', 'data-testid': `${testId}-submit` }, submit),
+    h('button', { type: 'submit', class: 'primary', 'data-testid': submitId }, submit),
     answer,
   );
   let key = randomKey();
@@ -360,8 +339,8 @@ function textForm({ testId, label, submit, path, body, done, plan, ctx }) {
     button.disabled = true;
     replace(answer);
     try {
-      await api(path, { method: 'POST', body: body(text.value.trim()), idempotencyKey: key });
-      flash = okBox(done);
+      const answered = await api(path, { method: 'POST', body: body(text.value.trim()), idempotencyKey: key });
+      flash = okBox(typeof done === 'function' ? done(answered) : done);
       ctx.rerender();
     } catch (err) {
       key = randomKey();
