@@ -11,7 +11,7 @@ import { PROJECT_ROOT } from '../config/paths';
 export const DASHBOARD_DIR = path.join(PROJECT_ROOT, 'dashboard', 'public');
 
 /** The page addresses the single-page app answers with `index.html` (its router draws the page). */
-export const DASHBOARD_PAGES = ['/', '/inbox', '/targets', '/tasks/:number'] as const;
+export const DASHBOARD_PAGES = ['/', '/inbox', '/targets', '/bulletins', '/tasks/:number'] as const;
 
 /**
  * Everything the pages load comes from this server: no CDN, no outside fonts, no outside requests. The

@@ -15,6 +15,7 @@ import {
 import { h, replace } from './dom.js';
 import { applyLang, formatTime, lang, pick, setLang, t } from './i18n.js';
 import { renderBoard } from './pages/board.js';
+import { renderBulletins } from './pages/bulletins.js';
 import { renderInbox } from './pages/inbox.js';
 import { renderTargets } from './pages/targets.js';
 import { renderTask } from './pages/task.js';
@@ -25,6 +26,7 @@ const ROUTES = [
   { pattern: /^\/tasks\/(\d+)\/?$/, nav: 'board', page: renderTask },
   { pattern: /^\/inbox\/?$/, nav: 'inbox', page: renderInbox },
   { pattern: /^\/targets\/?$/, nav: 'targets', page: renderTargets },
+  { pattern: /^\/bulletins\/?$/, nav: 'bulletins', page: renderBulletins },
 ];
 
 let stopPage = null;
@@ -110,7 +112,14 @@ function header(active) {
     'div',
     { class: 'topbar-inner' },
     h('a', { href: '/', class: 'brand' }, h('span', { class: 'seal', 'aria-hidden': 'true' }, '督'), t('app.title')),
-    h('nav', { class: 'nav' }, navLink('board', '/'), navLink('inbox', '/inbox'), navLink('targets', '/targets')),
+    h(
+      'nav',
+      { class: 'nav' },
+      navLink('board', '/'),
+      navLink('inbox', '/inbox'),
+      navLink('targets', '/targets'),
+      navLink('bulletins', '/bulletins'),
+    ),
     h(
       'div',
       { class: 'tools' },

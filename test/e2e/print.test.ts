@@ -14,7 +14,7 @@ import type { Page } from 'playwright-core';
 import { addDays, localDate } from '../../domain/calendar';
 import { PROJECT_ROOT } from '../../embedded/binaries';
 import { loadPlanFile } from '../../seeds/load-plan';
-import { signedInBrowser, startStack, type Stack } from './stack';
+import { signIn, signedInBrowser, startStack, type Stack } from './stack';
 
 const plan = loadPlanFile();
 const RESULTS = path.join(PROJECT_ROOT, 'test-results', 'print');
@@ -122,6 +122,26 @@ describe('the month’s bulletin', () => {
     } finally {
       await bulletin.close();
     }
+  });
+});
+
+describe('the bulletin page of the dashboard', () => {
+  it('shows the month’s bulletin; the office sends it to leadership once a day; leadership reads it, cannot send', async () => {
+    await signIn(page, stack.baseUrl, stack.tokens.office, '/bulletins');
+    const title = page.getByTestId('bulletin-title');
+    await title.waitFor();
+    expect(await title.textContent()).toMatch(/^教育部办公厅关于\d{4}年\d{1,2}月教育信息化重点工作推进情况的通报$/);
+    const paragraphs = await page.getByTestId('bulletin-paragraph').allTextContents();
+    expect(paragraphs).toEqual(expect.arrayContaining(['一、总体情况', '四、督办单办理情况']));
+    await page.getByTestId('bulletin-send').click();
+    await page.getByTestId('ok').getByText('已通过通知渠道发送部领导和办公厅').waitFor();
+    await page.getByTestId('bulletin-send').click();
+    await page.getByTestId('ok').getByText('未重复发送').waitFor();
+
+    await signIn(page, stack.baseUrl, stack.tokens.leadership, '/bulletins');
+    await title.waitFor();
+    expect(await page.getByTestId('bulletin-send').count()).toBe(0);
+    await signIn(page, stack.baseUrl, stack.tokens.office);
   });
 });
 
