@@ -341,6 +341,12 @@ export const planFileSchema = planShape.superRefine((plan, ctx) => {
     if (t.schedule) checkSchedule(t.schedule, ['tasks', i, 'schedule'], issue);
   });
   checkSchedule(plan.schedule, ['schedule'], issue);
+  // The closure review names milestones of the plan's schedule or of a task's own.
+  const milestoneIds = new Set([plan.schedule, ...plan.tasks.map((t) => t.schedule ?? [])].flat().map((m) => m.id));
+  plan.policy.closureReview?.milestones.forEach((id, k) => {
+    if (!milestoneIds.has(id))
+      issue(['policy', 'closureReview', 'milestones', k], `no milestone "${id}" in any schedule`);
+  });
   const figureIds = new Set<string>();
   plan.targets.forEach((target, i) =>
     target.figures.forEach((f, j) => {

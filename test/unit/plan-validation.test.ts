@@ -87,6 +87,12 @@ describe('a bad plan is refused with the path of the problem', () => {
     expect(problemsOf(data)).toEqual(['schedule[2].offsetDays: milestones out of order: due no later than "mid-year"']);
   });
 
+  it('refuses a closure review naming a milestone no schedule has', () => {
+    const data = plan2016();
+    data.policy.closureReview = { milestones: ['mid-year', 'mid-yaer'], evidenceRequired: true };
+    expect(problemsOf(data)).toEqual(['policy.closureReview.milestones[1]: no milestone "mid-yaer" in any schedule']);
+  });
+
   it('refuses a milestone due before the plan starts', () => {
     const data = plan2016();
     data.schedule[0]!.offsetDays = -1;
