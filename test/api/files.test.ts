@@ -8,13 +8,13 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Express } from 'express';
 import type { Response } from 'supertest';
 import { fileEvidenceStore, s3EvidenceStore } from '../../api/evidence';
 import { expectError, plan2016, request, startHarness, type Harness, type Tokens } from '../../support/api-harness';
+import { freePorts } from '../../support/ports';
 import { sampleDocx, sampleExe, samplePdf } from '../../support/sample-files';
 
 const plan = plan2016({ tasks: [1] });
@@ -39,21 +39,13 @@ function storedFiles(root: string): string[] {
     .sort();
 }
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 beforeAll(async () => {
   h = await startHarness();
   ({ app, tokens } = h.app(plan, {}, { evidence: fileEvidenceStore(folder) }));
   small = h.app(plan, {}, { evidence: fileEvidenceStore(smallFolder), evidenceMaxBytes: 1024 });
   const bucket = s3EvidenceStore({
     bucket: 'nowhere',
-    endpoint: `http://127.0.0.1:${await closedPort()}`,
+    endpoint: `http://127.0.0.1:${(await freePorts(1))[0]}`,
     credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
   });
   unreachable = h.app(plan, {}, { evidence: bucket, logError: () => undefined });
