@@ -177,6 +177,36 @@ export function messageText(n: Notification, ctx: TextContext): MessageText {
       headline = `${task}的协调事项已协调办结：${n.comment ?? ''}。`;
       english = `Coordination settled on ${taskEn}: ${n.comment ?? ''}.`;
       break;
+    case 'receipt-reminder':
+      subject = `【签收提醒】${task}${ms}：请于今日（${n.answerBy ?? n.dueDate}）签收`;
+      headline = `${task}的节点${ms}已交办，贵单位尚未签收，今日（${n.answerBy ?? n.dueDate}）为签收期限，请签收或说明不属本单位职责的理由。`;
+      english = `Receipt reminder: milestone ${msEn} of ${taskEn} was assigned and your unit has not signed for it; today (${n.answerBy ?? n.dueDate}) is the last day: sign for it, or dispute it with your reason.`;
+      break;
+    case 'receipt-disputed':
+      subject = `【签收异议】${task}${ms}：责任单位认为不属本单位职责`;
+      headline = `${task}的节点${ms}有责任单位提出签收异议：${n.comment ?? ''}。请办公厅确认责任单位或转交其他单位。`;
+      english = `Receipt disputed on milestone ${msEn} of ${taskEn}: ${n.comment ?? ''}. Please confirm the unit or hand its part to another.`;
+      break;
+    case 'receipt-settled':
+      subject = `【异议处理】${task}${ms}：签收异议已处理`;
+      headline = `办公厅已处理${task}节点${ms}的签收异议：${n.comment ?? ''}。请相关单位签收办理。`;
+      english = `Receipt dispute decided on milestone ${msEn} of ${taskEn}: ${n.comment ?? ''}. The unit responsible now, please sign for it.`;
+      break;
+    case 'progress-reminder':
+      subject = `【进展报送提醒】${task}：请于今日报送${n.period ?? ''}月度进展`;
+      headline = `${task}的${n.period ?? ''}月度工作进展今日（${n.dueDate}）报送截止，请牵头单位报送已完成工作、存在问题、需协调事项和下一步安排。`;
+      english = `Progress report due: ${taskEn}'s report for ${n.period ?? ''} is due today (${n.dueDate}); the lead unit, please report what was done, problems, matters needing coordination and next steps.`;
+      break;
+    case 'progress-missed':
+      subject = `【进展催报】${task}未按期报送${n.period ?? ''}月度进展`;
+      headline = `${task}的${n.period ?? ''}月度工作进展应于${n.dueDate}前报送，牵头单位未按期报送，请即报送。`;
+      english = `Progress report missed: ${taskEn}'s report for ${n.period ?? ''} was due on ${n.dueDate} and was not filed; the lead unit, please report now.`;
+      break;
+    case 'stalled':
+      subject = `【停滞预警】${task}已${n.daysLate ?? ''}天无进展`;
+      headline = `${task}已连续${n.daysLate ?? ''}天无进展报告、签核或其他办理记录，列为停滞任务，请牵头单位说明情况并推进。`;
+      english = `Stalled: ${taskEn} has had no report, sign-off or other act for ${n.daysLate ?? ''} days; the lead unit, please explain and move it on.`;
+      break;
     case 'resubmitted':
       subject = `【重新提交】${task}${ms}已重新提交，请重新签核`;
       headline = `${task}的牵头单位已重新提交节点${ms}，请贵单位重新签核（截止日期${n.dueDate}）。`;
@@ -206,7 +236,7 @@ export function messageText(n: Notification, ctx: TextContext): MessageText {
     },
   ];
   if (n.kind === 'reminder') facts.push({ label: '距截止 Days left', value: `${n.daysBefore ?? 0} 天 day(s)` });
-  if (n.daysLate !== undefined && n.daysLate > 0) {
+  if (n.daysLate !== undefined && n.daysLate > 0 && n.kind !== 'stalled') {
     facts.push({ label: '逾期 Days late', value: `${n.daysLate} 天 day(s)` });
   }
   if (n.level !== undefined) facts.push({ label: '督办级别 Escalation level', value: String(n.level) });

@@ -39,6 +39,7 @@ import { exportRoutes } from './routes/export';
 import { planRoutes } from './routes/plan';
 import { itemRoutes } from './routes/items';
 import { coordinationRoutes } from './routes/coordinations';
+import { loopRoutes } from './routes/loop';
 import { scoreRoutes } from './routes/scores';
 import { chartRoutes } from './routes/charts';
 import { isPlanLoad, plansRoutes } from './routes/plans';
@@ -157,6 +158,7 @@ export function createApp(appDeps: AppDeps): Express {
   app.use(scoreRoutes(deps));
   app.use(itemRoutes(deps));
   app.use(coordinationRoutes(deps));
+  app.use(loopRoutes(deps));
   app.use(codecRoutes(deps, sessions));
   app.use(calendar.manage);
   app.use(fileRoutes(deps));

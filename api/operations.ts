@@ -20,6 +20,11 @@ import {
   coordinationListResponseSchema,
   coordinationParamsSchema,
   coordinationSettlementBodySchema,
+  disputeDecisionBodySchema,
+  disputeParamsSchema,
+  progressReportBodySchema,
+  progressReportSchema,
+  receiptBodySchema,
   closureReviewBodySchema,
   codecBodySchema,
   codecSessionResponseSchema,
@@ -350,6 +355,63 @@ export const operations = {
     idempotent: true,
     status: 200,
     response: milestoneResponseSchema,
+    errors: [400, 403, 404, 409, 413, 503],
+  },
+  receipt: {
+    method: 'post',
+    path: '/api/tasks/:number/milestones/:milestoneId/receipts',
+    operationId: 'signForReceipt',
+    summary: '签收 A unit signs for its part of the current milestone, or disputes it (不属本单位职责)',
+    description:
+      'On a plan with a receipt time (`policy.receipt`), each unit that signs a milestone (every work item’s lead ' +
+      'and co-units) signs for it within that many working days of its opening (`receive`), or disputes its part ' +
+      'with its reason (`dispute`), which goes to the task’s office. A unit not signed for is reminded on its last ' +
+      'day and shown on the board after it (`loop.unreceived`). Signing the milestone off signs for it too. The ' +
+      'coordinator of the unit, for its own department. 409 `already_received` for a second receipt, ' +
+      '`not_responsible` for a unit not asked, `receipt_not_asked` on a plan without receipt.',
+    roles: ['coordinator'],
+    input: { params: milestoneParamsSchema, query: planQuerySchema, body: receiptBodySchema },
+    idempotent: true,
+    status: 200,
+    response: milestoneResponseSchema,
+    errors: [400, 403, 404, 409, 413, 503],
+  },
+  decideDispute: {
+    method: 'post',
+    path: '/api/tasks/:number/milestones/:milestoneId/disputes/:department/decision',
+    operationId: 'decideReceiptDispute',
+    summary: '异议处理 The task’s office confirms a disputing unit or hands its part to another unit',
+    description:
+      '`confirm` keeps the part the unit’s own (it still signs for it); `reassign` hands its part, in every work ' +
+      'item it signs, to `to` (a ministry department or affiliated unit new to those items), which is then asked to ' +
+      'sign for it; the change is recorded as the office’s reassignment. The disputing unit and the new one are ' +
+      'told. The general office decides, the supervision office on a task the general office leads. 409 ' +
+      '`not_disputed` for a unit with no open dispute, `task_lead_required` for handing over the task’s lead.',
+    roles: ['office', 'supervisor'],
+    input: { params: disputeParamsSchema, query: planQuerySchema, body: disputeDecisionBodySchema },
+    idempotent: true,
+    status: 200,
+    response: milestoneResponseSchema,
+    errors: [400, 403, 404, 409, 413, 503],
+  },
+  reportProgress: {
+    method: 'post',
+    path: '/api/tasks/:number/progress-reports',
+    operationId: 'reportProgress',
+    summary: '报送进展 The task’s lead (or a co-unit) files its progress report for the current period',
+    description:
+      'On a plan with progress reporting (`policy.progress`, 2016: monthly, due on the 28th): what was done, ' +
+      'problems, matters needing coordination (需协调) and next steps. The lead’s report is the one the cadence ' +
+      'asks for: one missed at the end of its due day is chased, copied to the office, shown on the board ' +
+      '(`loop.reportMissing`) and costs the lead in the scores. A report made after the due day counts for the ' +
+      'next period. A task with no report, sign-off or other act for `policy.progress.stalledAfterDays` days is ' +
+      'stalled (`loop.stalledSince`). 409 `not_task_unit` for a unit the task does not concern, ' +
+      '`progress_not_asked` on a plan without progress reporting.',
+    roles: ['coordinator'],
+    input: { params: taskNumberParamsSchema, query: planQuerySchema, body: progressReportBodySchema },
+    idempotent: true,
+    status: 201,
+    response: progressReportSchema,
     errors: [400, 403, 404, 409, 413, 503],
   },
   requestExtension: {

@@ -18,8 +18,10 @@ import {
   SA_STATUS,
   SA_TASK_NUMBER,
   PARTS_MEMO_KEY,
+  LOOP_MEMO_KEY,
   ITEM_MEMO_KEY,
   itemRecordSchema,
+  loopRowSchema,
   SA_UPDATED_AT,
   taskStatusSchema,
   type CollectivePartCount,
@@ -120,6 +122,7 @@ export function taskRowOf(info: WorkflowExecutionInfo, plan: PlanFile): TaskRow 
   if (!task || task.number !== number) return undefined;
   const { lead } = taskUnits(task);
   const parts = info.memo?.[PARTS_MEMO_KEY] as CollectivePartCount[] | undefined;
+  const loop = loopRowSchema.safeParse(info.memo?.[LOOP_MEMO_KEY]);
   const status = taskStatusSchema.safeParse(sa.get(SA_STATUS));
   const nextDue = sa.get(SA_NEXT_DUE);
   return {
@@ -136,6 +139,7 @@ export function taskRowOf(info: WorkflowExecutionInfo, plan: PlanFile): TaskRow 
     escalationLevel: sa.get(SA_ESCALATION_LEVEL) ?? 0,
     extensionPending: (sa.get(SA_EXTENSION_PENDING) ?? false) && info.status.name === 'RUNNING',
     ...(Array.isArray(parts) ? { parts } : {}),
+    ...(loop.success ? { loop: loop.data } : {}),
     ...(record ? { item: itemSummary(record) } : {}),
   };
 }

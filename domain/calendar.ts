@@ -108,3 +108,20 @@ export function dueSoonEpoch(dueDate: string, days: number, utcOffset: string): 
 export function iso(epochMs: number): string {
   return new Date(epochMs).toISOString();
 }
+
+/** The period (`YYYY-MM`) a progress report made on `date` counts for (`day`: the cadence's due day): this month's until its due day, then the next. */
+export function periodAt(date: string, day: number): string {
+  const month = date.slice(0, 7);
+  return Number(date.slice(8, 10)) <= day ? month : nextPeriod(month);
+}
+
+/** The period after `period`. */
+export function nextPeriod(period: string): string {
+  const [y, m] = period.split('-').map(Number) as [number, number];
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+}
+
+/** The due date of a period's report. */
+export function periodDueDate(period: string, day: number): string {
+  return `${period}-${String(day).padStart(2, '0')}`;
+}

@@ -10,8 +10,9 @@
  * - a milestone completed on time: its task's lead gains `onTime`;
  * - a return by the office's closure review (退回重办, a review `return` on the milestone): the lead loses
  *   `officeReturn`; a rejection by the lead or a co-unit is never an office return;
- * - a missed progress report: the plan names no reporting cadence yet and the record holds no progress
- *   report, so this counts nothing until progress reports land.
+ * - a missed progress report (a period of the plan's cadence whose lead report was not filed by the end of its
+ *   due day, recorded by the task as `progress.missed`): the lead loses `missedProgressReport`; the event's
+ *   `milestoneId` is `progress` and its `period` the month missed.
  */
 import type { Bilingual, KeyTaskView, MilestoneView, ScoringRule, WorkingCalendar } from '../contracts';
 import { daysLate, deadlineEpoch, lateFrom, localDate } from './calendar';
@@ -33,7 +34,7 @@ export const SCORE_TERM_WORDS: Readonly<Record<ScoreTerm, { label: Bilingual; re
   'overdue-co-unit': { label: { zh: '配合事项逾期未办', en: 'Overdue part (as co-unit)' }, recorded: true },
   'missed-progress-report': {
     label: { zh: '未按时报送进展', en: 'Missed progress report' },
-    recorded: false,
+    recorded: true,
   },
   'office-return': { label: { zh: '办结审核被退回', en: 'Returned by the closure review' }, recorded: true },
   'on-time': { label: { zh: '节点按时办结', en: 'Milestone closed on time' }, recorded: true },
@@ -64,6 +65,8 @@ export interface ScoreEvent {
   points: number;
   /** For an overdue milestone: calendar days late at completion, or at the instant when still open. */
   daysLate?: number;
+  /** For a missed progress report: the period (`YYYY-MM`) missed. */
+  period?: string;
 }
 
 /** A department's score with its breakdown by term and the events behind it. */
@@ -168,6 +171,17 @@ export function scoreEvents(
       ...(daysLate === undefined ? {} : { daysLate }),
     });
   for (const view of views) {
+    for (const missed of view.progress?.missed ?? []) {
+      if (deadlineEpoch(missed.dueDate, utcOffset) > asOf) continue;
+      events.push({
+        department: missed.department,
+        term: 'missed-progress-report',
+        taskNumber: view.taskNumber,
+        milestoneId: 'progress',
+        points: termPoints(rule, 'missed-progress-report'),
+        period: missed.period,
+      });
+    }
     for (const m of view.milestones) {
       const at = milestoneAt(m, utcOffset, asOf, calendar);
       if (!at.opened) continue;

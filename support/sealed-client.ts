@@ -23,6 +23,7 @@ const OFFICE_UPDATES = new Set([
   'chase',
   'reviewClosure',
   'settleCoordination',
+  'settleDispute',
 ]);
 
 /** The actor the API would send for an update's arguments, by update name. */

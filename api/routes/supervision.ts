@@ -14,6 +14,8 @@ import type {
   TaskRow,
   UnavailableTask,
 } from '../../contracts';
+import { daysBetween, localDate, periodAt, periodDueDate } from '../../domain/calendar';
+import { extensionOffice } from '../../domain/plan';
 import { isTemporalUnreachable } from '../middleware/error-handler';
 import { principalOf } from '../auth/middleware';
 import type { AppContext, AppDeps } from '../deps';
@@ -89,9 +91,14 @@ export async function statesOf(deps: AppDeps, rows: TaskRow[]): Promise<States> 
  * task of the earlier rules, one per (task, milestone, work item) waiting on it, with its role there, for a task
  * with work items (a province's reports, a co-unit's or an item lead's sign-off, the task lead's close).
  */
-export function inboxItems(department: string, states: { row: TaskRow; view: KeyTaskView }[]): InboxItem[] {
+export function inboxItems(
+  department: string,
+  states: { row: TaskRow; view: KeyTaskView }[],
+  loop: { officeOf: (lead: string) => string; utcOffset: string } = { officeOf: () => '', utcOffset: '+08:00' },
+): InboxItem[] {
   const items: InboxItem[] = [];
   for (const { row, view } of states) {
+    items.push(...loopInboxItems(department, row, view, loop.officeOf(view.lead), loop.utcOffset));
     for (const m of view.milestones) {
       const waits = m.state === 'open' || m.state === 'returned' || m.state === 'submitted';
       if (!waits || !m.pendingDepartments.includes(department)) continue;
@@ -143,6 +150,59 @@ export function inboxItems(department: string, states: { row: TaskRow; view: Key
   );
 }
 
+/** Days before a period's due date from which the lead's progress report shows in its inbox. */
+const PROGRESS_INBOX_DAYS = 7;
+
+/**
+ * What the office's closed loop asks of a department on one task: its receipt of the current milestone, the
+ * disputes of it that `office` (the task's office) decides, and, for the task's lead, the period's progress report
+ * from a week before it is due (or while one is missed and not made up).
+ */
+function loopInboxItems(
+  department: string,
+  row: TaskRow,
+  view: KeyTaskView,
+  office: string,
+  utcOffset: string,
+): InboxItem[] {
+  const m = view.milestones.find((x) => x.id === view.currentMilestone);
+  if (!m || !view.loop) return [];
+  const base = {
+    taskNumber: view.taskNumber,
+    taskTitle: view.title,
+    workflowId: row.workflowId,
+    status: view.status,
+    milestoneId: m.id,
+    milestoneTitle: m.title,
+    milestoneState: m.state,
+    round: m.rounds.at(-1)?.number ?? 1,
+    escalationLevel: view.escalationLevel,
+  };
+  const items: InboxItem[] = [];
+  const own = (m.receipts ?? []).filter((r) => r.department === department).at(-1);
+  if (own?.state === 'pending') items.push({ ...base, dueDate: own.dueDate, action: 'receipt' });
+  if (department === office) {
+    for (const r of m.receipts ?? []) {
+      if (r.state !== 'disputed') continue;
+      const dispute = { department: r.department, reason: r.reason ?? '' };
+      items.push({ ...base, dueDate: r.dueDate, action: 'decide-dispute', dispute });
+    }
+  }
+  const progress = view.progress;
+  if (progress && department === view.lead) {
+    const today = localDate(Date.parse(view.asOf), utcOffset);
+    const period = periodAt(today, progress.day);
+    const owed = period < progress.from ? progress.from : period;
+    const dueDate = periodDueDate(owed, progress.day);
+    const filed = progress.reports.some((r) => r.role === 'lead' && r.period === owed);
+    const soon = daysBetween(today, dueDate) <= PROGRESS_INBOX_DAYS;
+    if (!filed && (soon || view.loop.reportMissing)) {
+      items.push({ ...base, dueDate, action: 'report-progress', period: owed });
+    }
+  }
+  return items;
+}
+
 /** The open escalations in the tasks' states, highest level first, then the longest open. */
 export function escalationItems(states: { row: TaskRow; view: KeyTaskView }[]): EscalationItem[] {
   const items: EscalationItem[] = [];
@@ -183,9 +243,21 @@ export function supervisionRoutes(app: AppContext): Router {
         en: 'A coordinator sees only its own department’s inbox.',
       });
     }
-    const rows = await deps.taskList.list({ pending: department.id });
+    // Tasks waiting on it, and (the closed loop) those it leads, for their progress reports, and those whose
+    // receipt disputes it decides as their office.
+    const officeOf = (lead: string) => extensionOffice(deps.plan.roles, lead);
+    const rows = (await deps.taskList.list()).filter(
+      (r) =>
+        r.pendingDepartments.includes(department.id) ||
+        (r.loop && r.lead === department.id) ||
+        ((r.loop?.disputed.length ?? 0) > 0 && officeOf(r.lead) === department.id),
+    );
     const { states, unavailable } = await statesOf(deps, rows);
-    res.json({ department: department.id, items: inboxItems(department.id, states), unavailable });
+    res.json({
+      department: department.id,
+      items: inboxItems(department.id, states, { officeOf, utcOffset: deps.plan.policy.utcOffset }),
+      unavailable,
+    });
   });
 
   mount(router, escalations, async (_req, res) => {

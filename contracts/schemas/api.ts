@@ -9,6 +9,7 @@ import {
   chaseSchema,
   coordinationSchema,
   collectivePartCountSchema,
+  loopRowSchema,
   escalationSchema,
   evidenceSchema,
   extensionSchema,
@@ -141,6 +142,8 @@ export const taskRowSchema = z.object({
   extensionPending: z.boolean(),
   /** Each collective's count on the current milestone's work items (地方 27/32); tasks with work items only. */
   parts: z.array(collectivePartCountSchema).optional(),
+  /** Runs with receipt or progress reporting: units past their receipt time, disputes, a missed report, a stall. */
+  loop: loopRowSchema.optional(),
   /** For an item beyond the plan (交办事项): its kind, source and urgency. */
   item: itemSummarySchema.optional(),
 });
@@ -270,6 +273,51 @@ export const coordinationListQuerySchema = z
   })
   .strict();
 
+/** Body of a receipt (签收): the unit signing for its part of the milestone, or disputing it with its reason. */
+export const receiptBodySchema = z.discriminatedUnion('decision', [
+  z.object({ department: departmentIdSchema, decision: z.literal('receive') }).strict(),
+  z
+    .object({
+      department: departmentIdSchema,
+      decision: z.literal('dispute'),
+      /** Why the part is not the unit's (不属本单位职责). */
+      reason: z.string().trim().min(1, 'a dispute needs its reason').max(2000),
+    })
+    .strict(),
+]);
+
+/** A disputing unit of a milestone in a path. */
+export const disputeParamsSchema = milestoneParamsSchema.extend({ department: departmentIdSchema });
+
+/** Body of the office's decision on a receipt dispute: confirm the unit, or hand its part to another. */
+export const disputeDecisionBodySchema = z.discriminatedUnion('decision', [
+  z
+    .object({ decision: z.literal('confirm'), reason: z.string().trim().min(1, 'a reason is required').max(2000) })
+    .strict(),
+  z
+    .object({
+      decision: z.literal('reassign'),
+      to: departmentIdSchema,
+      reason: z.string().trim().min(1, 'a reason is required').max(2000),
+    })
+    .strict(),
+]);
+
+/** Body of a progress report (进展报告) for the current period. */
+export const progressReportBodySchema = z
+  .object({
+    department: departmentIdSchema,
+    /** What was done (已完成工作). */
+    done: z.string().trim().min(1, 'what was done is required').max(4000),
+    /** Problems met (存在问题). */
+    problems: z.string().trim().max(4000).optional(),
+    /** Matters needing coordination (需协调事项). */
+    coordination: z.string().trim().max(4000).optional(),
+    /** Next steps (下一步安排). */
+    nextSteps: z.string().trim().max(4000).optional(),
+  })
+  .strict();
+
 /** Body of a cancellation. */
 export const cancelBodySchema = z.object({ reason: z.string().trim().min(1).max(2000) }).strict();
 
@@ -387,9 +435,24 @@ export const inboxItemSchema = taskMilestoneRefSchema.extend({
    * What the department is asked to do: sign off (`sign-off`), after a rejection resubmit (`resubmit`), as a
    * member of a collective (a province) report (`report`), or, as the general office, decide a milestone
    * rejected as often as the plan allows (`decide-round`), or review a milestone its lead submitted for closure
-   * (`review-closure`: close it or return it).
+   * (`review-closure`: close it or return it); sign for receipt of its part (`receipt`, `dueDate` its last day);
+   * as the task's office, decide a unit's dispute of its part (`decide-dispute`); as the task's lead, file the
+   * period's progress report (`report-progress`, from 7 days before it is due, or once missed).
    */
-  action: z.enum(['sign-off', 'resubmit', 'report', 'decide-round', 'review-closure']),
+  action: z.enum([
+    'sign-off',
+    'resubmit',
+    'report',
+    'decide-round',
+    'review-closure',
+    'receipt',
+    'decide-dispute',
+    'report-progress',
+  ]),
+  /** For `decide-dispute`: the unit that disputed its part, and its reason. */
+  dispute: z.object({ department: departmentIdSchema, reason: z.string() }).optional(),
+  /** For `report-progress`: the period (`YYYY-MM`) the report is owed for; `dueDate` is its due date. */
+  period: z.string().optional(),
   /** Its responsibility as the plan gave it (absent for a province, a designated or an added unit). */
   responsibility: responsibilitySchema.optional(),
   /** Tasks with work items: the item (0-based) waiting on it; absent for the task lead's close. */

@@ -269,6 +269,30 @@ export const policySchema = z.object({
     })
     .strict()
     .optional(),
+  /**
+   * Receipt (签收): when a milestone opens, each unit that signs it (every work item's lead and co-units) signs for
+   * receipt within `days` working days (Monday to Friday, or the plan's working days), or disputes its part (不属本单位
+   * 职责) for the office to decide. A unit not signed for is reminded on its last day and shown on the board after
+   * it. Absent: no receipt is asked.
+   */
+  receipt: z
+    .object({ days: z.number().int().min(1).max(30) })
+    .strict()
+    .optional(),
+  /**
+   * Progress reports (进展报告) on a cadence: each month's report by the task's lead is due on `day` (2016: the 28th;
+   * co-units may add theirs), is reminded that morning and, when missed, chased and scored. A task with no report,
+   * sign-off or other act for `stalledAfterDays` days is flagged stalled (停滞) and its lead and office told.
+   * Absent: no progress reporting.
+   */
+  progress: z
+    .object({
+      cadence: z.literal('monthly'),
+      day: z.number().int().min(1).max(28),
+      stalledAfterDays: z.number().int().min(1).max(365),
+    })
+    .strict()
+    .optional(),
   /** How departments are scored; a plan without one has no scores (`GET /api/scores` answers 404). */
   scoring: scoringRuleSchema.optional(),
   /** Items beyond the plan; a plan without this takes none (`POST /api/items` answers 404). */

@@ -32,6 +32,8 @@ export const scoreEventSchema = z.object({
   milestoneId: z.string(),
   points: z.number().int(),
   daysLate: z.number().int().positive().optional(),
+  /** For a missed progress report (`milestoneId` is `progress`): the period missed, `YYYY-MM`. */
+  period: z.string().optional(),
 });
 
 /** A department's score, rank, standing and breakdown by term. */

@@ -329,6 +329,12 @@ export const notificationKindSchema = z.enum([
   'closure-closed',
   'coordination-requested',
   'coordination-settled',
+  'receipt-reminder',
+  'receipt-disputed',
+  'receipt-settled',
+  'progress-reminder',
+  'progress-missed',
+  'stalled',
 ]);
 /**
  * The kind of a notification: reminder, escalation, returned, extension requested or decided, overdue (to the
@@ -340,7 +346,11 @@ export const notificationKindSchema = z.enum([
  * summary as the comment), a milestone submitted for the office's closure review (`closure-submitted`, to that
  * office), returned by it to be done again (`closure-returned`, to the task's units) or closed (`closure-closed`,
  * to the lead), a coordination request to the task's office (`coordination-requested`, the matter as the comment)
- * or its settlement to the asker and the units it concerns (`coordination-settled`, the outcome as the comment).
+ * or its settlement to the asker and the units it concerns (`coordination-settled`, the outcome as the comment),
+ * a receipt not yet signed for on its last day (`receipt-reminder`, to those units), a dispute of a receipt (to the
+ * task's office, the reason as the comment) and the office's decision on it (`receipt-settled`, to the disputing
+ * unit and any unit handed the part), a progress report due today (`progress-reminder`, to the lead), missed
+ * (`progress-missed`, to the lead, copied to the office) and a task stalled (`stalled`, to the lead and the office).
  */
 export type NotificationKind = z.infer<typeof notificationKindSchema>;
 
@@ -379,6 +389,8 @@ export const notificationSchema = z.object({
   /** For `supervision-notice` and `supervision-overdue`: the notice's number (督办〔2026〕17号) and answer date. */
   noticeNumber: z.string().optional(),
   answerBy: isoDateSchema.optional(),
+  /** For `progress-reminder` and `progress-missed`: the reporting period (`YYYY-MM`). */
+  period: z.string().optional(),
 });
 /** A notification the workflow decided to send, with its recipients and what it is about. */
 export type Notification = z.infer<typeof notificationSchema>;
@@ -441,6 +453,102 @@ export const coordinationSchema = z.object({
 /** A coordination request and, once settled, how. */
 export type Coordination = z.infer<typeof coordinationSchema>;
 
+/**
+ * One unit's receipt (签收) of a milestone: `pending` until it signs for it or disputes it (不属本单位职责, with its
+ * reason); a dispute waits for the task's office, which confirms the unit (`confirmed`: the part stays its own) or
+ * hands its part to another unit (`handed-over`, with `to`, who then owes its own receipt).
+ */
+export const receiptSchema = z.object({
+  department: departmentIdSchema,
+  state: z.enum(['pending', 'received', 'disputed', 'confirmed', 'handed-over']),
+  /** When the unit was asked to sign for it (the milestone's opening, or the hand-over that named it). */
+  askedAt: z.string(),
+  /** The last day (plan time zone) to sign for it: the policy's receipt days after it was asked. */
+  dueDate: isoDateSchema,
+  person: z.string().optional(),
+  at: z.string().optional(),
+  /** A dispute's reason. */
+  reason: z.string().optional(),
+  requestId: z.string().optional(),
+  actor: actorSchema.optional(),
+  /** The office's decision on a dispute. */
+  settlement: z
+    .object({
+      decision: z.enum(['confirm', 'reassign']),
+      to: departmentIdSchema.optional(),
+      reason: z.string(),
+      department: departmentIdSchema,
+      person: z.string(),
+      at: z.string(),
+      requestId: z.string(),
+      actor: actorSchema.optional(),
+    })
+    .optional(),
+});
+/** One unit's receipt of a milestone, its dispute and the office's decision on it. */
+export type Receipt = z.infer<typeof receiptSchema>;
+
+/**
+ * A progress report (进展报告) on the plan's cadence: what was done, problems, matters needing coordination (需协调)
+ * and next steps; by the task's lead (the report the cadence asks for) or a co-unit (adding its own).
+ */
+export const progressReportSchema = z.object({
+  /** The reporting period, `YYYY-MM` (2016: monthly, due on the 28th). */
+  period: z.string().regex(/^\d{4}-\d{2}$/),
+  department: departmentIdSchema,
+  role: z.enum(['lead', 'co']),
+  done: z.string(),
+  problems: z.string().optional(),
+  coordination: z.string().optional(),
+  nextSteps: z.string().optional(),
+  person: z.string(),
+  at: z.string(),
+  requestId: z.string(),
+  actor: actorSchema.optional(),
+});
+/** A progress report of one period by one unit. */
+export type ProgressReport = z.infer<typeof progressReportSchema>;
+
+/**
+ * A task's progress reporting: the periods it owes reports for (from the month it started), the reports filed,
+ * the periods whose lead report was missed (each chased once and costing the lead in the scores) and the times
+ * the task was flagged stalled (停滞: no report, sign-off or other act for the policy's days).
+ */
+export const progressSchema = z.object({
+  /** The first period (`YYYY-MM`) a report is owed for. */
+  from: z.string(),
+  /** The day of the month a period's report is due. */
+  day: z.number().int(),
+  reports: z.array(progressReportSchema),
+  missed: z.array(
+    z.object({
+      period: z.string(),
+      dueDate: isoDateSchema,
+      department: departmentIdSchema,
+      notificationId: z.string(),
+    }),
+  ),
+  /** When the task last saw an act of one of its units or its office (a report, sign-off, receipt, request…). */
+  lastActivityAt: z.string(),
+  stalls: z.array(z.object({ since: z.string(), at: z.string(), notificationId: z.string() })),
+});
+/** A task's progress reports, missed periods and stalls. */
+export type Progress = z.infer<typeof progressSchema>;
+
+/**
+ * What a task's row says of the office's closed loop (runs with receipt or progress reporting): units past their
+ * receipt time, disputes waiting for the office, the period whose lead report was missed and not yet made up, and
+ * since when the task has been stalled.
+ */
+export const loopRowSchema = z.object({
+  unreceived: z.array(departmentIdSchema),
+  disputed: z.array(departmentIdSchema),
+  reportMissing: z.string().optional(),
+  stalledSince: z.string().optional(),
+});
+/** The closed loop's flags on a task's row. */
+export type LoopRow = z.infer<typeof loopRowSchema>;
+
 /** A milestone's full record, with its pending units derived. */
 export const milestoneViewSchema = milestoneInputSchema.extend({
   originalDueDate: isoDateSchema,
@@ -468,6 +576,8 @@ export const milestoneViewSchema = milestoneInputSchema.extend({
   awaitingReview: departmentIdSchema.optional(),
   /** The office's closure reviews, oldest first: each return opened a new round. */
   reviews: z.array(closureReviewSchema).optional(),
+  /** Each unit's receipt (签收) of the milestone (plans with a receipt time), in the order asked. */
+  receipts: z.array(receiptSchema).optional(),
   /**
    * Each work item's units and progress (runs started with work-item responsibility): signed item by item,
    * co-units and members first, each item's lead last, the task's lead closing the milestone.
@@ -517,6 +627,10 @@ export const keyTaskViewSchema = z.object({
   chases: z.array(chaseSchema).optional(),
   /** Coordination requests (协调事项), oldest first (absent until the first). */
   coordinations: z.array(coordinationSchema).optional(),
+  /** Progress reports, missed periods and stalls (plans with progress reporting). */
+  progress: progressSchema.optional(),
+  /** The closed loop's flags, as on the task's row (plans with receipt or progress reporting). */
+  loop: loopRowSchema.optional(),
 });
 /** The full state of a key task, as the `getState` query answers it. */
 export type KeyTaskView = z.infer<typeof keyTaskViewSchema>;

@@ -41,6 +41,7 @@ export const INVALID_REFUSALS = [
   'EvidenceNotAsked',
   'MatterRequired',
   'OutcomeRequired',
+  'ProgressRequired',
 ] as const;
 
 /** Refusals that mean "not now, not in this state" (HTTP 409). */
@@ -73,6 +74,10 @@ export const CONFLICT_REFUSALS = [
   'NotSubmitted',
   'CoordinationSettled',
   'NotTaskUnit',
+  'ReceiptNotAsked',
+  'AlreadyReceived',
+  'NotDisputed',
+  'ProgressNotAsked',
 ] as const;
 
 /**

@@ -35,6 +35,10 @@ export interface ResolvedPolicy {
    * lead's approval, with evidence when required, and completed only when the office closes them.
    */
   closureReview?: { milestones: string[]; evidenceRequired: boolean };
+  /** Receipt (签收): working days a unit has to sign for its part of a milestone that opened (absent: none asked). */
+  receipt?: { days: number };
+  /** Progress reports on a monthly cadence, due on `day`, and the days without activity that make a task stalled. */
+  progress?: { cadence: 'monthly'; day: number; stalledAfterDays: number };
 }
 
 /**

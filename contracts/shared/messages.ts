@@ -9,7 +9,16 @@
  * learn at once whether the workflow accepted the request, and why not when it did not.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { Chase, Coordination, Extension, KeyTaskView, MilestoneView, TaskStatus } from '../schemas/task-view';
+import type {
+  Chase,
+  Coordination,
+  Extension,
+  KeyTaskView,
+  LoopRow,
+  MilestoneView,
+  ProgressReport,
+  TaskStatus,
+} from '../schemas/task-view';
 import type { NotificationDelivery } from '../schemas/notification';
 import type {
   AddCoUnitArgs,
@@ -26,6 +35,9 @@ import type {
   ClosureReviewArgs,
   CoordinationRequestArgs,
   CoordinationSettlementArgs,
+  DisputeSettlementArgs,
+  ProgressReportArgs,
+  ReceiptArgs,
   SignOffArgs,
   WaiveArgs,
 } from './update-args';
@@ -47,6 +59,8 @@ export interface TaskRowState {
   departments?: string[];
   /** Runs with work items: each collective's count on the current milestone (地方 27/32). */
   parts?: CollectivePartCount[];
+  /** Runs with receipt or progress reporting: what the office's closed loop flags (kept in the memo). */
+  loop?: LoopRow;
 }
 
 /** How many members of a collective have reported on a work item of the current milestone. */
@@ -91,6 +105,15 @@ export const settleCoordinationUpdate = defineUpdate<WithTaskRow<Coordination>, 
   'settleCoordination',
 );
 
+/** A unit signs for its part of the current milestone (签收) or disputes it; answers the milestone. */
+export const receiptUpdate = defineUpdate<WithTaskRow<MilestoneView>, [ReceiptArgs]>('receipt');
+
+/** The task's office confirms a disputing unit or hands its part to another; answers the milestone. */
+export const settleDisputeUpdate = defineUpdate<WithTaskRow<MilestoneView>, [DisputeSettlementArgs]>('settleDispute');
+
+/** The lead (or a co-unit) files its progress report for the current period (进展报告); answers the report. */
+export const reportProgressUpdate = defineUpdate<WithTaskRow<ProgressReport>, [ProgressReportArgs]>('reportProgress');
+
 /** The lead asks for a later due date; answers the pending request. */
 export const requestExtensionUpdate = defineUpdate<WithTaskRow<Extension>, [ExtensionRequestArgs]>('requestExtension');
 
@@ -133,6 +156,9 @@ export const getDeliveryQuery = defineQuery<NotificationDelivery>('getDelivery')
 
 /** The memo key under which a key task with work items keeps its collectives' counts ({@link CollectivePartCount}[]). */
 export const PARTS_MEMO_KEY = 'parts';
+
+/** The memo key under which a key task with receipt or progress reporting keeps its closed loop's flags ({@link LoopRow}). */
+export const LOOP_MEMO_KEY = 'loop';
 
 /** The memo key under which the notification workflow keeps its {@link NotificationDelivery}. */
 export const DELIVERY_MEMO_KEY = 'delivery';

@@ -77,6 +77,44 @@ export interface CoordinationSettlementArgs extends Acted {
   requestId: string;
 }
 
+/** Payload of the `receipt` update: a unit signs for its part of the current milestone (签收) or disputes it. */
+export interface ReceiptArgs extends Acted {
+  milestoneId: string;
+  department: string;
+  decision: 'receive' | 'dispute';
+  /** Why the part is not the unit's (不属本单位职责): required with a dispute. */
+  reason?: string;
+  person: string;
+  requestId: string;
+}
+
+/**
+ * Payload of the `settleDispute` update: the task's office confirms a disputing unit (its part stays its own) or
+ * hands its part, in every work item of the task it signs, to another unit.
+ */
+export interface DisputeSettlementArgs extends Acted {
+  milestoneId: string;
+  department: string;
+  decision: 'confirm' | 'reassign';
+  /** With `reassign`: the unit handed the part. */
+  to?: string;
+  reason: string;
+  person: string;
+  requestId: string;
+}
+
+/** Payload of the `reportProgress` update: the lead's (or a co-unit's) progress report for the current period. */
+export interface ProgressReportArgs extends Acted {
+  department: string;
+  done: string;
+  problems?: string;
+  /** Matters needing coordination (需协调). */
+  coordination?: string;
+  nextSteps?: string;
+  person: string;
+  requestId: string;
+}
+
 /** Payload of the `resubmit` update, sent by the lead after a rejection. */
 export interface ResubmitArgs extends Acted {
   milestoneId: string;

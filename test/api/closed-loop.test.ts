@@ -4,7 +4,10 @@
  * as the year-end. The lead's approval without evidence is refused; with it, the milestone is submitted and waits
  * for the office, which finds it in its inbox, returns it once with reasons (a new round, the lead loses 2 points)
  * and then closes it; the next milestone opens. Task 13's closures are reviewed by the supervision office. A unit
- * asks the office to coordinate a matter (协调事项), which the office settles.
+ * asks the office to coordinate a matter (协调事项), which the office settles. Task 2 (科技司 leads; 财务司, 督导办 and
+ * 规划司 co-own) runs receipt (签收): two units sign for the work plan, one disputes its part, and the office hands
+ * that part to another unit, which is asked to sign for it; its lead files the month's progress report, a co-unit
+ * adds its own, and the lead asks for coordination.
  */
 import { createHash } from 'node:crypto';
 import type { Response } from 'supertest';
@@ -38,7 +41,7 @@ const ok = (res: Response) => {
 
 beforeAll(async () => {
   h = await startHarness();
-  const plan = plan2016({ id: 'closure', tasks: [10, 13] });
+  const plan = plan2016({ id: 'closure', tasks: [2, 10, 13] });
   a = h.app(
     planFileSchema.parse({
       ...plan,
@@ -207,5 +210,155 @@ describe('coordination requests (协调事项)', () => {
     expect((await ask('ncet', { matter: '请协调' }, a.tokens.office)).status).toBe(403);
     const view = ok(await request(a.app).get('/api/tasks/10').set(auth(a.tokens.office)));
     expect(view.coordinations).toHaveLength(1);
+  }, 60_000);
+});
+
+describe('receipt (签收) and progress reports (进展报告)', () => {
+  const receipt = (department: string, body: Record<string, unknown>, token = a.tokens.coordinator(department)) =>
+    request(a.app)
+      .post(`${base(2)}/receipts`)
+      .set(auth(token))
+      .send({ department, ...body });
+  const decide = (department: string, token: string, body: Record<string, unknown>) =>
+    request(a.app)
+      .post(`${base(2)}/disputes/${department}/decision`)
+      .set(auth(token))
+      .send(body);
+  const report = (department: string, body: Record<string, unknown>, token = a.tokens.coordinator(department)) =>
+    request(a.app)
+      .post('/api/tasks/2/progress-reports')
+      .set(auth(token))
+      .send({ department, ...body });
+  const receipts = async () => {
+    const view = ok(await request(a.app).get('/api/tasks/2').set(auth(a.tokens.office)));
+    const m = view.milestones.find((x: { id: string }) => x.id === 'work-plan');
+    return (m.receipts as { department: string; state: string }[]).map((r) => [r.department, r.state]);
+  };
+  const inbox = async (department: string, token: string) =>
+    ok(await request(a.app).get(`/api/departments/${department}/inbox`).set(auth(token))).items.filter(
+      (i: { taskNumber: number }) => i.taskNumber === 2,
+    );
+
+  test('two units sign for the work plan, one disputes its part, and the office hands it to another unit', async () => {
+    expect(await receipts()).toEqual([
+      ['science-tech', 'pending'],
+      ['finance', 'pending'],
+      ['supervision-office', 'pending'],
+      ['planning', 'pending'],
+    ]);
+    expect(
+      (await inbox('finance', a.tokens.coordinator('finance'))).map((i: { action: string }) => i.action),
+    ).toContain('receipt');
+    ok(await receipt('finance', { decision: 'receive' }));
+    ok(await receipt('planning', { decision: 'receive' }));
+    expectError(await receipt('finance', { decision: 'receive' }), 409, 'already_received');
+    expectError(await receipt('supervision-office', { decision: 'dispute' }), 400, 'validation_failed');
+    expectError(await receipt('teachers', { decision: 'receive' }), 409, 'not_responsible');
+    expect((await receipt('planning', { decision: 'receive' }, a.tokens.coordinator('finance'))).status).toBe(403);
+    const disputed = ok(
+      await receipt('supervision-office', { decision: 'dispute', reason: '督导办负责督导，不承担平台建设' }),
+    );
+    expect(disputed.receipts.find((r: { department: string }) => r.department === 'supervision-office')).toMatchObject({
+      state: 'disputed',
+      reason: '督导办负责督导，不承担平台建设',
+    });
+    await eventually(async () => {
+      const told = h.channel.received.find((n) => n.workflowId === 'closure-task-2' && n.kind === 'receipt-disputed');
+      expect(told).toMatchObject({ departments: ['general-office'] });
+      expect(told?.comment).toContain('督导办负责督导');
+    }, 30_000);
+    // The board shows the dispute; the office finds it in its inbox.
+    const rows = ok(await request(a.app).get('/api/tasks').set(auth(a.tokens.office))).tasks;
+    expect(rows.find((r: { number: number }) => r.number === 2).loop).toMatchObject({
+      disputed: ['supervision-office'],
+    });
+    expect(await inbox('general-office', a.tokens.office)).toContainEqual(
+      expect.objectContaining({
+        action: 'decide-dispute',
+        dispute: { department: 'supervision-office', reason: '督导办负责督导，不承担平台建设' },
+      }),
+    );
+
+    // Only the task's office decides, with a reason, for a unit that disputed, and to a unit new to the item.
+    expect(
+      (await decide('supervision-office', a.tokens.supervisor, { decision: 'confirm', reason: '确认' })).status,
+    ).toBe(403);
+    expectError(await decide('finance', a.tokens.office, { decision: 'confirm', reason: '确认' }), 409, 'not_disputed');
+    expectError(
+      await decide('supervision-office', a.tokens.office, { decision: 'reassign', to: 'basic-ed-1' }),
+      400,
+      'validation_failed',
+    );
+    expectError(
+      await decide('supervision-office', a.tokens.office, {
+        decision: 'reassign',
+        to: 'planning',
+        reason: '改由规划司',
+      }),
+      409,
+      'already_responsible',
+    );
+    const handed = ok(
+      await decide('supervision-office', a.tokens.office, {
+        decision: 'reassign',
+        to: 'basic-ed-1',
+        reason: '该项建设由基础一司承担',
+      }),
+    );
+    expect(handed.items[0].co).toEqual(['finance', 'basic-ed-1', 'planning']);
+    expect(await receipts()).toEqual([
+      ['science-tech', 'pending'],
+      ['finance', 'received'],
+      ['supervision-office', 'handed-over'],
+      ['planning', 'received'],
+      ['basic-ed-1', 'pending'],
+    ]);
+    expect(
+      (await inbox('basic-ed-1', a.tokens.coordinator('basic-ed-1'))).map((i: { action: string }) => i.action),
+    ).toEqual(expect.arrayContaining(['receipt', 'sign-off']));
+    await eventually(async () => {
+      const told = h.channel.received.find((n) => n.workflowId === 'closure-task-2' && n.kind === 'receipt-settled');
+      expect(told).toMatchObject({ departments: ['supervision-office', 'basic-ed-1'] });
+    }, 30_000);
+    ok(await receipt('basic-ed-1', { decision: 'receive' }));
+    const row = ok(await request(a.app).get('/api/tasks').set(auth(a.tokens.office))).tasks.find(
+      (r: { number: number }) => r.number === 2,
+    );
+    expect(row.loop).toEqual({ unreceived: [], disputed: [] });
+  }, 120_000);
+
+  test('the lead files the month’s progress report and asks for coordination; a co-unit adds its own', async () => {
+    expect(
+      (await inbox('science-tech', a.tokens.coordinator('science-tech'))).map((i: { action: string }) => i.action),
+    ).toEqual(expect.arrayContaining(['receipt']));
+    const filed = await report('science-tech', {
+      done: '完成平台建设工作方案初稿',
+      problems: '经费测算未定',
+      coordination: '需财务司明确经费渠道',
+      nextSteps: '月底前报部审定',
+    });
+    expect(filed.status).toBe(201);
+    expect(filed.body).toMatchObject({
+      department: 'science-tech',
+      role: 'lead',
+      coordination: '需财务司明确经费渠道',
+    });
+    expect(filed.body.period).toMatch(/^\d{4}-\d{2}$/);
+    expect((await report('finance', { done: '经费渠道已研究' })).body).toMatchObject({ role: 'co' });
+    expectError(await report('teachers', { done: '无' }), 409, 'not_task_unit');
+    expectError(await report('science-tech', { done: ' ' }), 400, 'validation_failed');
+    expect((await report('science-tech', { done: '代报' }, a.tokens.coordinator('finance'))).status).toBe(403);
+    const asked = await request(a.app)
+      .post('/api/tasks/2/coordinations')
+      .set(auth(a.tokens.coordinator('science-tech')))
+      .send({ department: 'science-tech', matter: '需财务司明确经费渠道', units: ['finance'] });
+    expect(asked.status).toBe(201);
+    const view = ok(await request(a.app).get('/api/tasks/2').set(auth(a.tokens.office)));
+    expect(view.progress.reports.map((r: { department: string; role: string }) => [r.department, r.role])).toEqual([
+      ['science-tech', 'lead'],
+      ['finance', 'co'],
+    ]);
+    expect(view.progress.missed).toEqual([]);
+    expect(view.coordinations.map((c: { matter: string }) => c.matter)).toEqual(['需财务司明确经费渠道']);
   }, 60_000);
 });

@@ -16,13 +16,16 @@ import type {
   CoordinationRequestArgs,
   CoordinationSettlementArgs,
   DesignateArgs,
+  DisputeSettlementArgs,
   ExtensionDecisionArgs,
   ExtensionRequestArgs,
   FigureRequest,
   FigureValues,
   KeyTaskInput,
   MilestoneItem,
+  ProgressReportArgs,
   ReassignArgs,
+  ReceiptArgs,
   RefusalType,
   ReportArgs,
   ResubmitArgs,
@@ -34,6 +37,7 @@ import { isSealed, type Words } from '../../contracts/shared';
 import { localDate } from '../../domain/calendar';
 import { extensionOffice, officeRole } from '../../domain/plan';
 import { coUnitsOf, isWaived, itemsOf, membersPending, partOf, signOffPlan, taskLeadOf, unitsOf } from './items';
+import { receiptOf } from './loop';
 import {
   currentMilestone,
   involvedDepartments,
@@ -525,6 +529,95 @@ export function checkCoordinationSettlement(
     );
   }
   if (!args.outcome.trim()) refuse('OutcomeRequired', '请写明协调结果', 'a settlement needs its outcome');
+}
+
+/**
+ * Checks a receipt (签收) or dispute: by the coordinator of a unit the current milestone asks to sign for it, once,
+ * a dispute with its reason.
+ */
+export function checkReceipt(state: KeyTaskState, args: ReceiptArgs): void {
+  requireActor(args, coordinatorOf(args.department), {
+    zh: `代表 ${args.department} 签收`,
+    en: `sign for receipt for ${args.department}`,
+  });
+  if (alreadyApplied(state, args.requestId)) return;
+  requireActive(state);
+  const m = requireCurrent(state, args.milestoneId);
+  if (!m.receipts) refuse('ReceiptNotAsked', '本任务的计划未设签收环节', "this task's plan asks for no receipt");
+  const r = receiptOf(m, args.department);
+  if (!r || r.state === 'handed-over') {
+    refuse(
+      'NotResponsible',
+      `${args.department} 不是节点“${m.title.zh}”的签收单位`,
+      `${args.department} is not asked to sign for milestone "${m.id}"`,
+    );
+  }
+  if (r.state !== 'pending') {
+    const done =
+      r.state === 'received' ? '已签收' : r.state === 'disputed' ? '已提出异议，等待办公厅处理' : '的异议已处理';
+    refuse(
+      'AlreadyReceived',
+      `${args.department} 对节点“${m.title.zh}”${done}`,
+      `${args.department} has already ${r.state === 'received' ? 'signed for' : 'disputed'} milestone "${m.id}"`,
+    );
+  }
+  if (args.decision === 'dispute') requireReason(args.reason ?? '');
+}
+
+/**
+ * Checks the office's decision on a dispute: by the task's office, on an open dispute of the current milestone,
+ * with a reason; a hand-over names a ministry department or affiliated unit new to every item the unit signs, and
+ * never hands over the task's lead.
+ */
+export function checkDisputeSettlement(state: KeyTaskState, input: KeyTaskInput, args: DisputeSettlementArgs): void {
+  const office = officeRole(input.offices, reviewingOffice(input));
+  requireActor(args, (a) => a.role === office, { zh: '处理签收异议', en: 'decide a receipt dispute' });
+  if (alreadyApplied(state, args.requestId)) return;
+  requireActive(state);
+  const m = requireCurrent(state, args.milestoneId);
+  const r = receiptOf(m, args.department);
+  if (r?.state !== 'disputed') {
+    refuse(
+      'NotDisputed',
+      `${args.department} 对节点“${m.title.zh}”没有待处理的签收异议`,
+      `${args.department} has no open dispute of milestone "${m.id}"`,
+    );
+  }
+  requireReason(args.reason);
+  if (args.decision === 'confirm') return;
+  requireItemized(m);
+  if (args.department === taskLeadOf(m)) {
+    refuse(
+      'TaskLeadRequired',
+      '任务牵头单位须办结节点，不能转交，只能确认',
+      'the task’s lead closes the milestone: its part cannot be handed over, only confirmed',
+    );
+  }
+  requireAssignable(input, args.to ?? '');
+  m.items!.forEach((item, i) => {
+    if (item.lead === args.department || item.co.includes(args.department)) requireNew(item, [args.to!], i);
+  });
+}
+
+/** Checks a progress report: by the coordinator of a unit of the task, on a plan that asks for them, with its text. */
+export function checkProgressReport(state: KeyTaskState, input: KeyTaskInput, args: ProgressReportArgs): void {
+  requireActor(args, coordinatorOf(args.department), {
+    zh: `代表 ${args.department} 报送进展`,
+    en: `report progress for ${args.department}`,
+  });
+  if (alreadyApplied(state, args.requestId)) return;
+  requireActive(state);
+  if (!state.progress) {
+    refuse('ProgressNotAsked', '本任务的计划未设进展报送', "this task's plan asks for no progress reports");
+  }
+  if (!involvedDepartments(state, input).includes(args.department)) {
+    refuse(
+      'NotTaskUnit',
+      `${args.department} 不是本任务的责任单位，不能报送本任务的进展`,
+      `${args.department} is not a unit of task ${input.task.number} and cannot report its progress`,
+    );
+  }
+  if (!args.done.trim()) refuse('ProgressRequired', '请填写已完成的工作', 'a progress report needs what was done');
 }
 
 /** Names a department in refusals by its id (the API shows the words as they are). */

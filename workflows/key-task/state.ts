@@ -13,12 +13,14 @@ import type {
   MilestoneItem,
   MilestoneView,
   Notification,
+  Progress,
   ResponsibilityChange,
   TaskStatus,
 } from '../../contracts';
 import type { Actor, TaskRowState } from '../../contracts/shared';
 import { deadlineEpoch, dueSoonEpoch, iso, lateFrom } from '../../domain/calendar';
 import { itemizedPending, itemView, unitsOf } from './items';
+import { initialLoop, loopRow, syncReceipts } from './loop';
 
 /**
  * A milestone as the workflow stores it (its pending units and its items' progress are derived, not stored).
@@ -55,6 +57,10 @@ export interface KeyTaskState {
   coordinations?: Coordination[];
   /** Set by the first resubmission of a run with `notices-round-notices`: each round is reminded again. */
   remindEachRound?: true;
+  /** Runs with the office's closed loop (patch `closed-loop`, an input asking for receipt or progress; loop.ts). */
+  loop?: true;
+  /** Progress reports, missed periods and stalls (runs with the loop and a plan with progress reporting). */
+  progress?: Progress;
 }
 
 /** How many applied request ids are remembered across continue-as-new. */
@@ -64,13 +70,15 @@ export const APPLIED_REQUESTS_KEPT = 500;
  * The initial state: the first milestone open in round 1, the others pending. With `opensOnStartDate` the
  * first milestone counts as opened on the plan's start date (a plan started in the past is as late as its
  * dates say); without it (runs from before that rule) it has no opening day. With `itemized` (and an input
- * that carries items) each milestone carries its work items' units: they are signed item by item.
+ * that carries items) each milestone carries its work items' units: they are signed item by item. With `loop`
+ * the office's closed loop runs (loop.ts): the first milestone's units are asked to sign for receipt now.
  */
 export function initialState(
   input: KeyTaskInput,
   now: number,
   opensOnStartDate = true,
   itemized = false,
+  loop = false,
 ): KeyTaskState {
   const items = itemized ? input.task.items : undefined;
   const milestoneItems = (): MilestoneItem[] | undefined =>
@@ -101,6 +109,10 @@ export function initialState(
     appliedRequests: [],
   };
   if (items) state.changes = [];
+  if (loop) {
+    Object.assign(state, initialLoop(input, now));
+    syncReceipts(state, input, now);
+  }
   return state;
 }
 
@@ -163,6 +175,8 @@ export function taskRow(state: KeyTaskState, input: KeyTaskInput, now: number): 
     escalationLevel: m ? (openEscalation(state, m.id)?.level ?? 0) : 0,
     extensionPending: state.extensions.some((e) => e.state === 'pending'),
   };
+  const loop = loopRow(state, input, now);
+  if (loop) row.loop = loop;
   if (!state.changes) return row;
   // Runs with work items: every unit the task concerns now, and each collective's count on the current milestone.
   const shown = m ?? state.milestones.at(-1)!;
@@ -200,6 +214,7 @@ export function taskView(state: KeyTaskState, input: KeyTaskInput, now: number):
     ...(state.changes ? { changes: state.changes } : {}),
     ...(state.chases ? { chases: state.chases } : {}),
     ...(state.coordinations ? { coordinations: state.coordinations } : {}),
+    ...(state.progress ? { progress: state.progress } : {}),
   };
 }
 

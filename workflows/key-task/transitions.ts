@@ -21,6 +21,7 @@ import type {
   CoordinationSettlementArgs,
   CloseCollectiveArgs,
   DesignateArgs,
+  DisputeSettlementArgs,
   Extension,
   ExtensionDecisionArgs,
   ExtensionRequestArgs,
@@ -29,7 +30,10 @@ import type {
   MilestoneView,
   Notification,
   NotificationKind,
+  ProgressReport,
+  ProgressReportArgs,
   ReassignArgs,
+  ReceiptArgs,
   ReportArgs,
   ResponsibilityChange,
   ResubmitArgs,
@@ -55,6 +59,9 @@ import {
   checkClosureReview,
   checkCoordinationRequest,
   checkCoordinationSettlement,
+  checkDisputeSettlement,
+  checkProgressReport,
+  checkReceipt,
   isReviewed,
   reviewingOffice,
   checkCloseCollective,
@@ -71,6 +78,7 @@ import {
   requireSameRequest,
   rejectionsOf,
 } from './requests';
+import { currentPeriod, loopEvents, receiptOf, syncReceipts, type LoopEvent } from './loop';
 import { dueEvents, notificationId, pendingEvents } from './schedule';
 import {
   APPLIED_REQUESTS_KEPT,
@@ -182,6 +190,9 @@ export type KeyTaskEvent =
   | { type: 'reviewClosure'; args: ClosureReviewArgs }
   | { type: 'requestCoordination'; args: CoordinationRequestArgs }
   | { type: 'settleCoordination'; args: CoordinationSettlementArgs }
+  | { type: 'receipt'; args: ReceiptArgs }
+  | { type: 'settleDispute'; args: DisputeSettlementArgs }
+  | { type: 'reportProgress'; args: ProgressReportArgs }
   /**
    * A workflow turn: the wake timer fired, or a request changed the state. Sends what has fallen due
    * (reminders, escalations) and publishes the task's row.
@@ -206,6 +217,9 @@ export interface KeyTaskAnswers {
   reviewClosure: MilestoneView;
   requestCoordination: Coordination;
   settleCoordination: Coordination;
+  receipt: MilestoneView;
+  settleDispute: MilestoneView;
+  reportProgress: ProgressReport;
   turn: undefined;
 }
 
@@ -283,6 +297,12 @@ export function validate(state: KeyTaskState, event: KeyTaskEvent, input: KeyTas
       return checkCoordinationRequest(state, input, event.args);
     case 'settleCoordination':
       return checkCoordinationSettlement(state, input, event.args);
+    case 'receipt':
+      return checkReceipt(state, event.args);
+    case 'settleDispute':
+      return checkDisputeSettlement(state, input, event.args);
+    case 'reportProgress':
+      return checkProgressReport(state, input, event.args);
     case 'turn':
       return;
   }
@@ -295,7 +315,7 @@ export function transition<E extends KeyTaskEvent>(
   ctx: TransitionContext,
 ): Transition<E> {
   // Most turns (one after every request) send nothing: they only publish the row, without copying the state.
-  if (event.type === 'turn' && dueNow(state, ctx).length === 0) {
+  if (event.type === 'turn' && dueNow(state, ctx).length === 0 && loopDueNow(state, ctx).length === 0) {
     const row = taskRow(state, ctx.input, ctx.now);
     return {
       state,
@@ -306,7 +326,10 @@ export function transition<E extends KeyTaskEvent>(
   }
   const t = new Step(state, ctx);
   const answer = t.apply(event);
-  if (t.changed && event.type !== 'turn') t.rememberHash(event.args);
+  if (t.changed && event.type !== 'turn') {
+    t.rememberHash(event.args);
+    t.afterRequest(event);
+  }
   return { state: t.state, effects: t.effects, answer: answer as KeyTaskAnswers[E['type']], changed: t.changed };
 }
 
@@ -315,6 +338,33 @@ function dueNow(state: KeyTaskState, ctx: TransitionContext) {
   return currentMilestone(state)
     ? dueEvents(pendingEvents(state, ctx.input, ctx.workflowId, ctx.patched), ctx.now)
     : [];
+}
+
+/** The closed loop's events (loop.ts) that have fallen due by `ctx.now`, in time order. */
+function loopDueNow(state: KeyTaskState, ctx: TransitionContext): Exclude<LoopEvent, { kind: 'loop-status' }>[] {
+  if (!state.loop) return [];
+  const sent = new Set(state.notifications.map((n) => n.id));
+  const m = currentMilestone(state);
+  if (!m) return [];
+  return loopEvents(state, ctx.input, sent, loopIdOf(ctx.workflowId, m), ctx.now).filter(
+    (e): e is Exclude<LoopEvent, { kind: 'loop-status' }> => e.at <= ctx.now && e.kind !== 'loop-status',
+  );
+}
+
+/** The next instant after `ctx.now` at which a closed-loop event falls due (runs with the loop), if any. */
+export function nextLoopWake(state: KeyTaskState, ctx: TransitionContext): number | undefined {
+  const m = currentMilestone(state);
+  if (!state.loop || !m) return undefined;
+  const sent = new Set(state.notifications.map((n) => n.id));
+  return loopEvents(state, ctx.input, sent, loopIdOf(ctx.workflowId, m), ctx.now).find((e) => e.at > ctx.now)?.at;
+}
+
+/**
+ * The id of a closed-loop notice: a receipt reminder belongs to its milestone; a progress notice or a stall to the
+ * task (segment `progress`), so that a milestone opening the same day does not send it again.
+ */
+function loopIdOf(workflowId: string, m: MilestoneRecord): (kind: string, key: string) => string {
+  return (kind, key) => notificationId(workflowId, kind === 'receipt-reminder' ? m.id : 'progress', kind, key);
 }
 
 /** One transition in progress: the copied state, the effects so far and the rules that write them. */
@@ -365,6 +415,12 @@ class Step {
         return this.requestCoordination(event.args);
       case 'settleCoordination':
         return this.settleCoordination(event.args);
+      case 'receipt':
+        return this.receipt(event.args);
+      case 'settleDispute':
+        return this.settleDispute(event.args);
+      case 'reportProgress':
+        return this.reportProgress(event.args);
       case 'turn':
         return this.turn();
     }
@@ -889,6 +945,7 @@ class Step {
         } else if (!together) this.escalate(m, event.level, event.id, false);
       }
       if (together) this.escalate(m, levels.at(-1)!.level, levels.at(-1)!.id, true);
+      for (const event of loopDueNow(this.state, this.ctx)) this.loopEvent(m, event);
     }
     this.effects.push({ kind: 'publish', row: taskRow(this.state, this.input, this.ctx.now) });
     return undefined;
@@ -1035,6 +1092,137 @@ class Step {
     this.notify('coordination-settled', m, [c.department, ...c.units], id, { comment: c.settlement.outcome });
     this.remember(args.requestId);
     return c;
+  }
+
+  /**
+   * After any request that changed the task (runs with the closed loop): the act is the task's latest activity
+   * (a chase, the office's own pressure, is not), a unit that signed or reported has signed for receipt too, and
+   * the current milestone's receipts follow who signs it now (a milestone opened, a unit was handed a part).
+   */
+  afterRequest(event: Exclude<KeyTaskEvent, { type: 'turn' }>): void {
+    if (!this.state.loop) return;
+    const now = this.ctx.now;
+    if (this.state.progress && event.type !== 'chase') this.state.progress.lastActivityAt = iso(now);
+    const m = currentMilestone(this.state);
+    const acted = event.type === 'signOff' || event.type === 'report' ? event.args : undefined;
+    const r = m && acted ? receiptOf(m, acted.department) : undefined;
+    if (r?.state === 'pending' && acted) {
+      Object.assign(r, { state: 'received', person: acted.person, at: iso(now), requestId: acted.requestId });
+    }
+    syncReceipts(this.state, this.input, now);
+  }
+
+  /** A unit signs for its part of the current milestone (签收), or disputes it: the office is told of a dispute. */
+  private receipt(args: ReceiptArgs): MilestoneView {
+    const m = this.milestone(args.milestoneId);
+    if (alreadyApplied(this.state, args.requestId)) return milestoneView(m);
+    const r = receiptOf(m, args.department)!;
+    const dispute = args.decision === 'dispute';
+    Object.assign(r, {
+      state: dispute ? 'disputed' : 'received',
+      person: args.person,
+      at: iso(this.ctx.now),
+      ...(dispute ? { reason: args.reason!.trim() } : {}),
+      requestId: args.requestId,
+      ...actorOf(args),
+    });
+    if (dispute) {
+      const office = reviewingOffice(this.input);
+      const id = this.noticeId(m, 'receipt-disputed', args.department);
+      this.notify('receipt-disputed', m, [office], id, { comment: `${args.department}：${r.reason}` });
+    }
+    this.remember(args.requestId);
+    return milestoneView(m);
+  }
+
+  /**
+   * The office decides a dispute: the unit confirmed keeps its part (it still signs for it), or its part in every
+   * item it signs is handed to another unit (recorded as the office's reassignments), which is asked to sign for
+   * receipt in its turn. The disputing unit and the unit handed the part are told.
+   */
+  private settleDispute(args: DisputeSettlementArgs): MilestoneView {
+    const m = this.milestone(args.milestoneId);
+    if (alreadyApplied(this.state, args.requestId)) return milestoneView(m);
+    const r = receiptOf(m, args.department)!;
+    const at = iso(this.ctx.now);
+    const reassign = args.decision === 'reassign';
+    if (reassign) {
+      m.items!.forEach((item, workItem) => {
+        if (item.lead !== args.department && !item.co.includes(args.department)) return;
+        const { person, actor } = args;
+        const reason = `签收异议：${r.reason ?? ''}；${args.reason}`;
+        const requestId = `${args.requestId}/i${workItem}`;
+        this.reassign({ workItem, from: args.department, to: args.to!, reason, person, requestId, actor });
+      });
+    }
+    r.state = reassign ? 'handed-over' : 'confirmed';
+    r.settlement = {
+      decision: args.decision,
+      ...(reassign ? { to: args.to } : {}),
+      reason: args.reason.trim(),
+      department: reviewingOffice(this.input),
+      person: args.person,
+      at,
+      requestId: args.requestId,
+      ...actorOf(args),
+    };
+    const told = reassign ? [args.department, args.to!] : [args.department];
+    const comment = reassign
+      ? `转交 ${args.to}：${args.reason.trim()}`
+      : `确认由 ${args.department} 承担：${args.reason.trim()}`;
+    this.notify('receipt-settled', m, told, this.noticeId(m, 'receipt-settled', args.department), { comment });
+    this.remember(args.requestId);
+    return milestoneView(m);
+  }
+
+  /** A progress report for the period current now: the lead's is the one the cadence asks for; co-units add theirs. */
+  private reportProgress(args: ProgressReportArgs): ProgressReport {
+    const progress = this.state.progress!;
+    const known = progress.reports.find((r) => r.requestId === args.requestId);
+    if (known) return known;
+    const text = (s: string | undefined) => (s?.trim() ? s.trim() : undefined);
+    const report: ProgressReport = {
+      period: currentPeriod(progress, this.input, this.ctx.now),
+      department: args.department,
+      role: args.department === this.input.task.lead ? 'lead' : 'co',
+      done: args.done.trim(),
+      ...(text(args.problems) ? { problems: text(args.problems) } : {}),
+      ...(text(args.coordination) ? { coordination: text(args.coordination) } : {}),
+      ...(text(args.nextSteps) ? { nextSteps: text(args.nextSteps) } : {}),
+      person: args.person,
+      at: iso(this.ctx.now),
+      requestId: args.requestId,
+      ...actorOf(args),
+    };
+    progress.reports.push(report);
+    this.remember(args.requestId);
+    return report;
+  }
+
+  /**
+   * A closed-loop event that fell due: a receipt's last day reminds the units yet to sign for it; a report due today
+   * reminds the lead; a report missed at the end of its day is recorded (it costs the lead in the scores) and the
+   * lead chased, the office copied; a stall is recorded and told to the lead and the office.
+   */
+  private loopEvent(m: MilestoneRecord, event: Exclude<LoopEvent, { kind: 'loop-status' }>): void {
+    this.changed = true;
+    const lead = this.input.task.lead;
+    const office = reviewingOffice(this.input);
+    const id = loopIdOf(this.ctx.workflowId, m)(event.kind, event.key);
+    if (event.kind === 'receipt-reminder') {
+      this.notify('receipt-reminder', m, event.departments, id, { answerBy: event.dueDate });
+    } else if (event.kind === 'progress-reminder') {
+      this.notify('progress-reminder', m, [lead], id, { period: event.period, dueDate: event.dueDate });
+    } else if (event.kind === 'progress-missed') {
+      const progress = this.state.progress!;
+      progress.missed.push({ period: event.period, dueDate: event.dueDate, department: lead, notificationId: id });
+      this.notify('progress-missed', m, [lead, office], id, { period: event.period, dueDate: event.dueDate });
+    } else {
+      const progress = this.state.progress!;
+      progress.stalls.push({ since: event.since, at: iso(this.ctx.now), notificationId: id });
+      const days = this.input.policy.progress!.stalledAfterDays;
+      this.notify('stalled', m, [lead, office], id, { daysLate: days, comment: `自 ${event.since} 起无办理记录` });
+    }
   }
 
   /** Records a chase of milestone `m` now. */

@@ -35,12 +35,15 @@ import {
   designateUpdate,
   getStateQuery,
   reassignUpdate,
+  receiptUpdate,
+  reportProgressUpdate,
   reportUpdate,
   requestExtensionUpdate,
   resubmitUpdate,
   reviewClosureUpdate,
   requestCoordinationUpdate,
   settleCoordinationUpdate,
+  settleDisputeUpdate,
   signOffUpdate,
   waiveUpdate,
   withdrawNoticeSignal,
@@ -52,6 +55,7 @@ import {
   SA_PENDING,
   SA_STATUS,
   PARTS_MEMO_KEY,
+  LOOP_MEMO_KEY,
   SA_UPDATED_AT,
   SA_PLAN_ID,
   SA_TASK_NUMBER,
@@ -63,7 +67,9 @@ import { supervisionNoticeWorkflow } from '../supervision-notice';
 import { deadlineEpoch, iso } from '../../domain/calendar';
 import { nextWake, pendingEvents } from './schedule';
 import { initialState, taskRow, taskView, type KeyTaskState } from './state';
+import { loopAsked, PATCH_CLOSED_LOOP } from './loop';
 import {
+  nextLoopWake,
   PATCH_LATENESS_FROM_OPENING,
   transition,
   validate,
@@ -127,6 +133,8 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
       Date.now(),
       patched(PATCH_LATENESS_FROM_OPENING),
       input.task.items !== undefined && patched(PATCH_WORK_ITEMS),
+      // Receipt, progress reports and stalls: only runs whose input asks for them mark the patch.
+      loopAsked(input) && patched(PATCH_CLOSED_LOOP),
     );
   /** Bumped by every accepted request; the main loop wakes on it. */
   let changes = 0;
@@ -189,6 +197,7 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
 
   let lastAttributes = '';
   let lastParts = 'null';
+  let lastLoop = 'null';
   const publish = (row: TaskRowState): void => {
     const pairs: SearchAttributeUpdatePair[] = [
       { key: SA_STATUS, value: row.status },
@@ -203,7 +212,10 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
     // Runs with work items (their rows carry these): designated and added units find the task in their list,
     // and the board reads each collective's count (地方 27/32) from the memo, with no query per task.
     if (row.departments) pairs.push({ key: SA_DEPARTMENTS, value: row.departments });
-    const serialized = JSON.stringify(pairs.map((p) => p.value));
+    // The loop's flags live in the memo, but their change is a change of the row too: `DubanUpdatedAt` must move
+    // so that the API's replicas load it (runs without the loop have no such flags, and compare as before).
+    const values: unknown[] = pairs.map((p) => p.value);
+    const serialized = JSON.stringify(row.loop ? [...values, row.loop] : values);
     if (serialized !== lastAttributes) {
       lastAttributes = serialized;
       // Only when the row changed (above), so the time says when it last changed, not when it was last looked at.
@@ -214,6 +226,12 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
     if (row.parts && parts !== lastParts) {
       lastParts = parts;
       upsertMemo({ [PARTS_MEMO_KEY]: row.parts });
+    }
+    // Runs with the closed loop: its flags (late receipts, disputes, a missed report, a stall) for the board.
+    const loop = JSON.stringify(row.loop ?? null);
+    if (row.loop && loop !== lastLoop) {
+      lastLoop = loop;
+      upsertMemo({ [LOOP_MEMO_KEY]: row.loop });
     }
   };
 
@@ -245,6 +263,9 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
   handle(reviewClosureUpdate, 'reviewClosure');
   handle(requestCoordinationUpdate, 'requestCoordination');
   handle(settleCoordinationUpdate, 'settleCoordination');
+  handle(receiptUpdate, 'receipt');
+  handle(settleDisputeUpdate, 'settleDispute');
+  handle(reportProgressUpdate, 'reportProgress');
 
   if (refuseCancellation) {
     onOutsideCancellation(() => {
@@ -265,7 +286,10 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
         await continueAsNew<typeof keyTaskWorkflow>(input, state);
       }
       const seen = changes;
-      const wake = nextWake(pendingEvents(state, input, workflowId, patched), now);
+      const wake = earliest(
+        nextWake(pendingEvents(state, input, workflowId, patched), now),
+        nextLoopWake(state, context()),
+      );
       if (patched(PATCH_STABLE_WAKE_TIMER)) {
         const timer = wakeTimer.at(wake, now);
         await condition(() => changes !== seen || timer.fired);
@@ -278,6 +302,12 @@ export async function keyTaskWorkflow(input: KeyTaskInput, carried?: KeyTaskStat
     await closingTurn(deliveries);
     return taskView(state, input, Date.now());
   }
+}
+
+/** The earlier of two instants, either of which may be absent. */
+function earliest(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  return b === undefined ? a : Math.min(a, b);
 }
 
 /** Starts a supervision notice's workflow, with the attributes the board's list of open notices reads. */
