@@ -27,7 +27,10 @@ import {
   decideExtensionUpdate,
   decideRoundUpdate,
   getStateQuery,
+  receiptUpdate,
+  reportProgressUpdate,
   requestExtensionUpdate,
+  settleDisputeUpdate,
   resubmitUpdate,
   reviewClosureUpdate,
   signOffUpdate,
@@ -56,8 +59,10 @@ export const HISTORIES_DIR = process.env.HISTORIES_DIR ?? path.resolve(__dirname
  * early close, a designation and the office's waiver, reassignment and added co-unit (encrypted as in 5).
  * Next (7): `round-cap` passes through `round-cap-office-decides` (a milestone at the cap of rejections).
  * 10: `closure` passes through `closure-review` (a milestone submitted with evidence, returned, then closed).
+ * 11: `loop` passes through `closed-loop` (receipt, a dispute confirmed by the office, a progress report, then on
+ * the time-skipping server a receipt reminder, a stall, a missed report and the lead's late report).
  */
-export const GENERATION = 10;
+export const GENERATION = 11;
 /** The keyring the histories from generation 5 on were encrypted with (test keys, committed on purpose). */
 export const FIXTURE_KEYRING_FILE = path.join(HISTORIES_DIR, 'keyring.json');
 const QUEUE = 'record';
@@ -236,6 +241,44 @@ async function closureScenario(client: Client): Promise<WorkflowHandle> {
   return h;
 }
 
+/**
+ * The office's closed loop, on the time-skipping server: receipt by one unit, a dispute the office confirms, the
+ * lead's progress report; then 40 quiet days (a receipt reminder, a stall, a missed report, escalations) and the
+ * lead's late report.
+ */
+async function loopScenario(env: TestWorkflowEnvironment): Promise<WorkflowHandle> {
+  const input = miniTaskInput(localDate(await env.currentTimeMs(), '+08:00'));
+  const h = await env.client.workflow.start(KEY_TASK_WORKFLOW, {
+    taskQueue: QUEUE,
+    workflowId: `replay-${named('loop')}`,
+    args: [
+      {
+        ...input,
+        policy: {
+          ...input.policy,
+          receipt: { days: 2 },
+          progress: { cadence: 'monthly', day: 28, stalledAfterDays: 20 },
+        },
+      },
+    ],
+  });
+  const unit = (department: string) => ({ milestoneId: 'first', department, person: `${department} 联络员` });
+  await h.executeUpdate(receiptUpdate, { args: [{ ...unit('beta'), decision: 'receive', requestId: rid() }] });
+  await h.executeUpdate(receiptUpdate, {
+    args: [{ ...unit('gamma'), decision: 'dispute', reason: '不属本单位职责', requestId: rid() }],
+  });
+  await h.executeUpdate(settleDisputeUpdate, {
+    args: [{ ...unit('gamma'), decision: 'confirm', reason: '经核实属本单位职责', person: '办公厅', requestId: rid() }],
+  });
+  const report = { department: 'alpha', done: '完成方案起草', person: 'alpha 联络员' };
+  await h.executeUpdate(reportProgressUpdate, { args: [{ ...report, requestId: rid() }] });
+  await env.sleep(40 * DAY);
+  await h.executeUpdate(reportProgressUpdate, { args: [{ ...report, requestId: rid() }] });
+  await h.executeUpdate(cancelUpdate, { args: [{ reason: '录制结束', person: '管理员', requestId: rid() }] });
+  await h.result();
+  return h;
+}
+
 /** A year of reminders and escalations to completion, on the time-skipping server. */
 async function timelineScenario(env: TestWorkflowEnvironment): Promise<WorkflowHandle> {
   const input = miniTaskInput(localDate((await env.currentTimeMs()) + DAY, '+08:00'));
@@ -326,6 +369,7 @@ async function main(): Promise<void> {
       channel: failingOnceChannel(),
       firstChild: 'notification',
     });
+    await record(skipping, sm4, 'loop', () => loopScenario(skipping));
   } finally {
     await skipping.teardown();
   }

@@ -15,7 +15,7 @@ import { bundleWorkflows } from '../../support/workflow-bundle';
 
 const dir = path.resolve(__dirname, '../fixtures/histories');
 const files = readdirSync(dir).filter((f) => f.endsWith('.binpb'));
-const encrypted = files.filter((f) => /-[5-9]\.binpb$/.test(f));
+const encrypted = files.filter((f) => /-([5-9]|\d{2,})\.binpb$/.test(f));
 /** The keyring the histories from generation 5 on were written under. */
 const fixtureKeyring = readKeyringFile(path.join(dir, 'keyring.json'))!;
 /** The same after a rotation: a new active key added, the old ones kept for decryption. */
@@ -39,6 +39,7 @@ test('the workflow bundle carries no zod, which every cached workflow would othe
 test('there are saved histories to replay, of every generation, the notification workflow among them', () => {
   expect(files.sort()).toEqual([
     'backdated-10.binpb',
+    'backdated-11.binpb',
     'backdated-3.binpb',
     'backdated-4.binpb',
     'backdated-5.binpb',
@@ -47,12 +48,16 @@ test('there are saved histories to replay, of every generation, the notification
     'backdated-8.binpb',
     'backdated-9.binpb',
     'closure-10.binpb',
+    'closure-11.binpb',
     'items-10.binpb',
+    'items-11.binpb',
     'items-6.binpb',
     'items-7.binpb',
     'items-8.binpb',
     'items-9.binpb',
+    'loop-11.binpb',
     'notification-10.binpb',
+    'notification-11.binpb',
     'notification-2.binpb',
     'notification-3.binpb',
     'notification-4.binpb',
@@ -62,10 +67,12 @@ test('there are saved histories to replay, of every generation, the notification
     'notification-8.binpb',
     'notification-9.binpb',
     'round-cap-10.binpb',
+    'round-cap-11.binpb',
     'round-cap-7.binpb',
     'round-cap-8.binpb',
     'round-cap-9.binpb',
     'timeline-10.binpb',
+    'timeline-11.binpb',
     'timeline-2.binpb',
     'timeline-3.binpb',
     'timeline-4.binpb',
@@ -76,6 +83,7 @@ test('there are saved histories to replay, of every generation, the notification
     'timeline-9.binpb',
     'timeline.binpb',
     'updates-10.binpb',
+    'updates-11.binpb',
     'updates-2.binpb',
     'updates-3.binpb',
     'updates-4.binpb',
@@ -136,4 +144,16 @@ test('the updates history holds the plan text, comments and names only encrypted
   const types = history.events!.map((e) => e.eventType);
   expect(types).toContain(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED);
   expect(types.at(-1)).toBe(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+});
+
+test('the loop history passed through closed-loop: receipts, a confirmed dispute, a stall and a missed report', async () => {
+  const history = historyOf('loop-11.binpb');
+  const decoded = await new EncryptionCodec(fixtureKeyring).decode(historyPayloads(history));
+  const text = decoded.map((p) => Buffer.from(p.data ?? []).toString('utf8')).join('\n');
+  // The patch's marker, and the record it wrote.
+  expect(text).toContain('closed-loop');
+  expect(text).toContain('"receipts":[');
+  for (const kind of ['receipt-reminder', 'receipt-settled', 'stalled', 'progress-missed']) {
+    expect(text).toContain(`"kind":"${kind}"`);
+  }
 });
