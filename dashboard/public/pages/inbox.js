@@ -345,18 +345,22 @@ function receiptForm(item, department, plan, ctx, message) {
   const reason = h('textarea', { name: 'reason', rows: 2, maxlength: 2000, 'data-testid': 'dispute-reason' });
   const form = h(
     'form',
-    { class: 'decision', 'data-testid': 'receipt-form' },
+    { class: 'loop-form', 'data-testid': 'receipt-form' },
     h('p', { class: 'note' }, t('inbox.item.receipt', { date: item.dueDate })),
     field(t('inbox.receipt.reason'), reason),
     h(
-      'button',
-      { type: 'submit', name: 'decision', value: 'receive', class: 'primary', 'data-testid': 'receive' },
-      t('inbox.receipt.receive'),
-    ),
-    h(
-      'button',
-      { type: 'submit', name: 'decision', value: 'dispute', 'data-testid': 'dispute' },
-      t('inbox.receipt.dispute'),
+      'div',
+      { class: 'buttons' },
+      h(
+        'button',
+        { type: 'submit', name: 'decision', value: 'receive', class: 'primary', 'data-testid': 'receive' },
+        t('inbox.receipt.receive'),
+      ),
+      h(
+        'button',
+        { type: 'submit', name: 'decision', value: 'dispute', 'data-testid': 'dispute' },
+        t('inbox.receipt.dispute'),
+      ),
     ),
   );
   return onSubmit(form, {
@@ -410,7 +414,7 @@ function disputeDecisionForm(item, plan, ctx, message) {
     );
   const form = h(
     'form',
-    { class: 'decision', 'data-testid': 'dispute-decision-form' },
+    { class: 'loop-form', 'data-testid': 'dispute-decision-form' },
     h(
       'p',
       { class: 'note', 'data-testid': 'dispute-note' },
@@ -418,8 +422,12 @@ function disputeDecisionForm(item, plan, ctx, message) {
     ),
     field(t('inbox.dispute.reason'), reason),
     field(t('inbox.dispute.to'), to),
-    button('confirm', { class: 'primary' }, t('inbox.dispute.confirm')),
-    button('reassign', {}, t('inbox.dispute.reassign')),
+    h(
+      'div',
+      { class: 'buttons' },
+      button('confirm', { class: 'primary' }, t('inbox.dispute.confirm')),
+      button('reassign', {}, t('inbox.dispute.reassign')),
+    ),
   );
   return onSubmit(form, {
     message,
@@ -447,10 +455,14 @@ function progressForm(item, department, plan, ctx, message) {
   const { fields, body } = progressFields();
   const form = h(
     'form',
-    { class: 'report', 'data-testid': 'progress-form' },
+    { class: 'loop-form', 'data-testid': 'progress-form' },
     h('p', { class: 'note' }, t('inbox.item.progress', { period: item.period ?? '', date: item.dueDate })),
     fields,
-    h('button', { type: 'submit', class: 'primary', 'data-testid': 'submit-progress' }, t('progress.submit')),
+    h(
+      'div',
+      { class: 'buttons' },
+      h('button', { type: 'submit', class: 'primary', 'data-testid': 'submit-progress' }, t('progress.submit')),
+    ),
   );
   return onSubmit(form, {
     message,
