@@ -64,8 +64,11 @@ async function counts(): Promise<Record<string, number>> {
   return out;
 }
 
+/** The card asking a unit to sign a milestone (its receipt of the same milestone, 签收, is a card of its own). */
 function inboxItem(taskNumber: number, milestoneId: string) {
-  return page.locator(`[data-testid=inbox-item][data-task="${taskNumber}"][data-milestone="${milestoneId}"]`);
+  return page.locator(
+    `[data-testid=inbox-item][data-action="sign-off"][data-task="${taskNumber}"][data-milestone="${milestoneId}"]`,
+  );
 }
 
 /** Opens the inbox as a coordinator of `department` and approves task 21's first milestone. */

@@ -43,6 +43,29 @@ function dueText(row, today) {
   return t('board.late', { n: -left });
 }
 
+/**
+ * The closed loop's chips of a task row (`row.loop`, on runs whose plan asks for receipt or progress reports):
+ * stalled since when, the period whose progress report is missing, units past their receipt time, disputes
+ * waiting for the office. Drawn from the row alone, so the board makes no request per row.
+ */
+function loopChips(loop, name) {
+  if (!loop) return null;
+  const chip = (testId, text) => h('small', { class: `chip loop ${testId}`, 'data-testid': testId }, text);
+  const chips = [
+    loop.stalledSince
+      ? chip('stalled', t('board.loop.stalled', { date: planDate(Date.parse(loop.stalledSince)) }))
+      : null,
+    loop.reportMissing ? chip('report-missing', t('board.loop.reportMissing', { period: loop.reportMissing })) : null,
+    loop.unreceived.length
+      ? chip('unreceived', t('board.loop.unreceived', { list: loop.unreceived.map(name).join('、') }))
+      : null,
+    loop.disputed.length
+      ? chip('disputed', t('board.loop.disputed', { list: loop.disputed.map(name).join('、') }))
+      : null,
+  ].filter(Boolean);
+  return chips.length ? h('span', { class: 'loop-chips' }, chips) : null;
+}
+
 /** Draws the board; refreshes every minute while shown. */
 export async function renderBoard(ctx) {
   const { root } = ctx;
@@ -210,6 +233,7 @@ export async function renderBoard(ctx) {
                     { class: 'col-task', 'data-label': t('board.col.task') },
                     h('span', { class: 'phone-only muted' }, `${row.number}. `),
                     h('a', { href: `/tasks/${row.number}` }, pick(row.title)),
+                    loopChips(row.loop, name),
                   ),
                   h('td', { class: 'col-lead', 'data-label': t('board.col.lead') }, name(row.lead)),
                   h(

@@ -1,12 +1,15 @@
 // Coordinator (/inbox): a department's pending milestones, soonest due first, with the sign-off form
 // (approve or return, comment, figures when the milestone asks the lead for them), the lead's resubmission
-// and extension-request forms, and for the General Office the extension requests waiting for a decision.
+// and extension-request forms, and for the General Office the extension requests waiting for a decision. The
+// office's closed loop: a unit's receipt (签收) of its part or its dispute, the office's decision on a dispute, and
+// the lead's monthly progress report (进展报告).
 // Every refusal of the API is shown in plain words beside the form that caused it.
 import { DEPARTMENT_KEY, api, loadPlan, upload, whoAmI } from '../api.js';
 import { h, randomKey, replace } from '../dom.js';
 import { formatTime, pick, t } from '../i18n.js';
 import { departmentNames, errorBox, lightBadge, okBox, unavailableBox } from '../ui.js';
 import { loadNotices, noticeSection } from '../notices.js';
+import { progressFields } from '../progress.js';
 
 /** A message to show at the top after the page reloads its list (the item it was about may be gone). */
 let flash = null;
@@ -295,10 +298,6 @@ function extensionForm(item, plan, ctx, message) {
   return h('details', { class: 'extension-box' }, h('summary', {}, t('inbox.extension.title')), form, message);
 }
 
-/**
- * One milestone waiting on the department. Only that department's coordinator gets the forms; the office
- * and viewers see the same card read-only, since the API would refuse them.
- */
 /** A province's report on its part of a work item: progress, a text and the figures the milestone asks for. */
 function reportForm(item, department, plan, ctx, message) {
   const asked = figuresAsked(plan, item.taskNumber, item.milestoneId);
@@ -338,35 +337,199 @@ function reportForm(item, department, plan, ctx, message) {
   });
 }
 
+/**
+ * A unit's receipt (签收) of its part of the milestone: sign for it, or dispute it (不属本单位职责) with the reason.
+ * The reason is not required by the browser, since signing needs none; a dispute without one is refused by the API.
+ */
+function receiptForm(item, department, plan, ctx, message) {
+  const reason = h('textarea', { name: 'reason', rows: 2, maxlength: 2000, 'data-testid': 'dispute-reason' });
+  const form = h(
+    'form',
+    { class: 'loop-form', 'data-testid': 'receipt-form' },
+    h('p', { class: 'note' }, t('inbox.item.receipt', { date: item.dueDate })),
+    field(t('inbox.receipt.reason'), reason),
+    h(
+      'div',
+      { class: 'buttons' },
+      h(
+        'button',
+        { type: 'submit', name: 'decision', value: 'receive', class: 'primary', 'data-testid': 'receive' },
+        t('inbox.receipt.receive'),
+      ),
+      h(
+        'button',
+        { type: 'submit', name: 'decision', value: 'dispute', 'data-testid': 'dispute' },
+        t('inbox.receipt.dispute'),
+      ),
+    ),
+  );
+  return onSubmit(form, {
+    message,
+    plan,
+    ctx,
+    send: (key, button) => {
+      const decision = button?.value === 'dispute' ? 'dispute' : 'receive';
+      const body =
+        decision === 'dispute' ? { department, decision, reason: reason.value.trim() } : { department, decision };
+      return postToMilestone(item.taskNumber, item.milestoneId, 'receipts', body, key).then(() => decision);
+    },
+    done: (decision) =>
+      t(`inbox.receipt.done.${decision}`, { task: item.taskNumber, milestone: pick(item.milestoneTitle) }),
+  });
+}
+
+/** The units the office may hand a disputed part to: the plan's ministry departments and affiliated units. */
+function assignableUnits(plan, except) {
+  return plan.departments.filter(
+    (d) => (d.kind === 'ministry-department' || d.kind === 'affiliated-unit') && d.id !== except,
+  );
+}
+
+/**
+ * The office's decision on a unit's dispute of its part: confirm the unit (its part stays its own), or hand the
+ * part to another unit, which is then asked to sign for it. Both need a reason; a hand-over needs the unit.
+ */
+function disputeDecisionForm(item, plan, ctx, message) {
+  const name = departmentNames(plan);
+  const unit = item.dispute?.department ?? '';
+  const reason = longText('reason', 'dispute-decision-reason');
+  const to = h(
+    'select',
+    { name: 'to', 'data-testid': 'dispute-to' },
+    h('option', { value: '' }, t('inbox.chooseDepartment')),
+    assignableUnits(plan, unit).map((d) => h('option', { value: d.id }, pick(d.name))),
+  );
+  // The unit is asked for only when handing over: the browser says so before anything is sent.
+  const button = (decision, attrs, label) =>
+    h(
+      'button',
+      {
+        type: 'submit',
+        name: 'decision',
+        value: decision,
+        onclick: () => (to.required = decision === 'reassign'),
+        ...attrs,
+      },
+      label,
+    );
+  const form = h(
+    'form',
+    { class: 'loop-form', 'data-testid': 'dispute-decision-form' },
+    h(
+      'p',
+      { class: 'note', 'data-testid': 'dispute-note' },
+      t('inbox.item.dispute', { unit: name(unit), reason: item.dispute?.reason ?? '' }),
+    ),
+    field(t('inbox.dispute.reason'), reason),
+    field(t('inbox.dispute.to'), to),
+    h(
+      'div',
+      { class: 'buttons' },
+      button('confirm', { class: 'primary' }, t('inbox.dispute.confirm')),
+      button('reassign', {}, t('inbox.dispute.reassign')),
+    ),
+  );
+  return onSubmit(form, {
+    message,
+    plan,
+    ctx,
+    send: (key, submitter) => {
+      const decision = submitter?.value === 'reassign' ? 'reassign' : 'confirm';
+      const body = { decision, reason: reason.value.trim() };
+      if (decision === 'reassign') body.to = to.value;
+      const action = `disputes/${encodeURIComponent(unit)}/decision`;
+      return postToMilestone(item.taskNumber, item.milestoneId, action, body, key).then(() => body);
+    },
+    done: (body) =>
+      t(`inbox.dispute.done.${body.decision}`, {
+        task: item.taskNumber,
+        milestone: pick(item.milestoneTitle),
+        unit: name(unit),
+        to: body.to ? name(body.to) : '',
+      }),
+  });
+}
+
+/** The lead's progress report (进展报告) of the period the item asks for: the four parts of the office's template. */
+function progressForm(item, department, plan, ctx, message) {
+  const { fields, body } = progressFields();
+  const form = h(
+    'form',
+    { class: 'loop-form', 'data-testid': 'progress-form' },
+    h('p', { class: 'note' }, t('inbox.item.progress', { period: item.period ?? '', date: item.dueDate })),
+    fields,
+    h(
+      'div',
+      { class: 'buttons' },
+      h('button', { type: 'submit', class: 'primary', 'data-testid': 'submit-progress' }, t('progress.submit')),
+    ),
+  );
+  return onSubmit(form, {
+    message,
+    plan,
+    ctx,
+    send: (key) =>
+      api(`/api/tasks/${item.taskNumber}/progress-reports`, {
+        method: 'POST',
+        body: body(department),
+        idempotencyKey: key,
+      }),
+    done: (report) => t('progress.sent', { task: item.taskNumber, period: report.period }),
+  });
+}
+
+/** The closed loop's inbox actions, with the key of their role line and of their read-only text. */
+const LOOP_ACTIONS = {
+  receipt: { role: 'inbox.item.asReceipt', readOnly: 'inbox.readOnly.receipt' },
+  'decide-dispute': { role: 'inbox.item.asDispute', readOnly: 'inbox.readOnly.decideDispute' },
+  'report-progress': { role: 'inbox.item.asProgress', readOnly: 'inbox.readOnly.progress' },
+};
+
+/**
+ * One item waiting on the department (a milestone to sign, a receipt, a dispute, a progress report). Only the role
+ * that acts on it gets the forms (the department's coordinator; the office for its decisions); the others see the
+ * same card read-only, since the API would refuse them.
+ */
 function itemCard(item, department, plan, ctx, canAct) {
   const message = h('div', { class: 'form-message' });
-  const isLead = closes(item);
-  const role = item.role
-    ? t(`inbox.item.role.${item.role}`, { n: (item.workItem ?? 0) + 1 })
-    : item.action === 'decide-round'
-      ? t('inbox.item.asOffice')
-      : item.action === 'review-closure'
-        ? t('inbox.item.asReviewer')
-        : t(isLead ? 'inbox.item.asLead' : 'inbox.item.asCo');
-  const form =
-    item.action === 'review-closure'
-      ? closureReviewForm(item, plan, ctx, message)
+  const loop = LOOP_ACTIONS[item.action];
+  const isLead = !loop && closes(item);
+  const role = loop
+    ? t(loop.role, { period: item.period ?? '' })
+    : item.role
+      ? t(`inbox.item.role.${item.role}`, { n: (item.workItem ?? 0) + 1 })
       : item.action === 'decide-round'
-        ? roundDecisionForm(item, plan, ctx, message)
-        : item.action === 'resubmit'
-          ? resubmitForm(item, plan, ctx, message)
-          : item.action === 'report'
-            ? reportForm(item, department, plan, ctx, message)
-            : signOffForm(item, department, plan, ctx, message);
+        ? t('inbox.item.asOffice')
+        : item.action === 'review-closure'
+          ? t('inbox.item.asReviewer')
+          : t(isLead ? 'inbox.item.asLead' : 'inbox.item.asCo');
+  const form =
+    item.action === 'receipt'
+      ? receiptForm(item, department, plan, ctx, message)
+      : item.action === 'decide-dispute'
+        ? disputeDecisionForm(item, plan, ctx, message)
+        : item.action === 'report-progress'
+          ? progressForm(item, department, plan, ctx, message)
+          : item.action === 'review-closure'
+            ? closureReviewForm(item, plan, ctx, message)
+            : item.action === 'decide-round'
+              ? roundDecisionForm(item, plan, ctx, message)
+              : item.action === 'resubmit'
+                ? resubmitForm(item, plan, ctx, message)
+                : item.action === 'report'
+                  ? reportForm(item, department, plan, ctx, message)
+                  : signOffForm(item, department, plan, ctx, message);
   return h(
     'article',
     {
       class: 'card inbox-item',
       'data-testid': 'inbox-item',
+      'data-action': item.action,
       'data-task': item.taskNumber,
       'data-milestone': item.milestoneId,
       'data-item': item.workItem ?? '',
       'data-role': item.role ?? '',
+      'data-unit': item.dispute?.department ?? '',
     },
     h(
       'header',
@@ -388,15 +551,17 @@ function itemCard(item, department, plan, ctx, canAct) {
           'p',
           { class: 'muted small', 'data-testid': 'read-only' },
           t(
-            item.action === 'review-closure'
-              ? 'inbox.readOnly.review'
-              : item.action === 'decide-round'
-                ? 'inbox.readOnly.decideRound'
-                : item.action === 'resubmit'
-                  ? 'inbox.readOnly.resubmit'
-                  : item.action === 'report'
-                    ? 'inbox.readOnly.report'
-                    : 'inbox.readOnly.signOff',
+            loop
+              ? loop.readOnly
+              : item.action === 'review-closure'
+                ? 'inbox.readOnly.review'
+                : item.action === 'decide-round'
+                  ? 'inbox.readOnly.decideRound'
+                  : item.action === 'resubmit'
+                    ? 'inbox.readOnly.resubmit'
+                    : item.action === 'report'
+                      ? 'inbox.readOnly.report'
+                      : 'inbox.readOnly.signOff',
           ),
         ),
   );
@@ -622,7 +787,7 @@ export async function renderInbox(ctx) {
                 plan,
                 ctx,
                 role ===
-                  (['decide-round', 'review-closure'].includes(item.action)
+                  (['decide-round', 'review-closure', 'decide-dispute'].includes(item.action)
                     ? officeRoleOf(plan, department)
                     : 'coordinator'),
               ),

@@ -2,12 +2,15 @@
 // sign-off per round, the reminders and escalations sent, the extension requests, and a link to the
 // workflow in the Temporal Web UI. One `GET /api/tasks/:number` (the workflow's own state). For the General
 // Office, the chase (催办) of the current milestone's pending units, with a message, and every chase so far.
-// Its supervision notices (督办单), which a named unit's coordinator answers here.
+// Its supervision notices (督办单), which a named unit's coordinator answers here. The office's closed loop: each
+// unit's receipt (签收) of the current milestone with its dispute and the office's decision, and the progress
+// reports (进展报告) with the periods missed and the stalls, and the report form for a unit of the task.
 import { api, download, loadPlan, whoAmI } from '../api.js';
 import { loadNotices, noticeSection } from '../notices.js';
 import { h, randomKey, replace } from '../dom.js';
 import { formatTime, lang, pick, t } from '../i18n.js';
 import { departmentNames, errorBox, lightBadge, okBox } from '../ui.js';
+import { PROGRESS_PARTS, progressFields } from '../progress.js';
 
 function table(columns, rows, attrs = {}) {
   return h(
@@ -332,14 +335,24 @@ function textForm(options) {
     h('button', { type: 'submit', class: 'primary', 'data-testid': submitId }, submit),
     answer,
   );
+  const send = (idempotencyKey) => api(path, { method: 'POST', body: body(text.value.trim()), idempotencyKey });
+  return sendsOnSubmit(form, answer, { send, done, plan, ctx });
+}
+
+/**
+ * Makes `form` send its request (`send(idempotencyKey)`) once under an idempotency key (a new one after a refusal),
+ * then draw the page again with `done`'s message (or `done(answer)`); the API's refusal is shown in `answer` in its
+ * words and the form can be sent again. Answers the form.
+ */
+function sendsOnSubmit(form, answer, { send, done, plan, ctx }) {
   let key = randomKey();
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const button = form.querySelector('button');
+    const button = form.querySelector('button[type=submit]');
     button.disabled = true;
     replace(answer);
     try {
-      const answered = await api(path, { method: 'POST', body: body(text.value.trim()), idempotencyKey: key });
+      const answered = await send(key);
       flash = okBox(typeof done === 'function' ? done(answered) : done);
       ctx.rerender();
     } catch (err) {
@@ -411,6 +424,178 @@ function coordinationsCard(task, me, name, plan, ctx) {
         })
       : null,
   );
+}
+
+/** What a unit's receipt records: who signed for it or disputed it and why, and the office's decision. */
+function receiptDetail(r, name) {
+  const by = r.person ? { person: actorText(r.actor, r.person, name), time: formatTime(r.at) } : undefined;
+  const s = r.settlement;
+  return [
+    by && !r.reason ? t('task.byAt', by) : null,
+    by && r.reason
+      ? h('span', { 'data-testid': 'dispute-reason' }, t('task.receipt.disputed', { ...by, reason: r.reason }))
+      : null,
+    s
+      ? h(
+          'p',
+          { class: 'note', 'data-testid': 'receipt-settlement', 'data-decision': s.decision },
+          t(`task.receipt.settled.${s.decision}`, {
+            to: s.to ? name(s.to) : '',
+            reason: s.reason,
+            person: actorText(s.actor, s.person, name),
+            time: formatTime(s.at),
+          }),
+        )
+      : null,
+  ];
+}
+
+/**
+ * The receipts (签收) of a milestone (plans with a receipt time): each unit asked, its state, its last day (late
+ * ones marked, as `loop.unreceived` says), a dispute's reason and the office's decision. Null without receipts.
+ */
+function receiptsCard(milestone, late, name) {
+  const receipts = milestone?.receipts;
+  if (!receipts) return null;
+  const el = card(
+    'task.receipts',
+    h('p', { class: 'muted small' }, t('task.receipts.milestone', { milestone: pick(milestone.title) })),
+    receipts.length
+      ? table(
+          ['task.col.unit', 'task.col.state', 'task.col.receiptDue', 'task.col.detail'],
+          receipts.map((r) => {
+            const overdue = r.state === 'pending' && late.includes(r.department);
+            return {
+              attrs: { 'data-testid': 'receipt', 'data-department': r.department, 'data-state': r.state },
+              cells: [
+                name(r.department),
+                h(
+                  'span',
+                  { class: overdue ? 'late' : null },
+                  t(`receipt.${r.state}`),
+                  overdue ? ` · ${t('task.receipt.late')}` : null,
+                ),
+                r.dueDate,
+                receiptDetail(r, name),
+              ],
+            };
+          }),
+          { class: 'responsive receipts' },
+        )
+      : h('p', { class: 'muted' }, t('task.receipts.empty')),
+  );
+  el.setAttribute('data-testid', 'receipts');
+  return el;
+}
+
+/** A progress report: its period, unit and role, who filed it, then the parts it has. */
+function progressReportView(r, name) {
+  return h(
+    'li',
+    { 'data-testid': 'progress-report', 'data-period': r.period, 'data-department': r.department, 'data-role': r.role },
+    h(
+      'strong',
+      {},
+      t('task.progress.report', { period: r.period, unit: name(r.department), role: t(`role.${r.role}`) }),
+    ),
+    ' ',
+    h(
+      'span',
+      { class: 'muted small' },
+      t('task.byAt', { person: actorText(r.actor, r.person, name), time: formatTime(r.at) }),
+    ),
+    h(
+      'dl',
+      { class: 'progress-parts' },
+      PROGRESS_PARTS.filter((part) => r[part]).map((part) => [
+        h('dt', {}, t(`progress.part.${part}`)),
+        h('dd', { 'data-part': part }, r[part]),
+      ]),
+    ),
+  );
+}
+
+/** The progress report form of a unit of the task (the lead's counts for the period; a co-unit adds its own). */
+function progressForm(task, department, name, plan, ctx) {
+  const { fields, body } = progressFields();
+  const answer = h('div', { 'aria-live': 'polite' });
+  const form = h(
+    'form',
+    { class: 'chase', 'data-testid': 'progress-form' },
+    h(
+      'p',
+      {},
+      t(department === task.lead ? 'task.progress.asLead' : 'task.progress.asCo', {
+        unit: name(department),
+        day: task.progress.day,
+      }),
+    ),
+    fields,
+    h('button', { type: 'submit', class: 'primary', 'data-testid': 'progress-submit' }, t('progress.submit')),
+    answer,
+  );
+  const send = (idempotencyKey) =>
+    api(`/api/tasks/${task.taskNumber}/progress-reports`, { method: 'POST', body: body(department), idempotencyKey });
+  const done = (report) => t('progress.sent', { task: task.taskNumber, period: report.period });
+  return sendsOnSubmit(form, answer, { send, done, plan, ctx });
+}
+
+/**
+ * The task's progress reporting (plans with it): the cadence, the reports newest first, the periods whose lead
+ * report was missed, the stalls (停滞), and the report form for a coordinator of a unit of the task. Null without it.
+ */
+function progressCard(task, me, name, plan, ctx) {
+  const p = task.progress;
+  if (!p) return null;
+  const units = new Set([task.lead, ...task.coResponsible, ...(task.departments ?? [])]);
+  const active = task.status !== 'completed' && task.status !== 'cancelled';
+  const el = card(
+    'task.progress',
+    h(
+      'p',
+      { class: 'muted small' },
+      t('task.progress.help', { day: p.day, from: p.from, time: formatTime(p.lastActivityAt) }),
+    ),
+    p.stalls.length
+      ? h(
+          'ul',
+          { class: 'plain', 'data-testid': 'stalls' },
+          p.stalls.map((x) =>
+            h(
+              'li',
+              { class: x.since === task.loop?.stalledSince ? 'late' : 'muted', 'data-testid': 'stall' },
+              t('task.progress.stall', { since: formatTime(x.since), at: formatTime(x.at) }),
+              x.since === task.loop?.stalledSince ? ` · ${t('task.progress.stillStalled')}` : null,
+            ),
+          ),
+        )
+      : null,
+    p.missed.length
+      ? h(
+          'ul',
+          { class: 'plain', 'data-testid': 'missed' },
+          p.missed.map((x) =>
+            h(
+              'li',
+              { class: 'late', 'data-testid': 'missed-period', 'data-period': x.period },
+              t('task.progress.missed', { period: x.period, date: x.dueDate, unit: name(x.department) }),
+            ),
+          ),
+        )
+      : null,
+    p.reports.length
+      ? h(
+          'ul',
+          { class: 'plain', 'data-testid': 'progress-reports' },
+          [...p.reports].reverse().map((r) => progressReportView(r, name)),
+        )
+      : h('p', { class: 'muted' }, t('task.progress.empty')),
+    me.role === 'coordinator' && units.has(me.department) && active
+      ? progressForm(task, me.department, name, plan, ctx)
+      : null,
+  );
+  el.setAttribute('data-testid', 'progress');
+  return el;
 }
 
 /** A message to show at the top after the page is drawn again (the chase just sent). */
@@ -697,6 +882,8 @@ export async function renderTask(ctx) {
     head,
     status,
     h('div', { class: 'task-grid' }, h('div', {}, units, workItems, changes), h('div', {}, timeline)),
+    receiptsCard(shown, task.loop?.unreceived ?? [], name),
+    progressCard(task, me, name, plan, ctx),
     chases,
     coordinationsCard(task, me, name, plan, ctx),
     notices,
