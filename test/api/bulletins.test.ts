@@ -77,7 +77,7 @@ describe('the scores', () => {
     expect(tech.breakdown[0]).toEqual({ term: 'overdue-lead', count: 2, points: -10 });
     expect(res.body.terms.find((t: { term: string }) => t.term === 'missed-progress-report')).toMatchObject({
       points: -1,
-      recorded: false,
+      recorded: true,
     });
   });
 

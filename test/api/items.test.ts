@@ -94,11 +94,19 @@ describe('a leader’s instruction of urgency 急', () => {
     const inbox = await request(subject.app)
       .get('/api/departments/higher-ed/inbox')
       .set(auth(subject.tokens.coordinator('higher-ed')));
-    expect(inbox.body.items.find((i: { taskNumber: number }) => i.taskNumber === 1001)).toMatchObject({
-      milestoneId: 'completion',
-      action: 'sign-off',
-      dueDate: created.dueDate,
-    });
+    const mine = inbox.body.items.filter((i: { taskNumber: number }) => i.taskNumber === 1001);
+    expect(mine.map((i: { action: string }) => i.action)).toEqual(['receipt', 'sign-off']);
+    expect(mine[1]).toMatchObject({ milestoneId: 'completion', action: 'sign-off', dueDate: created.dueDate });
+    // Like a plan task's, the item's units sign for receipt (签收) first: 高教司 here, 科技司 by its sign-off.
+    const received = await request(subject.app)
+      .post('/api/tasks/1001/milestones/completion/receipts')
+      .set(auth(subject.tokens.coordinator('higher-ed')))
+      .send({ department: 'higher-ed', decision: 'receive' });
+    expect(received.status).toBe(200);
+    expect(received.body.receipts.map((r: { department: string; state: string }) => [r.department, r.state])).toEqual([
+      ['science-tech', 'pending'],
+      ['higher-ed', 'received'],
+    ]);
     const evidence = [{ kind: 'link', url: 'https://example.org/data-security', title: '数据安全工作报告' }];
     const sign = (department: string, extra: Record<string, unknown> = {}) =>
       request(subject.app)

@@ -143,7 +143,12 @@ test('task 17: the provinces report, its steward 科技司 closes it; a province
       expect.arrayContaining([[17, 0, 'member', 'report']]),
     ),
   );
-  expect((await inbox('science-tech')).filter((i) => i.taskNumber === 17).map((i) => i.role)).toEqual(['close']);
+  expect(
+    (await inbox('science-tech')).filter((i) => i.taskNumber === 17).map((i) => [i.action, i.role ?? null]),
+  ).toEqual([
+    ['receipt', null],
+    ['sign-off', 'close'],
+  ]);
   expectError(await sign(a, 17, 'science-tech'), 409, 'lead_signs_last');
   for (const p of provinces()) await ok(report(a, 17, 0, p));
   expect((await inbox('prov-hainan')).some((i) => i.taskNumber === 17)).toBe(false);
