@@ -65,11 +65,18 @@ export function taskRoutes(app: AppContext): Router {
   const router = Router();
   const { listTasks: list, getTask: get, cancel } = operations;
 
-  mount(router, list, async (_req, res) => {
+  mount(router, list, async (req, res) => {
     const deps = requestPlan(app, res);
     const { query } = inputOf(res, list.input);
-    const tasks = await deps.taskList.list(visibleTaskFilters(deps.plan, principalOf(res), query));
-    res.json({ tasks });
+    const filters = visibleTaskFilters(deps.plan, principalOf(res), query);
+    if (Object.values(filters).every((v) => v === undefined)) {
+      // The whole board: its JSON is kept until the list changes, and a browser that holds it gets a 304.
+      const { body, tag } = await deps.taskList.listBody();
+      res.set('ETag', `W/"tasks-${deps.plan.id}-${tag}"`);
+      if (req.fresh) return void res.status(304).end();
+      return void res.type('application/json').send(body);
+    }
+    res.json({ tasks: await deps.taskList.list(filters) });
   });
 
   mount(router, get, async (_req, res) => {

@@ -376,6 +376,27 @@ describe('a milestone from the first co-responsible sign-off to completion', () 
 });
 
 describe('task list, inbox and escalations', () => {
+  test('the whole board carries an ETag: asked again unchanged it answers 304, after a change the new list', async () => {
+    const get = (etag?: string) => {
+      const r = request(cur.app).get('/api/tasks').set(auth(cur.tokens.office));
+      return etag ? r.set('If-None-Match', etag) : r;
+    };
+    const first = await get();
+    expect(first.status).toBe(200);
+    const etag = first.headers.etag as string;
+    expect(etag).toMatch(/^W\/"tasks-/);
+    const again = await get(etag);
+    expect(again.status).toBe(304);
+    expect(again.text ?? '').toBe('');
+    // A sign-off through this replica changes the row: the same tag no longer matches.
+    expect((await signOff(cur, 12, 'work-plan', 'ncet')).status).toBe(200);
+    const changed = await get(etag);
+    expect(changed.status).toBe(200);
+    expect(changed.headers.etag).not.toBe(etag);
+    const row = changed.body.tasks.find((r: { number: number }) => r.number === 12);
+    expect(row.pendingDepartments).not.toContain('ncet');
+  });
+
   test('GET /api/tasks filters by department, section and status, one row a task', async () => {
     const all = await list(cur);
     expect(all.map((r) => r.number)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));

@@ -222,3 +222,22 @@ test('a start waits until visibility shows the tasks it started, which are then 
   expect(polls).toBeGreaterThan(4);
   expect(numbers(await cache.list())).toEqual([1, 2]);
 });
+
+test('the whole list’s JSON is made once per change of the list, and named by a tag that changes with it', async () => {
+  const src = store([
+    [row(1), 1_000],
+    [row(2), 2_000],
+  ]);
+  cache = createTaskListCache((since) => src.load(since), { pollMs: 0, reloadMs: 0, overlapMs: 0 });
+  const first = await cache.listBody();
+  expect(JSON.parse(first.body.toString('utf8')).tasks.map((r: TaskRow) => r.number)).toEqual([1, 2]);
+  expect(await cache.listBody()).toBe(first); // nothing changed: the same body, not serialized again
+  cache.patch('p-task-2', state({ status: 'overdue' }));
+  const second = await cache.listBody();
+  expect(second.tag).not.toBe(first.tag);
+  expect(JSON.parse(second.body.toString('utf8')).tasks[1].status).toBe('overdue');
+  // Another cache (another replica, or this one restarted) never hands out the same tag for its own list.
+  const other = createTaskListCache((since) => src.load(since), { pollMs: 0, reloadMs: 0 });
+  expect((await other.listBody()).tag).not.toBe(first.tag);
+  await other.close();
+});
