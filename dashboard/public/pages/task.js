@@ -239,6 +239,11 @@ function milestoneView(m, current, name) {
 function notificationDetail(n) {
   if (n.kind === 'reminder' && n.daysBefore !== undefined) return t('notify.daysBefore', { n: n.daysBefore });
   if (n.kind === 'escalation') return t('notify.level', { level: n.level ?? 1, n: n.daysLate ?? 0 });
+  if (n.kind === 'receipt-reminder') return t('notify.receiptBy', { date: n.answerBy ?? n.dueDate });
+  if (n.kind === 'progress-reminder' || n.kind === 'progress-missed') {
+    return t('notify.period', { period: n.period ?? '', date: n.dueDate });
+  }
+  if (n.kind === 'stalled') return t('notify.stalled', { n: n.daysLate ?? 0 });
   return n.comment ?? '';
 }
 
@@ -798,7 +803,16 @@ export async function renderTask(ctx) {
       : h('p', { class: 'muted' }, t('task.chases.empty')),
   );
 
-  const shownKinds = ['reminder', 'escalation', 'overdue', 'chase'];
+  const shownKinds = [
+    'reminder',
+    'escalation',
+    'overdue',
+    'chase',
+    'receipt-reminder',
+    'progress-reminder',
+    'progress-missed',
+    'stalled',
+  ];
   const sent = task.notifications.filter((n) => shownKinds.includes(n.kind));
   const notifications = card(
     'task.notifications',
