@@ -103,19 +103,7 @@ export function inboxItems(
       const waits = m.state === 'open' || m.state === 'returned' || m.state === 'submitted';
       if (!waits || !m.pendingDepartments.includes(department)) continue;
       const responsibility = m.required.find((r) => r.department === department);
-      const base = {
-        taskNumber: view.taskNumber,
-        taskTitle: view.title,
-        workflowId: row.workflowId,
-        status: view.status,
-        milestoneId: m.id,
-        milestoneTitle: m.title,
-        milestoneState: m.state,
-        dueDate: m.dueDate,
-        ...(responsibility ? { responsibility } : {}),
-        round: m.rounds.at(-1)?.number ?? 1,
-        escalationLevel: view.escalationLevel,
-      };
+      const base = { ...inboxBase(row, view, m), dueDate: m.dueDate, ...(responsibility ? { responsibility } : {}) };
       if (m.awaitingOffice === department) {
         items.push({ ...base, action: 'decide-round' });
         continue;
@@ -150,6 +138,21 @@ export function inboxItems(
   );
 }
 
+/** What every inbox item of a task's milestone says of it (its due date and action are the item's own). */
+function inboxBase(row: TaskRow, view: KeyTaskView, m: KeyTaskView['milestones'][number]) {
+  return {
+    taskNumber: view.taskNumber,
+    taskTitle: view.title,
+    workflowId: row.workflowId,
+    status: view.status,
+    milestoneId: m.id,
+    milestoneTitle: m.title,
+    milestoneState: m.state,
+    round: m.rounds.at(-1)?.number ?? 1,
+    escalationLevel: view.escalationLevel,
+  };
+}
+
 /** Days before a period's due date from which the lead's progress report shows in its inbox. */
 const PROGRESS_INBOX_DAYS = 7;
 
@@ -167,17 +170,7 @@ function loopInboxItems(
 ): InboxItem[] {
   const m = view.milestones.find((x) => x.id === view.currentMilestone);
   if (!m || !view.loop) return [];
-  const base = {
-    taskNumber: view.taskNumber,
-    taskTitle: view.title,
-    workflowId: row.workflowId,
-    status: view.status,
-    milestoneId: m.id,
-    milestoneTitle: m.title,
-    milestoneState: m.state,
-    round: m.rounds.at(-1)?.number ?? 1,
-    escalationLevel: view.escalationLevel,
-  };
+  const base = inboxBase(row, view, m);
   const items: InboxItem[] = [];
   const own = (m.receipts ?? []).filter((r) => r.department === department).at(-1);
   if (own?.state === 'pending') items.push({ ...base, dueDate: own.dueDate, action: 'receipt' });
