@@ -124,7 +124,8 @@ export function createTaskListCache(
     rows.set(row.workflowId, row);
     const at = position.get(row.workflowId);
     if (at === undefined) return false;
-    if (ordered[at] !== row) version++;
+    // A poll's overlap brings rows back unchanged: only a row that differs makes the list's JSON stale.
+    if (ordered[at] !== row && JSON.stringify(ordered[at]) !== JSON.stringify(row)) version++;
     ordered[at] = row;
     return true;
   };

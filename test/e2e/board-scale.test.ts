@@ -1,7 +1,7 @@
 /**
  * The board with thousands of tasks in Chromium: the engine as `npm start` runs it on a generated plan
  * (support/generate-plan.ts) of `E2E_BOARD_TASKS` tasks, 2,000 by default (starting 10,000 workflows here would
- * take the suite several minutes on a small machine; `E2E_BOARD_TASKS=10000 npm run test:e2e -- board-scale`
+ * take the suite several minutes on a small machine; `E2E_BOARD_TASKS=10000 npm run test:e2e -- --testPathPatterns board-scale`
  * measures that size). Every task is a real workflow on the embedded server, and the API's list holds one row each.
  *
  * The board's load time is measured, printed and written to test-results/board-scale.json, never asserted:
