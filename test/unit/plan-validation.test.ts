@@ -51,6 +51,25 @@ describe('a bad plan is refused with the path of the problem', () => {
     expect(problemsOf(data)).toEqual([expect.stringMatching(/^policy\.maxRejectionsPerMilestone: /)]);
   });
 
+  it('asks 2016 for receipt in 2 working days and reports by the 28th, and refuses a receipt time or cadence out of range', () => {
+    expect(parsePlan(plan2016()).policy).toMatchObject({
+      receipt: { days: 2 },
+      progress: { cadence: 'monthly', day: 28, stalledAfterDays: 30 },
+    });
+    const data = plan2016();
+    data.policy.receipt = { days: 0 };
+    data.policy.progress = { cadence: 'monthly', day: 31, stalledAfterDays: 30 };
+    expect(problemsOf(data)).toEqual([
+      expect.stringMatching(/^policy\.receipt\.days: /),
+      expect.stringMatching(/^policy\.progress\.day: /),
+    ]);
+    const weekly = plan2016() as unknown as { policy: { progress: unknown } };
+    weekly.policy.progress = { cadence: 'weekly', day: 5, stalledAfterDays: 30 };
+    expect(problemsOf(weekly as unknown as ReturnType<typeof plan2016>)).toEqual([
+      expect.stringMatching(/^policy\.progress\.cadence: /),
+    ]);
+  });
+
   it('refuses duplicate task numbers', () => {
     const data = plan2016();
     data.tasks[5]!.number = 5;
