@@ -104,17 +104,22 @@ export const evidenceSchema = z.discriminatedUnion('kind', [
 /** A file (by content hash) or a link submitted as evidence. */
 export type Evidence = z.infer<typeof evidenceSchema>;
 
+/** Who decided for an office, and when: its department, the person, the time, the request id and the actor. */
+const officeActShape = {
+  department: departmentIdSchema,
+  person: z.string(),
+  at: z.string(),
+  requestId: z.string(),
+  actor: actorSchema.optional(),
+};
+
 /** The office's closure review of a submitted milestone: closed (销号) or returned to be done again (退回重办). */
 export const closureReviewSchema = z.object({
   decision: z.enum(['close', 'return']),
   /** The round it reviewed. */
   round: z.number().int().positive(),
   reason: z.string().optional(),
-  department: departmentIdSchema,
-  person: z.string(),
-  at: z.string(),
-  requestId: z.string(),
-  actor: actorSchema.optional(),
+  ...officeActShape,
 });
 /** One closure review of a milestone. */
 export type ClosureReview = z.infer<typeof closureReviewSchema>;
@@ -439,16 +444,7 @@ export const coordinationSchema = z.object({
   requestId: z.string(),
   actor: actorSchema.optional(),
   state: z.enum(['open', 'settled']),
-  settlement: z
-    .object({
-      outcome: z.string(),
-      department: departmentIdSchema,
-      person: z.string(),
-      at: z.string(),
-      requestId: z.string(),
-      actor: actorSchema.optional(),
-    })
-    .optional(),
+  settlement: z.object({ outcome: z.string(), ...officeActShape }).optional(),
 });
 /** A coordination request and, once settled, how. */
 export type Coordination = z.infer<typeof coordinationSchema>;
@@ -477,11 +473,7 @@ export const receiptSchema = z.object({
       decision: z.enum(['confirm', 'reassign']),
       to: departmentIdSchema.optional(),
       reason: z.string(),
-      department: departmentIdSchema,
-      person: z.string(),
-      at: z.string(),
-      requestId: z.string(),
-      actor: actorSchema.optional(),
+      ...officeActShape,
     })
     .optional(),
 });

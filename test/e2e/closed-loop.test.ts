@@ -7,8 +7,7 @@
  * task page, and the office records how it was settled there.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { localDate } from '../../domain/calendar';
@@ -30,19 +29,15 @@ let page: Page;
 let close: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'duban-closure-'));
-  const planFile = path.join(dir, 'closure.plan.json');
   const plan = {
     ...full,
     tasks: full.tasks.filter((t) => [10, 13].includes(t.number)),
     targets: [],
     policy: { ...full.policy, closureReview: { milestones: ['work-plan'], evidenceRequired: true } },
   };
-  writeFileSync(planFile, JSON.stringify(plan));
   ({ stack, page, close } = await startBrowserStack({
     planStartDate: today,
-    taskCount: 2,
-    planFile,
+    plan,
     resultsDir: RESULTS,
   }));
 }, 240_000);

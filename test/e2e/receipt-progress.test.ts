@@ -8,8 +8,6 @@
  * files the month's progress report from its inbox, 财务司 adds its own on the task page, and the task page shows
  * both reports and every unit's receipt with the office's decision.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { addDays, localDate, periodAt } from '../../domain/calendar';
@@ -32,19 +30,15 @@ let page: Page;
 let close: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'duban-loop-'));
-  const planFile = path.join(dir, 'loop.plan.json');
   const plan = {
     ...full,
     tasks: full.tasks.filter((t) => t.number === 2),
     targets: [],
     policy: { ...full.policy, progress: { cadence: 'monthly', day, stalledAfterDays: 30 } },
   };
-  writeFileSync(planFile, JSON.stringify(plan));
   ({ stack, page, close } = await startBrowserStack({
     planStartDate: today,
-    taskCount: 1,
-    planFile,
+    plan,
     resultsDir: RESULTS,
   }));
 }, 240_000);

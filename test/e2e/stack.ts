@@ -3,7 +3,7 @@
  * dashboard, the 2016 plan started automatically), on free ports and in a temporary data folder, plus
  * Debian's Chromium driven by playwright-core. Used by the dashboard's end-to-end tests.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -182,19 +182,35 @@ export interface BrowserStack {
  */
 export async function startBrowserStack(options: {
   planStartDate: string;
-  taskCount: number;
+  /** How many tasks the start waits for; with `plan`, its tasks' count by default. */
+  taskCount?: number;
   resultsDir: string;
   timeoutMs?: number;
   /** Another plan than the 2016 one, as for {@link startStack}. */
   planFile?: string;
+  /** Another plan than the 2016 one, written to a temporary plan file for the stack (removed by `close`). */
+  plan?: { tasks: readonly unknown[] };
 }): Promise<BrowserStack> {
   mkdirSync(options.resultsDir, { recursive: true });
-  const stack = await startStack(options);
+  const planDir = options.plan ? mkdtempSync(path.join(os.tmpdir(), 'duban-e2e-plan-')) : undefined;
+  const planFile = planDir ? path.join(planDir, 'plan.json') : options.planFile;
+  if (planDir) writeFileSync(planFile!, JSON.stringify(options.plan));
+  const removePlan = () => planDir && rmSync(planDir, { recursive: true, force: true });
+  const taskCount = options.taskCount ?? options.plan?.tasks.length;
+  if (taskCount === undefined) throw new Error('startBrowserStack needs taskCount, or a plan to count');
+  let stack: Stack;
+  try {
+    stack = await startStack({ ...options, taskCount, ...(planFile ? { planFile } : {}) });
+  } catch (err) {
+    removePlan();
+    throw err;
+  }
   let browser: Awaited<ReturnType<typeof launchChromium>>;
   try {
     browser = await launchChromium();
   } catch (err) {
     await stack.stop();
+    removePlan();
     throw err;
   }
   const page = browser.context.pages()[0] ?? (await browser.context.newPage());
@@ -206,6 +222,7 @@ export async function startBrowserStack(options: {
     close: async () => {
       await browser.close();
       await stack.stop();
+      removePlan();
     },
   };
 }
